@@ -1,0 +1,208 @@
+package io.qgate.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.qgate.discovery.EndpointSource;
+import io.qgate.discovery.StaticEndpointSource;
+import io.qgate.gateway.admin.AdminHandler;
+import io.qgate.gateway.admin.AdminInitializer;
+import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.gateway.config.Units;
+import io.qgate.gateway.metrics.GatewayMetrics;
+import io.qgate.gateway.proxy.FrontendInitializer;
+import io.qgate.gateway.proxy.ProxyContext;
+import io.qgate.gateway.proxy.UpstreamPools;
+import io.qgate.routing.EndpointPicker;
+import io.qgate.routing.EndpointSnapshot;
+import io.qgate.routing.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running gateway: the API listener, the admin listener, the router fed by an endpoint source,
+ * and the upstream pools, on one event-loop group. {@link #start} returns once both ports are
+ * bound; {@link #shutdownGracefully()} drains, {@link #close()} stops at once.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    /** Per-connection write buffer bounds: above the high mark the client counts as slow. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final GatewayConfig config;
+    private final EndpointSource source;
+    private final Router router;
+    private final PrometheusMeterRegistry registry;
+    private final GatewayMetrics metrics;
+    private final EventLoopGroup group;
+    private final UpstreamPools pools;
+    private final int ioThreads;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean draining;
+    private Channel apiChannel;
+    private Channel adminChannel;
+
+    private Gateway(GatewayConfig config, EndpointSource source, Transport transport) {
+        this.config = config;
+        this.source = source;
+        this.router = new Router(picker(config.routingStrategy()));
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(),
+                () -> router.snapshot().accepting().size());
+        this.ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        this.group = transport.newGroup(ioThreads, "qgate-io");
+        this.pools = new UpstreamPools(transport, config);
+    }
+
+    private static EndpointPicker picker(String strategy) {
+        // GatewayConfig has validated the name; the routing issue adds the other strategies.
+        return EndpointPicker.roundRobin();
+    }
+
+    /** Starts a gateway in front of the static endpoint list of {@code config}. */
+    public static Gateway start(GatewayConfig config) {
+        return start(config, StaticEndpointSource.parse(config.endpoints()));
+    }
+
+    public static Gateway start(GatewayConfig config, EndpointSource source) {
+        Transport transport = Transport.best();
+        Gateway gateway = new Gateway(config, source, transport);
+        try {
+            gateway.bind(transport);
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        log.info("qgate listening on {}:{} (admin :{}), {} transport, {} event loops, strategy {}, replicas: {}",
+                config.host(), gateway.port(), gateway.adminPort(), transport.name(),
+                gateway.ioThreads, gateway.router.picker().name(), source.describe());
+        return gateway;
+    }
+
+    private void bind(Transport transport) {
+        source.start(this::onSnapshot);
+        ProxyContext context = new ProxyContext(config, router, pools, metrics, () -> draining);
+        apiChannel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new FrontendInitializer(context))
+                .bind(new InetSocketAddress(config.host(), config.port()))
+                .syncUninterruptibly().channel();
+        AdminHandler admin = new AdminHandler(registry, this::ready, router);
+        adminChannel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new AdminInitializer(admin))
+                .bind(new InetSocketAddress(config.host(), config.adminPort()))
+                .syncUninterruptibly().channel();
+    }
+
+    private void onSnapshot(EndpointSnapshot snapshot) {
+        EndpointSnapshot previous = router.snapshot();
+        if (snapshot.equals(previous)) {
+            return;
+        }
+        router.update(snapshot);
+        pools.retain(snapshot);
+        log.info("replicas now {} ({} accepting requests)", snapshot, snapshot.accepting().size());
+    }
+
+    public int port() {
+        return ((InetSocketAddress) apiChannel.localAddress()).getPort();
+    }
+
+    public int adminPort() {
+        return ((InetSocketAddress) adminChannel.localAddress()).getPort();
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Whether the gateway should get traffic: discovery synced, a replica known, not draining. */
+    public boolean ready() {
+        return !draining && source.synced() && !router.snapshot().accepting().isEmpty();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Drains and stops: readiness turns false at once, requests keep being served for
+     * {@code shutdown.delay} (so load balancers stop sending), then the listener closes and open
+     * requests and streams get up to {@code shutdown.timeout} to finish.
+     */
+    public void shutdownGracefully() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        log.info("draining: /readyz is false; serving {} more, then waiting up to {} for {} open request(s)",
+                Units.format(config.shutdownDelay()), Units.format(config.shutdownTimeout()), metrics.inflight());
+        sleep(config.shutdownDelay().toMillis());
+        apiChannel.close().syncUninterruptibly();
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        while (metrics.inflight() > 0 && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        if (metrics.inflight() > 0) {
+            log.warn("shutdown timeout reached with {} request(s) still open; closing them", metrics.inflight());
+        } else {
+            log.info("all requests finished");
+        }
+        close();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Blocks until the gateway has been closed. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    @Override
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        draining = true;
+        source.close();
+        if (apiChannel != null) {
+            apiChannel.close();
+        }
+        if (adminChannel != null) {
+            adminChannel.close();
+        }
+        pools.closeAll();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        registry.close();
+        closed.countDown();
+        log.info("qgate stopped");
+    }
+}

@@ -1,0 +1,106 @@
+package io.qgate.gateway.admin;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.qgate.gateway.proxy.ErrorResponses;
+import io.qgate.routing.Endpoint;
+import io.qgate.routing.Router;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The admin port: {@code /metrics} (Prometheus text), {@code /healthz} (the process serves),
+ * {@code /readyz} (it should get traffic: at least one replica known, discovery synced, not
+ * draining) and {@code /debug/endpoints}. Kept off the API port so that a NetworkPolicy can
+ * restrict it to the monitoring namespace.
+ */
+@ChannelHandler.Sharable
+public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry;
+    private final BooleanSupplier ready;
+    private final Router router;
+
+    public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, Router router) {
+        this.registry = registry;
+        this.ready = ready;
+        this.router = router;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            send(ctx, request, HttpResponseStatus.BAD_REQUEST, "application/json",
+                    ErrorResponses.BAD_REQUEST.body("Malformed HTTP request."), false);
+            return;
+        }
+        String path = request.uri();
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+            send(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
+                    ErrorResponses.METHOD_NOT_ALLOWED.body("The admin port answers GET only."), true);
+            return;
+        }
+        switch (path) {
+            case "/metrics" -> send(ctx, request, HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape(), true);
+            case "/healthz" -> send(ctx, request, HttpResponseStatus.OK, "text/plain; charset=utf-8", "ok\n", true);
+            case "/readyz" -> {
+                boolean isReady = ready.getAsBoolean();
+                send(ctx, request, isReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "text/plain; charset=utf-8", isReady ? "ready\n" : "not ready\n", true);
+            }
+            case "/debug/endpoints" -> send(ctx, request, HttpResponseStatus.OK, "application/json",
+                    endpointsJson(), true);
+            default -> send(ctx, request, HttpResponseStatus.NOT_FOUND, "application/json",
+                    ErrorResponses.NOT_FOUND.body("Unknown admin path; try /metrics, /healthz, /readyz."), true);
+        }
+    }
+
+    private String endpointsJson() {
+        StringBuilder json = new StringBuilder("{\"strategy\":\"").append(router.picker().name())
+                .append("\",\"endpoints\":[");
+        boolean first = true;
+        for (Endpoint endpoint : router.snapshot().endpoints()) {
+            json.append(first ? "" : ",")
+                .append("{\"address\":\"").append(endpoint.authority())
+                .append("\",\"ready\":").append(endpoint.ready())
+                .append(",\"terminating\":").append(endpoint.terminating())
+                .append(",\"inflight\":").append(router.inflight(endpoint)).append('}');
+            first = false;
+        }
+        return json.append("]}\n").toString();
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+                             String contentType, String body, boolean keepAliveAllowed) {
+        ByteBuf content = ctx.alloc().buffer(body.length());
+        content.writeCharSequence(body, StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status, content);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        boolean keepAlive = keepAliveAllowed && HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        if (keepAlive) {
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

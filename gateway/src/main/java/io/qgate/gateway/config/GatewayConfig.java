@@ -1,0 +1,102 @@
+package io.qgate.gateway.config;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The gateway's settings, resolved and validated. Built from string values by
+ * {@link ConfigLoader} (defaults, then YAML file, then environment, then flags) or, in tests, by
+ * {@link #of(Map)} with just the keys that differ from the defaults.
+ */
+public record GatewayConfig(
+        String host,
+        int port,
+        int adminPort,
+        String endpoints,
+        int ioThreads,
+        int maxBodySize,
+        int maxHeaderSize,
+        Duration clientIdleTimeout,
+        Duration connectTimeout,
+        Duration firstByteTimeout,
+        Duration upstreamIdleTimeout,
+        int maxConnectionsPerEndpoint,
+        Duration poolIdleTimeout,
+        int connectAttempts,
+        String routingStrategy,
+        Duration shutdownDelay,
+        Duration shutdownTimeout,
+        int metricsMaxModels) {
+
+    static final Set<String> STRATEGIES = Set.of("round-robin");
+
+    public GatewayConfig {
+        if (!STRATEGIES.contains(routingStrategy)) {
+            throw new IllegalArgumentException(Option.ROUTING_STRATEGY.key() + ": " + routingStrategy
+                    + " (expected: one of " + STRATEGIES + ")");
+        }
+        requirePositive(Option.CONNECT_TIMEOUT, connectTimeout);
+        requirePositive(Option.FIRST_BYTE_TIMEOUT, firstByteTimeout);
+        requirePositive(Option.UPSTREAM_IDLE_TIMEOUT, upstreamIdleTimeout);
+        requirePositive(Option.CLIENT_IDLE_TIMEOUT, clientIdleTimeout);
+        requirePositive(Option.POOL_IDLE_TIMEOUT, poolIdleTimeout);
+    }
+
+    private static void requirePositive(Option option, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(option.key() + ": " + Units.format(value) + " (expected: > 0)");
+        }
+    }
+
+    /** The defaults with the given keys (YAML paths such as {@code server.port}) overridden. */
+    public static GatewayConfig of(Map<String, String> overrides) {
+        Map<Option, String> values = new EnumMap<>(Option.class);
+        for (Option option : Option.values()) {
+            values.put(option, option.defaultValue());
+        }
+        overrides.forEach((key, value) -> {
+            Option option = Option.ofKey(key);
+            if (option == null) {
+                throw new IllegalArgumentException("unknown configuration key: " + key);
+            }
+            values.put(option, value);
+        });
+        return fromValues(values);
+    }
+
+    static GatewayConfig fromValues(Map<Option, String> v) {
+        return new GatewayConfig(
+                v.get(Option.SERVER_HOST).trim(),
+                Units.integer(Option.SERVER_PORT.key(), v.get(Option.SERVER_PORT), 0, 65535),
+                Units.integer(Option.ADMIN_PORT.key(), v.get(Option.ADMIN_PORT), 0, 65535),
+                v.get(Option.ENDPOINTS).trim(),
+                Units.integer(Option.IO_THREADS.key(), v.get(Option.IO_THREADS), 0, 1024),
+                intSize(Option.MAX_BODY_SIZE, v.get(Option.MAX_BODY_SIZE), 1024),
+                intSize(Option.MAX_HEADER_SIZE, v.get(Option.MAX_HEADER_SIZE), 1024),
+                duration(Option.CLIENT_IDLE_TIMEOUT, v),
+                duration(Option.CONNECT_TIMEOUT, v),
+                duration(Option.FIRST_BYTE_TIMEOUT, v),
+                duration(Option.UPSTREAM_IDLE_TIMEOUT, v),
+                Units.integer(Option.MAX_CONNECTIONS.key(), v.get(Option.MAX_CONNECTIONS), 1, 1_000_000),
+                duration(Option.POOL_IDLE_TIMEOUT, v),
+                Units.integer(Option.CONNECT_ATTEMPTS.key(), v.get(Option.CONNECT_ATTEMPTS), 1, 10),
+                v.get(Option.ROUTING_STRATEGY).trim(),
+                duration(Option.SHUTDOWN_DELAY, v),
+                duration(Option.SHUTDOWN_TIMEOUT, v),
+                Units.integer(Option.METRICS_MAX_MODELS.key(), v.get(Option.METRICS_MAX_MODELS), 1, 10_000));
+    }
+
+    private static Duration duration(Option option, Map<Option, String> values) {
+        return Units.duration(option.key(), values.get(option));
+    }
+
+    private static int intSize(Option option, String text, int min) {
+        long bytes = Units.size(option.key(), text);
+        if (bytes < min || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(option.key() + ": " + text + " (expected: " + min + " bytes to 2GiB)");
+        }
+        return (int) bytes;
+    }
+}

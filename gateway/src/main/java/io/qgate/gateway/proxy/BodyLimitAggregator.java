@@ -1,0 +1,27 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+
+/**
+ * Aggregates a request body up to the limit and answers {@code Expect: 100-continue}. A body over
+ * the limit becomes a {@link RejectedRequest} (answered with an OpenAI-style 413 by the
+ * {@link FrontendHandler}, in order) instead of Netty's plain-text answer.
+ */
+final class BodyLimitAggregator extends HttpObjectAggregator {
+
+    private final int maxBodySize;
+
+    BodyLimitAggregator(int maxBodySize) {
+        super(maxBodySize);
+        this.maxBodySize = maxBodySize;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        ctx.fireChannelRead(new RejectedRequest(ErrorResponses.TOO_LARGE,
+                "The request body is larger than the gateway's limit of " + maxBodySize + " bytes.",
+                oversized.protocolVersion()));
+    }
+}

@@ -1,0 +1,253 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.qgate.routing.ApiRoute;
+import io.qgate.routing.RouteRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+
+/**
+ * One client connection: validates each request, answers the gateway's own errors, and hands
+ * the rest to a {@link ProxyExchange}, one at a time.
+ *
+ * <pre>
+ * HttpServerCodec → IdleStateHandler → BodyLimitAggregator → FrontendHandler → ProxyExchange
+ * </pre>
+ *
+ * <p>HTTP/1.1 pipelining: requests that arrive while one is in progress wait in a short queue and
+ * are answered strictly in order. Reading goes on meanwhile (so a client that disconnects is
+ * noticed at once) until the queue is full, then pauses.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+    private static final int MAX_QUEUED = 16;
+
+    private final ProxyContext context;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    /** The exchange in progress, or a local answer being written ({@link #LOCAL}); null when idle. */
+    private Object current;
+    private boolean closing;
+
+    private static final Object LOCAL = new Object();
+
+    FrontendHandler(ProxyContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing || !(msg instanceof FullHttpRequest || msg instanceof RejectedRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        queued.addLast(msg);
+        if (queued.size() >= MAX_QUEUED) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        processNext();
+    }
+
+    private void processNext() {
+        while (current == null && !closing) {
+            Object next = queued.pollFirst();
+            if (next == null) {
+                break;
+            }
+            if (next instanceof RejectedRequest rejected) {
+                respondLocally(rejected.error(), rejected.message(), rejected.version(), ApiRoute.OTHER, false);
+            } else {
+                handle((FullHttpRequest) next);
+            }
+        }
+        if (!closing && queued.size() < MAX_QUEUED / 2 && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void handle(FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            request.release();
+            malformed(cause);
+            return;
+        }
+        String uri = request.uri();
+        if (!uri.startsWith("/v1/")) {
+            request.release();
+            respondLocally(ErrorResponses.NOT_FOUND, "Unknown path; the gateway serves the OpenAI API under /v1/.",
+                    request.protocolVersion(), ApiRoute.OTHER, HttpUtil.isKeepAlive(request));
+            return;
+        }
+        ApiRoute route = ApiRoute.ofPath(uri);
+        HttpMethod allowed = allowedMethod(route);
+        if (allowed != null && !allowed.equals(request.method())) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            request.release();
+            respondLocally(ErrorResponses.METHOD_NOT_ALLOWED, "Use " + allowed + " for " + uri + ".",
+                    request.protocolVersion(), route, keepAlive, allowed);
+            return;
+        }
+        RouteRequest routeRequest;
+        if (route.isJsonPost()) {
+            try {
+                routeRequest = RequestBodyInspector.inspect(route, request.content());
+            } catch (RequestBodyInspector.InvalidBody e) {
+                boolean keepAlive = HttpUtil.isKeepAlive(request);
+                request.release();
+                respondLocally(ErrorResponses.INVALID_JSON, e.getMessage(), request.protocolVersion(), route,
+                        keepAlive);
+                return;
+            }
+        } else {
+            routeRequest = new RouteRequest(route, null, false);
+        }
+        long start = System.nanoTime();
+        String modelLabel = context.metrics().modelLabel(routeRequest.model());
+        context.metrics().received(modelLabel, route);
+        ProxyExchange exchange = new ProxyExchange(this, ctx.channel(), context, request, routeRequest,
+                modelLabel, start);
+        current = exchange;
+        exchange.start();
+    }
+
+    private static HttpMethod allowedMethod(ApiRoute route) {
+        if (route.isJsonPost()) {
+            return HttpMethod.POST;
+        }
+        return route == ApiRoute.MODELS ? HttpMethod.GET : null;
+    }
+
+    private void malformed(Throwable cause) {
+        ErrorResponses error;
+        if (cause instanceof TooLongHttpHeaderException) {
+            error = ErrorResponses.HEADERS_TOO_LARGE;
+        } else if (cause instanceof TooLongHttpLineException) {
+            error = ErrorResponses.URI_TOO_LONG;
+        } else if (cause instanceof TooLongFrameException) {
+            error = ErrorResponses.HEADERS_TOO_LARGE;
+        } else {
+            error = ErrorResponses.BAD_REQUEST;
+        }
+        log.debug("malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        String message = error == ErrorResponses.BAD_REQUEST ? "Malformed HTTP request." : cause.getMessage();
+        // The connection's framing can no longer be trusted: answer and close.
+        respondLocally(error, message, HttpVersion.HTTP_1_1, ApiRoute.OTHER, false);
+    }
+
+    private void respondLocally(ErrorResponses error, String message, HttpVersion version, ApiRoute route,
+                                boolean keepAlive) {
+        respondLocally(error, message, version, route, keepAlive, null);
+    }
+
+    private void respondLocally(ErrorResponses error, String message, HttpVersion version, ApiRoute route,
+                                boolean keepAliveRequested, HttpMethod allow) {
+        long start = System.nanoTime();
+        String modelLabel = context.metrics().modelLabel(null);
+        context.metrics().received(modelLabel, route);
+        boolean keepAlive = keepAliveRequested && !context.draining().getAsBoolean();
+        FullHttpResponse response = error.response(ctx.alloc(), version, message, keepAlive);
+        if (allow != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, allow.name());
+        }
+        current = LOCAL;
+        ctx.writeAndFlush(response).addListener(f -> {
+            context.metrics().answered(modelLabel, route, error.status().code(), System.nanoTime() - start, -1);
+            finished(keepAlive && f.isSuccess());
+        });
+    }
+
+    /** Called by the exchange when its response is written (or abandoned). */
+    void exchangeDone(ProxyExchange exchange, boolean keepAlive) {
+        if (current == exchange) {
+            finished(keepAlive);
+        }
+    }
+
+    private void finished(boolean keepAlive) {
+        current = null;
+        if (!keepAlive) {
+            closeNow();
+            return;
+        }
+        processNext();
+    }
+
+    /** The connection will close after the response in progress (e.g. an HTTP/1.0 stream). */
+    void forceClose() {
+        closing = true;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    private void closeNow() {
+        closing = true;
+        releaseQueued();
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void releaseQueued() {
+        Object msg;
+        while ((msg = queued.pollFirst()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        releaseQueued();
+        if (current instanceof ProxyExchange exchange) {
+            exchange.onClientClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && current instanceof ProxyExchange exchange) {
+            exchange.onClientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        // An idle keep-alive connection is closed; one waiting on a slow replica is not idle.
+        if (evt instanceof IdleStateEvent && current == null && queued.isEmpty()) {
+            ctx.close();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,34 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline of a client connection on the API port. */
+public final class FrontendInitializer extends ChannelInitializer<Channel> {
+
+    private static final int MAX_INITIAL_LINE = 8 * 1024;
+
+    private final ProxyContext context;
+
+    public FrontendInitializer(ProxyContext context) {
+        this.context = context;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(context.config().maxHeaderSize());
+        ch.pipeline()
+                .addLast("http", new HttpServerCodec(decoder))
+                .addLast("idle", new IdleStateHandler(0, 0,
+                        context.config().clientIdleTimeout().toNanos(), TimeUnit.NANOSECONDS))
+                .addLast("aggregate", new BodyLimitAggregator(context.config().maxBodySize()))
+                .addLast("proxy", new FrontendHandler(context));
+    }
+}

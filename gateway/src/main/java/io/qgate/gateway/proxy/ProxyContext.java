@@ -1,0 +1,16 @@
+package io.qgate.gateway.proxy;
+
+import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.gateway.metrics.GatewayMetrics;
+import io.qgate.routing.Router;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * What every client connection shares: configuration, the router, the upstream pools and the
+ * metrics. {@code draining} is true once shutdown began; responses then ask clients to close
+ * their connection so they reconnect to another gateway.
+ */
+public record ProxyContext(GatewayConfig config, Router router, UpstreamPools pools,
+                           GatewayMetrics metrics, BooleanSupplier draining) {
+}

@@ -1,0 +1,374 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.qgate.routing.Endpoint;
+import io.qgate.routing.RouteRequest;
+import io.qgate.routing.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client request relayed to one replica and its response relayed back, on the event loop of
+ * the client connection (the upstream connection lives on the same loop).
+ *
+ * <p>Backpressure: the upstream connection has auto-read off; after each batch read from it the
+ * gateway flushes to the client and asks for the next batch only while the client connection is
+ * writable, so a slow client slows the read from the replica and nothing piles up in between.
+ *
+ * <p>Retries: a replica that cannot be connected to, or a reused keep-alive connection that
+ * turns out closed before any response byte arrived, is retried on another replica up to
+ * {@code upstream.connect-attempts}. Nothing is retried once response bytes have reached the
+ * client, so a client never gets two answers.
+ */
+final class ProxyExchange implements UpstreamPool.Acquirer {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+    private static final int CLIENT_CLOSED = 499;
+
+    private final FrontendHandler frontend;
+    private final Channel client;
+    private final ProxyContext context;
+    private final FullHttpRequest request;
+    private final RouteRequest routeRequest;
+    private final String modelLabel;
+    private final boolean clientKeepAlive;
+    private final long startNanos;
+    private final List<Endpoint> failedEndpoints = new ArrayList<>(1);
+
+    private int attempts;
+    private Router.Dispatch dispatch;
+    private UpstreamPool pool;
+    private Channel upstream;
+    private boolean upstreamReused;
+    private boolean responseStarted;
+    private boolean responseBodyless;
+    private boolean eventStream;
+    private boolean upstreamKeepAlive;
+    private boolean done;
+    private int status;
+    private long firstByteNanos = -1;
+    private long lastUpstreamActivityNanos;
+    private boolean readPending;
+    private ScheduledFuture<?> timer;
+
+    ProxyExchange(FrontendHandler frontend, Channel client, ProxyContext context, FullHttpRequest request,
+                  RouteRequest routeRequest, String modelLabel, long startNanos) {
+        this.frontend = frontend;
+        this.client = client;
+        this.context = context;
+        this.request = request;
+        this.routeRequest = routeRequest;
+        this.modelLabel = modelLabel;
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.startNanos = startNanos;
+    }
+
+    void start() {
+        attempt();
+    }
+
+    private void attempt() {
+        dispatch = context.router().dispatch(routeRequest, failedEndpoints);
+        if (dispatch == null) {
+            if (attempts == 0) {
+                fail(ErrorResponses.NO_REPLICA, "No ready replica is available for this request.");
+            } else {
+                fail(ErrorResponses.UPSTREAM_FAILED, "No replica could be reached after " + attempts
+                        + " attempt(s).");
+            }
+            return;
+        }
+        attempts++;
+        pool = context.pools().forLoop(client.eventLoop());
+        pool.acquire(dispatch.endpoint(), this);
+    }
+
+    @Override
+    public void acquired(Channel channel, boolean reused) {
+        if (done) {
+            pool.release(dispatch.endpoint(), channel, true);
+            return;
+        }
+        upstream = channel;
+        upstreamReused = reused;
+        UpstreamChannelInitializer.handlerOf(channel).attach(this);
+        armFirstByteTimeout();
+        channel.read();
+        // A failed write (often a reused connection the replica just closed) may be reported
+        // at once, retrying on another connection before this method returns.
+        channel.writeAndFlush(upstreamRequest()).addListener(f -> {
+            if (!f.isSuccess() && channel == upstream) {
+                onUpstreamClosed(f.cause());
+            }
+        });
+    }
+
+    @Override
+    public void acquireFailed(Throwable cause) {
+        if (done) {
+            return;
+        }
+        log.debug("connecting to {} failed: {}", dispatch.endpoint(), cause.toString());
+        retryOrFail(cause, true);
+    }
+
+    private FullHttpRequest upstreamRequest() {
+        FullHttpRequest copy = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+                request.content().retainedDuplicate());
+        copy.headers().set(request.headers());
+        ForwardedHeaders.stripHopByHop(copy.headers());
+        copy.headers().remove(HttpHeaderNames.EXPECT);
+        ForwardedHeaders.addForwarded(copy.headers(), clientAddress(), "http");
+        copy.headers().set(HttpHeaderNames.HOST, dispatch.endpoint().authority());
+        copy.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, copy.content().readableBytes());
+        return copy;
+    }
+
+    private String clientAddress() {
+        SocketAddress address = client.remoteAddress();
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+    }
+
+    void onUpstreamMessage(Object msg) {
+        if (done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        lastUpstreamActivityNanos = System.nanoTime();
+        if (msg instanceof HttpResponse head) {
+            if (head.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+                // An interim 1xx answer precedes the real response; the client never asked for it.
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            startResponse(head);
+        }
+        if (msg instanceof HttpContent content) {
+            if (!responseStarted) {
+                content.release();
+                return;
+            }
+            if (firstByteNanos < 0 && (content.content().isReadable() || content instanceof LastHttpContent)) {
+                firstByteNanos = System.nanoTime() - startNanos;
+            }
+            if (content instanceof LastHttpContent) {
+                finishResponse((LastHttpContent) content);
+            } else {
+                client.write(content, client.voidPromise());
+            }
+        } else if (!(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void startResponse(HttpResponse head) {
+        cancelTimer();
+        armIdleTimeout();
+        status = head.status().code();
+        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        HttpVersion version = request.protocolVersion();
+        HttpResponse response = new DefaultHttpResponse(version, head.status());
+        response.headers().set(head.headers());
+        boolean hasLength = HttpUtil.isContentLengthSet(head);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(head);
+        ForwardedHeaders.stripHopByHop(response.headers());
+        responseBodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
+        String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        eventStream = contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+        if (!hasLength && !chunked) {
+            // Close-delimited: the replica's connection cannot be reused after it.
+            upstreamKeepAlive = false;
+        }
+        if (!hasLength && !responseBodyless) {
+            if (version.equals(HttpVersion.HTTP_1_1)) {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            } else {
+                frontend.forceClose();
+            }
+        }
+        HttpUtil.setKeepAlive(response, keepClientAlive());
+        responseStarted = true;
+        client.write(response, client.voidPromise());
+    }
+
+    private boolean keepClientAlive() {
+        return clientKeepAlive && !frontend.closing() && !context.draining().getAsBoolean();
+    }
+
+    private void finishResponse(LastHttpContent last) {
+        boolean reusable = upstreamKeepAlive;
+        releaseUpstream(reusable);
+        done = true;
+        cancelTimer();
+        boolean keepAlive = keepClientAlive();
+        client.writeAndFlush(last).addListener(f -> complete(status, keepAlive && f.isSuccess()));
+    }
+
+    void onUpstreamReadComplete() {
+        if (done || upstream == null) {
+            return;
+        }
+        client.flush();
+        if (client.isWritable()) {
+            upstream.read();
+        } else {
+            readPending = true;
+        }
+    }
+
+    /** The client connection can take more: resume reading from the replica. */
+    void onClientWritable() {
+        if (readPending && !done && upstream != null) {
+            readPending = false;
+            upstream.read();
+        }
+    }
+
+    /** The replica closed the connection or it failed; {@code cause} is null for a plain close. */
+    void onUpstreamClosed(Throwable cause) {
+        if (done) {
+            return;
+        }
+        releaseUpstream(false);
+        if (!responseStarted) {
+            // A reused keep-alive connection the replica closed while idle: try a fresh one.
+            retryOrFail(cause, !upstreamReused);
+            return;
+        }
+        log.debug("replica {} closed the connection mid-response: {}", dispatch.endpoint(), cause);
+        abortResponse("The replica closed the connection before the response was complete.");
+    }
+
+    private void retryOrFail(Throwable cause, boolean endpointFailed) {
+        Endpoint failed = dispatch.endpoint();
+        dispatch.finish();
+        dispatch = null;
+        if (endpointFailed) {
+            failedEndpoints.add(failed);
+        }
+        if (attempts < context.config().connectAttempts()) {
+            attempt();
+            return;
+        }
+        String reason = cause == null ? "connection closed" : cause.getMessage();
+        fail(ErrorResponses.UPSTREAM_FAILED, "The replica could not be reached (" + reason + ").");
+    }
+
+    /** The client went away: stop the replica's work on it and never reuse that connection. */
+    void onClientClosed() {
+        if (done) {
+            return;
+        }
+        releaseUpstream(false);
+        done = true;
+        cancelTimer();
+        complete(CLIENT_CLOSED, false);
+    }
+
+    private void armFirstByteTimeout() {
+        timer = client.eventLoop().schedule(() -> {
+            if (!done && !responseStarted) {
+                log.debug("replica {} sent no response head in {}", dispatch.endpoint(),
+                        context.config().firstByteTimeout());
+                releaseUpstream(false);
+                fail(ErrorResponses.UPSTREAM_TIMEOUT, "The replica did not answer within "
+                        + context.config().firstByteTimeout().toSeconds() + "s.");
+            }
+        }, context.config().firstByteTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void armIdleTimeout() {
+        long idleNanos = context.config().upstreamIdleTimeout().toNanos();
+        long remaining = lastUpstreamActivityNanos + idleNanos - System.nanoTime();
+        // One timer per response, re-armed only when it fires: cheaper than one per chunk.
+        timer = client.eventLoop().schedule(() -> {
+            if (done) {
+                return;
+            }
+            if (System.nanoTime() - lastUpstreamActivityNanos >= idleNanos) {
+                releaseUpstream(false);
+                abortResponse("The replica sent nothing for " + context.config().upstreamIdleTimeout().toSeconds()
+                        + "s in the middle of the response.");
+            } else {
+                armIdleTimeout();
+            }
+        }, Math.max(remaining, 1), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** Detaches the upstream connection: back to the pool when it can carry another request. */
+    private void releaseUpstream(boolean reusable) {
+        Channel channel = upstream;
+        if (channel == null) {
+            return;
+        }
+        cancelTimer();
+        upstream = null;
+        readPending = false;
+        UpstreamChannelInitializer.handlerOf(channel).detach();
+        pool.release(dispatch.endpoint(), channel, reusable);
+    }
+
+    /** The response head is out, so no error status can be sent: end the stream visibly. */
+    private void abortResponse(String message) {
+        done = true;
+        cancelTimer();
+        frontend.forceClose();
+        if (eventStream) {
+            // An SSE client sees why its stream ended instead of a silent truncation.
+            String event = "event: error\ndata: " + ErrorResponses.UPSTREAM_FAILED.body(message) + "\n\n";
+            client.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(event, StandardCharsets.UTF_8)))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            client.flush();
+            client.close();
+        }
+        complete(ErrorResponses.UPSTREAM_FAILED.status().code(), false);
+    }
+
+    private void fail(ErrorResponses error, String message) {
+        done = true;
+        cancelTimer();
+        boolean keepAlive = keepClientAlive();
+        client.writeAndFlush(error.response(client.alloc(), request.protocolVersion(), message, keepAlive))
+                .addListener(f -> complete(error.status().code(), keepAlive && f.isSuccess()));
+    }
+
+    private void complete(int code, boolean keepAlive) {
+        if (dispatch != null) {
+            dispatch.finish();
+        }
+        request.release();
+        context.metrics().answered(modelLabel, routeRequest.route(), code, System.nanoTime() - startNanos,
+                firstByteNanos);
+        frontend.exchangeDone(this, keepAlive);
+    }
+}

@@ -1,0 +1,37 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline of a connection to a replica. */
+final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
+
+    private static final int MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
+    private static final int MAX_CHUNK_SIZE = 64 * 1024;
+
+    private final long poolIdleTimeoutNanos;
+
+    UpstreamChannelInitializer(long poolIdleTimeoutNanos) {
+        this.poolIdleTimeoutNanos = poolIdleTimeoutNanos;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE)
+                .setMaxChunkSize(MAX_CHUNK_SIZE);
+        ch.pipeline()
+                .addLast("http", new HttpClientCodec(decoder, false, false))
+                .addLast("idle", new IdleStateHandler(0, 0, poolIdleTimeoutNanos, TimeUnit.NANOSECONDS))
+                .addLast("relay", new UpstreamHandler());
+    }
+
+    static UpstreamHandler handlerOf(Channel channel) {
+        return (UpstreamHandler) channel.pipeline().get("relay");
+    }
+}

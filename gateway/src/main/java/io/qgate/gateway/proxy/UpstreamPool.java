@@ -1,0 +1,179 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.qgate.routing.Endpoint;
+import io.qgate.routing.EndpointSnapshot;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive connections to every replica, owned by one event loop: the loop of the client
+ * connections that use them, so a request and its upstream connection never cross threads and
+ * the pool needs no locks. Every method must be called on {@link #loop()}.
+ *
+ * <p>Per replica at most {@code maxConnections} are open; a request that finds none free waits
+ * (bounded by the connect timeout) for one to be released. The most recently used idle
+ * connection is taken first, so that surplus connections go idle and are closed by the idle
+ * timeout in {@link UpstreamChannelInitializer}.
+ */
+final class UpstreamPool {
+
+    /** Receives the outcome of {@link #acquire}. */
+    interface Acquirer {
+        void acquired(Channel channel, boolean reused);
+
+        void acquireFailed(Throwable cause);
+    }
+
+    /** Raised when a replica's connection limit stays reached for the whole wait. */
+    static final class PoolExhaustedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PoolExhaustedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final int maxConnections;
+    private final long acquireTimeoutNanos;
+    private final Map<String, Connections> byAddress = new HashMap<>();
+
+    UpstreamPool(EventLoop loop, Bootstrap bootstrap, int maxConnections, long acquireTimeoutNanos) {
+        this.loop = loop;
+        this.bootstrap = bootstrap;
+        this.maxConnections = maxConnections;
+        this.acquireTimeoutNanos = acquireTimeoutNanos;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    void acquire(Endpoint endpoint, Acquirer acquirer) {
+        assert loop.inEventLoop();
+        byAddress.computeIfAbsent(endpoint.authority(), a -> new Connections(endpoint)).acquire(acquirer);
+    }
+
+    /** Gives a connection back; one that cannot carry another request is closed instead. */
+    void release(Endpoint endpoint, Channel channel, boolean reusable) {
+        assert loop.inEventLoop();
+        Connections connections = byAddress.get(endpoint.authority());
+        if (connections == null || !reusable || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        connections.release(channel);
+    }
+
+    /** Closes the idle connections of replicas that are no longer in {@code snapshot}. */
+    void retain(EndpointSnapshot snapshot) {
+        assert loop.inEventLoop();
+        for (Iterator<Connections> it = byAddress.values().iterator(); it.hasNext(); ) {
+            Connections connections = it.next();
+            if (!snapshot.contains(connections.endpoint)) {
+                it.remove();
+                connections.closeIdle();
+            }
+        }
+    }
+
+    void closeAll() {
+        assert loop.inEventLoop();
+        byAddress.values().forEach(Connections::closeIdle);
+        byAddress.clear();
+    }
+
+    /** Idle connections, open count and waiting requests of one replica. */
+    private final class Connections {
+        private final Endpoint endpoint;
+        private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+        private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+        private int open;
+
+        Connections(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        void acquire(Acquirer acquirer) {
+            Channel channel;
+            while ((channel = idle.pollLast()) != null) {
+                if (channel.isActive()) {
+                    acquirer.acquired(channel, true);
+                    return;
+                }
+            }
+            if (open < maxConnections) {
+                connect(acquirer);
+                return;
+            }
+            Waiter waiter = new Waiter(acquirer);
+            waiter.timeout = loop.schedule(() -> {
+                if (waiters.remove(waiter)) {
+                    acquirer.acquireFailed(new PoolExhaustedException("all " + maxConnections
+                            + " connections to " + endpoint.authority() + " stayed busy"));
+                }
+            }, acquireTimeoutNanos, TimeUnit.NANOSECONDS);
+            waiters.addLast(waiter);
+        }
+
+        void release(Channel channel) {
+            Waiter waiter = waiters.pollFirst();
+            if (waiter != null) {
+                waiter.timeout.cancel(false);
+                waiter.acquirer.acquired(channel, true);
+            } else {
+                idle.addLast(channel);
+            }
+        }
+
+        private void connect(Acquirer acquirer) {
+            open++;
+            ChannelFuture connecting = bootstrap.connect(endpoint.host(), endpoint.port());
+            // Every connection, failed or not, is closed exactly once: count it down there.
+            connecting.channel().closeFuture().addListener(f -> onClosed(connecting.channel()));
+            connecting.addListener(f -> {
+                if (f.isSuccess()) {
+                    acquirer.acquired(connecting.channel(), false);
+                } else {
+                    acquirer.acquireFailed(f.cause());
+                }
+            });
+        }
+
+        private void onClosed(Channel channel) {
+            open--;
+            idle.remove(channel);
+            Waiter waiter;
+            if (open < maxConnections && (waiter = waiters.pollFirst()) != null) {
+                waiter.timeout.cancel(false);
+                connect(waiter.acquirer);
+            }
+        }
+
+        void closeIdle() {
+            Channel channel;
+            while ((channel = idle.pollFirst()) != null) {
+                channel.close();
+            }
+        }
+    }
+
+    private static final class Waiter {
+        final Acquirer acquirer;
+        ScheduledFuture<?> timeout;
+
+        Waiter(Acquirer acquirer) {
+            this.acquirer = acquirer;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.qgate.gateway.Transport;
+import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.routing.EndpointSnapshot;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One {@link UpstreamPool} per event loop, created on first use. */
+public final class UpstreamPools {
+
+    private final ConcurrentHashMap<EventExecutor, UpstreamPool> byLoop = new ConcurrentHashMap<>();
+    private final Transport transport;
+    private final GatewayConfig config;
+
+    public UpstreamPools(Transport transport, GatewayConfig config) {
+        this.transport = transport;
+        this.config = config;
+    }
+
+    UpstreamPool forLoop(EventLoop loop) {
+        UpstreamPool pool = byLoop.get(loop);
+        if (pool == null) {
+            // Only this loop creates its own pool, so a get-then-put cannot race.
+            pool = new UpstreamPool(loop, bootstrap(loop), config.maxConnectionsPerEndpoint(),
+                    config.connectTimeout().toNanos());
+            byLoop.put(loop, pool);
+        }
+        return pool;
+    }
+
+    private Bootstrap bootstrap(EventLoop loop) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannelClass())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                // Reads are requested one batch at a time, only as fast as the client drains.
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new UpstreamChannelInitializer(config.poolIdleTimeout().toNanos()));
+    }
+
+    /** Closes pooled connections to replicas that discovery no longer lists. */
+    public void retain(EndpointSnapshot snapshot) {
+        byLoop.values().forEach(pool -> pool.loop().execute(() -> pool.retain(snapshot)));
+    }
+
+    /** Closes every idle pooled connection; connections in use close with their exchange. */
+    public void closeAll() {
+        byLoop.values().forEach(pool -> {
+            if (!pool.loop().isShuttingDown()) {
+                pool.loop().execute(pool::closeAll);
+            }
+        });
+    }
+}

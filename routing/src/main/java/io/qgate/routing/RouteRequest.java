@@ -1,0 +1,18 @@
+package io.qgate.routing;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What routing knows of one request: read from its path and the few JSON fields the gateway
+ * parses. Pickers decide on this alone, never on the raw request.
+ *
+ * @param route  the API route
+ * @param model  the requested model, or {@code null} when the request names none
+ * @param stream whether the client asked for an SSE stream
+ */
+public record RouteRequest(ApiRoute route, String model, boolean stream) {
+
+    public RouteRequest {
+        requireNonNull(route, "route");
+    }
+}
