@@ -1,0 +1,115 @@
+package io.qgate.gateway.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsNeedNoFile() {
+        GatewayConfig config = ConfigLoader.load(new String[0], Map.of());
+
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.adminPort()).isEqualTo(9090);
+        assertThat(config.maxBodySize()).isEqualTo(16 << 20);
+        assertThat(config.routingStrategy()).isEqualTo("round-robin");
+        assertThat(config.endpoints()).isEmpty();
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsEachOverrideTheLayerBefore() throws Exception {
+        Path file = dir.resolve("qgate.yaml");
+        Files.writeString(file, """
+                server:
+                  port: 7000
+                  max-body-size: 1MiB
+                admin:
+                  port: 7001
+                endpoints:
+                  - http://10.0.0.1:4000
+                  - http://10.0.0.2:4000
+                upstream:
+                  connect-timeout: 750ms
+                """);
+
+        GatewayConfig config = ConfigLoader.load(
+                new String[] {"--config", file.toString(), "--admin-port=7101"},
+                Map.of("QGATE_PORT", "7100", "QGATE_ADMIN_PORT", "7200", "QGATE_UPSTREAM_CONNECT_TIMEOUT", "2s"));
+
+        assertThat(config.port()).isEqualTo(7100);
+        assertThat(config.adminPort()).isEqualTo(7101);
+        assertThat(config.maxBodySize()).isEqualTo(1 << 20);
+        assertThat(config.endpoints()).isEqualTo("http://10.0.0.1:4000,http://10.0.0.2:4000");
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theFullKeyVariableWinsOverTheFlagNamedOne() {
+        GatewayConfig config = ConfigLoader.load(new String[0],
+                Map.of("QGATE_PORT", "1", "QGATE_SERVER_PORT", "2", "QGATE_ENDPOINTS", "http://a:1"));
+
+        assertThat(config.port()).isEqualTo(2);
+        assertThat(config.endpoints()).isEqualTo("http://a:1");
+    }
+
+    @Test
+    void configFileFromTheEnvironment() throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "routing:\n  strategy: round-robin\nshutdown:\n  delay: 0s\n");
+
+        GatewayConfig config = ConfigLoader.load(new String[0], Map.of("QGATE_CONFIG", file.toString()));
+
+        assertThat(config.shutdownDelay()).isZero();
+    }
+
+    @Test
+    void mistakesAreReportedWithTheKeyAndWhatWasExpected() throws Exception {
+        Path typo = dir.resolve("typo.yaml");
+        Files.writeString(typo, "server:\n  prot: 1\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--config", typo.toString()}, Map.of()))
+                .hasMessageContaining("unknown key server.prot");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--port", "http"}, Map.of()))
+                .hasMessage("server.port: http (expected: a whole number)");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--strategy", "fastest"}, Map.of()))
+                .hasMessageContaining("routing.strategy: fastest (expected: one of");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--nope", "1"}, Map.of()))
+                .hasMessageContaining("unknown option: --nope");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--upstream.connect-timeout", "soon"}, Map.of()))
+                .hasMessageContaining("upstream.connect-timeout: soon (expected: a duration");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsVariableAndDefault() {
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--help"}, Map.of()))
+                .isInstanceOf(ConfigLoader.HelpRequested.class)
+                .satisfies(e -> {
+                    for (Option option : Option.values()) {
+                        assertThat(e.getMessage()).contains(option.key()).contains(option.environmentVariable());
+                    }
+                    assertThat(e.getMessage()).contains("--endpoints").contains("QGATE_ENDPOINTS");
+                });
+    }
+
+    @Test
+    void unitsParse() {
+        assertThat(Units.duration("k", "100ms")).isEqualTo(Duration.ofMillis(100));
+        assertThat(Units.duration("k", "1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Units.duration("k", "10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(Units.size("k", "16MiB")).isEqualTo(16L << 20);
+        assertThat(Units.size("k", "2kB")).isEqualTo(2000);
+        assertThat(Units.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(Units.format(Duration.ofMinutes(2))).isEqualTo("2m");
+    }
+}

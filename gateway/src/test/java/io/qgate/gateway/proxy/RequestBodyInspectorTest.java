@@ -1,0 +1,64 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.qgate.routing.ApiRoute;
+import io.qgate.routing.RouteRequest;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RequestBodyInspectorTest {
+
+    private static RouteRequest inspect(String json) throws Exception {
+        ByteBuf body = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+        try {
+            RouteRequest request = RequestBodyInspector.inspect(ApiRoute.CHAT, body);
+            assertThat(body.readerIndex()).isZero();
+            return request;
+        } finally {
+            body.release();
+        }
+    }
+
+    @Test
+    void readsModelAndStreamSkippingEverythingElse() throws Exception {
+        RouteRequest request = inspect("""
+                {"messages":[{"role":"user","content":"{\\"model\\":\\"fake\\"}"}],
+                 "tools":[{"type":"function","function":{"name":"model","parameters":{"model":"x"}}}],
+                 "model":"meta-llama/Llama-3.1-8B-Instruct","stream":true,"max_tokens":10}""");
+
+        assertThat(request.model()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
+        assertThat(request.stream()).isTrue();
+        assertThat(request.route()).isEqualTo(ApiRoute.CHAT);
+    }
+
+    @Test
+    void missingFieldsMeanNoModelAndNoStream() throws Exception {
+        RouteRequest request = inspect("{\"stream\":null}");
+        assertThat(request.model()).isNull();
+        assertThat(request.stream()).isFalse();
+    }
+
+    @Test
+    void oddUnicodeAndHugeNumbersAreFine() throws Exception {
+        RouteRequest request = inspect("{\"model\":\"m\\u00e9\\ud83d\\ude00\",\"temperature\":1e400,\"seed\":"
+                + "9".repeat(200) + "}");
+        assertThat(request.model()).isEqualTo("mé😀");
+    }
+
+    @Test
+    void rejectsWhatIsNotAWellFormedObject() {
+        assertThatThrownBy(() -> inspect("")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> inspect("[]")).hasMessageContaining("must be a JSON object");
+        assertThatThrownBy(() -> inspect("{\"model\":1}")).hasMessageContaining("'model' must be a string");
+        assertThatThrownBy(() -> inspect("{\"stream\":\"yes\"}")).hasMessageContaining("'stream' must be a boolean");
+        assertThatThrownBy(() -> inspect("{\"a\":[1,2}")).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> inspect("{\"a\":1} trailing")).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> inspect("{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}"))
+                .hasMessageContaining("not valid JSON");
+    }
+}
