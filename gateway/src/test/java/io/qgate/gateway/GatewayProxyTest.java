@@ -212,6 +212,26 @@ class GatewayProxyTest {
     }
 
     @Test
+    void expectContinueIsAnsweredAndAnOversizedExpectGets413Json() throws Exception {
+        StubReplica replica = stub();
+        Gateway gateway = gateway(replica.url(), "server.max-body-size", "1KiB");
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            connection.send("POST /v1/embeddings HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 13\r\n\r\n");
+            assertThat(connection.read().status()).isEqualTo(100);
+            RawHttpConnection.Response ok = connection.send("{\"input\":\"x\"}").read();
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(replica.received().get(0).headers().contains("expect")).isFalse();
+
+            RawHttpConnection.Response tooLarge = connection.send("POST /v1/embeddings HTTP/1.1\r\nHost: x\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n").read();
+            assertThat(tooLarge.status()).isEqualTo(413);
+            assertThat(tooLarge.body()).contains("\"code\":\"request_too_large\"");
+        }
+    }
+
+    @Test
     void malformedJsonUnknownPathAndWrongMethodAreRejectedWithOpenAiErrors() throws Exception {
         StubReplica replica = stub();
         Gateway gateway = gateway(replica.url());

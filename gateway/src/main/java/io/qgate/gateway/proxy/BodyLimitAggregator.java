@@ -1,8 +1,10 @@
 package io.qgate.gateway.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
 
 /**
  * Aggregates a request body up to the limit and answers {@code Expect: 100-continue}. A body over
@@ -16,6 +18,16 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
     BodyLimitAggregator(int maxBodySize) {
         super(maxBodySize);
         this.maxBodySize = maxBodySize;
+    }
+
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        // A declared length over the limit: no 100 Continue, and the 413 comes from
+        // handleOversizedMessage as JSON rather than Netty's own empty answer.
+        if (HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+            return null;
+        }
+        return super.newContinueResponse(start, maxContentLength, pipeline);
     }
 
     @Override
