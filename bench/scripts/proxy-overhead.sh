@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Proxy overhead: small non-streaming requests to fast replicas (no modelled latency), measured
+# directly, through qgate and through nginx (least_conn, keep-alive upstream), in one run with
+# the same load generator. Prints throughput and p50/p99 per target and the qgate/nginx ratios.
+#
+#   bench/scripts/proxy-overhead.sh [seconds-per-run, default 15] [concurrency, default 64]
+#
+# Needs nginx (installed with apt-get when missing and running as root). Everything binds
+# 127.0.0.1. The 2 cores are shared by the load generator (1 event loop), the proxy under test
+# (2 event loops / 2 nginx workers) and two replica processes (1 event loop each).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SECONDS_PER_RUN=${1:-15}
+CONCURRENCY=${2:-64}
+OUT=${OUT:-bench/results/proxy-overhead-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+REPLICA_PORTS=(18001 18002)
+QGATE_PORT=18080 QGATE_ADMIN=18081 NGINX_PORT=18090
+
+if ! command -v nginx >/dev/null; then
+  echo "installing nginx from Debian..." >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+fi
+[ -f bench/target/qgate-bench.jar ] && [ -f gateway/target/qgate-gateway.jar ] || mvn -B -q package -DskipTests
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+for p in "${REPLICA_PORTS[@]}"; do
+  java -jar bench/target/qgate-bench.jar sim --port "$p" --time-scale 0 --io-threads 1 >"$OUT/sim-$p.log" 2>&1 &
+  pids+=($!)
+done
+endpoints=$(printf 'http://127.0.0.1:%s,' "${REPLICA_PORTS[@]}"); endpoints=${endpoints%,}
+java -jar gateway/target/qgate-gateway.jar --host 127.0.0.1 --port $QGATE_PORT --admin-port $QGATE_ADMIN \
+  --endpoints "$endpoints" --io-threads 2 >"$OUT/qgate.log" 2>&1 &
+pids+=($!)
+
+upstreams=$(printf '    server 127.0.0.1:%s;\n' "${REPLICA_PORTS[@]}")
+cat >"$OUT/nginx.conf" <<NGINX
+worker_processes 2;
+pid $PWD/$OUT/nginx.pid;
+error_log $PWD/$OUT/nginx-error.log warn;
+daemon off;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  upstream replicas {
+    least_conn;
+$upstreams
+    keepalive 256;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT reuseport backlog=4096;
+    client_max_body_size 16m;
+    location /v1/ {
+      proxy_pass http://replicas;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+      proxy_read_timeout 600s;
+    }
+  }
+}
+NGINX
+nginx -c "$PWD/$OUT/nginx.conf" -p "$PWD/$OUT" 2>"$OUT/nginx-start.log" &
+pids+=($!)
+
+wait_for() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
+wait_for "http://127.0.0.1:${REPLICA_PORTS[0]}/health"
+wait_for "http://127.0.0.1:$QGATE_ADMIN/readyz"
+wait_for "http://127.0.0.1:$NGINX_PORT/v1/models"
+
+load() { # name url extra-args...
+  local name=$1 url=$2; shift 2
+  echo "== $name ($url) $*" >&2
+  java -jar bench/target/qgate-bench.jar load --url "$url" --workload tiny --out "$OUT/$name.json" "$@" \
+    >"$OUT/$name.txt"
+  cat "$OUT/$name.txt"
+}
+
+# Warm-up (JIT) for each path, then maximum throughput in closed loop.
+for t in "direct http://127.0.0.1:${REPLICA_PORTS[0]}" "qgate http://127.0.0.1:$QGATE_PORT" "nginx http://127.0.0.1:$NGINX_PORT"; do
+  set -- $t
+  java -jar bench/target/qgate-bench.jar load --url "$2" --workload tiny --concurrency "$CONCURRENCY" --duration 5s \
+    --quiet >/dev/null 2>&1 || true
+done
+load max-direct "http://127.0.0.1:${REPLICA_PORTS[0]}" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
+load max-qgate "http://127.0.0.1:$QGATE_PORT" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
+load max-nginx "http://127.0.0.1:$NGINX_PORT" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
+
+# Latency at a fixed rate: half of the slower proxy's maximum, open loop.
+rate=$(python3 -c "import json;a=json.load(open('$OUT/max-qgate.json'))['summary']['throughputRps'];b=json.load(open('$OUT/max-nginx.json'))['summary']['throughputRps'];print(int(min(a,b)/2))")
+load rate-direct "http://127.0.0.1:${REPLICA_PORTS[0]}" --rate "$rate" --duration "${SECONDS_PER_RUN}s"
+load rate-qgate "http://127.0.0.1:$QGATE_PORT" --rate "$rate" --duration "${SECONDS_PER_RUN}s"
+load rate-nginx "http://127.0.0.1:$NGINX_PORT" --rate "$rate" --duration "${SECONDS_PER_RUN}s"
+
+python3 - "$OUT" "$rate" <<'PY'
+import json, sys
+out, rate = sys.argv[1], sys.argv[2]
+r = lambda n: json.load(open(f"{out}/{n}.json"))["summary"]
+print(f"\nProxy overhead, tiny non-streaming requests ({out})")
+print(f"{'target':8} {'max req/s':>10} {'errors':>7} | {'p50 ms @'+rate+'/s':>14} {'p99 ms':>8} {'errors':>7}")
+for t in ("direct", "qgate", "nginx"):
+    m, f = r("max-" + t), r("rate-" + t)
+    print(f"{t:8} {m['throughputRps']:10.0f} {sum(m['errors'].values()):7d} | "
+          f"{f['e2eMs']['p50']:14.3f} {f['e2eMs']['p99']:8.3f} {sum(f['errors'].values()):7d}")
+q, n, d = r("max-qgate"), r("max-nginx"), r("rate-direct")
+print(f"\nqgate/nginx max throughput: {q['throughputRps'] / n['throughputRps']:.2f}")
+print(f"added p99 at {rate}/s: qgate {r('rate-qgate')['e2eMs']['p99'] - d['e2eMs']['p99']:.3f} ms, "
+      f"nginx {r('rate-nginx')['e2eMs']['p99'] - d['e2eMs']['p99']:.3f} ms")
+PY

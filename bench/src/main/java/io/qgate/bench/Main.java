@@ -1,0 +1,43 @@
+package io.qgate.bench;
+
+import io.qgate.bench.load.LoadCommand;
+import io.qgate.bench.sim.SimCommand;
+
+import java.util.Arrays;
+
+/** {@code java -jar qgate-bench.jar <demo|sim|load> [options]}. */
+public final class Main {
+
+    private static final String USAGE = """
+            Usage: java -jar qgate-bench.jar <command> [options]
+
+            Commands:
+              demo   three simulated replicas and the gateway on localhost:8080 (admin 9090)
+              sim    one simulated LiteLLM + vLLM replica
+              load   the load generator (open or closed loop, results as JSON)
+
+            Each command takes --help.
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        int status = switch (args[0]) {
+            case "demo" -> DemoCommand.run(rest);
+            case "sim" -> SimCommand.run(rest);
+            case "load" -> LoadCommand.run(rest);
+            default -> {
+                System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);
+                yield 2;
+            }
+        };
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+}
