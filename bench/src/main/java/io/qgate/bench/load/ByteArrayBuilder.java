@@ -31,6 +31,24 @@ final class ByteArrayBuilder {
         return append(Long.toString(value));
     }
 
+    /** Appends the readable bytes of {@code buf} without moving its reader index. */
+    ByteArrayBuilder append(io.netty.buffer.ByteBuf buf) {
+        int count = buf.readableBytes();
+        ensure(count);
+        buf.getBytes(buf.readerIndex(), bytes, length, count);
+        length += count;
+        return this;
+    }
+
+    void reset() {
+        length = 0;
+    }
+
+    /** The backing array, valid up to {@link #length()} and only until the next append. */
+    byte[] array() {
+        return bytes;
+    }
+
     int length() {
         return length;
     }
