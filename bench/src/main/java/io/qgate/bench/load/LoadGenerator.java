@@ -36,6 +36,16 @@ public final class LoadGenerator {
 
     /** As {@link #run(LoadOptions)}, printing the progress line to {@code progress} unless it is {@code null}. */
     public static LoadResult run(LoadOptions options, PrintStream progress) {
+        if (!options.warmup().isZero()) {
+            if (progress != null) {
+                progress.println("warming up for " + Durations.format(options.warmup()));
+            }
+            runOnce(options.warmupRun(), null);
+        }
+        return runOnce(options, progress);
+    }
+
+    private static LoadResult runOnce(LoadOptions options, PrintStream progress) {
         InetSocketAddress address = resolve(options);
         RequestFactory factory = RequestFactory.from(options);
         RequestTemplate template = new RequestTemplate(options.url(), options.api(), options.headers());

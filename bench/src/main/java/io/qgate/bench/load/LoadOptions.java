@@ -20,6 +20,7 @@ import java.util.Map;
  * @param duration   how long to issue requests, or {@code null} to be bounded by {@code requests} only
  * @param requests   how many requests to issue, or 0 for no limit
  * @param out        where to write the results JSON, or {@code null}
+ * @param warmup     how long to run the same load, unmeasured, before the measured run ({@link Duration#ZERO}: none)
  * @param headers    extra request headers, such as {@code Authorization}
  */
 public record LoadOptions(
@@ -39,6 +40,7 @@ public record LoadOptions(
         int maxConnections,
         Duration drainTimeout,
         Duration requestTimeout,
+        Duration warmup,
         Map<String, String> headers,
         Path out,
         boolean quiet) {
@@ -60,6 +62,7 @@ public record LoadOptions(
         requireNonNull(workload, "workload");
         requireNonNull(drainTimeout, "drainTimeout");
         requireNonNull(requestTimeout, "requestTimeout");
+        requireNonNull(warmup, "warmup");
         if (!"http".equals(url.getScheme()) || url.getHost() == null) {
             throw new IllegalArgumentException("url: " + url + " (expected: http://host[:port])");
         }
@@ -102,6 +105,9 @@ public record LoadOptions(
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout: " + requestTimeout + " (expected: > 0)");
         }
+        if (warmup.isNegative()) {
+            throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0)");
+        }
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(headers, "headers")));
     }
 
@@ -128,6 +134,13 @@ public record LoadOptions(
         return openLoop() ? "open" : "closed";
     }
 
+    /** The unmeasured run that warms the JIT and the server before this one: same load, {@link #warmup} long. */
+    LoadOptions warmupRun() {
+        return new LoadOptions(url, api, model, rate, concurrency, warmup, 0, stream, workload, tenants,
+                systemPromptTokens, seed + 1, threads, maxConnections, drainTimeout, requestTimeout, Duration.ZERO,
+                headers, null, true);
+    }
+
     /** A builder with every default set; {@code rate} switches to an open loop. */
     public static final class Builder {
         private URI url = DEFAULT_URL;
@@ -146,6 +159,7 @@ public record LoadOptions(
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Duration warmup = Duration.ZERO;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Path out;
         private boolean quiet;
@@ -186,6 +200,8 @@ public record LoadOptions(
 
         public Builder requestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; return this; }
 
+        public Builder warmup(Duration warmup) { this.warmup = warmup; return this; }
+
         public Builder header(String name, String value) {
             headers.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
             return this;
@@ -201,7 +217,7 @@ public record LoadOptions(
             Duration effectiveDuration = duration == null && requests == 0 ? DEFAULT_DURATION : duration;
             return new LoadOptions(url, api, model, rate, effectiveConcurrency, effectiveDuration, requests,
                     stream, workload, tenants, systemPromptTokens, seed, threads, maxConnections,
-                    drainTimeout, requestTimeout, headers, out, quiet);
+                    drainTimeout, requestTimeout, warmup, headers, out, quiet);
         }
     }
 }

@@ -92,6 +92,9 @@ final class LoadOptionsParser {
             case "--request-timeout":
                 builder.requestTimeout(Durations.parse(name, value));
                 break;
+            case "--warmup":
+                builder.warmup(Durations.parse(name, value));
+                break;
             case "--header":
                 int colon = value.indexOf(':');
                 if (colon <= 0) {
@@ -190,6 +193,7 @@ final class LoadOptionsParser {
                         + Durations.format(LoadOptions.DEFAULT_DRAIN_TIMEOUT) + ")",
                 "  --request-timeout D         fail one request as timeout after D (default: "
                         + Durations.format(LoadOptions.DEFAULT_REQUEST_TIMEOUT) + ")",
+                "  --warmup D                  run the same load unmeasured for D first, to warm the JIT (default: 0s)",
                 "  --header Name:value         extra request header, repeatable (e.g. Authorization:Bearer x)",
                 "  --out FILE                  write results as JSON",
                 "  --quiet                     no progress line on stderr",

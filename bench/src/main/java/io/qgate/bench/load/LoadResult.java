@@ -80,6 +80,7 @@ public record LoadResult(LoadOptions options, Instant startedAt, long requests, 
         config.put("seed", options.seed());
         config.put("threads", options.threads());
         config.put("maxConnections", options.maxConnections());
+        config.put("warmupSeconds", options.warmup().toMillis() / 1000.0);
         root.put("startedAt", startedAt.toString());
         ObjectNode summary = root.putObject("summary");
         summary.put("requests", requests);

@@ -151,4 +151,16 @@ class LoadGeneratorTest {
             assertThat(result.durationSeconds()).isLessThan(5.0);
         }
     }
+
+    @Test
+    void aWarmupRunIsNotMeasured() {
+        try (StubServer server = StubServer.builder().start()) {
+            LoadResult result = LoadGenerator.run(options(server).concurrency(2).requests(5)
+                    .warmup(Duration.ofMillis(200)).build());
+
+            assertThat(result.requests()).isEqualTo(5);
+            assertThat(result.ok()).isEqualTo(5);
+            assertThat(server.received()).isGreaterThan(5);
+        }
+    }
 }

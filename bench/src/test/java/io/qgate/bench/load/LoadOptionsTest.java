@@ -28,6 +28,7 @@ class LoadOptionsTest {
         assertThat(options.threads()).isEqualTo(1);
         assertThat(options.maxConnections()).isEqualTo(2048);
         assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.warmup()).isZero();
         assertThat(options.out()).isNull();
     }
 
@@ -37,7 +38,7 @@ class LoadOptionsTest {
             "--url", "http://localhost:4000/base", "--api=completions", "--model", "m", "--rate", "12.5",
             "--duration", "2m", "--requests", "100", "--stream", "--workload", "fixed:64:8", "--tenants", "4",
             "--system-prompt-tokens", "200", "--seed", "7", "--threads", "2", "--max-connections", "64",
-            "--drain-timeout", "500ms", "--request-timeout", "1h", "--header", "Authorization: Bearer k",
+            "--drain-timeout", "500ms", "--request-timeout", "1h", "--warmup", "5s", "--header", "Authorization: Bearer k",
             "--header", "X-Tenant:a", "--out", "r.json", "--quiet"});
 
         assertThat(options.url()).isEqualTo(URI.create("http://localhost:4000/base"));
@@ -58,6 +59,7 @@ class LoadOptionsTest {
         assertThat(options.maxConnections()).isEqualTo(64);
         assertThat(options.drainTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(options.requestTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(options.warmup()).isEqualTo(Duration.ofSeconds(5));
         assertThat(options.headers()).containsExactly(
                 org.assertj.core.api.Assertions.entry("Authorization", "Bearer k"),
                 org.assertj.core.api.Assertions.entry("X-Tenant", "a"));
@@ -103,7 +105,7 @@ class LoadOptionsTest {
 
         for (String option : new String[] {"--url", "--api", "--model", "--rate", "--concurrency", "--duration",
             "--requests", "--stream", "--workload", "--tenants", "--system-prompt-tokens", "--seed", "--threads",
-            "--max-connections", "--drain-timeout", "--request-timeout", "--header", "--out", "--quiet"}) {
+            "--max-connections", "--drain-timeout", "--request-timeout", "--warmup", "--header", "--out", "--quiet"}) {
             assertThat(help).contains(option);
         }
         assertThat(help).contains("default: http://127.0.0.1:8080", "default: 30s", "default: 2048",
