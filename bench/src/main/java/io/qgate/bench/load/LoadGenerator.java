@@ -1,0 +1,113 @@
+package io.qgate.bench.load;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs one load test in-process and returns what it measured.
+ *
+ * <p>Each event loop thread carries an independent {@link Lane} with its own share of the rate,
+ * concurrency, request budget and connection limit; their measurements are merged at the end.
+ * The calling thread only waits and prints the progress line.
+ */
+public final class LoadGenerator {
+
+    private static final long PROGRESS_INTERVAL_MILLIS = 1000;
+
+    private LoadGenerator() {}
+
+    /** Runs the load described by {@code options}; blocks until every request has ended. */
+    public static LoadResult run(LoadOptions options) {
+        return run(options, options.quiet() ? null : System.err);
+    }
+
+    /** As {@link #run(LoadOptions)}, printing the progress line to {@code progress} unless it is {@code null}. */
+    public static LoadResult run(LoadOptions options, PrintStream progress) {
+        if (!options.warmup().isZero()) {
+            if (progress != null) {
+                progress.println("warming up for " + Durations.format(options.warmup()));
+            }
+            runOnce(options.warmupRun(), null);
+        }
+        return runOnce(options, progress);
+    }
+
+    private static LoadResult runOnce(LoadOptions options, PrintStream progress) {
+        InetSocketAddress address = resolve(options);
+        RequestFactory factory = RequestFactory.from(options);
+        RequestTemplate template = new RequestTemplate(options.url(), options.api(), options.headers());
+        Transport transport = Transport.best();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(),
+                new DefaultThreadFactory("qgate-load", true), transport.ioHandlerFactory());
+        try {
+            SplittableRandom seeds = new SplittableRandom(options.seed());
+            Instant startedAt = Instant.now();
+            long startNanos = System.nanoTime();
+            List<Lane> lanes = new ArrayList<>();
+            int index = 0;
+            for (EventExecutor executor : group) {
+                lanes.add(new Lane(options, LaneShare.of(options, index++), (EventLoop) executor, transport, address,
+                        template, factory, seeds.split(), startNanos));
+            }
+            lanes.forEach(Lane::start);
+            StatsSnapshot total = await(lanes, progress, startNanos);
+            long endNanos = lanes.stream().mapToLong(Lane::endNanos).max().orElse(startNanos);
+            return LoadResult.of(options, startedAt, total, (endNanos - startNanos) / 1e9);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static StatsSnapshot await(List<Lane> lanes, PrintStream progress, long startNanos) {
+        CompletableFuture<?>[] done = lanes.stream().map(Lane::done).toArray(CompletableFuture[]::new);
+        CompletableFuture<Void> all = CompletableFuture.allOf(done);
+        ProgressLine line = new ProgressLine(startNanos);
+        while (true) {
+            try {
+                all.get(PROGRESS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                return merge(lanes.stream().map(lane -> lane.done().join()).toList());
+            } catch (TimeoutException e) {
+                if (progress != null) {
+                    List<StatsSnapshot> now = lanes.stream().map(lane -> lane.snapshot().join()).toList();
+                    progress.println(line.next(merge(now), startNanos, System.nanoTime()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the load was running", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("load run failed", e.getCause());
+            }
+        }
+    }
+
+    private static StatsSnapshot merge(List<StatsSnapshot> snapshots) {
+        StatsSnapshot total = StatsSnapshot.empty();
+        for (StatsSnapshot snapshot : snapshots) {
+            total = total.merge(snapshot);
+        }
+        return total;
+    }
+
+    /** Resolved once: a name lookup per connection would be measured as connect time. */
+    private static InetSocketAddress resolve(LoadOptions options) {
+        int port = options.url().getPort() < 0 ? 80 : options.url().getPort();
+        InetSocketAddress address = new InetSocketAddress(options.url().getHost(), port);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("url: " + options.url() + " (cannot resolve " + options.url().getHost() + ")");
+        }
+        return address;
+    }
+}

@@ -1,0 +1,151 @@
+package io.qgate.bench.load;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a load run measured.
+ *
+ * <p>Latency is of successful requests only, from each request's intended start. Throughput is
+ * successful requests (and their output tokens) per second of the run, from its start until the
+ * last answer (or the end of the drain).
+ *
+ * @param requests     requests issued; every one ended as {@code ok} or as one error kind
+ * @param errors       failed requests by kind (see {@link ErrorKinds}), sorted by kind
+ * @param ttftMicros   time to first token (first byte when not streaming), microseconds; a copy
+ * @param e2eMicros    end-to-end latency, microseconds; a copy
+ */
+public record LoadResult(LoadOptions options, Instant startedAt, long requests, long ok, Map<String, Long> errors,
+                         double durationSeconds, double throughputRps, long outputTokens,
+                         double outputTokensPerSecond, LatencySummary ttftMs, LatencySummary e2eMs,
+                         Histogram ttftMicros, Histogram e2eMicros) {
+
+    public LoadResult {
+        requireNonNull(options, "options");
+        requireNonNull(startedAt, "startedAt");
+        errors = Map.copyOf(requireNonNull(errors, "errors"));
+        requireNonNull(ttftMs, "ttftMs");
+        requireNonNull(e2eMs, "e2eMs");
+        requireNonNull(ttftMicros, "ttftMicros");
+        requireNonNull(e2eMicros, "e2eMicros");
+    }
+
+    static LoadResult of(LoadOptions options, Instant startedAt, StatsSnapshot stats, double durationSeconds) {
+        double seconds = Math.max(durationSeconds, 1e-9);
+        return new LoadResult(options, startedAt, stats.sent(), stats.ok(), stats.errors(), durationSeconds,
+                stats.ok() / seconds, stats.outputTokens(), stats.outputTokens() / seconds,
+                LatencySummary.of(stats.ttftMicros()), LatencySummary.of(stats.e2eMicros()),
+                stats.ttftMicros(), stats.e2eMicros());
+    }
+
+    /** Failed requests of every kind. */
+    public long errorCount() {
+        return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Failed requests of one kind, 0 if none. */
+    public long errorCount(String kind) {
+        return errors.getOrDefault(kind, 0L);
+    }
+
+    /** The results document: {@code {"config":{...}, "startedAt":..., "summary":{...}}}. */
+    public String toJson() {
+        JsonMapper json = JsonMapper.shared();
+        ObjectNode root = json.createObjectNode();
+        ObjectNode config = root.putObject("config");
+        config.put("url", options.url().toString());
+        config.put("api", options.api().id());
+        config.put("model", options.model());
+        config.put("mode", options.mode());
+        putOrNull(config, "rate", options.openLoop() ? options.rate() : null);
+        putOrNull(config, "concurrency", options.openLoop() ? null : (double) options.concurrency());
+        putOrNull(config, "durationSeconds", options.duration() == null ? null : options.duration().toMillis() / 1000.0);
+        putOrNull(config, "requests", options.requests() == 0 ? null : (double) options.requests());
+        config.put("stream", options.stream());
+        config.put("workload", options.workload().name());
+        config.put("tenants", options.tenants());
+        config.put("systemPromptTokens", options.systemPromptTokens());
+        config.put("seed", options.seed());
+        config.put("threads", options.threads());
+        config.put("maxConnections", options.maxConnections());
+        config.put("warmupSeconds", options.warmup().toMillis() / 1000.0);
+        root.put("startedAt", startedAt.toString());
+        ObjectNode summary = root.putObject("summary");
+        summary.put("requests", requests);
+        summary.put("ok", ok);
+        ObjectNode errorCounts = summary.putObject("errors");
+        new TreeMap<>(errors).forEach(errorCounts::put);
+        summary.put("durationSeconds", round(durationSeconds));
+        summary.put("throughputRps", round(throughputRps));
+        summary.put("outputTokens", outputTokens);
+        summary.put("outputTokensPerSecond", round(outputTokensPerSecond));
+        putLatency(summary.putObject("ttftMs"), ttftMs);
+        putLatency(summary.putObject("e2eMs"), e2eMs);
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    }
+
+    public void writeJson(Path path) {
+        try {
+            Files.writeString(path, toJson() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + path, e);
+        }
+    }
+
+    /** The human-readable summary printed at the end of a run. */
+    public String summaryText() {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "%s loop, %s, %s%s against %s%n", options.mode(),
+                options.api().id(), options.workload().name(), options.stream() ? ", streaming" : "", options.url()));
+        text.append(String.format(Locale.ROOT, "requests    %d (ok %d, errors %d)%n", requests, ok, errorCount()));
+        new TreeMap<>(errors).forEach((kind, count) ->
+                text.append(String.format(Locale.ROOT, "  %-18s %d%n", kind, count)));
+        text.append(String.format(Locale.ROOT, "duration    %.2f s%n", durationSeconds));
+        text.append(String.format(Locale.ROOT, "throughput  %.1f req/s, %.1f output tokens/s%n",
+                throughputRps, outputTokensPerSecond));
+        text.append(String.format(Locale.ROOT, "%-11s %10s %10s %10s %10s%n", "latency ms", "p50", "p90", "p99", "max"));
+        appendLatency(text, "TTFT", ttftMs);
+        appendLatency(text, "E2E", e2eMs);
+        return text.toString();
+    }
+
+    private static void appendLatency(StringBuilder text, String name, LatencySummary latency) {
+        text.append(String.format(Locale.ROOT, "%-11s %10.2f %10.2f %10.2f %10.2f%n", name,
+                latency.p50(), latency.p90(), latency.p99(), latency.max()));
+    }
+
+    private static void putLatency(ObjectNode node, LatencySummary latency) {
+        node.put("p50", round(latency.p50()));
+        node.put("p90", round(latency.p90()));
+        node.put("p99", round(latency.p99()));
+        node.put("mean", round(latency.mean()));
+        node.put("max", round(latency.max()));
+    }
+
+    private static void putOrNull(ObjectNode node, String name, Double value) {
+        if (value == null) {
+            node.putNull(name);
+        } else if (value == Math.rint(value)) {
+            node.put(name, value.longValue());
+        } else {
+            node.put(name, value);
+        }
+    }
+
+    /** Microsecond resolution is what was measured; more digits would only be noise in reports. */
+    private static double round(double value) {
+        return Math.round(value * 1000.0) / 1000.0;
+    }
+}

@@ -1,0 +1,102 @@
+package io.qgate.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class RequestFactoryTest {
+
+    @Test
+    void shareGptLengthsAreLongTailedAroundTheirMeans() {
+        SplittableRandom random = new SplittableRandom(1);
+        int samples = 20_000;
+        long prompt = 0;
+        long output = 0;
+        int longest = 0;
+        int belowMean = 0;
+        for (int i = 0; i < samples; i++) {
+            Workload.Shape shape = Workload.sharegpt().next(random);
+            prompt += shape.promptTokens();
+            output += shape.outputTokens();
+            longest = Math.max(longest, shape.promptTokens());
+            belowMean += shape.promptTokens() < 230 ? 1 : 0;
+            assertThat(shape.promptTokens()).isBetween(1, ShareGptWorkload.MAX_PROMPT_TOKENS);
+            assertThat(shape.outputTokens()).isBetween(1, ShareGptWorkload.MAX_OUTPUT_TOKENS);
+        }
+        assertThat(prompt / (double) samples).isBetween(200.0, 260.0);
+        assertThat(output / (double) samples).isBetween(190.0, 250.0);
+        // Long-tailed: most requests are below the mean, a few are many times it.
+        assertThat(belowMean).isGreaterThan(samples * 6 / 10);
+        assertThat(longest).isGreaterThan(1500);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRequests() {
+        RequestFactory a = factory(Api.CHAT, false, Workload.sharegpt(), 3, 11);
+        RequestFactory b = factory(Api.CHAT, false, Workload.sharegpt(), 3, 11);
+        SplittableRandom ra = new SplittableRandom(5);
+        SplittableRandom rb = new SplittableRandom(5);
+        for (int i = 0; i < 100; i++) {
+            assertThat(a.next(ra).body()).isEqualTo(b.next(rb).body());
+        }
+    }
+
+    @Test
+    void chatRequestsLeadWithTheTenantsSystemPrompt() {
+        RequestFactory factory = factory(Api.CHAT, true, Workload.fixed(100, 20), 2, 1);
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 20; i++) {
+            LoadRequest request = factory.next(random);
+            JsonNode body = JsonMapper.shared().readTree(request.body());
+            assertThat(body.path("model").stringValue()).isEqualTo("m\"odel");
+            assertThat(body.path("max_tokens").asInt()).isEqualTo(20);
+            assertThat(body.path("stream").asBoolean()).isTrue();
+            assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
+            JsonNode messages = body.path("messages");
+            assertThat(messages.size()).isEqualTo(2);
+            assertThat(messages.path(0).path("role").stringValue()).isEqualTo("system");
+            assertThat(messages.path(0).path("content").stringValue())
+                    .startsWith("You are the assistant of tenant " + request.tenant() + ".")
+                    .hasSizeBetween(190 * 4, 200 * 4);
+            assertThat(messages.path(1).path("role").stringValue()).isEqualTo("user");
+            assertThat(messages.path(1).path("content").stringValue()).hasSizeBetween(95 * 4, 100 * 4);
+        }
+    }
+
+    @Test
+    void withoutTenantsPromptsRarelyShareAPrefix() {
+        RequestFactory factory = factory(Api.CHAT, false, Workload.tiny(), 0, 1);
+        SplittableRandom random = new SplittableRandom(3);
+        java.util.Set<String> firstWords = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            JsonNode body = JsonMapper.shared().readTree(factory.next(random).body());
+            assertThat(body.path("messages").size()).isEqualTo(1);
+            assertThat(body.path("stream").asBoolean()).isFalse();
+            assertThat(body.has("stream_options")).isFalse();
+            firstWords.add(body.path("messages").path(0).path("content").stringValue());
+        }
+        assertThat(firstWords).hasSizeGreaterThan(45);
+    }
+
+    @Test
+    void completionsAndEmbeddingsCarryPromptAndInput() {
+        JsonNode completion = JsonMapper.shared().readTree(
+                factory(Api.COMPLETIONS, false, Workload.tiny(), 1, 1).next(new SplittableRandom(1)).body());
+        assertThat(completion.path("prompt").stringValue()).startsWith("You are the assistant of tenant 0.");
+        assertThat(completion.path("max_tokens").asInt()).isEqualTo(1);
+
+        LoadRequest embedding = factory(Api.EMBEDDINGS, true, Workload.tiny(), 0, 1).next(new SplittableRandom(1));
+        JsonNode body = JsonMapper.shared().readTree(embedding.body());
+        assertThat(body.path("input").stringValue()).isNotEmpty();
+        assertThat(body.has("max_tokens")).isFalse();
+        assertThat(body.has("stream")).isFalse();
+        assertThat(embedding.maxTokens()).isZero();
+    }
+
+    private static RequestFactory factory(Api api, boolean stream, Workload workload, int tenants, long seed) {
+        return new RequestFactory(api, "m\"odel", stream, workload, tenants, 200, seed);
+    }
+}
