@@ -1,5 +1,6 @@
 package io.qgate.bench.load;
 
+import io.qgate.gateway.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -81,7 +82,7 @@ final class Lane {
         int connectTimeout = (int) Math.min(MAX_CONNECT_TIMEOUT_MILLIS, Math.max(1, options.requestTimeout().toMillis()));
         this.bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(transport.channelClass())
+                .channel(transport.socketChannelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -1,5 +1,6 @@
 package io.qgate.bench.load;
 
+import io.qgate.gateway.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
