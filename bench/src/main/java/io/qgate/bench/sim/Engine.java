@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,8 +79,10 @@ final class Engine implements SimMetrics.Gauges {
     /** Drops a sequence wherever it is and frees its slot; callable from any thread. */
     void abort(Sequence seq) {
         // Always as a task of its own, so an abort can never run in the middle of a step.
-        if (!executor.isShuttingDown()) {
+        try {
             executor.execute(() -> doAbort(seq));
+        } catch (RejectedExecutionException e) {
+            // The engine has stopped; there is no slot left to free.
         }
     }
 

@@ -3,6 +3,7 @@ package io.qgate.bench.sim;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.ChannelHandlerContext;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -22,8 +23,12 @@ abstract class EngineExchange {
     private final Runnable onDone;
     private final long overheadNanos;
     private final List<Sequence> sequences = new ArrayList<>();
+    private final ArrayDeque<Pending> outbox = new ArrayDeque<>();
     private Future<?> entry;
+    private boolean drainScheduled;
     private boolean closed;
+
+    private record Pending(long due, Runnable task) {}
 
     EngineExchange(ChannelHandlerContext ctx, SimContext sim, Runnable onDone) {
         this.ctx = requireNonNull(ctx, "ctx");
@@ -62,22 +67,52 @@ abstract class EngineExchange {
         sequences.add(sim.engine.submit(prompt, outputTokens, endReason, listener));
     }
 
-    /** Runs {@code task} on the connection's loop after the outbound LiteLLM hop; any thread. */
+    /**
+     * Runs {@code task} on the connection's loop after the outbound LiteLLM hop; any thread.
+     *
+     * <p>Tasks run in the order they were handed over. One timer per task would not guarantee
+     * that: Netty runs a timer submitted from another thread at once if it is already due when
+     * the loop picks it up, so a later token could overtake an earlier one. Hence an outbox
+     * drained by a single timer that the loop itself schedules.
+     */
     protected final void later(Runnable task) {
-        Runnable guarded = () -> {
-            if (!closed) {
-                task.run();
-            }
-        };
+        long due = System.nanoTime() + overheadNanos;
         try {
-            if (overheadNanos > 0) {
-                ctx.executor().schedule(guarded, overheadNanos, TimeUnit.NANOSECONDS);
-            } else {
-                ctx.executor().execute(guarded);
-            }
+            ctx.executor().execute(() -> {
+                if (closed) {
+                    return;
+                }
+                if (overheadNanos == 0) {
+                    task.run();
+                    return;
+                }
+                outbox.add(new Pending(due, task));
+                if (!drainScheduled) {
+                    scheduleDrain();
+                }
+            });
         } catch (RejectedExecutionException e) {
             // The server is shutting down and the connection with it; nobody is left to answer.
         }
+    }
+
+    private void drainOutbox() {
+        drainScheduled = false;
+        long now = System.nanoTime();
+        while (!closed && !outbox.isEmpty() && outbox.peek().due() - now <= 0) {
+            outbox.poll().task().run();
+        }
+        if (closed) {
+            outbox.clear();
+        } else if (!outbox.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    private void scheduleDrain() {
+        drainScheduled = true;
+        long delay = Math.max(0, outbox.peek().due() - System.nanoTime());
+        ctx.executor().schedule(this::drainOutbox, delay, TimeUnit.NANOSECONDS);
     }
 
     /** The last byte of the response has been written. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -56,10 +57,10 @@ class SimEngineLoadTest {
         SimOptions options = SimOptions.defaults().withPort(0).withMaxNumSeqs(1).withTimeScale(0.05);
         try (SimServer server = SimServer.start(options)) {
             SimClient client = new SimClient(server.port());
-            List<java.util.concurrent.CompletableFuture<JsonNode>> answers = new ArrayList<>();
+            List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 String body = "{\"model\":\"" + MODEL + "\",\"prompt\":\"queued " + i + "\",\"max_tokens\":20}";
-                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                answers.add(CompletableFuture.supplyAsync(
                         () -> client.postJson("/v1/completions", body)));
             }
             for (var answer : answers) {
@@ -82,6 +83,33 @@ class SimEngineLoadTest {
 
             assertThat(first.get("usage").get("completion_tokens").asInt()).isEqualTo(30);
             assertThat(second.get("usage").get("completion_tokens").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void streamedTokensKeepTheirOrderWhenTokensComeFasterThanTheProxyHop() {
+        // At this scale a decode step (75 us) is shorter than the event loop's timer slack, the
+        // case where tokens once overtook each other.
+        SimOptions options = SimOptions.defaults().withPort(0).withTimeScale(0.01).withProxyOverheadMs(10);
+        try (SimServer server = SimServer.start(options)) {
+            SimClient client = new SimClient(server.port());
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String request = "{\"model\":\"" + MODEL + "\",\"prompt\":\"order " + i + "\",\"max_tokens\":400";
+                runs.add(CompletableFuture.runAsync(() -> {
+                    String expected = client.postJson("/v1/completions", request + "}")
+                            .get("choices").get(0).get("text").asString();
+                    StringBuilder streamed = new StringBuilder();
+                    for (SimClient.Event event : client.stream("/v1/completions", request + ",\"stream\":true}")) {
+                        if (!event.data().equals("[DONE]")) {
+                            streamed.append(OpenAiJson.MAPPER.readTree(event.data())
+                                    .get("choices").get(0).get("text").asString());
+                        }
+                    }
+                    assertThat(streamed.toString()).isEqualTo(expected);
+                }));
+            }
+            runs.forEach(CompletableFuture::join);
         }
     }
 }
