@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * hold) and so produces its first token; from then on every decode step gives each decoding
  * sequence one more token, and a step takes longer the more sequences run.
  *
+ * <p>There is no preemption: admission reserves the prompt only, so decoding can fill the cache
+ * past its capacity, which the gauge shows as 1.0 while the queue stops moving.
+ *
  * <p>All state lives on one executor thread, so nothing is locked; the counts that scrapes and
  * tests read are republished into volatile fields after every change.
  */

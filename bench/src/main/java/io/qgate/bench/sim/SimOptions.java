@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Settings of one simulated LiteLLM + vLLM replica.
  *
- * <p>The defaults model roughly an 8B model on one H100: 60–100 ms to the first token at light
- * load and 7.5–15 ms per output token depending on how full the batch is. Every duration is in
+ * <p>The defaults model roughly an 8B model on one H100: 65–110 ms to the first token at light
+ * load (60 ms plus 0.04 ms per uncached prompt token, plus the 3 ms LiteLLM hop each way) and
+ * 7.5–15 ms per output token depending on how full the batch is. Every duration is in
  * milliseconds of modelled time and is multiplied by {@link #timeScale()}; a time scale of 0
  * turns the replica into a stub that answers at once (for measuring proxy overhead).
  *
@@ -39,7 +40,7 @@ public record SimOptions(
 
     private static final SimOptions DEFAULTS = new SimOptions(
             "127.0.0.1", 8001, SAME_PORT, "meta-llama/Llama-3.1-8B-Instruct", 256, 1.0,
-            50.0, 0.04, 7.5, 2.0, 3.0, 200_000, 8192, 220, 2048, 384, 0, 0);
+            60.0, 0.04, 7.5, 2.0, 3.0, 200_000, 8192, 220, 2048, 384, 0, 0);
 
     public SimOptions {
         requireNonNull(host, "host");
