@@ -237,7 +237,7 @@ class SimServerApiTest {
                 + "second question\",\"max_tokens\":2}");
         long hitsOfSecond = server.prefixCacheHitTokens() - hitsAfterFirst;
 
-        // The shared ~1700-character prefix is 26 full blocks of 64 characters: 416 tokens whose
+        // Every full 64-character block of the shared prefix is a hit: 16 tokens apiece whose
         // prefill the second request skips.
         assertThat(hitsAfterFirst - hitsBefore).isZero();
         assertThat(hitsOfSecond).isEqualTo((long) (longPrompt.length() / 64) * 16);
