@@ -1,0 +1,158 @@
+package io.qgate.bench.sim;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** Reads OpenAI request bodies, answering what is malformed or missing with a 400. */
+final class OpenAiRequests {
+
+    private OpenAiRequests() {}
+
+    static JsonNode readBody(ByteBuf content) {
+        if (!content.isReadable()) {
+            throw ApiException.badRequest("Request body is empty (expected: a JSON object)", null);
+        }
+        JsonNode body;
+        try {
+            body = OpenAiJson.MAPPER.readTree(new ByteBufInputStream(content.duplicate()));
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("Invalid JSON body: " + e.getOriginalMessage(), null);
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("Request body is not a JSON object", null);
+        }
+        return body;
+    }
+
+    static GenerationRequest generation(GenerationRequest.Kind kind, JsonNode body, String servedModel) {
+        String model = model(body, servedModel);
+        List<Prompt> prompts = kind == GenerationRequest.Kind.CHAT
+                ? List.of(chatPrompt(body.get("messages")))
+                : inputs(body.get("prompt"), "prompt");
+        boolean stream = bool(body, "stream");
+        JsonNode streamOptions = body.get("stream_options");
+        boolean includeUsage = streamOptions != null && streamOptions.isObject()
+                && bool(streamOptions, "include_usage");
+        int maxTokens = positiveIntOrZero(body, "max_completion_tokens");
+        if (maxTokens == 0) {
+            maxTokens = positiveIntOrZero(body, "max_tokens");
+        }
+        JsonNode seed = body.get("seed");
+        long requestSeed = seed != null && seed.isIntegralNumber() ? seed.asLong() : 0;
+        return new GenerationRequest(kind, model, prompts, stream, includeUsage, maxTokens, requestSeed);
+    }
+
+    /** The prompts of an embeddings request, after checking its model. */
+    static List<Prompt> embeddingInputs(JsonNode body, String servedModel) {
+        model(body, servedModel);
+        return inputs(body.get("input"), "input");
+    }
+
+    static String model(JsonNode body, String servedModel) {
+        JsonNode model = body.get("model");
+        if (model == null || !model.isString()) {
+            throw ApiException.badRequest("model: missing (expected: a string)", "model");
+        }
+        if (!model.stringValue().equals(servedModel)) {
+            throw ApiException.modelNotFound(model.stringValue());
+        }
+        return servedModel;
+    }
+
+    private static Prompt chatPrompt(JsonNode messages) {
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw ApiException.badRequest("messages: missing or empty (expected: an array of messages)",
+                    "messages");
+        }
+        // The rendered conversation stands in for the chat template: a shared system prompt
+        // gives a shared prefix, as it does in vLLM's prefix cache.
+        StringBuilder text = new StringBuilder();
+        for (JsonNode message : messages) {
+            if (!message.isObject() || !message.path("role").isString()) {
+                throw ApiException.badRequest("messages: each message needs a string role", "messages");
+            }
+            text.append(message.get("role").stringValue()).append(": ");
+            JsonNode content = message.get("content");
+            if (content == null || content.isNull()) {
+                // An assistant turn with tool calls only: nothing to render.
+            } else if (content.isString()) {
+                text.append(content.stringValue());
+            } else if (content.isArray()) {
+                for (JsonNode part : content) {
+                    text.append(part.path("text").asString(""));
+                }
+            } else {
+                throw ApiException.badRequest("messages: content must be a string or an array of parts",
+                        "messages");
+            }
+            text.append('\n');
+        }
+        return Prompt.ofText(text.toString());
+    }
+
+    /** A string, an array of strings, an array of token ids, or an array of such arrays. */
+    private static List<Prompt> inputs(JsonNode node, String field) {
+        String expected = field + ": missing or empty (expected: a string, an array of strings or of token arrays)";
+        if (node == null || node.isNull()) {
+            throw ApiException.badRequest(expected, field);
+        }
+        if (node.isString()) {
+            return List.of(Prompt.ofText(node.stringValue()));
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw ApiException.badRequest(expected, field);
+        }
+        if (node.get(0).isIntegralNumber()) {
+            return List.of(tokenPrompt(node, field));
+        }
+        List<Prompt> prompts = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+            if (item.isString()) {
+                prompts.add(Prompt.ofText(item.stringValue()));
+            } else if (item.isArray() && !item.isEmpty()) {
+                prompts.add(tokenPrompt(item, field));
+            } else {
+                throw ApiException.badRequest(expected, field);
+            }
+        }
+        return prompts;
+    }
+
+    private static Prompt tokenPrompt(JsonNode ids, String field) {
+        int[] tokens = new int[ids.size()];
+        for (int i = 0; i < tokens.length; i++) {
+            JsonNode id = ids.get(i);
+            if (!id.isIntegralNumber()) {
+                throw ApiException.badRequest(field + ": token arrays must hold integers only", field);
+            }
+            tokens[i] = id.asInt();
+        }
+        return Prompt.ofTokenIds(tokens);
+    }
+
+    private static boolean bool(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.badRequest(field + ": " + v + " (expected: true or false)", field);
+        }
+        return v.booleanValue();
+    }
+
+    private static int positiveIntOrZero(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
+            throw ApiException.badRequest(field + ": " + v + " (expected: an integer > 0)", field);
+        }
+        return v.asInt();
+    }
+}

@@ -1,0 +1,42 @@
+package io.qgate.bench.sim;
+
+import java.util.concurrent.Future;
+
+/** One sequence in the engine; its mutable state is touched on the engine thread only. */
+final class Sequence {
+
+    enum State { NEW, WAITING, PREFILL, DECODE, DONE }
+
+    final Prompt prompt;
+    /** Tokens to generate; 0 for an embedding, which ends after its prefill. */
+    final int outputTokens;
+    /** Why the sequence ends once it has produced {@link #outputTokens}. */
+    final FinishReason endReason;
+    final SequenceListener listener;
+
+    State state = State.NEW;
+    int generated;
+    long arrivalNanos;
+    Future<?> prefillTimer;
+    /** Set by an abort that arrives before the sequence reached the engine thread. */
+    boolean abortRequested;
+
+    Sequence(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener) {
+        if (outputTokens < 0) {
+            throw new IllegalArgumentException("outputTokens: " + outputTokens + " (expected: >= 0)");
+        }
+        this.prompt = prompt;
+        this.outputTokens = outputTokens;
+        this.endReason = endReason;
+        this.listener = listener;
+    }
+
+    boolean embedding() {
+        return outputTokens == 0;
+    }
+
+    /** Tokens this sequence holds in the KV cache. */
+    long kvTokens() {
+        return (long) prompt.tokens() + generated;
+    }
+}

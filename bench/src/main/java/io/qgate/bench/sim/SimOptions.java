@@ -1,0 +1,233 @@
+package io.qgate.bench.sim;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Settings of one simulated LiteLLM + vLLM replica.
+ *
+ * <p>The defaults model roughly an 8B model on one H100: 65–110 ms to the first token at light
+ * load (60 ms plus 0.04 ms per uncached prompt token, plus the 3 ms LiteLLM hop each way) and
+ * 7.5–15 ms per output token depending on how full the batch is. Every duration is in
+ * milliseconds of modelled time and is multiplied by {@link #timeScale()}; a time scale of 0
+ * turns the replica into a stub that answers at once (for measuring proxy overhead).
+ *
+ * @param metricsPort the port of a separate {@code /metrics} listener, or
+ *                    {@link #SAME_PORT} to serve metrics on the API port
+ * @param ioThreads   Netty I/O threads, or 0 for Netty's default
+ */
+public record SimOptions(
+        String host,
+        int port,
+        int metricsPort,
+        String model,
+        int maxNumSeqs,
+        double timeScale,
+        double prefillOverheadMs,
+        double prefillMsPerToken,
+        double tpotMs,
+        double loadFactorAtMax,
+        double proxyOverheadMs,
+        long kvCapacityTokens,
+        int prefixCacheBlocks,
+        int meanOutputTokens,
+        int maxOutputTokens,
+        int embeddingDim,
+        long seed,
+        int ioThreads) {
+
+    /** {@link #metricsPort()} value meaning "serve {@code /metrics} on the API port". */
+    public static final int SAME_PORT = -1;
+
+    private static final SimOptions DEFAULTS = new SimOptions(
+            "127.0.0.1", 8001, SAME_PORT, "meta-llama/Llama-3.1-8B-Instruct", 256, 1.0,
+            60.0, 0.04, 7.5, 2.0, 3.0, 200_000, 8192, 220, 2048, 384, 0, 0);
+
+    public SimOptions {
+        requireNonNull(host, "host");
+        requireNonNull(model, "model");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or address)");
+        }
+        if (model.isBlank()) {
+            throw new IllegalArgumentException("model: '" + model + "' (expected: a model name)");
+        }
+        checkPort("port", port);
+        if (metricsPort != SAME_PORT) {
+            checkPort("metricsPort", metricsPort);
+        }
+        checkPositive("maxNumSeqs", maxNumSeqs);
+        checkNonNegative("timeScale", timeScale);
+        checkNonNegative("prefillOverheadMs", prefillOverheadMs);
+        checkNonNegative("prefillMsPerToken", prefillMsPerToken);
+        checkNonNegative("tpotMs", tpotMs);
+        if (!(loadFactorAtMax >= 1.0) || Double.isInfinite(loadFactorAtMax)) {
+            throw new IllegalArgumentException("loadFactorAtMax: " + loadFactorAtMax + " (expected: >= 1)");
+        }
+        checkNonNegative("proxyOverheadMs", proxyOverheadMs);
+        if (kvCapacityTokens <= 0) {
+            throw new IllegalArgumentException("kvCapacityTokens: " + kvCapacityTokens + " (expected: > 0)");
+        }
+        if (prefixCacheBlocks < 0) {
+            throw new IllegalArgumentException("prefixCacheBlocks: " + prefixCacheBlocks + " (expected: >= 0)");
+        }
+        checkPositive("meanOutputTokens", meanOutputTokens);
+        if (maxOutputTokens < meanOutputTokens) {
+            throw new IllegalArgumentException("maxOutputTokens: " + maxOutputTokens
+                    + " (expected: >= meanOutputTokens " + meanOutputTokens + ")");
+        }
+        checkPositive("embeddingDim", embeddingDim);
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 0)");
+        }
+    }
+
+    public static SimOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Parses command-line flags ({@code --name value} or {@code --name=value}) over the defaults.
+     *
+     * @throws IllegalArgumentException naming the flag when a flag is unknown or a value invalid
+     */
+    public static SimOptions parse(String... args) {
+        return SimOptionsParser.parse(DEFAULTS, args);
+    }
+
+    /** Text listing every flag with its default, for {@code --help}. */
+    public static String usage() {
+        return SimOptionsParser.usage(DEFAULTS);
+    }
+
+    /** Whether {@code /metrics} has a listener of its own. */
+    public boolean separateMetricsPort() {
+        return metricsPort != SAME_PORT;
+    }
+
+    public SimOptions withHost(String v) {
+        return new SimOptions(v, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withPort(int v) {
+        return new SimOptions(host, v, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withMetricsPort(int v) {
+        return new SimOptions(host, port, v, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withModel(String v) {
+        return new SimOptions(host, port, metricsPort, v, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withMaxNumSeqs(int v) {
+        return new SimOptions(host, port, metricsPort, model, v, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withTimeScale(double v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, v, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withPrefillOverheadMs(double v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, v,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withPrefillMsPerToken(double v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                v, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withTpotMs(double v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, v, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withLoadFactorAtMax(double v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, v, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withProxyOverheadMs(double v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, v, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withKvCapacityTokens(long v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, v,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withPrefixCacheBlocks(int v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                v, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withMeanOutputTokens(int v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, v, maxOutputTokens, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withMaxOutputTokens(int v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, v, embeddingDim, seed, ioThreads);
+    }
+
+    public SimOptions withEmbeddingDim(int v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, v, seed, ioThreads);
+    }
+
+    public SimOptions withSeed(long v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, v, ioThreads);
+    }
+
+    public SimOptions withIoThreads(int v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, v);
+    }
+
+    private static void checkPort(String name, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(name + ": " + port + " (expected: 0-65535)");
+        }
+    }
+
+    private static void checkPositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+        }
+    }
+
+    private static void checkNonNegative(String name, double value) {
+        // The negated form also rejects NaN.
+        if (!(value >= 0.0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.qgate.bench.sim;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One simulated LiteLLM + vLLM replica listening on loopback or any host: the OpenAI API, a
+ * health check and vLLM's {@code /metrics}, optionally on a port of its own.
+ *
+ * <pre>{@code
+ * try (SimServer sim = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(0.1))) {
+ *     URI base = URI.create("http://127.0.0.1:" + sim.port());
+ * }
+ * }</pre>
+ */
+public final class SimServer implements AutoCloseable {
+
+    private static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+    private final SimOptions options;
+    private final EventLoopGroup group;
+    private final DefaultEventExecutor engineExecutor;
+    private final Engine engine;
+    private final SimMetrics metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Channel apiChannel;
+    private Channel metricsChannel;
+
+    private SimServer(SimOptions options) {
+        this.options = options;
+        // Daemon threads: a test that forgets close() must not keep the JVM alive.
+        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
+                new DefaultThreadFactory("qgate-sim-io", true), Transport.best().ioHandlerFactory());
+        this.engineExecutor = new DefaultEventExecutor(new DefaultThreadFactory("qgate-sim-engine", true));
+        this.metrics = new SimMetrics(options.model());
+        this.engine = new Engine(engineExecutor, LatencyModel.of(options), options.maxNumSeqs(),
+                options.kvCapacityTokens(), new PrefixCache(options.prefixCacheBlocks()), metrics);
+    }
+
+    /**
+     * Starts a replica and returns once its ports are bound.
+     *
+     * @throws IllegalStateException when a port cannot be bound
+     */
+    public static SimServer start(SimOptions options) {
+        SimServer server = new SimServer(requireNonNull(options, "options"));
+        try {
+            SimContext sim = new SimContext(options, server.engine, server.metrics);
+            boolean separate = options.separateMetricsPort();
+            server.apiChannel = server.bind(options.port(), sim, true, !separate);
+            if (separate) {
+                server.metricsChannel = server.bind(options.metricsPort(), sim, false, true);
+            }
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    public SimOptions options() {
+        return options;
+    }
+
+    /** The bound API port (the actual one when started with port 0). */
+    public int port() {
+        return ((InetSocketAddress) apiChannel.localAddress()).getPort();
+    }
+
+    /** The port serving {@code /metrics}: the API port unless a separate one was asked for. */
+    public int metricsPort() {
+        return metricsChannel == null ? port() : ((InetSocketAddress) metricsChannel.localAddress()).getPort();
+    }
+
+    /** Sequences in the engine's batch now (prefilling or decoding). */
+    public int running() {
+        return engine.running();
+    }
+
+    /** Sequences queued for a slot now. */
+    public int waiting() {
+        return engine.waiting();
+    }
+
+    /** KV-cache use in [0, 1]. */
+    public double kvCacheUsage() {
+        return engine.kvCacheUsage();
+    }
+
+    /** Prompt tokens looked up in the prefix cache so far. */
+    public long prefixCacheQueryTokens() {
+        return metrics.prefixQueries();
+    }
+
+    /** Prompt tokens found in the prefix cache so far, whose prefill was skipped. */
+    public long prefixCacheHitTokens() {
+        return metrics.prefixHits();
+    }
+
+    /** The {@code /metrics} text as a scrape would see it now. */
+    public String metricsText() {
+        return metrics.render(engine);
+    }
+
+    /** Closes the listeners and every open connection, and stops the engine; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (apiChannel != null) {
+            apiChannel.close().awaitUninterruptibly();
+        }
+        if (metricsChannel != null) {
+            metricsChannel.close().awaitUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        engineExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    private Channel bind(int port, SimContext sim, boolean api, boolean metricsHere) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(Transport.best().serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast(new HttpServerCodec());
+                        p.addLast(new HttpServerKeepAliveHandler());
+                        p.addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        p.addLast(new SimHandler(sim, api, metricsHere));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(options.host(), port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("cannot bind " + options.host() + ":" + port, bound.cause());
+        }
+        return bound.channel();
+    }
+}

@@ -1,0 +1,100 @@
+package io.qgate.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.util.concurrent.DefaultEventExecutor;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine on its own thread, without HTTP. */
+class EngineTest {
+
+    private final DefaultEventExecutor executor = new DefaultEventExecutor();
+    private final SimMetrics metrics = new SimMetrics("m");
+
+    @AfterEach
+    void stop() {
+        executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void emitsEveryTokenInOrderThenFinishes() {
+        Engine engine = engine(4, 10_000, 0.01);
+        List<Integer> tokens = new CopyOnWriteArrayList<>();
+        CompletableFuture<FinishReason> done = new CompletableFuture<>();
+
+        engine.submit(Prompt.ofText("hello"), 5, FinishReason.LENGTH, listener(tokens, done));
+
+        assertThat(done.join()).isEqualTo(FinishReason.LENGTH);
+        assertThat(tokens).containsExactly(0, 1, 2, 3, 4);
+        assertThat(metrics.successes(FinishReason.LENGTH)).isEqualTo(1);
+        assertThat(metrics.generationTokens()).isEqualTo(5);
+        assertThat(metrics.firstTokens()).isEqualTo(1);
+        await().untilAsserted(() -> assertThat(engine.running()).isZero());
+    }
+
+    @Test
+    void theKvCacheHoldsBackTheQueueUntilASlotIsFreed() {
+        // Two 60-token prompts do not fit 100 tokens of cache, though four slots are free.
+        Engine engine = engine(4, 100, 1.0);
+        String prompt = "x".repeat(240);
+        Sequence first = engine.submit(Prompt.ofText(prompt), 1000, FinishReason.LENGTH, listener(null, null));
+        engine.submit(Prompt.ofText(prompt + "y"), 1000, FinishReason.LENGTH, listener(null, null));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(engine.running()).isEqualTo(1);
+            assertThat(engine.waiting()).isEqualTo(1);
+            assertThat(engine.kvCacheUsage()).isGreaterThanOrEqualTo(0.6);
+        });
+
+        engine.abort(first);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(engine.running()).isEqualTo(1);
+            assertThat(engine.waiting()).isZero();
+        });
+        assertThat(metrics.successes(FinishReason.ABORT)).isEqualTo(1);
+    }
+
+    @Test
+    void embeddingsEndAfterPrefillWithoutTokens() {
+        Engine engine = engine(4, 10_000, 0.01);
+        List<Integer> tokens = new CopyOnWriteArrayList<>();
+        CompletableFuture<FinishReason> done = new CompletableFuture<>();
+
+        engine.submit(Prompt.ofText("embed me"), 0, FinishReason.STOP, listener(tokens, done));
+
+        assertThat(done.join()).isEqualTo(FinishReason.STOP);
+        assertThat(tokens).isEmpty();
+        assertThat(metrics.prefixQueries()).isZero();
+    }
+
+    private Engine engine(int maxNumSeqs, long kvCapacity, double timeScale) {
+        LatencyModel latency = new LatencyModel(timeScale, 50, 0.04, 7.5, 2.0, maxNumSeqs);
+        return new Engine(executor, latency, maxNumSeqs, kvCapacity, new PrefixCache(64), metrics);
+    }
+
+    private static SequenceListener listener(List<Integer> tokens, CompletableFuture<FinishReason> done) {
+        return new SequenceListener() {
+            @Override
+            public void onToken(int index) {
+                if (tokens != null) {
+                    tokens.add(index);
+                }
+            }
+
+            @Override
+            public void onFinish(FinishReason reason) {
+                if (done != null) {
+                    done.complete(reason);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,82 @@
+package io.qgate.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SimOptionsTest {
+
+    @Test
+    void defaultsModelAnEightBillionModelOnOneGpu() {
+        SimOptions d = SimOptions.defaults();
+
+        assertThat(d.host()).isEqualTo("127.0.0.1");
+        assertThat(d.port()).isEqualTo(8001);
+        assertThat(d.separateMetricsPort()).isFalse();
+        assertThat(d.model()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
+        assertThat(d.maxNumSeqs()).isEqualTo(256);
+        assertThat(d.timeScale()).isEqualTo(1.0);
+        assertThat(d.embeddingDim()).isEqualTo(384);
+        assertThat(d.meanOutputTokens()).isEqualTo(220);
+        assertThat(d.kvCapacityTokens()).isEqualTo(200_000);
+    }
+
+    @Test
+    void parsesBothFlagForms() {
+        SimOptions o = SimOptions.parse("--port", "0", "--metrics-port=9100", "--model", "m", "--max-num-seqs=2",
+                "--time-scale", "0.1", "--prefill-overhead-ms", "20", "--prefill-ms-per-token", "0.1",
+                "--tpot-ms", "9", "--load-factor-at-max", "3", "--proxy-overhead-ms", "0",
+                "--kv-capacity-tokens", "1000", "--prefix-cache-blocks", "0", "--mean-output-tokens", "50",
+                "--max-output-tokens", "60", "--embedding-dim", "8", "--seed", "-3", "--host", "0.0.0.0",
+                "--io-threads", "2");
+
+        assertThat(o).isEqualTo(new SimOptions("0.0.0.0", 0, 9100, "m", 2, 0.1, 20, 0.1, 9, 3, 0, 1000, 0, 50,
+                60, 8, -3, 2));
+        assertThat(o.separateMetricsPort()).isTrue();
+    }
+
+    @Test
+    void withersChangeOneField() {
+        SimOptions o = SimOptions.defaults().withPort(0).withTimeScale(0).withMaxNumSeqs(4).withSeed(9);
+
+        assertThat(o.port()).isZero();
+        assertThat(o.timeScale()).isZero();
+        assertThat(o.maxNumSeqs()).isEqualTo(4);
+        assertThat(o.seed()).isEqualTo(9);
+        assertThat(o.withPort(8001).withTimeScale(1).withMaxNumSeqs(256).withSeed(0)).isEqualTo(SimOptions.defaults());
+    }
+
+    @Test
+    void rejectsInvalidValuesSayingWhatWasExpected() {
+        assertThatThrownBy(() -> SimOptions.parse("--max-num-seqs", "0"))
+                .hasMessageContaining("--max-num-seqs").hasMessageContaining("(expected: > 0)");
+        assertThatThrownBy(() -> SimOptions.parse("--time-scale", "-1")).hasMessageContaining("(expected: >= 0)");
+        assertThatThrownBy(() -> SimOptions.parse("--port", "70000")).hasMessageContaining("(expected: 0-65535)");
+        assertThatThrownBy(() -> SimOptions.parse("--tpot-ms", "fast")).hasMessageContaining("not a number");
+        assertThatThrownBy(() -> SimOptions.parse("--load-factor-at-max", "0.5")).hasMessageContaining(">= 1");
+        assertThatThrownBy(() -> SimOptions.parse("--max-output-tokens", "10"))
+                .hasMessageContaining("meanOutputTokens");
+        assertThatThrownBy(() -> SimOptions.parse("--nope", "1")).hasMessageContaining("unknown option: --nope");
+        assertThatThrownBy(() -> SimOptions.parse("--seed")).hasMessageContaining("--seed: missing value");
+        assertThatThrownBy(() -> SimOptions.defaults().withMaxNumSeqs(-1))
+                .hasMessage("maxNumSeqs: -1 (expected: > 0)");
+    }
+
+    @Test
+    void usageListsEveryFlagWithItsDefault() {
+        String usage = SimOptions.usage();
+
+        assertThat(usage).contains("--port", "(default: 8001)", "--metrics-port", "--model",
+                "meta-llama/Llama-3.1-8B-Instruct", "--max-num-seqs", "(default: 256)", "--time-scale",
+                "--prefill-overhead-ms", "--prefill-ms-per-token", "--tpot-ms", "--load-factor-at-max",
+                "--proxy-overhead-ms", "--kv-capacity-tokens", "--prefix-cache-blocks", "--mean-output-tokens",
+                "--embedding-dim", "(default: 384)", "--seed", "--host", "--help");
+    }
+
+    @Test
+    void commandAnswersHelpAndRefusesBadFlags() {
+        assertThat(SimCommand.run(new String[] {"--help"})).isZero();
+        assertThat(SimCommand.run(new String[] {"--max-num-seqs", "0"})).isEqualTo(2);
+    }
+}
