@@ -1,5 +1,7 @@
 package io.qgate.bench.sim;
 
+import io.qgate.gateway.Transport;
+
 import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -32,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class SimServer implements AutoCloseable {
 
+    private static final Transport TRANSPORT = Transport.best();
+
     private static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
     private final SimOptions options;
@@ -47,7 +51,7 @@ public final class SimServer implements AutoCloseable {
         this.options = options;
         // Daemon threads: a test that forgets close() must not keep the JVM alive.
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
-                new DefaultThreadFactory("qgate-sim-io", true), Transport.best().ioHandlerFactory());
+                new DefaultThreadFactory("qgate-sim-io", true), TRANSPORT.ioHandlerFactory());
         this.engineExecutor = new DefaultEventExecutor(new DefaultThreadFactory("qgate-sim-engine", true));
         this.metrics = new SimMetrics(options.model());
         this.engine = new Engine(engineExecutor, LatencyModel.of(options), options.maxNumSeqs(),
@@ -138,7 +142,7 @@ public final class SimServer implements AutoCloseable {
     private Channel bind(int port, SimContext sim, boolean api, boolean metricsHere) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(Transport.best().serverChannelType())
+                .channel(TRANSPORT.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
