@@ -15,6 +15,7 @@ SECONDS_PER_RUN=${1:-15}
 CONCURRENCY=${2:-64}
 OUT=${OUT:-bench/results/proxy-overhead-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 REPLICA_PORTS=(18001 18002)
 QGATE_PORT=18080 QGATE_ADMIN=18081 NGINX_PORT=18090
 
@@ -40,8 +41,8 @@ pids+=($!)
 upstreams=$(printf '    server 127.0.0.1:%s;\n' "${REPLICA_PORTS[@]}")
 cat >"$OUT/nginx.conf" <<NGINX
 worker_processes 2;
-pid $PWD/$OUT/nginx.pid;
-error_log $PWD/$OUT/nginx-error.log warn;
+pid $OUT/nginx.pid;
+error_log $OUT/nginx-error.log warn;
 daemon off;
 events { worker_connections 8192; }
 http {
@@ -64,7 +65,7 @@ $upstreams
   }
 }
 NGINX
-nginx -c "$PWD/$OUT/nginx.conf" -p "$PWD/$OUT" 2>"$OUT/nginx-start.log" &
+nginx -c "$OUT/nginx.conf" -p "$OUT" 2>"$OUT/nginx-start.log" &
 pids+=($!)
 
 wait_for() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
@@ -75,17 +76,12 @@ wait_for "http://127.0.0.1:$NGINX_PORT/v1/models"
 load() { # name url extra-args...
   local name=$1 url=$2; shift 2
   echo "== $name ($url) $*" >&2
-  java -jar bench/target/qgate-bench.jar load --url "$url" --workload tiny --out "$OUT/$name.json" "$@" \
+  java -jar bench/target/qgate-bench.jar load --url "$url" --workload tiny --warmup 5s --out "$OUT/$name.json" "$@" \
     >"$OUT/$name.txt"
   cat "$OUT/$name.txt"
 }
 
-# Warm-up (JIT) for each path, then maximum throughput in closed loop.
-for t in "direct http://127.0.0.1:${REPLICA_PORTS[0]}" "qgate http://127.0.0.1:$QGATE_PORT" "nginx http://127.0.0.1:$NGINX_PORT"; do
-  set -- $t
-  java -jar bench/target/qgate-bench.jar load --url "$2" --workload tiny --concurrency "$CONCURRENCY" --duration 5s \
-    --quiet >/dev/null 2>&1 || true
-done
+# Maximum throughput in closed loop; each run first warms the JIT for 5 s unmeasured.
 load max-direct "http://127.0.0.1:${REPLICA_PORTS[0]}" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
 load max-qgate "http://127.0.0.1:$QGATE_PORT" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
 load max-nginx "http://127.0.0.1:$NGINX_PORT" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"

@@ -310,6 +310,21 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aReplicaThatFallsSilentMidStreamIsCutOffAfterTheIdleTimeout() throws Exception {
+        StubReplica replica = stub().respondWith(StubReplica.sse(3, 5_000));
+        Gateway gateway = gateway(replica.url(), "upstream.idle-timeout", "300ms");
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n{\"stream\":true}");
+            String received = new String(connection.input().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(received).contains("\"index\":0").doesNotContain("\"index\":1")
+                    .contains("event: error").contains("sent nothing");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> replica.openConnections() == 0);
+    }
+
+    @Test
     void aClientThatLeavesMidStreamCancelsTheUpstreamRequest() throws Exception {
         StubReplica replica = stub().respondWith(StubReplica.sse(1000, 20));
         Gateway gateway = gateway(replica.url());

@@ -5,21 +5,20 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * Which headers cross the gateway. Hop-by-hop headers (RFC 9110 §7.6.1) describe one
  * connection and are never forwarded, nor are headers the {@code Connection} header names.
  * Headers starting with {@code x-qgate-} are the gateway's own and are never accepted from a
  * client. Everything else, {@code Authorization} included, passes through untouched.
+ *
+ * <p>This runs twice per request, so it reads the headers in one pass and allocates only when
+ * something has to go.
  */
 final class ForwardedHeaders {
-
-    private static final List<AsciiString> HOP_BY_HOP = List.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, AsciiString.cached("proxy-connection"),
-            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
-            HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE);
 
     private static final String INTERNAL_PREFIX = "x-qgate-";
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
@@ -30,41 +29,56 @@ final class ForwardedHeaders {
 
     /** Removes hop-by-hop headers, those named by {@code Connection}, and internal ones. */
     static void stripHopByHop(HttpHeaders headers) {
-        List<String> named = new ArrayList<>(2);
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty()) {
-                    named.add(name);
+        List<CharSequence> doomed = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            CharSequence name = header.getKey();
+            if (isHopByHop(name) || isInternal(name)) {
+                doomed = doomed == null ? new ArrayList<>(2) : doomed;
+                doomed.add(name);
+                if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)) {
+                    for (String token : header.getValue().toString().split(",")) {
+                        String named = token.trim();
+                        if (!named.isEmpty()) {
+                            doomed.add(named);
+                        }
+                    }
                 }
             }
         }
-        for (AsciiString name : HOP_BY_HOP) {
-            headers.remove(name);
-        }
-        for (String name : named) {
-            headers.remove(name);
-        }
-        if (hasInternal(headers)) {
-            List<String> internal = new ArrayList<>(1);
-            headers.forEach(h -> {
-                if (h.getKey().toLowerCase(Locale.ROOT).startsWith(INTERNAL_PREFIX)) {
-                    internal.add(h.getKey());
-                }
-            });
-            internal.forEach(headers::remove);
+        if (doomed != null) {
+            doomed.forEach(headers::remove);
         }
     }
 
-    private static boolean hasInternal(HttpHeaders headers) {
-        for (var it = headers.iteratorCharSequence(); it.hasNext(); ) {
-            CharSequence name = it.next().getKey();
-            if (name.length() >= INTERNAL_PREFIX.length()
-                    && AsciiString.regionMatches(name, true, 0, INTERNAL_PREFIX, 0, INTERNAL_PREFIX.length())) {
-                return true;
-            }
+    private static boolean isHopByHop(CharSequence name) {
+        switch (name.length()) {
+            case 2:
+                return is(name, HttpHeaderNames.TE);
+            case 7:
+                return is(name, HttpHeaderNames.TRAILER) || is(name, HttpHeaderNames.UPGRADE);
+            case 10:
+                return is(name, HttpHeaderNames.CONNECTION) || is(name, HttpHeaderNames.KEEP_ALIVE);
+            case 16:
+                return is(name, "proxy-connection");
+            case 17:
+                return is(name, HttpHeaderNames.TRANSFER_ENCODING);
+            case 18:
+                return is(name, HttpHeaderNames.PROXY_AUTHENTICATE);
+            case 19:
+                return is(name, HttpHeaderNames.PROXY_AUTHORIZATION);
+            default:
+                return false;
         }
-        return false;
+    }
+
+    private static boolean is(CharSequence name, CharSequence expected) {
+        return AsciiString.contentEqualsIgnoreCase(name, expected);
+    }
+
+    private static boolean isInternal(CharSequence name) {
+        return name.length() > INTERNAL_PREFIX.length()
+                && AsciiString.regionMatches(name, true, 0, INTERNAL_PREFIX, 0, INTERNAL_PREFIX.length());
     }
 
     /** Appends the client's address to {@code X-Forwarded-For} and records the original host and scheme. */

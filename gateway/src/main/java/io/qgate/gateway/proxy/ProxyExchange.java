@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
@@ -27,22 +26,23 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client request relayed to one replica and its response relayed back, on the event loop of
  * the client connection (the upstream connection lives on the same loop).
  *
- * <p>Backpressure: the upstream connection has auto-read off; after each batch read from it the
- * gateway flushes to the client and asks for the next batch only while the client connection is
- * writable, so a slow client slows the read from the replica and nothing piles up in between.
+ * <p>Backpressure: after each batch read from the replica the gateway flushes to the client; when
+ * the client connection stops being writable, reading from the replica pauses (auto-read off)
+ * until it drains, so a slow client slows the read from the replica and nothing piles up in
+ * between. Toggling only then, rather than asking for every read, saves two system calls per
+ * request on the fast path.
  *
  * <p>Retries: a replica that cannot be connected to, or a reused keep-alive connection that
  * turns out closed before any response byte arrived, is retried on another replica up to
  * {@code upstream.connect-attempts}. Nothing is retried once response bytes have reached the
  * client, so a client never gets two answers.
  */
-final class ProxyExchange implements UpstreamPool.Acquirer {
+final class ProxyExchange implements UpstreamPool.Acquirer, TimeoutSweeper.Watched {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     private static final int CLIENT_CLOSED = 499;
@@ -69,9 +69,9 @@ final class ProxyExchange implements UpstreamPool.Acquirer {
     private boolean done;
     private int status;
     private long firstByteNanos = -1;
+    private long requestSentNanos;
     private long lastUpstreamActivityNanos;
-    private boolean readPending;
-    private ScheduledFuture<?> timer;
+    private boolean readPaused;
 
     ProxyExchange(FrontendHandler frontend, Channel client, ProxyContext context, FullHttpRequest request,
                   RouteRequest routeRequest, String modelLabel, long startNanos) {
@@ -114,8 +114,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer {
         upstream = channel;
         upstreamReused = reused;
         UpstreamChannelInitializer.handlerOf(channel).attach(this);
-        armFirstByteTimeout();
-        channel.read();
+        requestSentNanos = System.nanoTime();
+        pool.timeouts().watch(this);
         // A failed write (often a reused connection the replica just closed) may be reported
         // at once, retrying on another connection before this method returns.
         channel.writeAndFlush(upstreamRequest()).addListener(f -> {
@@ -184,8 +184,6 @@ final class ProxyExchange implements UpstreamPool.Acquirer {
     }
 
     private void startResponse(HttpResponse head) {
-        cancelTimer();
-        armIdleTimeout();
         status = head.status().code();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         HttpVersion version = request.protocolVersion();
@@ -221,7 +219,6 @@ final class ProxyExchange implements UpstreamPool.Acquirer {
         boolean reusable = upstreamKeepAlive;
         releaseUpstream(reusable);
         done = true;
-        cancelTimer();
         boolean keepAlive = keepClientAlive();
         client.writeAndFlush(last).addListener(f -> complete(status, keepAlive && f.isSuccess()));
     }
@@ -231,18 +228,17 @@ final class ProxyExchange implements UpstreamPool.Acquirer {
             return;
         }
         client.flush();
-        if (client.isWritable()) {
-            upstream.read();
-        } else {
-            readPending = true;
+        if (!client.isWritable() && !readPaused) {
+            readPaused = true;
+            upstream.config().setAutoRead(false);
         }
     }
 
     /** The client connection can take more: resume reading from the replica. */
     void onClientWritable() {
-        if (readPending && !done && upstream != null) {
-            readPending = false;
-            upstream.read();
+        if (readPaused && !done && upstream != null) {
+            readPaused = false;
+            upstream.config().setAutoRead(true);
         }
     }
 
@@ -283,45 +279,32 @@ final class ProxyExchange implements UpstreamPool.Acquirer {
         }
         releaseUpstream(false);
         done = true;
-        cancelTimer();
         complete(CLIENT_CLOSED, false);
     }
 
-    private void armFirstByteTimeout() {
-        timer = client.eventLoop().schedule(() -> {
-            if (!done && !responseStarted) {
-                log.debug("replica {} sent no response head in {}", dispatch.endpoint(),
-                        context.config().firstByteTimeout());
-                releaseUpstream(false);
-                fail(ErrorResponses.UPSTREAM_TIMEOUT, "The replica did not answer within "
-                        + context.config().firstByteTimeout().toSeconds() + "s.");
-            }
-        }, context.config().firstByteTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void armIdleTimeout() {
-        long idleNanos = context.config().upstreamIdleTimeout().toNanos();
-        long remaining = lastUpstreamActivityNanos + idleNanos - System.nanoTime();
-        // One timer per response, re-armed only when it fires: cheaper than one per chunk.
-        timer = client.eventLoop().schedule(() -> {
-            if (done) {
-                return;
-            }
-            if (System.nanoTime() - lastUpstreamActivityNanos >= idleNanos) {
-                releaseUpstream(false);
-                abortResponse("The replica sent nothing for " + context.config().upstreamIdleTimeout().toSeconds()
-                        + "s in the middle of the response.");
-            } else {
-                armIdleTimeout();
-            }
-        }, Math.max(remaining, 1), TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+    @Override
+    public boolean expireIfDue(long nowNanos) {
+        if (done) {
+            return false;
         }
+        if (!responseStarted) {
+            if (nowNanos - requestSentNanos < context.config().firstByteTimeout().toNanos()) {
+                return false;
+            }
+            log.debug("replica {} sent no response head in {}", dispatch.endpoint(),
+                    context.config().firstByteTimeout());
+            releaseUpstream(false);
+            fail(ErrorResponses.UPSTREAM_TIMEOUT, "The replica did not answer within "
+                    + context.config().firstByteTimeout().toSeconds() + "s.");
+            return true;
+        }
+        if (nowNanos - lastUpstreamActivityNanos < context.config().upstreamIdleTimeout().toNanos()) {
+            return false;
+        }
+        releaseUpstream(false);
+        abortResponse("The replica sent nothing for " + context.config().upstreamIdleTimeout().toSeconds()
+                + "s in the middle of the response.");
+        return true;
     }
 
     /** Detaches the upstream connection: back to the pool when it can carry another request. */
@@ -330,9 +313,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer {
         if (channel == null) {
             return;
         }
-        cancelTimer();
         upstream = null;
-        readPending = false;
+        readPaused = false;
         UpstreamChannelInitializer.handlerOf(channel).detach();
         pool.release(dispatch.endpoint(), channel, reusable);
     }
@@ -340,7 +322,6 @@ final class ProxyExchange implements UpstreamPool.Acquirer {
     /** The response head is out, so no error status can be sent: end the stream visibly. */
     private void abortResponse(String message) {
         done = true;
-        cancelTimer();
         frontend.forceClose();
         if (eventStream) {
             // An SSE client sees why its stream ended instead of a silent truncation.
@@ -356,13 +337,15 @@ final class ProxyExchange implements UpstreamPool.Acquirer {
 
     private void fail(ErrorResponses error, String message) {
         done = true;
-        cancelTimer();
         boolean keepAlive = keepClientAlive();
         client.writeAndFlush(error.response(client.alloc(), request.protocolVersion(), message, keepAlive))
                 .addListener(f -> complete(error.status().code(), keepAlive && f.isSuccess()));
     }
 
     private void complete(int code, boolean keepAlive) {
+        if (pool != null) {
+            pool.timeouts().unwatch(this);
+        }
         if (dispatch != null) {
             dispatch.finish();
         }

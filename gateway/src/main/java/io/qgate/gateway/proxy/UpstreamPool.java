@@ -47,16 +47,24 @@ final class UpstreamPool {
     private final int maxConnections;
     private final long acquireTimeoutNanos;
     private final Map<String, Connections> byAddress = new HashMap<>();
+    private final TimeoutSweeper timeouts;
 
-    UpstreamPool(EventLoop loop, Bootstrap bootstrap, int maxConnections, long acquireTimeoutNanos) {
+    UpstreamPool(EventLoop loop, Bootstrap bootstrap, int maxConnections, long acquireTimeoutNanos,
+                 long shortestTimeoutNanos) {
         this.loop = loop;
         this.bootstrap = bootstrap;
         this.maxConnections = maxConnections;
         this.acquireTimeoutNanos = acquireTimeoutNanos;
+        this.timeouts = new TimeoutSweeper(loop, shortestTimeoutNanos);
     }
 
     EventLoop loop() {
         return loop;
+    }
+
+    /** The response timeouts of the exchanges on this loop. */
+    TimeoutSweeper timeouts() {
+        return timeouts;
     }
 
     void acquire(Endpoint endpoint, Acquirer acquirer) {
@@ -72,6 +80,9 @@ final class UpstreamPool {
             channel.close();
             return;
         }
+        // An exchange may have paused reading for a slow client; an idle connection reads, so
+        // that a close by the replica is noticed at once and the connection leaves the pool.
+        channel.config().setAutoRead(true);
         connections.release(channel);
     }
 
@@ -89,6 +100,7 @@ final class UpstreamPool {
 
     void closeAll() {
         assert loop.inEventLoop();
+        timeouts.stop();
         byAddress.values().forEach(Connections::closeIdle);
         byAddress.clear();
     }

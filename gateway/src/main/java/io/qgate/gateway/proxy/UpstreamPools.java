@@ -26,8 +26,10 @@ public final class UpstreamPools {
         UpstreamPool pool = byLoop.get(loop);
         if (pool == null) {
             // Only this loop creates its own pool, so a get-then-put cannot race.
+            long shortestTimeout = Math.min(config.firstByteTimeout().toNanos(),
+                    config.upstreamIdleTimeout().toNanos());
             pool = new UpstreamPool(loop, bootstrap(loop), config.maxConnectionsPerEndpoint(),
-                    config.connectTimeout().toNanos());
+                    config.connectTimeout().toNanos(), shortestTimeout);
             byLoop.put(loop, pool);
         }
         return pool;
@@ -41,8 +43,6 @@ public final class UpstreamPools {
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                // Reads are requested one batch at a time, only as fast as the client drains.
-                .option(ChannelOption.AUTO_READ, false)
                 .handler(new UpstreamChannelInitializer(config.poolIdleTimeout().toNanos()));
     }
 
