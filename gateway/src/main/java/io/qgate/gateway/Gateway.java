@@ -79,7 +79,7 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = new Gateway(config, source, transport);
         try {
             gateway.bind(transport);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             gateway.close();
             throw e;
         }

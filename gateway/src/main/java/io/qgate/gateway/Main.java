@@ -24,7 +24,16 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Gateway gateway = Gateway.start(config);
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config);
+        } catch (Exception e) {
+            // Typically a port already in use: say so in one line, not a stack trace.
+            System.err.println("qgate: cannot start on " + config.host() + ":" + config.port() + " (admin :"
+                    + config.adminPort() + "): " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::shutdownGracefully, "qgate-shutdown"));
         gateway.awaitClosed();
     }

@@ -1,25 +1,33 @@
 package io.qgate.routing;
 
 import java.util.Locale;
+import java.util.Objects;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * One replica the gateway can send requests to: a LiteLLM pod, addressed by host and port.
  *
- * <p>Immutable; discovery publishes new instances rather than changing old ones. Two endpoints are
- * the same replica when host and port are equal; {@link #ready()} and {@link #terminating()} say
- * whether it may take new requests.
- *
- * @param host        an IP address (IPv4 or IPv6, without brackets) or a host name
- * @param port        the port of the OpenAI-compatible API
- * @param ready       whether the replica takes new requests
- * @param terminating whether the replica is going away (it only finishes what it has)
+ * <p>Immutable; discovery publishes new instances rather than changing old ones. Two endpoints
+ * are equal when address and conditions are; {@link #sameAddress} compares the address alone.
+ * The {@link #authority()} is computed once, because pools and counters are keyed by it on every
+ * request.
  */
-public record Endpoint(String host, int port, boolean ready, boolean terminating)
-        implements Comparable<Endpoint> {
+public final class Endpoint implements Comparable<Endpoint> {
 
-    public Endpoint {
+    private final String host;
+    private final int port;
+    private final boolean ready;
+    private final boolean terminating;
+    private final String authority;
+
+    /**
+     * @param host        an IP address (IPv4 or IPv6, without brackets) or a host name
+     * @param port        the port of the OpenAI-compatible API
+     * @param ready       whether the replica takes new requests
+     * @param terminating whether the replica is going away (it only finishes what it has)
+     */
+    public Endpoint(String host, int port, boolean ready, boolean terminating) {
         requireNonNull(host, "host");
         if (host.isEmpty()) {
             throw new IllegalArgumentException("host: empty (expected: an address or a name)");
@@ -27,12 +35,32 @@ public record Endpoint(String host, int port, boolean ready, boolean terminating
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
         }
-        host = host.toLowerCase(Locale.ROOT);
+        this.host = host.toLowerCase(Locale.ROOT);
+        this.port = port;
+        this.ready = ready;
+        this.terminating = terminating;
+        this.authority = this.host.indexOf(':') >= 0 ? "[" + this.host + "]:" + port : this.host + ":" + port;
     }
 
     /** A ready, non-terminating endpoint. */
     public static Endpoint of(String host, int port) {
         return new Endpoint(host, port, true, false);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    public boolean terminating() {
+        return terminating;
     }
 
     public Endpoint withReady(boolean newReady) {
@@ -50,7 +78,7 @@ public record Endpoint(String host, int port, boolean ready, boolean terminating
 
     /** {@code host:port}, with brackets around an IPv6 address, as in a URL or a Host header. */
     public String authority() {
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+        return authority;
     }
 
     /** Whether {@code other} is the same replica (same address), whatever its conditions. */
@@ -65,7 +93,18 @@ public record Endpoint(String host, int port, boolean ready, boolean terminating
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Endpoint other && sameAddress(other) && ready == other.ready
+                && terminating == other.terminating;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(host, port, ready, terminating);
+    }
+
+    @Override
     public String toString() {
-        return authority() + (acceptsRequests() ? "" : terminating ? " (terminating)" : " (not ready)");
+        return authority + (acceptsRequests() ? "" : terminating ? " (terminating)" : " (not ready)");
     }
 }

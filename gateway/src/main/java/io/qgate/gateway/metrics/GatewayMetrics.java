@@ -10,12 +10,13 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 
 /**
  * The gateway's request metrics, named as DESIGN.md's contract says (the HPA and dashboards
- * depend on these names). Meters are looked up once per label set and cached, because the
- * registry's own lookup is too slow for every request.
+ * depend on these names). A request looks its {@link RouteMeters} up once, on arrival, and
+ * records everything else on them: the registry's own lookup is too slow for every request.
  */
 public final class GatewayMetrics {
 
@@ -32,12 +33,9 @@ public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final ModelLabels models;
     private final AtomicInteger inflight = new AtomicInteger();
-    private final ConcurrentHashMap<LabelKey, Counter> received = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<LabelKey, Counter> answered = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<LabelKey, Timer> durations = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<LabelKey, Timer> firstBytes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<LabelKey, RouteMeters> byLabels = new ConcurrentHashMap<>();
 
-    private record LabelKey(String model, ApiRoute route, int code) {}
+    private record LabelKey(String model, ApiRoute route) {}
 
     public GatewayMetrics(MeterRegistry registry, int maxModels, IntSupplier readyEndpoints) {
         this.registry = registry;
@@ -57,54 +55,78 @@ public final class GatewayMetrics {
         return registry;
     }
 
-    /** The model label for {@code model}; computed once per request and passed back in. */
-    public String modelLabel(String model) {
-        return models.label(model);
-    }
-
-    /** A request has arrived (counted before routing: the demand signal). */
-    public void received(String modelLabel, ApiRoute route) {
-        inflight.incrementAndGet();
-        received.computeIfAbsent(new LabelKey(modelLabel, route, 0), k -> Counter
-                .builder("qgate.requests.received")
-                .description("Requests accepted, counted on arrival")
-                .tag("model", k.model()).tag("route", k.route().label())
-                .register(registry)).increment();
-    }
-
-    /**
-     * A request is over: answered with {@code code} (499 when the client went away first).
-     *
-     * @param firstByteNanos time to the first response body byte, or a negative value if none came
-     */
-    public void answered(String modelLabel, ApiRoute route, int code, long durationNanos, long firstByteNanos) {
-        inflight.decrementAndGet();
-        answered.computeIfAbsent(new LabelKey(modelLabel, route, code), k -> Counter
-                .builder("qgate.requests")
-                .description("Requests answered, by model, API route and HTTP status")
-                .tag("model", k.model()).tag("route", k.route().label()).tag("code", Integer.toString(k.code()))
-                .register(registry)).increment();
-        LabelKey key = new LabelKey(modelLabel, route, 0);
-        durations.computeIfAbsent(key, k -> timer("qgate.request.duration",
-                "End-to-end latency as the client sees it", k)).record(durationNanos, TimeUnit.NANOSECONDS);
-        if (firstByteNanos >= 0) {
-            firstBytes.computeIfAbsent(key, k -> timer("qgate.time.to.first.byte",
-                    "Time until the first response body byte (first SSE event for streams)", k))
-                    .record(firstByteNanos, TimeUnit.NANOSECONDS);
-        }
+    /** The meters of one model (any name; bounded here) and route. */
+    public RouteMeters meters(String model, ApiRoute route) {
+        return byLabels.computeIfAbsent(new LabelKey(models.label(model), route), RouteMeters::new);
     }
 
     public int inflight() {
         return inflight.get();
     }
 
-    private Timer timer(String name, String description, LabelKey key) {
-        return Timer.builder(name)
-                .description(description)
-                .tag("model", key.model()).tag("route", key.route().label())
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .minimumExpectedValue(LATENCY_BUCKETS[0])
-                .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1])
-                .register(registry);
+    /** The meters of one (model, route) label pair. Thread-safe. */
+    public final class RouteMeters {
+        private final LabelKey labels;
+        private final Counter received;
+        private final Timer duration;
+        private final Timer firstByte;
+        /** Answered counters by status code, created on first use (a status is 100-599). */
+        private final AtomicReferenceArray<Counter> answeredByCode = new AtomicReferenceArray<>(600);
+
+        private RouteMeters(LabelKey labels) {
+            this.labels = labels;
+            this.received = Counter.builder("qgate.requests.received")
+                    .description("Requests accepted, counted on arrival")
+                    .tag("model", labels.model()).tag("route", labels.route().label())
+                    .register(registry);
+            this.duration = timer("qgate.request.duration", "End-to-end latency as the client sees it");
+            this.firstByte = timer("qgate.time.to.first.byte",
+                    "Time until the first response body byte (first SSE event for streams)");
+        }
+
+        /** A request has arrived (counted before routing: the demand signal). */
+        public void received() {
+            inflight.incrementAndGet();
+            received.increment();
+        }
+
+        /**
+         * The request is over: answered with {@code code} (499 when the client went away first).
+         *
+         * @param firstByteNanos time to the first response body byte, or a negative value if none came
+         */
+        public void answered(int code, long durationNanos, long firstByteNanos) {
+            inflight.decrementAndGet();
+            answeredCounter(code).increment();
+            duration.record(durationNanos, TimeUnit.NANOSECONDS);
+            if (firstByteNanos >= 0) {
+                firstByte.record(firstByteNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private Counter answeredCounter(int code) {
+            int index = code >= 100 && code < 600 ? code : 599;
+            Counter counter = answeredByCode.get(index);
+            if (counter == null) {
+                // Registering is idempotent, so two threads racing here get the same counter.
+                counter = Counter.builder("qgate.requests")
+                        .description("Requests answered, by model, API route and HTTP status")
+                        .tag("model", labels.model()).tag("route", labels.route().label())
+                        .tag("code", Integer.toString(index))
+                        .register(registry);
+                answeredByCode.set(index, counter);
+            }
+            return counter;
+        }
+
+        private Timer timer(String name, String description) {
+            return Timer.builder(name)
+                    .description(description)
+                    .tag("model", labels.model()).tag("route", labels.route().label())
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .minimumExpectedValue(LATENCY_BUCKETS[0])
+                    .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1])
+                    .register(registry);
+        }
     }
 }

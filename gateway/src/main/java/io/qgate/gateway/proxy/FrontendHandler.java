@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.RouteRequest;
 import org.slf4j.Logger;
@@ -124,10 +125,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             routeRequest = new RouteRequest(route, null, false);
         }
         long start = System.nanoTime();
-        String modelLabel = context.metrics().modelLabel(routeRequest.model());
-        context.metrics().received(modelLabel, route);
+        GatewayMetrics.RouteMeters meters = context.metrics().meters(routeRequest.model(), route);
+        meters.received();
         ProxyExchange exchange = new ProxyExchange(this, ctx.channel(), context, request, routeRequest,
-                modelLabel, start);
+                meters, start);
         current = exchange;
         exchange.start();
     }
@@ -164,8 +165,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void respondLocally(ErrorResponses error, String message, HttpVersion version, ApiRoute route,
                                 boolean keepAliveRequested, HttpMethod allow) {
         long start = System.nanoTime();
-        String modelLabel = context.metrics().modelLabel(null);
-        context.metrics().received(modelLabel, route);
+        GatewayMetrics.RouteMeters meters = context.metrics().meters(null, route);
+        meters.received();
         boolean keepAlive = keepAliveRequested && !context.draining().getAsBoolean();
         FullHttpResponse response = error.response(ctx.alloc(), version, message, keepAlive);
         if (allow != null) {
@@ -173,7 +174,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         current = LOCAL;
         ctx.writeAndFlush(response).addListener(f -> {
-            context.metrics().answered(modelLabel, route, error.status().code(), System.nanoTime() - start, -1);
+            meters.answered(error.status().code(), System.nanoTime() - start, -1);
             finished(keepAlive && f.isSuccess());
         });
     }

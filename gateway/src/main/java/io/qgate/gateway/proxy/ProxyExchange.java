@@ -9,12 +9,14 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
@@ -42,7 +44,7 @@ import java.util.List;
  * {@code upstream.connect-attempts}. Nothing is retried once response bytes have reached the
  * client, so a client never gets two answers.
  */
-final class ProxyExchange implements UpstreamPool.Acquirer, TimeoutSweeper.Watched {
+final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool.Acquirer {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     private static final int CLIENT_CLOSED = 499;
@@ -52,12 +54,13 @@ final class ProxyExchange implements UpstreamPool.Acquirer, TimeoutSweeper.Watch
     private final ProxyContext context;
     private final FullHttpRequest request;
     private final RouteRequest routeRequest;
-    private final String modelLabel;
+    private final GatewayMetrics.RouteMeters meters;
     private final boolean clientKeepAlive;
     private final long startNanos;
     private final List<Endpoint> failedEndpoints = new ArrayList<>(1);
 
     private int attempts;
+    private boolean headersPrepared;
     private Router.Dispatch dispatch;
     private UpstreamPool pool;
     private Channel upstream;
@@ -74,13 +77,13 @@ final class ProxyExchange implements UpstreamPool.Acquirer, TimeoutSweeper.Watch
     private boolean readPaused;
 
     ProxyExchange(FrontendHandler frontend, Channel client, ProxyContext context, FullHttpRequest request,
-                  RouteRequest routeRequest, String modelLabel, long startNanos) {
+                  RouteRequest routeRequest, GatewayMetrics.RouteMeters meters, long startNanos) {
         this.frontend = frontend;
         this.client = client;
         this.context = context;
         this.request = request;
         this.routeRequest = routeRequest;
-        this.modelLabel = modelLabel;
+        this.meters = meters;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.startNanos = startNanos;
     }
@@ -134,16 +137,22 @@ final class ProxyExchange implements UpstreamPool.Acquirer, TimeoutSweeper.Watch
         retryOrFail(cause, true);
     }
 
+    /**
+     * The request as the replica gets it. The client's headers are rewritten in place once (the
+     * exchange owns the request) and shared by every attempt; only {@code Host} differs.
+     */
     private FullHttpRequest upstreamRequest() {
-        FullHttpRequest copy = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
-                request.content().retainedDuplicate());
-        copy.headers().set(request.headers());
-        ForwardedHeaders.stripHopByHop(copy.headers());
-        copy.headers().remove(HttpHeaderNames.EXPECT);
-        ForwardedHeaders.addForwarded(copy.headers(), clientAddress(), "http");
-        copy.headers().set(HttpHeaderNames.HOST, dispatch.endpoint().authority());
-        copy.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, copy.content().readableBytes());
-        return copy;
+        if (!headersPrepared) {
+            headersPrepared = true;
+            HttpHeaders headers = request.headers();
+            ForwardedHeaders.stripHopByHop(headers);
+            headers.remove(HttpHeaderNames.EXPECT);
+            ForwardedHeaders.addForwarded(headers, clientAddress(), "http");
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
+        }
+        request.headers().set(HttpHeaderNames.HOST, dispatch.endpoint().authority());
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+                request.content().retainedDuplicate(), request.headers(), request.trailingHeaders());
     }
 
     private String clientAddress() {
@@ -187,8 +196,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, TimeoutSweeper.Watch
         status = head.status().code();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
         HttpVersion version = request.protocolVersion();
-        HttpResponse response = new DefaultHttpResponse(version, head.status());
-        response.headers().set(head.headers());
+        // The replica's header object is reused for the client: it is not read again upstream.
+        HttpResponse response = new DefaultHttpResponse(version, head.status(), head.headers());
         boolean hasLength = HttpUtil.isContentLengthSet(head);
         boolean chunked = HttpUtil.isTransferEncodingChunked(head);
         ForwardedHeaders.stripHopByHop(response.headers());
@@ -283,28 +292,26 @@ final class ProxyExchange implements UpstreamPool.Acquirer, TimeoutSweeper.Watch
     }
 
     @Override
-    public boolean expireIfDue(long nowNanos) {
+    void expireIfDue(long nowNanos) {
         if (done) {
-            return false;
+            return;
         }
         if (!responseStarted) {
             if (nowNanos - requestSentNanos < context.config().firstByteTimeout().toNanos()) {
-                return false;
+                return;
             }
             log.debug("replica {} sent no response head in {}", dispatch.endpoint(),
                     context.config().firstByteTimeout());
             releaseUpstream(false);
             fail(ErrorResponses.UPSTREAM_TIMEOUT, "The replica did not answer within "
                     + context.config().firstByteTimeout().toSeconds() + "s.");
-            return true;
+            return;
         }
-        if (nowNanos - lastUpstreamActivityNanos < context.config().upstreamIdleTimeout().toNanos()) {
-            return false;
+        if (nowNanos - lastUpstreamActivityNanos >= context.config().upstreamIdleTimeout().toNanos()) {
+            releaseUpstream(false);
+            abortResponse("The replica sent nothing for " + context.config().upstreamIdleTimeout().toSeconds()
+                    + "s in the middle of the response.");
         }
-        releaseUpstream(false);
-        abortResponse("The replica sent nothing for " + context.config().upstreamIdleTimeout().toSeconds()
-                + "s in the middle of the response.");
-        return true;
     }
 
     /** Detaches the upstream connection: back to the pool when it can carry another request. */
@@ -350,8 +357,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, TimeoutSweeper.Watch
             dispatch.finish();
         }
         request.release();
-        context.metrics().answered(modelLabel, routeRequest.route(), code, System.nanoTime() - startNanos,
-                firstByteNanos);
+        meters.answered(code, System.nanoTime() - startNanos, firstByteNanos);
         frontend.exchangeDone(this, keepAlive);
     }
 }

@@ -9,6 +9,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 
 import java.io.InputStream;
 
@@ -20,7 +21,10 @@ import java.io.InputStream;
  */
 public final class RequestBodyInspector {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Buffers recycled per thread: the parser runs on event loops, a few threads for the process. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.threadLocalPool())
+            .build();
 
     private RequestBodyInspector() {}
 
