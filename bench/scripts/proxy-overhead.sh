@@ -76,12 +76,12 @@ wait_for "http://127.0.0.1:$NGINX_PORT/v1/models"
 load() { # name url extra-args...
   local name=$1 url=$2; shift 2
   echo "== $name ($url) $*" >&2
-  java -jar bench/target/qgate-bench.jar load --url "$url" --workload tiny --warmup 5s --out "$OUT/$name.json" "$@" \
+  java -jar bench/target/qgate-bench.jar load --url "$url" --workload tiny --warmup 10s --out "$OUT/$name.json" "$@" \
     >"$OUT/$name.txt"
   cat "$OUT/$name.txt"
 }
 
-# Maximum throughput in closed loop; each run first warms the JIT for 5 s unmeasured.
+# Maximum throughput in closed loop; each run first warms the JIT for 10 s unmeasured.
 load max-direct "http://127.0.0.1:${REPLICA_PORTS[0]}" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
 load max-qgate "http://127.0.0.1:$QGATE_PORT" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
 load max-nginx "http://127.0.0.1:$NGINX_PORT" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
