@@ -26,16 +26,47 @@ public record GatewayConfig(
         Duration poolIdleTimeout,
         int connectAttempts,
         String routingStrategy,
+        boolean queueCorrection,
+        boolean prefixAffinity,
+        int affinityMargin,
+        int prefixBlockChars,
+        int prefixMaxBlocks,
+        int prefixCacheSize,
+        Duration scrapeInterval,
+        Duration scrapeTimeout,
+        int scrapePort,
+        String scrapePath,
+        String scrapeEngine,
+        Duration scrapeStaleAfter,
+        int ejectionFailures,
+        Duration ejectionBaseTime,
+        Duration ejectionMaxTime,
         Duration shutdownDelay,
         Duration shutdownTimeout,
         int metricsMaxModels) {
 
-    static final Set<String> STRATEGIES = Set.of("round-robin");
+    static final Set<String> STRATEGIES = Set.of("queue", "least-inflight", "round-robin", "random");
+    static final Set<String> ENGINES = Set.of("vllm", "sglang");
 
     public GatewayConfig {
         if (!STRATEGIES.contains(routingStrategy)) {
             throw new IllegalArgumentException(Option.ROUTING_STRATEGY.key() + ": " + routingStrategy
                     + " (expected: one of " + STRATEGIES + ")");
+        }
+        if (!ENGINES.contains(scrapeEngine)) {
+            throw new IllegalArgumentException(Option.SCRAPE_ENGINE.key() + ": " + scrapeEngine
+                    + " (expected: one of " + ENGINES + ")");
+        }
+        if (!scrapePath.startsWith("/")) {
+            throw new IllegalArgumentException(Option.SCRAPE_PATH.key() + ": " + scrapePath + " (expected: a path starting with /)");
+        }
+        requirePositive(Option.SCRAPE_INTERVAL, scrapeInterval);
+        requirePositive(Option.SCRAPE_TIMEOUT, scrapeTimeout);
+        requirePositive(Option.SCRAPE_STALE_AFTER, scrapeStaleAfter);
+        requirePositive(Option.EJECTION_BASE_TIME, ejectionBaseTime);
+        if (ejectionMaxTime.compareTo(ejectionBaseTime) < 0) {
+            throw new IllegalArgumentException(Option.EJECTION_MAX_TIME.key() + ": " + Units.format(ejectionMaxTime)
+                    + " (expected: >= " + Option.EJECTION_BASE_TIME.key() + ")");
         }
         requirePositive(Option.CONNECT_TIMEOUT, connectTimeout);
         requirePositive(Option.FIRST_BYTE_TIMEOUT, firstByteTimeout);
@@ -83,9 +114,35 @@ public record GatewayConfig(
                 duration(Option.POOL_IDLE_TIMEOUT, v),
                 Units.integer(Option.CONNECT_ATTEMPTS.key(), v.get(Option.CONNECT_ATTEMPTS), 1, 10),
                 v.get(Option.ROUTING_STRATEGY).trim(),
+                bool(Option.QUEUE_CORRECTION, v),
+                bool(Option.PREFIX_AFFINITY, v),
+                Units.integer(Option.AFFINITY_MARGIN.key(), v.get(Option.AFFINITY_MARGIN), 0, 1_000_000),
+                Units.integer(Option.PREFIX_BLOCK_CHARS.key(), v.get(Option.PREFIX_BLOCK_CHARS), 8, 65_536),
+                Units.integer(Option.PREFIX_MAX_BLOCKS.key(), v.get(Option.PREFIX_MAX_BLOCKS), 1, 1_024),
+                Units.integer(Option.PREFIX_CACHE_SIZE.key(), v.get(Option.PREFIX_CACHE_SIZE), 1, 100_000_000),
+                duration(Option.SCRAPE_INTERVAL, v),
+                duration(Option.SCRAPE_TIMEOUT, v),
+                Units.integer(Option.SCRAPE_PORT.key(), v.get(Option.SCRAPE_PORT), 0, 65535),
+                v.get(Option.SCRAPE_PATH).trim(),
+                v.get(Option.SCRAPE_ENGINE).trim(),
+                duration(Option.SCRAPE_STALE_AFTER, v),
+                Units.integer(Option.EJECTION_FAILURES.key(), v.get(Option.EJECTION_FAILURES), 0, 1_000),
+                duration(Option.EJECTION_BASE_TIME, v),
+                duration(Option.EJECTION_MAX_TIME, v),
                 duration(Option.SHUTDOWN_DELAY, v),
                 duration(Option.SHUTDOWN_TIMEOUT, v),
                 Units.integer(Option.METRICS_MAX_MODELS.key(), v.get(Option.METRICS_MAX_MODELS), 1, 10_000));
+    }
+
+    private static boolean bool(Option option, Map<Option, String> values) {
+        String text = values.get(option).trim();
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(option.key() + ": " + text + " (expected: true or false)");
     }
 
     private static Duration duration(Option option, Map<Option, String> values) {

@@ -23,7 +23,7 @@ class ConfigLoaderTest {
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.adminPort()).isEqualTo(9090);
         assertThat(config.maxBodySize()).isEqualTo(16 << 20);
-        assertThat(config.routingStrategy()).isEqualTo("round-robin");
+        assertThat(config.routingStrategy()).isEqualTo("queue");
         assertThat(config.endpoints()).isEmpty();
     }
 
