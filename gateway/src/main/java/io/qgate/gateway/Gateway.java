@@ -13,13 +13,17 @@ import io.qgate.gateway.admin.AdminHandler;
 import io.qgate.gateway.admin.AdminInitializer;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.config.Units;
+import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
+import io.qgate.gateway.scrape.MetricsScraper;
 import io.qgate.gateway.proxy.FrontendInitializer;
 import io.qgate.gateway.proxy.ProxyContext;
+import io.qgate.gateway.proxy.RequestBodyInspector;
 import io.qgate.gateway.proxy.UpstreamPools;
 import io.qgate.routing.EndpointPicker;
 import io.qgate.routing.EndpointSnapshot;
 import io.qgate.routing.Router;
+import io.qgate.routing.RoutingSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +50,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final EventLoopGroup group;
     private final UpstreamPools pools;
+    private final MetricsScraper scraper;
+    private final EndpointGauges endpointGauges;
     private final int ioThreads;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean draining;
@@ -55,18 +61,30 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config, EndpointSource source, Transport transport) {
         this.config = config;
         this.source = source;
-        this.router = new Router(picker(config.routingStrategy()));
+        RoutingSettings settings = routingSettings(config);
+        this.router = new Router(EndpointPicker.named(config.routingStrategy(), settings,
+                EndpointPicker.THREAD_LOCAL_RANDOM), settings, System::nanoTime);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(),
                 () -> router.snapshot().accepting().size());
         this.ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(ioThreads, "qgate-io");
         this.pools = new UpstreamPools(transport, config);
+        this.scraper = new MetricsScraper(group, transport, config, router);
+        this.endpointGauges = new EndpointGauges(registry, router);
     }
 
-    private static EndpointPicker picker(String strategy) {
-        // GatewayConfig has validated the name; the routing issue adds the other strategies.
-        return EndpointPicker.roundRobin();
+    static RoutingSettings routingSettings(GatewayConfig config) {
+        return new RoutingSettings(config.scrapeStaleAfter(), config.queueCorrection(), config.prefixAffinity(),
+                config.affinityMargin(), config.prefixCacheSize(), config.ejectionFailures(),
+                config.ejectionBaseTime(), config.ejectionMaxTime());
+    }
+
+    /** Prompts are hashed only when the configured strategy uses the hashes. */
+    private static RequestBodyInspector.PrefixLimits prefixLimits(GatewayConfig config) {
+        return config.routingStrategy().equals("queue") && config.prefixAffinity()
+                ? new RequestBodyInspector.PrefixLimits(config.prefixBlockChars(), config.prefixMaxBlocks())
+                : RequestBodyInspector.PrefixLimits.NONE;
     }
 
     /** Starts a gateway in front of the static endpoint list of {@code config}. */
@@ -91,7 +109,8 @@ public final class Gateway implements AutoCloseable {
 
     private void bind(Transport transport) {
         source.start(this::onSnapshot);
-        ProxyContext context = new ProxyContext(config, router, pools, metrics, () -> draining);
+        ProxyContext context = new ProxyContext(config, router, pools, metrics, () -> draining,
+                prefixLimits(config));
         apiChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
@@ -112,13 +131,15 @@ public final class Gateway implements AutoCloseable {
                 .syncUninterruptibly().channel();
     }
 
-    private void onSnapshot(EndpointSnapshot snapshot) {
+    private synchronized void onSnapshot(EndpointSnapshot snapshot) {
         EndpointSnapshot previous = router.snapshot();
         if (snapshot.equals(previous)) {
             return;
         }
         router.update(snapshot);
         pools.retain(snapshot);
+        scraper.update(snapshot);
+        endpointGauges.update(snapshot.endpoints());
         log.info("replicas now {} ({} accepting requests)", snapshot, snapshot.accepting().size());
     }
 
@@ -193,6 +214,7 @@ public final class Gateway implements AutoCloseable {
         }
         draining = true;
         source.close();
+        scraper.close();
         if (apiChannel != null) {
             apiChannel.close();
         }

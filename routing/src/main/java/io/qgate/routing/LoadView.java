@@ -1,8 +1,23 @@
 package io.qgate.routing;
 
-/** What the router knows of the load on each endpoint, for pickers that weigh it. */
+/** What pickers see of the fleet's load, with the router's clock and settings. */
 public interface LoadView {
 
+    /** The load state of {@code endpoint} (never null for a known endpoint). */
+    EndpointLoad load(Endpoint endpoint);
+
     /** Requests this gateway has sent to {@code endpoint} and not yet seen finish. */
-    int inflight(Endpoint endpoint);
+    default int inflight(Endpoint endpoint) {
+        return load(endpoint).inflight();
+    }
+
+    long nowNanos();
+
+    RoutingSettings settings();
+
+    /** The estimated engine load of {@code endpoint} now, per the settings. */
+    default double estimatedLoad(Endpoint endpoint) {
+        return load(endpoint).estimatedLoad(nowNanos(), settings().staleAfter().toNanos(),
+                settings().queueCorrection());
+    }
 }

@@ -6,13 +6,22 @@ import static java.util.Objects.requireNonNull;
  * What routing knows of one request: read from its path and the few JSON fields the gateway
  * parses. Pickers decide on this alone, never on the raw request.
  *
- * @param route  the API route
- * @param model  the requested model, or {@code null} when the request names none
- * @param stream whether the client asked for an SSE stream
+ * @param route        the API route
+ * @param model        the requested model, or {@code null} when the request names none
+ * @param stream       whether the client asked for an SSE stream
+ * @param prefixHashes chained hashes of the prompt's leading blocks ({@link PrefixHasher}); empty
+ *                     when the prompt is shorter than one block or affinity is off
  */
-public record RouteRequest(ApiRoute route, String model, boolean stream) {
+public record RouteRequest(ApiRoute route, String model, boolean stream, long[] prefixHashes) {
+
+    private static final long[] NONE = new long[0];
 
     public RouteRequest {
         requireNonNull(route, "route");
+        requireNonNull(prefixHashes, "prefixHashes");
+    }
+
+    public RouteRequest(ApiRoute route, String model, boolean stream) {
+        this(route, model, stream, NONE);
     }
 }

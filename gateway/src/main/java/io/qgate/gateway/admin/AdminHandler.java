@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.qgate.gateway.proxy.ErrorResponses;
 import io.qgate.routing.Endpoint;
+import io.qgate.routing.EndpointLoad;
 import io.qgate.routing.Router;
 
 import java.nio.charset.StandardCharsets;
@@ -74,18 +75,44 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     private String endpointsJson() {
+        long now = router.nowNanos();
+        long staleAfter = router.settings().staleAfter().toNanos();
+        boolean correction = router.settings().queueCorrection();
         StringBuilder json = new StringBuilder("{\"strategy\":\"").append(router.picker().name())
-                .append("\",\"endpoints\":[");
+                .append("\",\"staleAfterMs\":").append(staleAfter / 1_000_000)
+                .append(",\"endpoints\":[");
         boolean first = true;
         for (Endpoint endpoint : router.snapshot().endpoints()) {
+            EndpointLoad load = router.load(endpoint);
+            long age = load.scrapeAgeNanos(now);
+            String state = !endpoint.ready() ? "not-ready" : endpoint.terminating() ? "terminating"
+                    : router.ejected(endpoint) ? "ejected" : "ready";
             json.append(first ? "" : ",")
                 .append("{\"address\":\"").append(endpoint.authority())
+                .append("\",\"state\":\"").append(state)
                 .append("\",\"ready\":").append(endpoint.ready())
                 .append(",\"terminating\":").append(endpoint.terminating())
-                .append(",\"inflight\":").append(router.inflight(endpoint)).append('}');
+                .append(",\"ejectedForMs\":").append(router.ejectionRemainingMillis(endpoint))
+                .append(",\"inflight\":").append(load.inflight())
+                .append(",\"scraped\":{\"waiting\":").append(number(load.scrapedWaiting(now, Long.MAX_VALUE)))
+                .append(",\"running\":").append(number(load.scrapedRunning(now, Long.MAX_VALUE)))
+                .append(",\"kvCacheUsage\":").append(number(load.kvCacheUsage(now, Long.MAX_VALUE)))
+                .append(",\"ageMs\":").append(age < 0 ? "null" : Long.toString(age / 1_000_000))
+                .append(",\"fresh\":").append(load.fresh(now, staleAfter))
+                .append(",\"lastScrapeFailed\":").append(load.lastScrapeFailed())
+                .append("},\"estimatedLoad\":").append(number(load.estimatedLoad(now, staleAfter, correction)))
+                .append('}');
             first = false;
         }
         return json.append("]}\n").toString();
+    }
+
+    /** A JSON number, or null for NaN (JSON has no NaN). */
+    private static String number(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return "null";
+        }
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     private static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,

@@ -113,7 +113,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         RouteRequest routeRequest;
         if (route.isJsonPost()) {
             try {
-                routeRequest = RequestBodyInspector.inspect(route, request.content());
+                routeRequest = RequestBodyInspector.inspect(route, request.content(), context.prefixLimits());
             } catch (RequestBodyInspector.InvalidBody e) {
                 boolean keepAlive = HttpUtil.isKeepAlive(request);
                 request.release();

@@ -8,9 +8,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What every client connection shares: configuration, the router, the upstream pools and the
- * metrics. {@code draining} is true once shutdown began; responses then ask clients to close
+ * metrics, and how much of each prompt is hashed for prefix affinity. {@code draining} is true once shutdown began; responses then ask clients to close
  * their connection so they reconnect to another gateway.
  */
 public record ProxyContext(GatewayConfig config, Router router, UpstreamPools pools,
-                           GatewayMetrics metrics, BooleanSupplier draining) {
+                           GatewayMetrics metrics, BooleanSupplier draining,
+                           RequestBodyInspector.PrefixLimits prefixLimits) {
 }

@@ -61,6 +61,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
 
     private int attempts;
     private boolean headersPrepared;
+    /** Set when the replica, not the client or the gateway, made this request fail. */
+    private boolean replicaFailed;
     private Router.Dispatch dispatch;
     private UpstreamPool pool;
     private Channel upstream;
@@ -229,7 +231,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
         releaseUpstream(reusable);
         done = true;
         boolean keepAlive = keepClientAlive();
-        client.writeAndFlush(last).addListener(f -> complete(status, keepAlive && f.isSuccess()));
+        boolean replicaFailed = status >= 500;
+        client.writeAndFlush(last).addListener(f -> complete(status, keepAlive && f.isSuccess(), replicaFailed));
     }
 
     void onUpstreamReadComplete() {
@@ -268,7 +271,10 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
 
     private void retryOrFail(Throwable cause, boolean endpointFailed) {
         Endpoint failed = dispatch.endpoint();
-        dispatch.finish();
+        if (dispatch.finish(endpointFailed)) {
+            log.warn("replica {} ejected after repeated failures (last: {})", failed,
+                    cause == null ? "connection closed" : cause.toString());
+        }
         dispatch = null;
         if (endpointFailed) {
             failedEndpoints.add(failed);
@@ -288,7 +294,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
         }
         releaseUpstream(false);
         done = true;
-        complete(CLIENT_CLOSED, false);
+        complete(CLIENT_CLOSED, false, false);
     }
 
     @Override
@@ -303,6 +309,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
             log.debug("replica {} sent no response head in {}", dispatch.endpoint(),
                     context.config().firstByteTimeout());
             releaseUpstream(false);
+            replicaFailed = true;
             fail(ErrorResponses.UPSTREAM_TIMEOUT, "The replica did not answer within "
                     + context.config().firstByteTimeout().toSeconds() + "s.");
             return;
@@ -339,22 +346,22 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
             client.flush();
             client.close();
         }
-        complete(ErrorResponses.UPSTREAM_FAILED.status().code(), false);
+        complete(ErrorResponses.UPSTREAM_FAILED.status().code(), false, true);
     }
 
     private void fail(ErrorResponses error, String message) {
         done = true;
         boolean keepAlive = keepClientAlive();
         client.writeAndFlush(error.response(client.alloc(), request.protocolVersion(), message, keepAlive))
-                .addListener(f -> complete(error.status().code(), keepAlive && f.isSuccess()));
+                .addListener(f -> complete(error.status().code(), keepAlive && f.isSuccess(), replicaFailed));
     }
 
-    private void complete(int code, boolean keepAlive) {
+    private void complete(int code, boolean keepAlive, boolean failedOnReplica) {
         if (pool != null) {
             pool.timeouts().unwatch(this);
         }
-        if (dispatch != null) {
-            dispatch.finish();
+        if (dispatch != null && dispatch.finish(failedOnReplica)) {
+            log.warn("replica {} ejected after repeated failures (last: status {})", dispatch.endpoint(), code);
         }
         request.release();
         meters.answered(code, System.nanoTime() - startNanos, firstByteNanos);

@@ -3,6 +3,7 @@ package io.qgate.gateway.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.qgate.routing.ApiRoute;
+import io.qgate.routing.PrefixHasher;
 import io.qgate.routing.RouteRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -14,10 +15,11 @@ import tools.jackson.core.util.JsonRecyclerPools;
 import java.io.InputStream;
 
 /**
- * Reads the few top-level fields routing needs ({@code model}, {@code stream}) from a JSON
- * request body with a streaming parser: no tree is built, nested values are skipped, and the
- * whole body is still checked to be well-formed JSON (a client gets 400 from the gateway, not a
- * confusing answer from a replica).
+ * Reads what routing needs from a JSON request body with a streaming parser: the top-level
+ * {@code model} and {@code stream}, and the leading text of the prompt (the {@code content} of
+ * the first chat messages, or the completion {@code prompt}) for prefix affinity. No tree is
+ * built, everything else is skipped, and the whole body is still checked to be well-formed JSON
+ * (a client gets 400 from the gateway, not a confusing answer from a replica).
  */
 public final class RequestBodyInspector {
 
@@ -25,6 +27,15 @@ public final class RequestBodyInspector {
     private static final JsonFactory JSON = JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.threadLocalPool())
             .build();
+
+    /** How much of the prompt to hash for prefix affinity; {@link #NONE} hashes nothing. */
+    public record PrefixLimits(int blockChars, int maxBlocks) {
+        public static final PrefixLimits NONE = new PrefixLimits(1, 0);
+
+        int maxChars() {
+            return blockChars * maxBlocks;
+        }
+    }
 
     private RequestBodyInspector() {}
 
@@ -37,18 +48,24 @@ public final class RequestBodyInspector {
         }
     }
 
+    /** Inspects without prefix hashing. */
+    public static RouteRequest inspect(ApiRoute route, ByteBuf body) throws InvalidBody {
+        return inspect(route, body, PrefixLimits.NONE);
+    }
+
     /**
      * Inspects {@code body} (not consumed: its reader index is left where it was).
      *
      * @throws InvalidBody when the body is not a well-formed JSON object, or a field has the
      *                     wrong type
      */
-    public static RouteRequest inspect(ApiRoute route, ByteBuf body) throws InvalidBody {
+    public static RouteRequest inspect(ApiRoute route, ByteBuf body, PrefixLimits limits) throws InvalidBody {
         if (!body.isReadable()) {
             throw new InvalidBody("The request body is empty; expected a JSON object.");
         }
         String model = null;
         boolean stream = false;
+        StringBuilder prefix = limits.maxBlocks() > 0 ? new StringBuilder() : null;
         try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(),
                 (InputStream) new ByteBufInputStream(body.duplicate(), false))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -68,6 +85,10 @@ public final class RequestBodyInspector {
                         throw new InvalidBody("'stream' must be a boolean.");
                     }
                     stream = value == JsonToken.VALUE_TRUE;
+                } else if (prefix != null && "messages".equals(name) && value == JsonToken.START_ARRAY) {
+                    readMessages(parser, prefix, limits.maxChars());
+                } else if (prefix != null && "prompt".equals(name)) {
+                    readPrompt(parser, value, prefix, limits.maxChars());
                 } else {
                     parser.skipChildren();
                 }
@@ -78,6 +99,56 @@ public final class RequestBodyInspector {
         } catch (JacksonException e) {
             throw new InvalidBody("The request body is not valid JSON: " + e.getOriginalMessage());
         }
-        return new RouteRequest(route, model, stream);
+        if (prefix == null || prefix.length() < limits.blockChars()) {
+            return new RouteRequest(route, model, stream);
+        }
+        return new RouteRequest(route, model, stream,
+                PrefixHasher.hash(prefix, limits.blockChars(), limits.maxBlocks()));
+    }
+
+    /** Appends the string contents of chat messages, in order, up to {@code maxChars}. */
+    private static void readMessages(JsonParser parser, StringBuilder prefix, int maxChars) {
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (token != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                continue;
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("content".equals(field) && value == JsonToken.VALUE_STRING && prefix.length() < maxChars) {
+                    append(prefix, parser.getString(), maxChars);
+                    prefix.append('\n');
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+    }
+
+    /** A completion prompt: a string, or the first string of an array of prompts. */
+    private static void readPrompt(JsonParser parser, JsonToken value, StringBuilder prefix, int maxChars) {
+        if (value == JsonToken.VALUE_STRING) {
+            append(prefix, parser.getString(), maxChars);
+        } else if (value == JsonToken.START_ARRAY) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.VALUE_STRING) {
+                append(prefix, parser.getString(), maxChars);
+            } else {
+                parser.skipChildren();
+            }
+            if (first != JsonToken.END_ARRAY) {
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    parser.skipChildren();
+                }
+            }
+        } else {
+            parser.skipChildren();
+        }
+    }
+
+    private static void append(StringBuilder prefix, String text, int maxChars) {
+        prefix.append(text, 0, Math.min(text.length(), Math.max(0, maxChars - prefix.length())));
     }
 }

@@ -1,0 +1,115 @@
+package io.qgate.gateway.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.qgate.routing.Endpoint;
+import io.qgate.routing.EndpointLoad;
+import io.qgate.routing.Router;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per-replica and pool gauges, following discovery: a replica's gauges are registered when it
+ * appears and removed when it goes, so the {@code endpoint} label only ever names known
+ * replicas. Values are read from the router when Prometheus scrapes.
+ */
+public final class EndpointGauges {
+
+    private final MeterRegistry registry;
+    private final Router router;
+    private final Map<String, List<Meter>> byEndpoint = new HashMap<>();
+
+    public EndpointGauges(MeterRegistry registry, Router router) {
+        this.registry = registry;
+        this.router = router;
+        Gauge.builder("qgate.pool.queue.length", router, EndpointGauges::poolQueue)
+                .description("Sum over ready endpoints of the scraped vLLM waiting queue (fresh scrapes only)")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private static double poolQueue(Router router) {
+        long now = router.nowNanos();
+        long staleAfter = router.settings().staleAfter().toNanos();
+        double sum = 0;
+        for (Endpoint endpoint : router.snapshot().accepting()) {
+            double waiting = router.load(endpoint).scrapedWaiting(now, staleAfter);
+            if (!Double.isNaN(waiting)) {
+                sum += waiting;
+            }
+        }
+        return sum;
+    }
+
+    /** Registers gauges for new endpoints and removes those of endpoints that are gone. */
+    public synchronized void update(List<Endpoint> endpoints) {
+        Set<String> current = new HashSet<>();
+        for (Endpoint endpoint : endpoints) {
+            current.add(endpoint.authority());
+            byEndpoint.computeIfAbsent(endpoint.authority(), a -> register(endpoint));
+        }
+        byEndpoint.entrySet().removeIf(entry -> {
+            if (current.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().forEach(registry::remove);
+            return true;
+        });
+    }
+
+    private List<Meter> register(Endpoint endpoint) {
+        String address = endpoint.authority();
+        List<Meter> meters = new ArrayList<>();
+        meters.add(gauge("qgate.endpoint.queue.length", "The scraped vLLM waiting queue of one endpoint", address,
+                load -> load.scrapedWaiting(router.nowNanos(), staleAfter())));
+        meters.add(gauge("qgate.endpoint.running", "The scraped running requests of one endpoint", address,
+                load -> load.scrapedRunning(router.nowNanos(), staleAfter())));
+        meters.add(gauge("qgate.endpoint.kv.cache.usage", "The scraped KV-cache use of one endpoint (0-1)", address,
+                load -> load.kvCacheUsage(router.nowNanos(), staleAfter())));
+        meters.add(gauge("qgate.endpoint.estimated.load", "Estimated requests in the engine, as routing sees it",
+                address, load -> load.estimatedLoad(router.nowNanos(), staleAfter(),
+                        router.settings().queueCorrection())));
+        meters.add(gauge("qgate.endpoint.inflight", "Requests this gateway has open on one endpoint", address,
+                EndpointLoad::inflight));
+        meters.add(gauge("qgate.endpoint.scrape.age.seconds", "Seconds since the last successful scrape", address,
+                load -> {
+                    long age = load.scrapeAgeNanos(router.nowNanos());
+                    return age < 0 ? Double.NaN : age / 1e9;
+                }));
+        meters.add(Gauge.builder("qgate.endpoint.ejected", router, r -> r.ejected(endpoint) ? 1 : 0)
+                .description("1 while the endpoint is ejected after repeated failures")
+                .tag("endpoint", address).strongReference(true).register(registry));
+        return meters;
+    }
+
+    private long staleAfter() {
+        return router.settings().staleAfter().toNanos();
+    }
+
+    private Gauge gauge(String name, String description, String address,
+                        java.util.function.ToDoubleFunction<EndpointLoad> value) {
+        return Gauge.builder(name, router, r -> {
+                    Endpoint known = find(r, address);
+                    return known == null ? Double.NaN : value.applyAsDouble(r.load(known));
+                })
+                .description(description)
+                .tag("endpoint", address)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private static Endpoint find(Router router, String address) {
+        for (Endpoint endpoint : router.snapshot().endpoints()) {
+            if (endpoint.authority().equals(address)) {
+                return endpoint;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,124 @@
+package io.qgate.routing;
+
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the gateway knows of the load on one replica: its own in-flight requests, the last
+ * scraped engine metrics, and the requests dispatched and finished since that scrape.
+ *
+ * <p>The estimate is the heart of routing. Scraped metrics lag by up to a scrape interval, so
+ * between two scrapes the gateway adds what it dispatched to the replica and subtracts what
+ * finished: a burst does not all land on the replica that looked emptiest at the last scrape.
+ * Metrics older than the staleness limit are not trusted at all and the replica is scored by
+ * the gateway's own in-flight count.
+ *
+ * <p>Thread-safe: counters are atomic, the scrape is one immutable sample behind a volatile.
+ */
+public final class EndpointLoad {
+
+    /** One scrape of the engine's metrics, and the gateway's counters at that moment. */
+    record Sample(double waiting, double running, double kvCacheUsage, Set<String> models, long atNanos,
+                  long dispatchedAt, long finishedAt) {}
+
+    private final AtomicInteger inflight = new AtomicInteger();
+    private final AtomicLong dispatched = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
+    private volatile Sample sample;
+    private volatile long lastScrapeFailureNanos;
+    private final Ejection ejection = new Ejection();
+
+    /** Requests this gateway has open on the replica. */
+    public int inflight() {
+        return inflight.get();
+    }
+
+    void dispatched() {
+        inflight.incrementAndGet();
+        dispatched.incrementAndGet();
+    }
+
+    void finished() {
+        inflight.decrementAndGet();
+        finished.incrementAndGet();
+    }
+
+    /** Records a successful scrape taken at {@code nowNanos}. */
+    public void scraped(double waiting, double running, double kvCacheUsage, Set<String> models, long nowNanos) {
+        sample = new Sample(waiting, running, kvCacheUsage, Set.copyOf(models), nowNanos, dispatched.get(),
+                finished.get());
+    }
+
+    /** A failed scrape: the last sample simply ages; the replica is not considered dead for it. */
+    public void scrapeFailed(long nowNanos) {
+        lastScrapeFailureNanos = nowNanos;
+    }
+
+    Ejection ejection() {
+        return ejection;
+    }
+
+    /** Whether the last scrape is recent enough to be trusted. */
+    public boolean fresh(long nowNanos, long staleAfterNanos) {
+        Sample s = sample;
+        return s != null && nowNanos - s.atNanos() <= staleAfterNanos;
+    }
+
+    /**
+     * The estimated number of requests in the replica's engine, waiting or running.
+     *
+     * @param correction whether to add what was dispatched and subtract what finished since the
+     *                   scrape (off only to measure what the correction is worth)
+     */
+    public double estimatedLoad(long nowNanos, long staleAfterNanos, boolean correction) {
+        Sample s = sample;
+        if (s == null || nowNanos - s.atNanos() > staleAfterNanos) {
+            return inflight.get();
+        }
+        double scraped = s.waiting() + s.running();
+        if (!correction) {
+            return scraped;
+        }
+        long sinceDispatched = dispatched.get() - s.dispatchedAt();
+        long sinceFinished = finished.get() - s.finishedAt();
+        return Math.max(0, scraped + sinceDispatched - sinceFinished);
+    }
+
+    /** The scraped waiting queue, or NaN when there is no fresh scrape. */
+    public double scrapedWaiting(long nowNanos, long staleAfterNanos) {
+        Sample s = sample;
+        return s == null || nowNanos - s.atNanos() > staleAfterNanos ? Double.NaN : s.waiting();
+    }
+
+    /** The scraped running count, or NaN when there is no fresh scrape. */
+    public double scrapedRunning(long nowNanos, long staleAfterNanos) {
+        Sample s = sample;
+        return s == null || nowNanos - s.atNanos() > staleAfterNanos ? Double.NaN : s.running();
+    }
+
+    /** KV-cache use in [0,1], or NaN when unknown or stale. */
+    public double kvCacheUsage(long nowNanos, long staleAfterNanos) {
+        Sample s = sample;
+        return s == null || nowNanos - s.atNanos() > staleAfterNanos ? Double.NaN : s.kvCacheUsage();
+    }
+
+    /** The models the engine reported serving (empty when unknown). */
+    public Set<String> models() {
+        Sample s = sample;
+        return s == null ? Set.of() : s.models();
+    }
+
+    /** Nanoseconds since the last successful scrape, or -1 if there was none. */
+    public long scrapeAgeNanos(long nowNanos) {
+        Sample s = sample;
+        return s == null ? -1 : nowNanos - s.atNanos();
+    }
+
+    /** Whether the last scrape attempt failed (after the last success). */
+    public boolean lastScrapeFailed() {
+        Sample s = sample;
+        long failed = lastScrapeFailureNanos;
+        return failed != 0 && (s == null || failed > s.atNanos());
+    }
+}

@@ -1,0 +1,23 @@
+package io.qgate.routing;
+
+import java.util.List;
+
+/**
+ * Prefers the replica with the fewest requests in its engine (scraped, corrected by what this
+ * gateway dispatched since): {@code 1 / (1 + load - lowest load)}, so the least loaded scores 1
+ * and each further request costs less than the one before.
+ */
+final class QueueScorer implements Scorer {
+
+    @Override
+    public void score(RouteRequest request, List<Endpoint> candidates, LoadView load, double[] scores) {
+        double lowest = Double.MAX_VALUE;
+        for (int i = 0; i < candidates.size(); i++) {
+            scores[i] = load.estimatedLoad(candidates.get(i));
+            lowest = Math.min(lowest, scores[i]);
+        }
+        for (int i = 0; i < candidates.size(); i++) {
+            scores[i] = 1.0 / (1.0 + scores[i] - lowest);
+        }
+    }
+}
