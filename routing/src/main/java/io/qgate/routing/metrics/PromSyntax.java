@@ -1,0 +1,77 @@
+package io.qgate.routing.metrics;
+
+import java.nio.ByteBuffer;
+
+/** Character classes and scans of the Prometheus text format, on bytes at absolute indices. */
+final class PromSyntax {
+
+    private PromSyntax() {
+    }
+
+    static boolean isNameStart(byte c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+    }
+
+    static boolean isNameChar(byte c) {
+        return isNameStart(c) || (c >= '0' && c <= '9');
+    }
+
+    /** Label names are metric names without the colon. */
+    static boolean isLabelNameStart(byte c) {
+        return c != ':' && isNameStart(c);
+    }
+
+    static boolean isLabelNameChar(byte c) {
+        return c != ':' && isNameChar(c);
+    }
+
+    static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** Tokens are separated by blanks and tabs. */
+    static boolean isBlank(byte c) {
+        return c == ' ' || c == '\t';
+    }
+
+    static int skipBlanks(ByteBuffer b, int i, int end) {
+        while (i < end && isBlank(b.get(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The index just past the metric name starting at {@code i}; {@code i} when there is none. */
+    static int skipName(ByteBuffer b, int i, int end) {
+        if (i >= end || !isNameStart(b.get(i))) {
+            return i;
+        }
+        i++;
+        while (i < end && isNameChar(b.get(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The index of the first {@code '\n'} at or after {@code i}, or {@code end} when there is none. */
+    static int indexOfNewline(ByteBuffer b, int i, int end) {
+        while (i < end && b.get(i) != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether {@code b[start, end)} holds exactly the bytes of {@code expected}. */
+    static boolean equalBytes(ByteBuffer b, int start, int end, byte[] expected) {
+        if (end - start != expected.length) {
+            return false;
+        }
+        // Names of one engine share long prefixes; comparing from the end rejects sooner.
+        for (int k = expected.length - 1; k >= 0; k--) {
+            if (b.get(start + k) != expected[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
