@@ -138,7 +138,9 @@ public final class Gateway implements AutoCloseable {
         }
         router.update(snapshot);
         pools.retain(snapshot);
-        scraper.update(snapshot);
+        if (config.scrapeEnabled()) {
+            scraper.update(snapshot);
+        }
         endpointGauges.update(snapshot.endpoints());
         log.info("replicas now {} ({} accepting requests)", snapshot, snapshot.accepting().size());
     }

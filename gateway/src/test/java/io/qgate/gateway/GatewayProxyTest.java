@@ -51,6 +51,8 @@ class GatewayProxyTest {
         config.put("admin.port", "0");
         config.put("endpoints", endpoints);
         config.put("shutdown.delay", "0s");
+        // The stubs serve no engine metrics; scraping has its own test.
+        config.put("scrape.enabled", "false");
         for (int i = 0; i < settings.length; i += 2) {
             config.put(settings[i], settings[i + 1]);
         }

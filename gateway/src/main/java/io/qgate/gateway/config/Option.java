@@ -38,6 +38,8 @@ public enum Option {
     PREFIX_BLOCK_CHARS("routing.prefix-block-chars", "64", null, "characters per hashed prompt block"),
     PREFIX_MAX_BLOCKS("routing.prefix-max-blocks", "32", null, "leading prompt blocks hashed per request"),
     PREFIX_CACHE_SIZE("routing.prefix-cache-size", "100000", null, "prefix hashes remembered (LRU-like bound)"),
+    SCRAPE_ENABLED("scrape.enabled", "true", null,
+            "read each replica's engine metrics (off: every strategy works on in-flight counts alone)"),
     SCRAPE_INTERVAL("scrape.interval", "100ms", null, "how often each replica's engine metrics are read"),
     SCRAPE_TIMEOUT("scrape.timeout", "80ms", null, "a scrape slower than this fails (keep below the interval)"),
     SCRAPE_PORT("scrape.port", "0", null, "port of the engine metrics (0: the replica's own port)"),

@@ -176,7 +176,13 @@ final class ScrapeTarget {
                 fail("status " + response.status().code());
                 return;
             }
-            succeed(parser.parse(response.content().nioBuffer()));
+            EngineMetrics metrics = parser.parse(response.content().nioBuffer());
+            if (!metrics.waitingFound() && !metrics.runningFound()) {
+                // Typically LiteLLM's own /metrics instead of the engine's: see scrape.port.
+                fail("no " + parser.profile().engine() + " queue metrics in the answer");
+            } else {
+                succeed(metrics);
+            }
             if (!HttpUtil.isKeepAlive(response)) {
                 ctx.close();
                 channel = null;
