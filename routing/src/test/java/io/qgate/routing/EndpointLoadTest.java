@@ -1,0 +1,74 @@
+package io.qgate.routing;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EndpointLoadTest {
+
+    private static final long STALE = Duration.ofSeconds(1).toNanos();
+
+    @Test
+    void withoutAScrapeTheLoadIsTheGatewaysOwnInflight() {
+        EndpointLoad load = new EndpointLoad();
+        load.dispatched();
+        load.dispatched();
+
+        assertThat(load.estimatedLoad(0, STALE, true)).isEqualTo(2);
+        assertThat(load.scrapedWaiting(0, STALE)).isNaN();
+    }
+
+    @Test
+    void aFreshScrapeIsCorrectedByWhatWasDispatchedAndFinishedSince() {
+        EndpointLoad load = new EndpointLoad();
+        load.dispatched(); // before the scrape: already inside the scraped numbers
+        load.scraped(3, 5, 0.5, Set.of("m"), 0);
+        load.dispatched();
+        load.dispatched();
+        load.dispatched();
+        load.finished();
+
+        // table: (correction) -> expected
+        assertThat(load.estimatedLoad(10, STALE, true)).isEqualTo(3 + 5 + 3 - 1);
+        assertThat(load.estimatedLoad(10, STALE, false)).isEqualTo(8);
+    }
+
+    @Test
+    void theCorrectionNeverGoesBelowZero() {
+        EndpointLoad load = new EndpointLoad();
+        load.dispatched();
+        load.dispatched();
+        load.scraped(0, 1, 0.1, Set.of(), 0);
+        load.finished();
+        load.finished();
+
+        assertThat(load.estimatedLoad(0, STALE, true)).isZero();
+    }
+
+    @Test
+    void aStaleScrapeIsNotTrusted() {
+        EndpointLoad load = new EndpointLoad();
+        load.scraped(40, 60, 0.9, Set.of(), 0);
+        load.dispatched();
+
+        assertThat(load.estimatedLoad(STALE, STALE, true)).isEqualTo(101);
+        assertThat(load.estimatedLoad(STALE + 1, STALE, true)).isEqualTo(1);
+        assertThat(load.fresh(STALE + 1, STALE)).isFalse();
+        assertThat(load.kvCacheUsage(STALE + 1, STALE)).isNaN();
+    }
+
+    @Test
+    void aFailedScrapeOnlyAgesTheLastOne() {
+        EndpointLoad load = new EndpointLoad();
+        load.scraped(2, 2, 0.2, Set.of(), 0);
+        load.scrapeFailed(10);
+
+        assertThat(load.lastScrapeFailed()).isTrue();
+        assertThat(load.estimatedLoad(20, STALE, true)).isEqualTo(4);
+        load.scraped(1, 1, 0.2, Set.of(), 30);
+        assertThat(load.lastScrapeFailed()).isFalse();
+    }
+}
