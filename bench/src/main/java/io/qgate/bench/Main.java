@@ -15,11 +15,22 @@ public final class Main {
               demo   three simulated replicas and the gateway on localhost:8080 (admin 9090)
               sim    one simulated LiteLLM + vLLM replica
               load   the load generator (open or closed loop, results as JSON)
+              jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
 
             Each command takes --help.
             """;
 
     private Main() {}
+
+    private static int runJmh(String[] args) {
+        try {
+            org.openjdk.jmh.Main.main(args);
+            return 0;
+        } catch (Exception e) {
+            System.err.println("jmh: " + e.getMessage());
+            return 1;
+        }
+    }
 
     public static void main(String[] args) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
@@ -31,6 +42,7 @@ public final class Main {
             case "demo" -> DemoCommand.run(rest);
             case "sim" -> SimCommand.run(rest);
             case "load" -> LoadCommand.run(rest);
+            case "jmh" -> runJmh(rest);
             default -> {
                 System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);
                 yield 2;

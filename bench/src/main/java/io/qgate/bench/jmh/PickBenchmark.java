@@ -1,0 +1,84 @@
+package io.qgate.bench.jmh;
+
+import io.qgate.routing.ApiRoute;
+import io.qgate.routing.Endpoint;
+import io.qgate.routing.EndpointPicker;
+import io.qgate.routing.EndpointSnapshot;
+import io.qgate.routing.PrefixHasher;
+import io.qgate.routing.RouteRequest;
+import io.qgate.routing.Router;
+import io.qgate.routing.RoutingSettings;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cost of one routing decision (filter, score, pick, record) over fleets of 8 to 1,024
+ * replicas, each with a fresh scrape. Run: {@code java -jar bench/target/qgate-bench.jar jmh PickBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class PickBenchmark {
+
+    @Param({"8", "64", "1024"})
+    public int replicas;
+
+    @Param({"queue", "least-inflight", "round-robin"})
+    public String strategy;
+
+    private Router router;
+    private RouteRequest plain;
+    private RouteRequest withPrefix;
+
+    @Setup
+    public void setUp() {
+        RoutingSettings settings = RoutingSettings.defaults();
+        router = new Router(EndpointPicker.named(strategy, settings, EndpointPicker.THREAD_LOCAL_RANDOM),
+                settings, System::nanoTime);
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            endpoints.add(Endpoint.of("10." + (i / 65536) + "." + (i / 256 % 256) + "." + (i % 256), 4000));
+        }
+        router.update(EndpointSnapshot.of(endpoints));
+        Random random = new Random(1);
+        long now = System.nanoTime();
+        for (Endpoint endpoint : endpoints) {
+            router.load(endpoint).scraped(random.nextInt(8), random.nextInt(64), random.nextDouble(),
+                    Set.of("m"), now + 3_600_000_000_000L);
+        }
+        plain = new RouteRequest(ApiRoute.CHAT, "m", true);
+        withPrefix = new RouteRequest(ApiRoute.CHAT, "m", true, PrefixHasher.hash("s".repeat(2048), 64, 32));
+    }
+
+    @Benchmark
+    public Endpoint pick() {
+        Router.Dispatch dispatch = router.dispatch(plain, Set.of());
+        dispatch.finish();
+        return dispatch.endpoint();
+    }
+
+    @Benchmark
+    public Endpoint pickWithPrefix() {
+        Router.Dispatch dispatch = router.dispatch(withPrefix, Set.of());
+        dispatch.finish();
+        return dispatch.endpoint();
+    }
+}
