@@ -52,11 +52,11 @@ public final class EngineMetricsParser {
         int end = text.limit();
         ScrapeTally tally = new ScrapeTally(names.length);
         SampleLine line = new SampleLine();
-        int i = text.position();
-        while (i < end) {
+        for (int i = text.position(); i < end; ) {
             int newline = PromSyntax.indexOfNewline(text, i, end);
             readLine(text, i, newline, tally, line);
-            i = newline + 1;
+            // Not newline + 1 past the end: that overflows for a buffer ending at Integer.MAX_VALUE.
+            i = newline < end ? newline + 1 : end;
         }
         return tally.toMetrics();
     }
@@ -72,8 +72,8 @@ public final class EngineMetricsParser {
     }
 
     private void readLine(ByteBuffer b, int start, int end, ScrapeTally tally, SampleLine line) {
-        // Leading blanks are tolerated; comments (# HELP, # TYPE, others) and blank lines are not
-        // samples.
+        // Leading blanks are tolerated. Comments (# HELP, # TYPE, any other) and blank lines match
+        // no wanted name, so they are skipped like the samples of other metrics.
         start = PromSyntax.skipBlanks(b, start, end);
         int slot = slotOf(b, start, end);
         if (slot < 0) {

@@ -49,7 +49,7 @@ final class PromSyntax {
     static int indexOfNewline(ByteBuffer b, int i, int end) {
         // Eight bytes at a time: most of an exposition is lines the parser only skips over.
         boolean bigEndian = b.order() == ByteOrder.BIG_ENDIAN;
-        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+        for (; i <= end - Long.BYTES; i += Long.BYTES) {
             long x = b.getLong(i) ^ NEWLINES;
             // High bit set exactly in the bytes of x that are zero, with no carry between bytes.
             long zeros = ~(((x & LOW_SEVEN) + LOW_SEVEN) | x | LOW_SEVEN);
