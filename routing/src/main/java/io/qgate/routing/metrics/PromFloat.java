@@ -19,7 +19,8 @@ final class PromFloat {
     /** No exporter writes longer values; a longer token is rejected rather than copied. */
     static final int MAX_TOKEN = 128;
 
-    private static final int MAX_DIGITS = 19;
+    /** Eighteen decimal digits always fit a long; a nineteenth may not. */
+    private static final int MAX_DIGITS = 18;
     private static final long EXACT_MANTISSA = 1L << 53;
     private static final double[] POWERS_OF_TEN = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,

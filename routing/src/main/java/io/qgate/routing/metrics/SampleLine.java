@@ -96,6 +96,9 @@ final class SampleLine {
             boolean escaped = false;
             while (i < end && (c = b.get(i)) != '"') {
                 if (c == '\\') {
+                    if (end - i < 2) {
+                        return -1;
+                    }
                     escaped = true;
                     i++;
                 }
