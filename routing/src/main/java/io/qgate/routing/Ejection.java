@@ -45,6 +45,11 @@ final class Ejection {
         return true;
     }
 
+    /** When the current ejection ends (0 if never ejected). */
+    long ejectedUntilNanos() {
+        return ejectedUntilNanos;
+    }
+
     /** Nanoseconds of ejection left, 0 when not ejected. */
     long remainingNanos(long nowNanos) {
         long until = ejectedUntilNanos;

@@ -28,6 +28,17 @@ public final class EndpointLoad {
     private volatile Sample sample;
     private volatile long lastScrapeFailureNanos;
     private final Ejection ejection = new Ejection();
+    private final Runnable onModelsChanged;
+
+    /** A load whose owner wants no notice of model changes (tests, tools). */
+    public EndpointLoad() {
+        this(() -> { });
+    }
+
+    /** {@code onModelsChanged} runs when a scrape reports a different set of served models. */
+    EndpointLoad(Runnable onModelsChanged) {
+        this.onModelsChanged = onModelsChanged;
+    }
 
     /** Requests this gateway has open on the replica. */
     public int inflight() {
@@ -46,8 +57,12 @@ public final class EndpointLoad {
 
     /** Records a successful scrape taken at {@code nowNanos}. */
     public void scraped(double waiting, double running, double kvCacheUsage, Set<String> models, long nowNanos) {
-        sample = new Sample(waiting, running, kvCacheUsage, Set.copyOf(models), nowNanos, dispatched.get(),
-                finished.get());
+        Sample previous = sample;
+        Set<String> served = previous != null && previous.models().equals(models) ? previous.models() : Set.copyOf(models);
+        sample = new Sample(waiting, running, kvCacheUsage, served, nowNanos, dispatched.get(), finished.get());
+        if (previous == null || previous.models() != served) {
+            onModelsChanged.run();
+        }
     }
 
     /** A failed scrape: the last sample simply ages; the replica is not considered dead for it. */

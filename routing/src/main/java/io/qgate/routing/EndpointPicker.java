@@ -1,6 +1,5 @@
 package io.qgate.routing;
 
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -14,8 +13,8 @@ import java.util.random.RandomGenerator;
  */
 public interface EndpointPicker {
 
-    /** Picks one of {@code candidates}, which is not empty. */
-    Endpoint pick(RouteRequest request, List<Endpoint> candidates, LoadView load);
+    /** The index of the chosen candidate; {@code candidates} is not empty. */
+    int pick(RouteRequest request, Candidates candidates, LoadView view);
 
     /** The name of the strategy, as configured and logged. */
     String name();

@@ -1,6 +1,5 @@
 package io.qgate.routing;
 
-import java.util.List;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -18,10 +17,10 @@ final class LeastInflightPicker implements EndpointPicker {
     }
 
     @Override
-    public Endpoint pick(RouteRequest request, List<Endpoint> candidates, LoadView load) {
+    public int pick(RouteRequest request, Candidates candidates, LoadView view) {
         int n = candidates.size();
         if (n == 1) {
-            return candidates.get(0);
+            return 0;
         }
         RandomGenerator r = random.get();
         int first = r.nextInt(n);
@@ -29,9 +28,7 @@ final class LeastInflightPicker implements EndpointPicker {
         if (second >= first) {
             second++;
         }
-        Endpoint a = candidates.get(first);
-        Endpoint b = candidates.get(second);
-        return load.inflight(b) < load.inflight(a) ? b : a;
+        return candidates.load(second).inflight() < candidates.load(first).inflight() ? second : first;
     }
 
     @Override

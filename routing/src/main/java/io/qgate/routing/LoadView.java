@@ -1,6 +1,6 @@
 package io.qgate.routing;
 
-/** What pickers see of the fleet's load, with the router's clock and settings. */
+/** What pickers see beyond their candidates: the router's clock and settings, and any endpoint's load. */
 public interface LoadView {
 
     /** The load state of {@code endpoint} (never null for a known endpoint). */

@@ -1,7 +1,5 @@
 package io.qgate.routing;
 
-import java.util.List;
-
 /**
  * Prefers the replica that already holds the request's prompt prefix in its cache, unless that
  * replica's estimated load exceeds the lowest by more than the configured margin: a warm cache
@@ -16,7 +14,8 @@ final class PrefixAffinityScorer implements Scorer {
     }
 
     @Override
-    public void score(RouteRequest request, List<Endpoint> candidates, LoadView load, double[] scores) {
+    public void score(RouteRequest request, Candidates candidates, double[] estimated, double lowest, LoadView view,
+                      double[] scores) {
         if (request.prefixHashes().length == 0) {
             return;
         }
@@ -24,16 +23,13 @@ final class PrefixAffinityScorer implements Scorer {
         if (match == null) {
             return;
         }
-        int owner = -1;
-        double lowest = Double.MAX_VALUE;
         for (int i = 0; i < candidates.size(); i++) {
-            lowest = Math.min(lowest, load.estimatedLoad(candidates.get(i)));
-            if (candidates.get(i).authority().equals(match.authority())) {
-                owner = i;
+            if (candidates.endpoint(i).authority().equals(match.authority())) {
+                if (estimated[i] <= lowest + view.settings().affinityMargin()) {
+                    scores[i] = (double) match.blocks() / request.prefixHashes().length;
+                }
+                return;
             }
-        }
-        if (owner >= 0 && load.estimatedLoad(candidates.get(owner)) <= lowest + load.settings().affinityMargin()) {
-            scores[owner] = (double) match.blocks() / request.prefixHashes().length;
         }
     }
 }

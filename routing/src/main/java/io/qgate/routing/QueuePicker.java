@@ -40,16 +40,24 @@ final class QueuePicker implements EndpointPicker {
     }
 
     @Override
-    public Endpoint pick(RouteRequest request, List<Endpoint> candidates, LoadView load) {
+    public int pick(RouteRequest request, Candidates candidates, LoadView view) {
         int n = candidates.size();
         if (n == 1) {
-            return candidates.get(0);
+            return 0;
+        }
+        long now = view.nowNanos();
+        long staleAfter = view.settings().staleAfter().toNanos();
+        double[] estimated = new double[n];
+        double lowest = Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            estimated[i] = candidates.load(i).estimatedLoad(now, staleAfter, correction);
+            lowest = Math.min(lowest, estimated[i]);
         }
         double[] totals = new double[n];
         double[] scores = new double[n];
         for (Weighted weighted : scorers) {
             java.util.Arrays.fill(scores, 0.0);
-            weighted.scorer().score(request, candidates, load, scores);
+            weighted.scorer().score(request, candidates, estimated, lowest, view, scores);
             for (int i = 0; i < n; i++) {
                 totals[i] += weighted.weight() * scores[i];
             }
@@ -67,7 +75,7 @@ final class QueuePicker implements EndpointPicker {
                 chosen = i;
             }
         }
-        return candidates.get(chosen);
+        return chosen;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.qgate.routing;
 
-import java.util.List;
-
 /**
  * Prefers the replica with the fewest requests in its engine (scraped, corrected by what this
  * gateway dispatched since): {@code 1 / (1 + load - lowest load)}, so the least loaded scores 1
@@ -10,14 +8,10 @@ import java.util.List;
 final class QueueScorer implements Scorer {
 
     @Override
-    public void score(RouteRequest request, List<Endpoint> candidates, LoadView load, double[] scores) {
-        double lowest = Double.MAX_VALUE;
+    public void score(RouteRequest request, Candidates candidates, double[] estimated, double lowest, LoadView view,
+                      double[] scores) {
         for (int i = 0; i < candidates.size(); i++) {
-            scores[i] = load.estimatedLoad(candidates.get(i));
-            lowest = Math.min(lowest, scores[i]);
-        }
-        for (int i = 0; i < candidates.size(); i++) {
-            scores[i] = 1.0 / (1.0 + scores[i] - lowest);
+            scores[i] = 1.0 / (1.0 + estimated[i] - lowest);
         }
     }
 }

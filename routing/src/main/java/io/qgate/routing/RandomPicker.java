@@ -1,6 +1,5 @@
 package io.qgate.routing;
 
-import java.util.List;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -14,8 +13,8 @@ final class RandomPicker implements EndpointPicker {
     }
 
     @Override
-    public Endpoint pick(RouteRequest request, List<Endpoint> candidates, LoadView load) {
-        return candidates.get(random.get().nextInt(candidates.size()));
+    public int pick(RouteRequest request, Candidates candidates, LoadView view) {
+        return random.get().nextInt(candidates.size());
     }
 
     @Override

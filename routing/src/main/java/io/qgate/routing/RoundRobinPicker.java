@@ -1,6 +1,5 @@
 package io.qgate.routing;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Takes the candidates in turn; the order follows the sorted snapshot. */
@@ -9,9 +8,9 @@ final class RoundRobinPicker implements EndpointPicker {
     private final AtomicInteger next = new AtomicInteger();
 
     @Override
-    public Endpoint pick(RouteRequest request, List<Endpoint> candidates, LoadView load) {
+    public int pick(RouteRequest request, Candidates candidates, LoadView view) {
         // floorMod keeps the index valid after the counter wraps past Integer.MAX_VALUE.
-        return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
+        return Math.floorMod(next.getAndIncrement(), candidates.size());
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.qgate.routing;
 
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -13,17 +14,29 @@ import static java.util.Objects.requireNonNull;
  * attempt, ejected, known not to serve the model), asks the picker, and records the pick at once
  * so that the next decision already sees it.
  *
- * <p>Thread-safe and lock-free on the request path: the snapshot is one volatile reference that
- * discovery swaps, and each endpoint's {@link EndpointLoad} is atomic counters plus an immutable
- * scrape sample. Time comes from the injected clock, so tests move it instead of sleeping.
+ * <p>Thread-safe and lock-free on the request path: discovery swaps one volatile table (the
+ * snapshot, and the accepting endpoints beside their {@link EndpointLoad}s), and each load is
+ * atomic counters plus an immutable scrape sample. The common case, nothing to filter, costs no
+ * scan of the fleet: ejections and served models are summarised as they change. Time comes from
+ * the injected clock, so tests move it instead of sleeping.
  */
 public final class Router implements LoadView {
+
+    /** The snapshot and, for its accepting endpoints, their loads in the same order. */
+    private record Table(EndpointSnapshot snapshot, Candidates accepting) {}
 
     private final EndpointPicker picker;
     private final RoutingSettings settings;
     private final LongSupplier nanoClock;
     private final ConcurrentHashMap<String, EndpointLoad> loads = new ConcurrentHashMap<>();
-    private volatile EndpointSnapshot snapshot = EndpointSnapshot.empty();
+    private volatile Table table = new Table(EndpointSnapshot.empty(), new Candidates(new Endpoint[0],
+            new EndpointLoad[0], 0));
+    /** No replica is ejected after this instant: before it, ejections are checked one by one. */
+    private volatile long ejectionHorizonNanos;
+    private volatile boolean anyEjection;
+    /** The union of the models replicas report, rebuilt only after a report changed. */
+    private volatile Set<String> servedModels = Set.of();
+    private volatile boolean servedModelsStale;
 
     public Router(EndpointPicker picker, RoutingSettings settings, LongSupplier nanoClock) {
         this.picker = requireNonNull(picker, "picker");
@@ -39,18 +52,24 @@ public final class Router implements LoadView {
     /** Replaces the known endpoints; the load state of endpoints that are gone is dropped. */
     public void update(EndpointSnapshot newSnapshot) {
         requireNonNull(newSnapshot, "newSnapshot");
+        Set<String> current = new HashSet<>();
         for (Endpoint endpoint : newSnapshot.endpoints()) {
-            loads.computeIfAbsent(endpoint.authority(), a -> new EndpointLoad());
+            current.add(endpoint.authority());
         }
-        snapshot = newSnapshot;
-        java.util.Set<String> current = new java.util.HashSet<>();
-        newSnapshot.endpoints().forEach(endpoint -> current.add(endpoint.authority()));
-        // A dispatch in progress keeps its own reference, so dropping the entry is safe.
+        // A dispatch in progress keeps its own reference, so dropping an entry is safe.
         loads.keySet().retainAll(current);
+        List<Endpoint> accepting = newSnapshot.accepting();
+        Endpoint[] endpoints = accepting.toArray(new Endpoint[0]);
+        EndpointLoad[] acceptingLoads = new EndpointLoad[endpoints.length];
+        for (int i = 0; i < endpoints.length; i++) {
+            acceptingLoads[i] = load(endpoints[i]);
+        }
+        table = new Table(newSnapshot, new Candidates(endpoints, acceptingLoads, endpoints.length));
+        servedModelsStale = true;
     }
 
     public EndpointSnapshot snapshot() {
-        return snapshot;
+        return table.snapshot();
     }
 
     public EndpointPicker picker() {
@@ -70,8 +89,8 @@ public final class Router implements LoadView {
     @Override
     public EndpointLoad load(Endpoint endpoint) {
         EndpointLoad load = loads.get(endpoint.authority());
-        // An endpoint just removed by discovery may still be asked about; it has no load then.
-        return load != null ? load : loads.computeIfAbsent(endpoint.authority(), a -> new EndpointLoad());
+        return load != null ? load : loads.computeIfAbsent(endpoint.authority(),
+                a -> new EndpointLoad(() -> servedModelsStale = true));
     }
 
     /** Whether {@code endpoint} is ejected now. */
@@ -92,68 +111,96 @@ public final class Router implements LoadView {
      *         {@code null} when no endpoint is available
      */
     public Dispatch dispatch(RouteRequest request, Collection<Endpoint> excluded) {
-        List<Endpoint> candidates = candidates(request, excluded);
-        if (candidates.isEmpty()) {
+        Candidates candidates = candidates(request, excluded);
+        if (candidates.size() == 0) {
             return null;
         }
-        Endpoint chosen = picker.pick(request, candidates, this);
-        picker.picked(request, chosen);
-        EndpointLoad load = load(chosen);
+        int chosen = picker.pick(request, candidates, this);
+        Endpoint endpoint = candidates.endpoint(chosen);
+        picker.picked(request, endpoint);
+        EndpointLoad load = candidates.load(chosen);
         load.dispatched();
-        return new Dispatch(chosen, load, this);
+        return new Dispatch(endpoint, load, this);
     }
 
-    private List<Endpoint> candidates(RouteRequest request, Collection<Endpoint> excluded) {
-        List<Endpoint> accepting = snapshot.accepting();
+    private Candidates candidates(RouteRequest request, Collection<Endpoint> excluded) {
+        Candidates all = table.accepting();
         long now = nowNanos();
-        boolean modelKnown = request.model() != null && someoneServes(accepting, request.model());
-        boolean filter = !excluded.isEmpty() || modelKnown;
-        if (!filter) {
-            for (Endpoint endpoint : accepting) {
-                if (load(endpoint).ejection().ejected(now)) {
-                    filter = true;
-                    break;
-                }
-            }
-            if (!filter) {
-                return accepting;
-            }
+        boolean checkEjections = anyEjection && now - ejectionHorizonNanos < 0;
+        boolean modelKnown = request.model() != null && servedModels().contains(request.model());
+        if (excluded.isEmpty() && !checkEjections && !modelKnown) {
+            return all;
         }
-        List<Endpoint> remaining = new ArrayList<>(accepting.size());
-        for (Endpoint candidate : accepting) {
-            if (excluded.stream().anyMatch(candidate::sameAddress)) {
+        int n = all.size();
+        Endpoint[] endpoints = new Endpoint[n];
+        EndpointLoad[] kept = new EndpointLoad[n];
+        int size = 0;
+        int healthy = 0;
+        // Two passes in one: everything that may serve, with the ejected ones moved to the back.
+        Endpoint[] ejected = new Endpoint[n];
+        EndpointLoad[] ejectedLoads = new EndpointLoad[n];
+        int ejectedCount = 0;
+        for (int i = 0; i < n; i++) {
+            Endpoint candidate = all.endpoint(i);
+            EndpointLoad load = all.load(i);
+            if (!excluded.isEmpty() && isExcluded(candidate, excluded)) {
                 continue;
             }
             if (modelKnown) {
-                var models = load(candidate).models();
+                Set<String> models = load.models();
                 if (!models.isEmpty() && !models.contains(request.model())) {
                     continue;
                 }
             }
-            remaining.add(candidate);
-        }
-        List<Endpoint> healthy = new ArrayList<>(remaining.size());
-        for (Endpoint candidate : remaining) {
-            if (!load(candidate).ejection().ejected(now)) {
-                healthy.add(candidate);
+            if (checkEjections && load.ejection().ejected(now)) {
+                ejected[ejectedCount] = candidate;
+                ejectedLoads[ejectedCount++] = load;
+                continue;
             }
+            endpoints[size] = candidate;
+            kept[size++] = load;
+            healthy++;
         }
-        // When every replica is ejected, trying one beats failing every request.
-        return healthy.isEmpty() ? remaining : healthy;
+        if (healthy == 0 && ejectedCount > 0) {
+            // When every replica is ejected, trying one beats failing every request.
+            return new Candidates(ejected, ejectedLoads, ejectedCount);
+        }
+        return new Candidates(endpoints, kept, size);
     }
 
-    /**
-     * Whether any replica reports serving {@code model} under that name. Replicas report vLLM's
-     * served names, which LiteLLM may alias; only when the client uses a reported name does a
-     * replica reporting other names count as known not to serve it.
-     */
-    private boolean someoneServes(List<Endpoint> endpoints, String model) {
-        for (Endpoint endpoint : endpoints) {
-            if (load(endpoint).models().contains(model)) {
+    private static boolean isExcluded(Endpoint candidate, Collection<Endpoint> excluded) {
+        for (Endpoint endpoint : excluded) {
+            if (candidate.sameAddress(endpoint)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The models replicas report under vLLM's served names. LiteLLM may alias them, so a replica
+     * counts as known not to serve a model only when the client used a name some replica reports.
+     */
+    private Set<String> servedModels() {
+        if (servedModelsStale) {
+            servedModelsStale = false;
+            Set<String> union = new HashSet<>();
+            Candidates all = table.accepting();
+            for (int i = 0; i < all.size(); i++) {
+                union.addAll(all.load(i).models());
+            }
+            servedModels = Set.copyOf(union);
+        }
+        return servedModels;
+    }
+
+    private void ejectedUntil(long untilNanos) {
+        synchronized (this) {
+            if (!anyEjection || untilNanos - ejectionHorizonNanos > 0) {
+                ejectionHorizonNanos = untilNanos;
+            }
+            anyEjection = true;
+        }
     }
 
     /** One request sent to one endpoint; {@link #finish} it exactly once when it is over. */
@@ -192,11 +239,15 @@ public final class Router implements LoadView {
                 return false;
             }
             finish();
-            if (replicaFailed) {
-                return load.ejection().failure(router.nowNanos(), router.settings);
+            if (!replicaFailed) {
+                load.ejection().success();
+                return false;
             }
-            load.ejection().success();
-            return false;
+            boolean ejected = load.ejection().failure(router.nowNanos(), router.settings);
+            if (ejected) {
+                router.ejectedUntil(load.ejection().ejectedUntilNanos());
+            }
+            return ejected;
         }
     }
 }

@@ -31,6 +31,12 @@ class PickerTest {
         return router;
     }
 
+    private static Candidates candidates(Router router) {
+        List<Endpoint> all = List.of(A, B, C);
+        return new Candidates(all.toArray(new Endpoint[0]),
+                all.stream().map(router::load).toArray(EndpointLoad[]::new), 3);
+    }
+
     private void scrape(Router router, Endpoint endpoint, double waiting, double running, double kv) {
         router.load(endpoint).scraped(waiting, running, kv, Set.of(), clock.getAsLong());
     }
@@ -42,8 +48,13 @@ class PickerTest {
         scrape(router, B, 0, 12, 0.5);
         scrape(router, C, 0, 13, 0.5);
         double[] scores = new double[3];
+        Candidates candidates = candidates(router);
+        double[] estimated = new double[3];
+        for (int i = 0; i < 3; i++) {
+            estimated[i] = router.estimatedLoad(candidates.endpoint(i));
+        }
 
-        new QueueScorer().score(CHAT, List.of(A, B, C), router, scores);
+        new QueueScorer().score(CHAT, candidates, estimated, 12, router, scores);
 
         assertThat(scores[1]).isEqualTo(1.0);
         assertThat(scores[2]).isCloseTo(0.5, within(1e-9));
@@ -57,7 +68,7 @@ class PickerTest {
         scrape(router, B, 0, 0, 0.1);
         double[] scores = new double[3];
 
-        new KvCacheScorer().score(CHAT, List.of(A, B, C), router, scores);
+        new KvCacheScorer().score(CHAT, candidates(router), new double[3], 0, router, scores);
 
         assertThat(scores).containsExactly(new double[] {0.1, 0.9, 0.5}, within(1e-9));
     }
