@@ -34,9 +34,17 @@ public final class Router implements LoadView {
     /** No replica is ejected after this instant: before it, ejections are checked one by one. */
     private volatile long ejectionHorizonNanos;
     private volatile boolean anyEjection;
-    /** The union of the models replicas report, rebuilt only after a report changed. */
-    private volatile Set<String> servedModels = Set.of();
+    /** What replicas report serving, rebuilt only after a report changed. */
+    private volatile ServedModels servedModels = new ServedModels(Set.of(), Set.of());
     private volatile boolean servedModelsStale;
+
+    /** The models some replica reports, and those every reporting replica reports. */
+    private record ServedModels(Set<String> bySome, Set<String> byAll) {
+        /** Whether some replicas are known not to serve {@code model}: only then is there filtering. */
+        boolean partly(String model) {
+            return bySome.contains(model) && !byAll.contains(model);
+        }
+    }
 
     public Router(EndpointPicker picker, RoutingSettings settings, LongSupplier nanoClock) {
         this.picker = requireNonNull(picker, "picker");
@@ -127,7 +135,7 @@ public final class Router implements LoadView {
         Candidates all = table.accepting();
         long now = nowNanos();
         boolean checkEjections = anyEjection && now - ejectionHorizonNanos < 0;
-        boolean modelKnown = request.model() != null && servedModels().contains(request.model());
+        boolean modelKnown = request.model() != null && servedModels().partly(request.model());
         if (excluded.isEmpty() && !checkEjections && !modelKnown) {
             return all;
         }
@@ -181,15 +189,25 @@ public final class Router implements LoadView {
      * The models replicas report under vLLM's served names. LiteLLM may alias them, so a replica
      * counts as known not to serve a model only when the client used a name some replica reports.
      */
-    private Set<String> servedModels() {
+    private ServedModels servedModels() {
         if (servedModelsStale) {
             servedModelsStale = false;
             Set<String> union = new HashSet<>();
+            Set<String> intersection = null;
             Candidates all = table.accepting();
             for (int i = 0; i < all.size(); i++) {
-                union.addAll(all.load(i).models());
+                Set<String> models = all.load(i).models();
+                if (models.isEmpty()) {
+                    continue; // unknown, not "serves nothing"
+                }
+                union.addAll(models);
+                if (intersection == null) {
+                    intersection = new HashSet<>(models);
+                } else {
+                    intersection.retainAll(models);
+                }
             }
-            servedModels = Set.copyOf(union);
+            servedModels = new ServedModels(Set.copyOf(union), intersection == null ? Set.of() : Set.copyOf(intersection));
         }
         return servedModels;
     }
