@@ -1,5 +1,6 @@
 package io.qgate.bench.load;
 
+import io.qgate.gateway.config.Units;
 import io.qgate.gateway.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -39,7 +40,7 @@ public final class LoadGenerator {
     public static LoadResult run(LoadOptions options, PrintStream progress) {
         if (!options.warmup().isZero()) {
             if (progress != null) {
-                progress.println("warming up for " + Durations.format(options.warmup()));
+                progress.println("warming up for " + Units.format(options.warmup()));
             }
             runOnce(options.warmupRun(), null);
         }

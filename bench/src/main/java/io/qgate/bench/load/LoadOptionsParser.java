@@ -1,5 +1,6 @@
 package io.qgate.bench.load;
 
+import io.qgate.gateway.config.Units;
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -63,7 +64,7 @@ final class LoadOptionsParser {
                 builder.concurrency(positiveInt(name, value));
                 break;
             case "--duration":
-                builder.duration(Durations.parse(name, value));
+                builder.duration(Units.duration(name, value));
                 break;
             case "--requests":
                 builder.requests(positiveLong(name, value));
@@ -87,13 +88,13 @@ final class LoadOptionsParser {
                 builder.maxConnections(positiveInt(name, value));
                 break;
             case "--drain-timeout":
-                builder.drainTimeout(Durations.parse(name, value));
+                builder.drainTimeout(Units.duration(name, value));
                 break;
             case "--request-timeout":
-                builder.requestTimeout(Durations.parse(name, value));
+                builder.requestTimeout(Units.duration(name, value));
                 break;
             case "--warmup":
-                builder.warmup(Durations.parse(name, value));
+                builder.warmup(Units.duration(name, value));
                 break;
             case "--header":
                 int colon = value.indexOf(':');
@@ -177,7 +178,7 @@ final class LoadOptionsParser {
                 "  --concurrency C             closed loop: C connections, each sends after its previous answer"
                         + " (default: " + LoadOptions.DEFAULT_CONCURRENCY + " unless --rate)",
                 "  --duration D                issue requests for D, e.g. 500ms, 30s, 2m"
-                        + " (default: " + Durations.format(LoadOptions.DEFAULT_DURATION) + " unless --requests)",
+                        + " (default: " + Units.format(LoadOptions.DEFAULT_DURATION) + " unless --requests)",
                 "  --requests N                issue N requests (with --duration: whichever ends first)",
                 "  --stream                    stream responses (SSE) and measure time to first token",
                 "  --workload NAME             sharegpt | tiny | fixed:P:O (default: sharegpt)",
@@ -190,9 +191,9 @@ final class LoadOptionsParser {
                 "  --max-connections M         open loop connection limit; beyond it requests fail as"
                         + " client_saturated (default: " + LoadOptions.DEFAULT_MAX_CONNECTIONS + ")",
                 "  --drain-timeout D           wait for outstanding answers after the run (default: "
-                        + Durations.format(LoadOptions.DEFAULT_DRAIN_TIMEOUT) + ")",
+                        + Units.format(LoadOptions.DEFAULT_DRAIN_TIMEOUT) + ")",
                 "  --request-timeout D         fail one request as timeout after D (default: "
-                        + Durations.format(LoadOptions.DEFAULT_REQUEST_TIMEOUT) + ")",
+                        + Units.format(LoadOptions.DEFAULT_REQUEST_TIMEOUT) + ")",
                 "  --warmup D                  run the same load unmeasured for D first, to warm the JIT (default: 0s)",
                 "  --header Name:value         extra request header, repeatable (e.g. Authorization:Bearer x)",
                 "  --out FILE                  write results as JSON",

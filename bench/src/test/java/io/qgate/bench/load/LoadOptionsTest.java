@@ -1,5 +1,6 @@
 package io.qgate.bench.load;
 
+import io.qgate.gateway.config.Units;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -114,11 +115,11 @@ class LoadOptionsTest {
 
     @Test
     void durationsReadTheShortForms() {
-        assertThat(Durations.parse("d", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("d", "30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Durations.parse("d", "2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThat(Durations.format(Duration.ofMinutes(10))).isEqualTo("10m");
+        assertThat(Units.duration("d", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Units.duration("d", "30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Units.duration("d", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Units.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(Units.format(Duration.ofMinutes(10))).isEqualTo("10m");
     }
 
     private static void assertRejected(String message, String... args) {

@@ -14,11 +14,11 @@ public final class Units {
 
     private Units() {}
 
-    /** A duration; a bare number is milliseconds. */
+    /** A duration with its unit ({@code 0} alone is allowed): a bare {@code 30} could mean anything. */
     public static Duration duration(String key, String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException(key + ": " + text + " (expected: a duration such as 250ms, 2s, 10m)");
+        if (!m.matches() || (m.group(2) == null && Double.parseDouble(m.group(1)) != 0)) {
+            throw new IllegalArgumentException(key + ": " + text + " (expected: a duration such as 500ms, 30s, 2m)");
         }
         double amount = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "ms" : m.group(2);
