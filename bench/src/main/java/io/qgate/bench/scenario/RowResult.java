@@ -1,0 +1,30 @@
+package io.qgate.bench.scenario;
+
+import io.qgate.bench.load.LoadResult;
+import java.util.List;
+
+/**
+ * What one configuration measured over all its gateways, in modelled units: latencies in
+ * milliseconds, rates in requests per second.
+ *
+ * @param offeredRps    the Poisson rate offered to the whole tier
+ * @param throughputRps successful requests per second, summed over the generators
+ */
+record RowResult(Configuration configuration, long requests, long ok, long errors, double offeredRps,
+                 double throughputRps, Latency ttft, Latency e2e) {
+
+    static RowResult of(Configuration configuration, List<LoadResult> results, double offeredRps, double timeScale) {
+        return new RowResult(configuration,
+                results.stream().mapToLong(LoadResult::requests).sum(),
+                results.stream().mapToLong(LoadResult::ok).sum(),
+                results.stream().mapToLong(LoadResult::errorCount).sum(),
+                offeredRps,
+                results.stream().mapToDouble(LoadResult::throughputRps).sum() * timeScale,
+                Latency.merge(results.stream().map(LoadResult::ttftMicros).toList(), timeScale),
+                Latency.merge(results.stream().map(LoadResult::e2eMicros).toList(), timeScale));
+    }
+
+    String name() {
+        return configuration.name();
+    }
+}
