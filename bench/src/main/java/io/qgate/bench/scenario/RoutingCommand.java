@@ -58,6 +58,7 @@ public final class RoutingCommand {
             err.println("routing: " + e.getMessage() + " (see --help)");
             return USAGE_STATUS;
         }
+        quietGatewayLogs();
         ScenarioReport report = RoutingScenario.run(options, err);
         report.write(options.out());
         out.print(report.toMarkdown());
@@ -65,6 +66,18 @@ public final class RoutingCommand {
         out.println("results: " + options.out().resolve(ScenarioReport.JSON_FILE));
         out.println("report:  " + options.out().resolve(ScenarioReport.MARKDOWN_FILE));
         return 0;
+    }
+
+    /**
+     * Every row starts and stops three gateways, each logging a few lines at info; they would bury
+     * the progress lines, so only warnings are shown, unless the user chose a level. slf4j-simple
+     * reads this when a logger is created, which for the gateway is when its class first loads.
+     */
+    private static void quietGatewayLogs() {
+        String key = "org.slf4j.simpleLogger.log.io.qgate.gateway";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "warn");
+        }
     }
 
     /** {@code --quick} picks the base settings wherever it appears; the other flags then override them. */
