@@ -7,14 +7,12 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * One comparison the issue names: a metric of one row divided by the same metric of another,
- * with the bound that meets the target, or none for a comparison shown for context.
+ * with the largest value that meets the target, or none for a comparison shown for context.
  *
  * @param value  numerator / denominator, NaN when the denominator is zero
- * @param target the bound, or {@code null}
- * @param strict whether the value must stay below the bound ("lowers") rather than at most reach it
+ * @param target the largest passing value, or {@code null}
  */
-record Ratio(String name, String metric, String numerator, String denominator, double value, Double target,
-             boolean strict) {
+record Ratio(String name, String metric, String numerator, String denominator, double value, Double target) {
 
     Ratio {
         requireNonNull(name, "name");
@@ -24,27 +22,20 @@ record Ratio(String name, String metric, String numerator, String denominator, d
     }
 
     static Ratio of(String name, String metric, ToDoubleFunction<RowResult> measure, String numerator,
-                    String denominator, Double target, boolean strict, List<RowResult> rows) {
+                    String denominator, Double target, List<RowResult> rows) {
         double top = measure.applyAsDouble(find(rows, numerator));
         double bottom = measure.applyAsDouble(find(rows, denominator));
-        return new Ratio(name, metric, numerator, denominator, bottom == 0 ? Double.NaN : top / bottom, target, strict);
+        return new Ratio(name, metric, numerator, denominator, bottom == 0 ? Double.NaN : top / bottom, target);
     }
 
     /** Whether the target is met; {@code null} when there is no target. */
     Boolean met() {
-        if (target == null) {
-            return null;
-        }
-        return strict ? value < target : value <= target;
+        return target == null ? null : value <= target;
     }
 
-    /** The target as the report shows it: {@code <= 0.5}, {@code < 1}. */
+    /** The target as the report shows it, such as {@code <= 0.5}; empty without one. */
     String targetText() {
-        if (target == null) {
-            return "";
-        }
-        String bound = target == Math.rint(target) ? Long.toString(target.longValue()) : target.toString();
-        return (strict ? "< " : "<= ") + bound;
+        return target == null ? "" : "<= " + target;
     }
 
     private static RowResult find(List<RowResult> rows, String name) {

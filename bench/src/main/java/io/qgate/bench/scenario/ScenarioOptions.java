@@ -75,7 +75,7 @@ public record ScenarioOptions(
      */
     public static ScenarioOptions full(Path out) {
         return new ScenarioOptions(4, 3, 8, 1024, 0.25, 0.85, Duration.ofSeconds(120), Duration.ofSeconds(60),
-                Duration.ofSeconds(20), Workload.sharegpt(), 20, 2000, 42, false, out);
+                Duration.ofSeconds(40), Workload.sharegpt(), 20, 2000, 42, false, out);
     }
 
     /**
