@@ -37,6 +37,7 @@ final class CapacityProbe {
                             .stream(true)
                             .workload(options.workload())
                             .seed(options.seed() + 100 + i)
+                            .drainTimeout(options.drainTimeout())
                             .quiet(true)
                             .build(),
                     fleet, "capacity", wall, progress), CapacityProbe::ownThread);

@@ -39,6 +39,14 @@ final class GatewayTier implements AutoCloseable {
         return gateways.stream().map(gateway -> "http://127.0.0.1:" + gateway.port()).toList();
     }
 
+    /**
+     * The picker the gateways actually built, as they name it. The report shows it next to the
+     * configured strategy, so that a gateway that does not (yet) implement a strategy is plain to see.
+     */
+    String picker() {
+        return String.join(",", gateways.stream().map(gateway -> gateway.router().picker().name()).distinct().toList());
+    }
+
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT_MILLIS * 1_000_000;
         while (!gateways.stream().allMatch(Gateway::ready)) {

@@ -51,6 +51,7 @@ final class ReportJson {
             Configuration configuration = row.configuration();
             node.put("name", row.name());
             node.put("strategy", configuration.strategy());
+            node.put("routedBy", row.routedBy());
             node.put("queueCorrection", configuration.correction());
             node.put("prefixAffinity", configuration.affinity());
             node.put("sharedPrefixes", configuration.sharedPrefixes());

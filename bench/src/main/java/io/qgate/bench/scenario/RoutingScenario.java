@@ -58,15 +58,15 @@ public final class RoutingScenario {
 
     private static RowResult measure(Configuration configuration, ScenarioOptions options, double offered,
                                      PrintStream progress) {
-        List<LoadResult> results = runConfiguration(configuration, options, offered, options.duration(), progress);
-        RowResult row = RowResult.of(configuration, results, offered, options.timeScale());
+        TierRun run = runConfiguration(configuration, options, offered, options.duration(), progress);
+        RowResult row = RowResult.of(configuration, run, offered, options.timeScale());
         progress.printf(Locale.ROOT, "  %-36s TTFT p50 %7.1f p99 %8.1f ms, E2E p99 %8.1f ms, %.2f req/s, "
                         + "%d requests, %d errors%n", row.name(), row.ttft().p50(), row.ttft().p99(), row.e2e().p99(),
                 row.throughputRps(), row.requests(), row.errors());
         return row;
     }
 
-    private static List<LoadResult> runConfiguration(Configuration configuration, ScenarioOptions options,
+    private static TierRun runConfiguration(Configuration configuration, ScenarioOptions options,
                                                      double offered, Duration modelled, PrintStream progress) {
         Duration wall = options.wall(modelled);
         try (Fleet fleet = Fleet.start(options);
@@ -78,7 +78,7 @@ public final class RoutingScenario {
             }
             List<String> urls = tier.urls();
             double wallRatePerGateway = offered / options.timeScale() / urls.size();
-            return SplitLoad.run(urls, i -> LoadOptions.builder()
+            List<LoadResult> results = SplitLoad.run(urls, i -> LoadOptions.builder()
                             .url(urls.get(i))
                             .rate(wallRatePerGateway)
                             .duration(wall)
@@ -88,9 +88,11 @@ public final class RoutingScenario {
                             .systemPromptTokens(options.systemPromptTokens())
                             // Every configuration replays the same arrivals and lengths.
                             .seed(options.seed() + GENERATOR_SEED_STRIDE * (i + 1))
+                            .drainTimeout(options.drainTimeout())
                             .quiet(true)
                             .build(),
                     fleet, configuration.name(), wall, progress);
+            return new TierRun(tier.picker(), results);
         }
     }
 }

@@ -7,14 +7,16 @@ import java.util.List;
  * What one configuration measured over all its gateways, in modelled units: latencies in
  * milliseconds, rates in requests per second.
  *
+ * @param routedBy      the picker the gateways reported, which may differ from the configured strategy
  * @param offeredRps    the Poisson rate offered to the whole tier
  * @param throughputRps successful requests per second, summed over the generators
  */
-record RowResult(Configuration configuration, long requests, long ok, long errors, double offeredRps,
+record RowResult(Configuration configuration, String routedBy, long requests, long ok, long errors, double offeredRps,
                  double throughputRps, Latency ttft, Latency e2e) {
 
-    static RowResult of(Configuration configuration, List<LoadResult> results, double offeredRps, double timeScale) {
-        return new RowResult(configuration,
+    static RowResult of(Configuration configuration, TierRun run, double offeredRps, double timeScale) {
+        List<LoadResult> results = run.results();
+        return new RowResult(configuration, run.picker(),
                 results.stream().mapToLong(LoadResult::requests).sum(),
                 results.stream().mapToLong(LoadResult::ok).sum(),
                 results.stream().mapToLong(LoadResult::errorCount).sum(),

@@ -97,6 +97,16 @@ public record ScenarioOptions(
         return (tenants + gateways - 1) / gateways;
     }
 
+    /**
+     * How long a generator waits for its last answers. The longest ShareGPT answer (2,048 tokens)
+     * takes about 31 modelled seconds at a full batch, and may have queued before; three modelled
+     * minutes bound that generously, and never less than the generator's own 30 s default.
+     */
+    public Duration drainTimeout() {
+        Duration bound = wall(Duration.ofMinutes(3));
+        return bound.compareTo(Duration.ofSeconds(30)) > 0 ? bound : Duration.ofSeconds(30);
+    }
+
     /** A modelled duration on the wall clock. */
     public Duration wall(Duration modelled) {
         return Duration.ofNanos(Math.round(modelled.toNanos() * timeScale));
