@@ -51,8 +51,10 @@ final class CapacityProbe {
                 throw new IllegalStateException("capacity run: " + errors + " failed requests");
             }
             double windowSeconds = (lastNanos - firstNanos) / 1e9 / options.timeScale();
-            Capacity capacity = new Capacity((last - first) / windowSeconds, last - first, windowSeconds);
-            progress.printf(Locale.ROOT, "capacity: %.2f requests per modelled second (%d finished in %.1f modelled s)%n",
+            Capacity capacity = new Capacity((last - first) / windowSeconds, last - first, windowSeconds,
+                    Capacity.MEASURED);
+            progress.printf(Locale.ROOT,
+                    "capacity: %.2f requests per modelled second (%d finished in %.1f modelled s)%n",
                     capacity.modelledRps(), capacity.finished(), windowSeconds);
             return capacity;
         }

@@ -42,7 +42,7 @@ final class ReportJson {
         capacity.put("finishedInWindow", report.capacity().finished());
         capacity.put("windowSeconds", round(report.capacity().windowSeconds()));
         capacity.put("durationSeconds", seconds(options.capacityDuration()));
-        capacity.put("method", Capacity.METHOD);
+        capacity.put("method", report.capacity().method());
         root.put("offeredRps", round(report.offeredRps()));
 
         ArrayNode rows = root.putArray("rows");

@@ -30,7 +30,7 @@ final class ReportMarkdown {
                 options.gateways(), options.workload().name(), 100 * options.timeScale()));
         md.append(String.format(Locale.ROOT, "- Units: %s.%n", unitsNote(options)));
         md.append(String.format(Locale.ROOT, "- Capacity: %.2f req/s, %s.%n", report.capacity().modelledRps(),
-                Capacity.METHOD));
+                report.capacity().method()));
         md.append(String.format(Locale.ROOT,
                 "- Offered load: %.2f req/s (%.0f%% of capacity) for %s modelled s per row (%s s wall), after a "
                         + "%s s warm-up; seed %d, the same arrivals in every row.%n", report.offeredRps(),

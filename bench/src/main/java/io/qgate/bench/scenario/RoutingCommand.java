@@ -29,7 +29,9 @@ public final class RoutingCommand {
               --quick              a short smoke run of every configuration (seconds)
               --out DIR            where results.json and report.md go
                                    (default: bench/results/routing-<timestamp>)
-              --load F             offered load as a fraction of the measured capacity (default 0.85)
+              --load F             offered load as a fraction of the capacity (default 0.85)
+              --capacity F         the fleet's capacity in modelled req/s, instead of measuring it
+                                   (the same value gives the same arrivals in every run)
               --duration D         modelled length of each measured run (default 120s; quick 1500ms)
               --time-scale F       wall-clock seconds per modelled second (default 0.25; quick 1)
               --max-num-seqs N     batch size of each replica (default 8)
@@ -97,6 +99,7 @@ public final class RoutingCommand {
             options = switch (flag) {
                 case "--out" -> options.withOut(Path.of(value));
                 case "--load" -> options.withLoad(number(flag, value));
+                case "--capacity" -> options.withFixedCapacity(number(flag, value));
                 case "--duration" -> options.withDuration(Units.duration(flag, value));
                 case "--time-scale" -> options.withTimeScale(number(flag, value));
                 case "--max-num-seqs" -> options.withMaxNumSeqs((int) whole(flag, value));

@@ -29,8 +29,15 @@ public final class RoutingScenario {
                 options.maxNumSeqs(), options.timeScale(), 1000 * options.timeScale(),
                 options.quick() ? "quick" : "full");
 
-        progress.println("phase 1/4: measuring the fleet's capacity");
-        Capacity capacity = CapacityProbe.measure(options, progress);
+        Capacity capacity;
+        if (options.fixedCapacity() > 0) {
+            capacity = Capacity.given(options.fixedCapacity());
+            progress.printf(Locale.ROOT, "phase 1/4: capacity given: %.2f requests per modelled second%n",
+                    capacity.modelledRps());
+        } else {
+            progress.println("phase 1/4: measuring the fleet's capacity");
+            capacity = CapacityProbe.measure(options, progress);
+        }
         double offered = capacity.modelledRps() * options.load();
         progress.printf(Locale.ROOT, "offered load: %.2f requests per modelled second (%.0f%% of capacity), "
                 + "%.2f per gateway%n", offered, 100 * options.load(), offered / options.gateways());
@@ -66,8 +73,8 @@ public final class RoutingScenario {
         return row;
     }
 
-    private static TierRun runConfiguration(Configuration configuration, ScenarioOptions options,
-                                                     double offered, Duration modelled, PrintStream progress) {
+    private static TierRun runConfiguration(Configuration configuration, ScenarioOptions options, double offered,
+                                            Duration modelled, PrintStream progress) {
         Duration wall = options.wall(modelled);
         try (Fleet fleet = Fleet.start(options);
              GatewayTier tier = GatewayTier.start(options.gateways(),

@@ -15,7 +15,9 @@ import java.time.Duration;
  * @param maxNumSeqs         each replica's batch size; small, so queues form at modest rates
  * @param prefixCacheBlocks  each replica's prefix cache (16-token blocks); smaller than all tenants' prompts together
  * @param timeScale          wall-clock seconds per modelled second
- * @param load               offered load as a fraction of the measured fleet capacity
+ * @param load               offered load as a fraction of the fleet capacity
+ * @param fixedCapacity      the fleet capacity in modelled requests per second, or 0 to measure it; fixing it
+ *                           makes the offered rate, and so every arrival time, the same from run to run
  * @param duration           modelled length of each configuration's measured run
  * @param capacityDuration   modelled length of the closed-loop saturation run that measures capacity
  * @param warmup             modelled length of the unmeasured run that warms the JIT first
@@ -32,6 +34,7 @@ public record ScenarioOptions(
         int prefixCacheBlocks,
         double timeScale,
         double load,
+        double fixedCapacity,
         Duration duration,
         Duration capacityDuration,
         Duration warmup,
@@ -60,6 +63,9 @@ public record ScenarioOptions(
         if (!(load > 0) || load > 2) {
             throw new IllegalArgumentException("load: " + load + " (expected: in (0, 2])");
         }
+        if (!(fixedCapacity >= 0) || Double.isInfinite(fixedCapacity)) {
+            throw new IllegalArgumentException("fixedCapacity: " + fixedCapacity + " (expected: >= 0)");
+        }
         requirePositive("duration", duration);
         requirePositive("capacityDuration", capacityDuration);
         if (warmup.isNegative()) {
@@ -74,7 +80,7 @@ public record ScenarioOptions(
      * minutes give about a thousand requests per configuration, enough for a p99.
      */
     public static ScenarioOptions full(Path out) {
-        return new ScenarioOptions(4, 3, 8, 1024, 0.25, 0.85, Duration.ofSeconds(120), Duration.ofSeconds(60),
+        return new ScenarioOptions(4, 3, 8, 1024, 0.25, 0.85, 0, Duration.ofSeconds(120), Duration.ofSeconds(60),
                 Duration.ofSeconds(40), Workload.sharegpt(), 20, 2000, 42, false, out);
     }
 
@@ -83,7 +89,7 @@ public record ScenarioOptions(
      * that few tokens flow (tests run with paranoid leak detection) and every queue drains fast.
      */
     public static ScenarioOptions quick(Path out) {
-        return new ScenarioOptions(4, 3, 8, 64, 1.0, 0.85, Duration.ofMillis(1500), Duration.ofMillis(1500),
+        return new ScenarioOptions(4, 3, 8, 64, 1.0, 0.85, 0, Duration.ofMillis(1500), Duration.ofMillis(1500),
                 Duration.ofMillis(500), Workload.fixed(32, 8), 4, 200, 42, true, out);
     }
 
@@ -113,38 +119,43 @@ public record ScenarioOptions(
     }
 
     public ScenarioOptions withTimeScale(double v) {
-        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, v, load, duration,
-                capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, v, load, fixedCapacity,
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
     }
 
     public ScenarioOptions withLoad(double v) {
-        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, v, duration,
-                capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, v, fixedCapacity,
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+    }
+
+    public ScenarioOptions withFixedCapacity(double v) {
+        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, v,
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
     }
 
     public ScenarioOptions withDuration(Duration v) {
-        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, v,
-                capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
+                v, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
     }
 
     public ScenarioOptions withMaxNumSeqs(int v) {
-        return new ScenarioOptions(replicas, gateways, v, prefixCacheBlocks, timeScale, load, duration,
-                capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+        return new ScenarioOptions(replicas, gateways, v, prefixCacheBlocks, timeScale, load, fixedCapacity,
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
     }
 
     public ScenarioOptions withWorkload(Workload v) {
-        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, duration,
-                capacityDuration, warmup, v, tenants, systemPromptTokens, seed, quick, out);
+        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
+                duration, capacityDuration, warmup, v, tenants, systemPromptTokens, seed, quick, out);
     }
 
     public ScenarioOptions withSeed(long v) {
-        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, duration,
-                capacityDuration, warmup, workload, tenants, systemPromptTokens, v, quick, out);
+        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, v, quick, out);
     }
 
     public ScenarioOptions withOut(Path v) {
-        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, duration,
-                capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, v);
+        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, v);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

@@ -28,7 +28,8 @@ class RatiosTest {
     }
 
     private static Ratio find(List<Ratio> ratios, String name, String metric) {
-        return ratios.stream().filter(r -> r.name().equals(name) && r.metric().equals(metric)).findFirst().orElseThrow();
+        return ratios.stream().filter(r -> r.name().equals(name) && r.metric().equals(metric))
+                .findFirst().orElseThrow();
     }
 
     @Test

@@ -66,8 +66,10 @@ class RoutingScenarioTest {
 
     @Test
     void quickFlagSetsTheBaseAndOtherFlagsOverrideIt() {
-        ScenarioOptions options = RoutingCommand.parse(new String[] {"--load", "0.5", "--quick", "--seed", "7"});
+        ScenarioOptions options = RoutingCommand.parse(
+                new String[] {"--load", "0.5", "--quick", "--seed", "7", "--capacity", "9.8"});
         assertThat(options.quick()).isTrue();
+        assertThat(options.fixedCapacity()).isEqualTo(9.8);
         assertThat(options.load()).isEqualTo(0.5);
         assertThat(options.seed()).isEqualTo(7);
         assertThat(options.tenantsPerGateway() * options.gateways()).isGreaterThanOrEqualTo(options.tenants());
