@@ -15,6 +15,7 @@ public final class Main {
               demo   three simulated replicas and the gateway on localhost:8080 (admin 9090)
               sim    one simulated LiteLLM + vLLM replica
               load   the load generator (open or closed loop, results as JSON)
+              routing  routing strategies compared: 3 gateways sharing 4 simulated replicas
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
 
             Each command takes --help.
@@ -42,6 +43,7 @@ public final class Main {
             case "demo" -> DemoCommand.run(rest);
             case "sim" -> SimCommand.run(rest);
             case "load" -> LoadCommand.run(rest);
+            case "routing" -> io.qgate.bench.scenario.RoutingCommand.run(rest);
             case "jmh" -> runJmh(rest);
             default -> {
                 System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);

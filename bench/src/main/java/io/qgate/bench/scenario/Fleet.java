@@ -1,0 +1,73 @@
+package io.qgate.bench.scenario;
+
+import io.qgate.bench.sim.SimOptions;
+import io.qgate.bench.sim.SimServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * The simulated replicas every gateway shares. A configuration gets a fresh fleet so that it
+ * starts from empty queues and a cold prefix cache, as the one before it did.
+ */
+final class Fleet implements AutoCloseable {
+
+    private final List<SimServer> replicas;
+
+    private Fleet(List<SimServer> replicas) {
+        this.replicas = List.copyOf(replicas);
+    }
+
+    static Fleet start(ScenarioOptions options) {
+        List<SimServer> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < options.replicas(); i++) {
+                // One I/O thread each: on two cores, more threads only add context switches.
+                started.add(SimServer.start(SimOptions.defaults()
+                        .withHost("127.0.0.1")
+                        .withPort(0)
+                        .withSeed(options.seed() + i)
+                        .withTimeScale(options.timeScale())
+                        .withMaxNumSeqs(options.maxNumSeqs())
+                        .withPrefixCacheBlocks(options.prefixCacheBlocks())
+                        .withIoThreads(1)));
+            }
+            return new Fleet(started);
+        } catch (RuntimeException e) {
+            started.forEach(SimServer::close);
+            throw e;
+        }
+    }
+
+    List<SimServer> replicas() {
+        return replicas;
+    }
+
+    /** The gateways' {@code endpoints} value. */
+    String endpoints() {
+        StringJoiner joiner = new StringJoiner(",");
+        replicas.forEach(replica -> joiner.add(url(replica)));
+        return joiner.toString();
+    }
+
+    static String url(SimServer replica) {
+        return "http://127.0.0.1:" + replica.port();
+    }
+
+    /** Running and waiting sequences per replica, such as {@code 8+3 8+0 7+0 8+5}: imbalance at a glance. */
+    String occupancy() {
+        StringJoiner joiner = new StringJoiner(" ");
+        replicas.forEach(replica -> joiner.add(replica.running() + "+" + replica.waiting()));
+        return joiner.toString();
+    }
+
+    /** Requests the engines finished normally (not aborted), summed over the fleet. */
+    long finished() {
+        return replicas.stream().mapToLong(replica -> EngineCounters.finished(replica.metricsText())).sum();
+    }
+
+    @Override
+    public void close() {
+        replicas.forEach(SimServer::close);
+    }
+}

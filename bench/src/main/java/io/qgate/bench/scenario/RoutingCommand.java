@@ -1,0 +1,129 @@
+package io.qgate.bench.scenario;
+
+import io.qgate.bench.load.Workload;
+import io.qgate.gateway.config.Units;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code routing} command line: runs the scenario, prints progress on stderr and the report
+ * on stdout, and writes {@code results.json} and {@code report.md} into {@code --out}.
+ */
+public final class RoutingCommand {
+
+    /** Exit status of a bad command line. */
+    public static final int USAGE_STATUS = 2;
+
+    private static final String USAGE = """
+            Usage: java -jar qgate-bench.jar routing [--quick] [--out DIR] [options]
+
+            Routing quality: several gateways share a fleet of simulated replicas under Poisson load;
+            round-robin, least-inflight and queue routing (with and without the correction, at 100 ms
+            and 1 s scrape intervals), then queue routing with and without prefix affinity on a
+            shared-prefix workload. Latencies and rates are reported in modelled time.
+
+              --quick              a short smoke run of every configuration (seconds)
+              --out DIR            where results.json and report.md go
+                                   (default: bench/results/routing-<timestamp>)
+              --load F             offered load as a fraction of the capacity (default 0.85)
+              --capacity F         the fleet's capacity in modelled req/s, instead of measuring it
+                                   (the same value gives the same arrivals in every run)
+              --duration D         modelled length of each measured run (default 120s; quick 1500ms)
+              --time-scale F       wall-clock seconds per modelled second (default 0.25; quick 1)
+              --max-num-seqs N     batch size of each replica (default 8)
+              --workload W         sharegpt, tiny or fixed:P:O (default sharegpt; quick fixed:32:8)
+              --seed N             base seed (default 42)
+            """;
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private RoutingCommand() {}
+
+    public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> list = Arrays.asList(args);
+        if (list.contains("--help") || list.contains("-h")) {
+            out.print(USAGE);
+            return 0;
+        }
+        ScenarioOptions options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("routing: " + e.getMessage() + " (see --help)");
+            return USAGE_STATUS;
+        }
+        quietGatewayLogs();
+        ScenarioReport report = RoutingScenario.run(options, err);
+        report.write(options.out());
+        out.print(report.toMarkdown());
+        out.println();
+        out.println("results: " + options.out().resolve(ScenarioReport.JSON_FILE));
+        out.println("report:  " + options.out().resolve(ScenarioReport.MARKDOWN_FILE));
+        return 0;
+    }
+
+    /**
+     * Every row starts and stops three gateways, each logging a few lines at info; they would bury
+     * the progress lines, so only warnings are shown, unless the user chose a level. slf4j-simple
+     * reads this when a logger is created, which for the gateway is when its class first loads.
+     */
+    private static void quietGatewayLogs() {
+        String key = "org.slf4j.simpleLogger.log.io.qgate.gateway";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "warn");
+        }
+    }
+
+    /** {@code --quick} picks the base settings wherever it appears; the other flags then override them. */
+    static ScenarioOptions parse(String[] args) {
+        Path defaultOut = Path.of("bench", "results", "routing-" + LocalDateTime.now().format(STAMP));
+        boolean quick = Arrays.asList(args).contains("--quick");
+        ScenarioOptions options = quick ? ScenarioOptions.quick(defaultOut) : ScenarioOptions.full(defaultOut);
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--quick")) {
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + ": missing value");
+            }
+            String value = args[++i];
+            options = switch (flag) {
+                case "--out" -> options.withOut(Path.of(value));
+                case "--load" -> options.withLoad(number(flag, value));
+                case "--capacity" -> options.withFixedCapacity(number(flag, value));
+                case "--duration" -> options.withDuration(Units.duration(flag, value));
+                case "--time-scale" -> options.withTimeScale(number(flag, value));
+                case "--max-num-seqs" -> options.withMaxNumSeqs((int) whole(flag, value));
+                case "--workload" -> options.withWorkload(Workload.parse(value));
+                case "--seed" -> options.withSeed(whole(flag, value));
+                default -> throw new IllegalArgumentException("unknown option: " + flag);
+            };
+        }
+        return options;
+    }
+
+    private static double number(String flag, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": " + value + " (expected: a number)");
+        }
+    }
+
+    private static long whole(String flag, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": " + value + " (expected: a whole number)");
+        }
+    }
+}
