@@ -27,6 +27,8 @@ public final class EndpointLoad {
     private final AtomicLong finished = new AtomicLong();
     private volatile Sample sample;
     private volatile long lastScrapeFailureNanos;
+    /** The most requests seen running while others waited: the engine's batch limit, once learned. */
+    private volatile double learnedBatchLimit = Double.NaN;
     private final Ejection ejection = new Ejection();
     private final Runnable onModelsChanged;
 
@@ -60,6 +62,10 @@ public final class EndpointLoad {
         Sample previous = sample;
         Set<String> served = previous != null && previous.models().equals(models) ? previous.models() : Set.copyOf(models);
         sample = new Sample(waiting, running, kvCacheUsage, served, nowNanos, dispatched.get(), finished.get());
+        if (waiting > 0 && running > 0) {
+            // A queue next to a full batch shows the limit (max-num-seqs, or the KV cache's).
+            learnedBatchLimit = running;
+        }
         if (previous == null || previous.models() != served) {
             onModelsChanged.run();
         }
@@ -116,6 +122,14 @@ public final class EndpointLoad {
     public double kvCacheUsage(long nowNanos, long staleAfterNanos) {
         Sample s = sample;
         return s == null || nowNanos - s.atNanos() > staleAfterNanos ? Double.NaN : s.kvCacheUsage();
+    }
+
+    /**
+     * How many requests the engine runs at once before it queues, as last observed (the running
+     * count of a scrape that also showed waiting requests); NaN until the engine has queued once.
+     */
+    public double learnedBatchLimit() {
+        return learnedBatchLimit;
     }
 
     /** The models the engine reported serving (empty when unknown). */

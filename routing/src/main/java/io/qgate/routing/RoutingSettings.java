@@ -21,7 +21,7 @@ public record RoutingSettings(Duration staleAfter, boolean queueCorrection, bool
                               Duration ejectionBaseTime, Duration ejectionMaxTime) {
 
     public static RoutingSettings defaults() {
-        return new RoutingSettings(Duration.ofSeconds(1), true, true, 4, 100_000, 5,
+        return new RoutingSettings(Duration.ofSeconds(1), true, true, 2, 100_000, 5,
                 Duration.ofSeconds(5), Duration.ofMinutes(2));
     }
 

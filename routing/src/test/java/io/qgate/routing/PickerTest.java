@@ -147,12 +147,38 @@ class PickerTest {
 
         Endpoint first = router.dispatch(tenant, Set.of()).endpoint();
         assertThat(first).isEqualTo(B);
-        // B is now the busiest by one, within the margin of 4: the prefix stays there.
+        // B is now the busiest by one, within the margin of 2: the prefix stays there.
         scrape(router, B, 0, 4, 0.5);
         assertThat(router.dispatch(tenant, Set.of()).endpoint()).isEqualTo(B);
         // Past the margin the queue wins.
         scrape(router, B, 2, 8, 0.5);
         assertThat(router.dispatch(tenant, Set.of()).endpoint()).isNotEqualTo(B);
+    }
+
+    @Test
+    void prefixAffinityNeverSendsIntoAQueue() {
+        RoutingSettings settings = RoutingSettings.defaults();
+        Router router = router(EndpointPicker.queue(settings, random), settings);
+        RouteRequest tenant = new RouteRequest(ApiRoute.CHAT, "m", true, PrefixHasher.hash("t".repeat(640), 64, 32));
+        scrape(router, A, 1, 8, 0.5); // A queued with 8 running: its batch limit is 8
+        scrape(router, A, 0, 7, 0.5);
+        scrape(router, B, 0, 6, 0.5);
+        scrape(router, C, 0, 6, 0.5);
+        router.load(A).scraped(0, 8, 0.5, Set.of(), clock.getAsLong());
+
+        // A served the prefix and is within the margin (8 <= 6 + 2), but its batch is full: one
+        // more request would wait there, so affinity gives way to the shortest queue.
+        PrefixIndex index = new PrefixIndex(10);
+        index.record(tenant.prefixHashes(), A.authority());
+        double[] scores = new double[3];
+        Candidates all = candidates(router);
+        double[] estimated = {8.0, 6.0, 6.0};
+        new PrefixAffinityScorer(index).score(tenant, all, estimated, 6.0, router, scores);
+        assertThat(scores[0]).isZero();
+
+        router.load(A).scraped(0, 7, 0.5, Set.of(), clock.getAsLong());
+        new PrefixAffinityScorer(index).score(tenant, all, new double[] {7.0, 6.0, 6.0}, 6.0, router, scores);
+        assertThat(scores[0]).isEqualTo(1.0);
     }
 
     @Test

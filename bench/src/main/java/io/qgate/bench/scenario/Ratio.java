@@ -23,6 +23,10 @@ record Ratio(String name, String metric, String numerator, String denominator, d
 
     static Ratio of(String name, String metric, ToDoubleFunction<RowResult> measure, String numerator,
                     String denominator, Double target, List<RowResult> rows) {
+        if (rows.stream().noneMatch(row -> row.name().equals(numerator))
+                || rows.stream().noneMatch(row -> row.name().equals(denominator))) {
+            return null; // one side did not run (--rows)
+        }
         double top = measure.applyAsDouble(find(rows, numerator));
         double bottom = measure.applyAsDouble(find(rows, denominator));
         return new Ratio(name, metric, numerator, denominator, bottom == 0 ? Double.NaN : top / bottom, target);

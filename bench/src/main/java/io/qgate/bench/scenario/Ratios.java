@@ -30,8 +30,13 @@ final class Ratios {
 
     private Ratios() {}
 
+    /** The ratios whose two rows both ran. */
     static List<Ratio> of(List<RowResult> rows) {
-        return List.of(
+        return all(rows).stream().filter(java.util.Objects::nonNull).toList();
+    }
+
+    private static List<Ratio> all(List<RowResult> rows) {
+        return java.util.Arrays.asList(
                 Ratio.of("queue / round-robin, 100 ms", P99_TTFT, row -> row.ttft().p99(),
                         QUEUE_100MS, ROUND_ROBIN, 0.5, rows),
                 Ratio.of("queue / round-robin, 1 s", P99_TTFT, row -> row.ttft().p99(),

@@ -27,6 +27,7 @@ public final class RoutingCommand {
             shared-prefix workload. Latencies and rates are reported in modelled time.
 
               --quick              a short smoke run of every configuration (seconds)
+              --rows R             all, load-aware or prefixes (default all)
               --out DIR            where results.json and report.md go
                                    (default: bench/results/routing-<timestamp>)
               --load F             offered load as a fraction of the capacity (default 0.85)
@@ -105,6 +106,7 @@ public final class RoutingCommand {
                 case "--max-num-seqs" -> options.withMaxNumSeqs((int) whole(flag, value));
                 case "--workload" -> options.withWorkload(Workload.parse(value));
                 case "--seed" -> options.withSeed(whole(flag, value));
+                case "--rows" -> options.withRows(value);
                 default -> throw new IllegalArgumentException("unknown option: " + flag);
             };
         }

@@ -49,13 +49,15 @@ public final class RoutingScenario {
 
         List<RowResult> rows = new ArrayList<>();
         progress.println("phase 3/4: load-aware routing against round-robin and least-inflight");
-        for (Configuration configuration : Configurations.loadAware()) {
+        for (Configuration configuration : options.rows().equals("prefixes") ? List.<Configuration>of()
+                : Configurations.loadAware()) {
             rows.add(measure(configuration, options, offered, progress));
         }
         progress.printf(Locale.ROOT, "phase 4/4: shared prefixes (%d tenants, %d per gateway, %d-token system "
                         + "prompts)%n", options.tenantsPerGateway() * options.gateways(), options.tenantsPerGateway(),
                 options.systemPromptTokens());
-        for (Configuration configuration : Configurations.sharedPrefixes()) {
+        for (Configuration configuration : options.rows().equals("load-aware") ? List.<Configuration>of()
+                : Configurations.sharedPrefixes()) {
             rows.add(measure(configuration, options, offered, progress));
         }
         double wallSeconds = (System.nanoTime() - start) / 1e9;

@@ -26,6 +26,7 @@ import java.time.Duration;
  * @param systemPromptTokens each tenant's system prompt in the shared-prefix part
  * @param seed               base of every seed: same seed, same arrivals and lengths in every configuration
  * @param out                directory for {@code results.json} and {@code report.md}
+ * @param rows               all, load-aware or prefixes
  */
 public record ScenarioOptions(
         int replicas,
@@ -43,7 +44,11 @@ public record ScenarioOptions(
         int systemPromptTokens,
         long seed,
         boolean quick,
-        Path out) {
+        Path out,
+        String rows) {
+
+    /** Which rows run: all, only the load-aware comparison, or only the shared prefixes. */
+    static final java.util.Set<String> ROW_SETS = java.util.Set.of("all", "load-aware", "prefixes");
 
     public ScenarioOptions {
         requireNonNull(duration, "duration");
@@ -51,6 +56,9 @@ public record ScenarioOptions(
         requireNonNull(warmup, "warmup");
         requireNonNull(workload, "workload");
         requireNonNull(out, "out");
+        if (!ROW_SETS.contains(rows)) {
+            throw new IllegalArgumentException("rows: " + rows + " (expected: one of " + ROW_SETS + ")");
+        }
         requireAtLeast("replicas", replicas, 1);
         requireAtLeast("gateways", gateways, 1);
         requireAtLeast("maxNumSeqs", maxNumSeqs, 1);
@@ -81,7 +89,7 @@ public record ScenarioOptions(
      */
     public static ScenarioOptions full(Path out) {
         return new ScenarioOptions(4, 3, 8, 1024, 0.25, 0.85, 0, Duration.ofSeconds(120), Duration.ofSeconds(60),
-                Duration.ofSeconds(40), Workload.sharegpt(), 20, 2000, 42, false, out);
+                Duration.ofSeconds(40), Workload.sharegpt(), 20, 2000, 42, false, out, "all");
     }
 
     /**
@@ -90,7 +98,7 @@ public record ScenarioOptions(
      */
     public static ScenarioOptions quick(Path out) {
         return new ScenarioOptions(4, 3, 8, 64, 1.0, 0.85, 0, Duration.ofMillis(1500), Duration.ofMillis(1500),
-                Duration.ofMillis(500), Workload.fixed(32, 8), 4, 200, 42, true, out);
+                Duration.ofMillis(500), Workload.fixed(32, 8), 4, 200, 42, true, out, "all");
     }
 
     /**
@@ -120,42 +128,47 @@ public record ScenarioOptions(
 
     public ScenarioOptions withTimeScale(double v) {
         return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, v, load, fixedCapacity,
-                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out, rows);
     }
 
     public ScenarioOptions withLoad(double v) {
         return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, v, fixedCapacity,
-                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out, rows);
     }
 
     public ScenarioOptions withFixedCapacity(double v) {
         return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, v,
-                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out, rows);
     }
 
     public ScenarioOptions withDuration(Duration v) {
         return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
-                v, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+                v, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out, rows);
     }
 
     public ScenarioOptions withMaxNumSeqs(int v) {
         return new ScenarioOptions(replicas, gateways, v, prefixCacheBlocks, timeScale, load, fixedCapacity,
-                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out);
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out, rows);
     }
 
     public ScenarioOptions withWorkload(Workload v) {
         return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
-                duration, capacityDuration, warmup, v, tenants, systemPromptTokens, seed, quick, out);
+                duration, capacityDuration, warmup, v, tenants, systemPromptTokens, seed, quick, out, rows);
     }
 
     public ScenarioOptions withSeed(long v) {
         return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
-                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, v, quick, out);
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, v, quick, out, rows);
     }
 
     public ScenarioOptions withOut(Path v) {
         return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
-                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, v);
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, v, rows);
+    }
+
+    public ScenarioOptions withRows(String v) {
+        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out, v);
     }
 
     private static void requireAtLeast(String name, int value, int min) {

@@ -33,7 +33,7 @@ public enum Option {
             "add requests dispatched since the last scrape to the scraped queue (queue strategy)"),
     PREFIX_AFFINITY("routing.prefix-affinity", "true", null,
             "prefer the replica that served the same prompt prefix (queue strategy)"),
-    AFFINITY_MARGIN("routing.affinity-margin", "4", null,
+    AFFINITY_MARGIN("routing.affinity-margin", "2", null,
             "leave the prefix's replica when its estimated queue exceeds the shortest by more than this"),
     PREFIX_BLOCK_CHARS("routing.prefix-block-chars", "64", null, "characters per hashed prompt block"),
     PREFIX_MAX_BLOCKS("routing.prefix-max-blocks", "32", null, "leading prompt blocks hashed per request"),
