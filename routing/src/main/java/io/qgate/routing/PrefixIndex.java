@@ -33,6 +33,10 @@ final class PrefixIndex {
 
     /** Remembers that {@code authority} now holds every block of {@code hashes}. */
     void record(long[] hashes, String authority) {
+        // The common case, a tenant's next request to the same replica: one read, no writes.
+        if (hashes.length > 0 && authority.equals(owners.getIfPresent(hashes[hashes.length - 1]))) {
+            return;
+        }
         for (long hash : hashes) {
             owners.put(hash, authority);
         }
