@@ -19,7 +19,23 @@ public final class Endpoint implements Comparable<Endpoint> {
     private final int port;
     private final boolean ready;
     private final boolean terminating;
+    private final int metricsPort;
+    private final Details details;
     private final String authority;
+
+    /**
+     * Where the replica runs, as discovery reports it: for logs, labels and {@code /debug/endpoints}.
+     * Any field may be empty.
+     */
+    public record Details(String podName, String nodeName, String zone) {
+        public static final Details NONE = new Details("", "", "");
+
+        public Details {
+            podName = podName == null ? "" : podName;
+            nodeName = nodeName == null ? "" : nodeName;
+            zone = zone == null ? "" : zone;
+        }
+    }
 
     /**
      * @param host        an IP address (IPv4 or IPv6, without brackets) or a host name
@@ -28,7 +44,19 @@ public final class Endpoint implements Comparable<Endpoint> {
      * @param terminating whether the replica is going away (it only finishes what it has)
      */
     public Endpoint(String host, int port, boolean ready, boolean terminating) {
+        this(host, port, ready, terminating, 0, Details.NONE);
+    }
+
+    /**
+     * @param metricsPort the port of the engine's metrics when discovery names one (0: none known)
+     * @param details     pod, node and zone
+     */
+    public Endpoint(String host, int port, boolean ready, boolean terminating, int metricsPort, Details details) {
         requireNonNull(host, "host");
+        requireNonNull(details, "details");
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new IllegalArgumentException("metricsPort: " + metricsPort + " (expected: 0-65535)");
+        }
         if (host.isEmpty()) {
             throw new IllegalArgumentException("host: empty (expected: an address or a name)");
         }
@@ -39,6 +67,8 @@ public final class Endpoint implements Comparable<Endpoint> {
         this.port = port;
         this.ready = ready;
         this.terminating = terminating;
+        this.metricsPort = metricsPort;
+        this.details = details;
         this.authority = this.host.indexOf(':') >= 0 ? "[" + this.host + "]:" + port : this.host + ":" + port;
     }
 
@@ -63,12 +93,30 @@ public final class Endpoint implements Comparable<Endpoint> {
         return terminating;
     }
 
+    /** The engine metrics port discovery found for this replica, or 0. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public Details details() {
+        return details;
+    }
+
     public Endpoint withReady(boolean newReady) {
-        return newReady == ready ? this : new Endpoint(host, port, newReady, terminating);
+        return newReady == ready ? this : new Endpoint(host, port, newReady, terminating, metricsPort, details);
     }
 
     public Endpoint withTerminating(boolean newTerminating) {
-        return newTerminating == terminating ? this : new Endpoint(host, port, ready, newTerminating);
+        return newTerminating == terminating ? this : new Endpoint(host, port, ready, newTerminating, metricsPort,
+                details);
+    }
+
+    public Endpoint withMetricsPort(int newMetricsPort) {
+        return new Endpoint(host, port, ready, terminating, newMetricsPort, details);
+    }
+
+    public Endpoint withDetails(Details newDetails) {
+        return new Endpoint(host, port, ready, terminating, metricsPort, newDetails);
     }
 
     /** Whether new requests may be sent here. */
@@ -92,15 +140,17 @@ public final class Endpoint implements Comparable<Endpoint> {
         return byHost != 0 ? byHost : Integer.compare(port, other.port);
     }
 
+    /** Equal when everything discovery reports is equal, so that a no-op update can be skipped. */
     @Override
     public boolean equals(Object o) {
         return o instanceof Endpoint other && sameAddress(other) && ready == other.ready
-                && terminating == other.terminating;
+                && terminating == other.terminating && metricsPort == other.metricsPort
+                && details.equals(other.details);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, ready, terminating);
+        return Objects.hash(host, port, ready, terminating, metricsPort, details);
     }
 
     @Override

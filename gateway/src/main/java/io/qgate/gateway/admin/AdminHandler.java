@@ -89,6 +89,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     : router.ejected(endpoint) ? "ejected" : "ready";
             json.append(first ? "" : ",")
                 .append("{\"address\":\"").append(endpoint.authority())
+                .append("\",\"pod\":\"").append(endpoint.details().podName())
+                .append("\",\"node\":\"").append(endpoint.details().nodeName())
+                .append("\",\"zone\":\"").append(endpoint.details().zone())
                 .append("\",\"state\":\"").append(state)
                 .append("\",\"ready\":").append(endpoint.ready())
                 .append(",\"terminating\":").append(endpoint.terminating())

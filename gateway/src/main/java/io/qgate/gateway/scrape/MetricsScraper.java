@@ -48,7 +48,8 @@ public final class MetricsScraper implements AutoCloseable {
     public synchronized void update(EndpointSnapshot snapshot) {
         Map<String, Endpoint> wanted = new HashMap<>();
         for (Endpoint endpoint : snapshot.endpoints()) {
-            wanted.put(endpoint.authority(), endpoint);
+            // Keyed with the metrics port too: a replica whose metrics port changed is scraped anew.
+            wanted.put(endpoint.authority() + "/" + endpoint.metricsPort(), endpoint);
         }
         for (Iterator<Map.Entry<String, ScrapeTarget>> it = targets.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, ScrapeTarget> target = it.next();
@@ -68,7 +69,9 @@ public final class MetricsScraper implements AutoCloseable {
 
     private ScrapeTarget newTarget(Endpoint endpoint) {
         EventLoop loop = group.next();
-        int port = config.scrapePort() > 0 ? config.scrapePort() : endpoint.port();
+        // A metrics port discovery found for this replica wins; then the configured one; then the API port.
+        int port = endpoint.metricsPort() > 0 ? endpoint.metricsPort()
+                : config.scrapePort() > 0 ? config.scrapePort() : endpoint.port();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannelClass())
