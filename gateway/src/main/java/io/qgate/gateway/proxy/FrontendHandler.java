@@ -1,6 +1,5 @@
 package io.qgate.gateway.proxy;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -204,12 +203,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return closing;
     }
 
+    /** Called once the last response was written (from its write listener), so closing loses nothing. */
     private void closeNow() {
         closing = true;
         releaseQueued();
-        if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        }
+        ctx.close();
     }
 
     private void releaseQueued() {
