@@ -22,9 +22,12 @@ final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        // The replicas are ours (the client-facing decoder validates everything it reads), so
+        // their response headers are not validated a second time on every request.
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE)
-                .setMaxChunkSize(MAX_CHUNK_SIZE);
+                .setMaxChunkSize(MAX_CHUNK_SIZE)
+                .setValidateHeaders(false);
         ch.pipeline()
                 .addLast("http", new HttpClientCodec(decoder, false, false))
                 .addLast("idle", new IdleStateHandler(0, 0, poolIdleTimeoutNanos, TimeUnit.NANOSECONDS))
