@@ -65,20 +65,21 @@ public final class EndpointGauges {
 
     private List<Meter> register(Endpoint endpoint) {
         String address = endpoint.authority();
+        EndpointLoad state = router.load(endpoint);
         List<Meter> meters = new ArrayList<>();
-        meters.add(gauge("qgate.endpoint.queue.length", "The scraped vLLM waiting queue of one endpoint", address,
-                load -> load.scrapedWaiting(router.nowNanos(), staleAfter())));
-        meters.add(gauge("qgate.endpoint.running", "The scraped running requests of one endpoint", address,
-                load -> load.scrapedRunning(router.nowNanos(), staleAfter())));
-        meters.add(gauge("qgate.endpoint.kv.cache.usage", "The scraped KV-cache use of one endpoint (0-1)", address,
-                load -> load.kvCacheUsage(router.nowNanos(), staleAfter())));
+        meters.add(gauge("qgate.endpoint.queue.length", "The scraped vLLM waiting queue of one endpoint",
+                address, state, load -> load.scrapedWaiting(router.nowNanos(), staleAfter())));
+        meters.add(gauge("qgate.endpoint.running", "The scraped running requests of one endpoint",
+                address, state, load -> load.scrapedRunning(router.nowNanos(), staleAfter())));
+        meters.add(gauge("qgate.endpoint.kv.cache.usage", "The scraped KV-cache use of one endpoint (0-1)",
+                address, state, load -> load.kvCacheUsage(router.nowNanos(), staleAfter())));
         meters.add(gauge("qgate.endpoint.estimated.load", "Estimated requests in the engine, as routing sees it",
-                address, load -> load.estimatedLoad(router.nowNanos(), staleAfter(),
+                address, state, load -> load.estimatedLoad(router.nowNanos(), staleAfter(),
                         router.settings().queueCorrection())));
-        meters.add(gauge("qgate.endpoint.inflight", "Requests this gateway has open on one endpoint", address,
-                EndpointLoad::inflight));
-        meters.add(gauge("qgate.endpoint.scrape.age.seconds", "Seconds since the last successful scrape", address,
-                load -> {
+        meters.add(gauge("qgate.endpoint.inflight", "Requests this gateway has open on one endpoint",
+                address, state, EndpointLoad::inflight));
+        meters.add(gauge("qgate.endpoint.scrape.age.seconds", "Seconds since the last successful scrape",
+                address, state, load -> {
                     long age = load.scrapeAgeNanos(router.nowNanos());
                     return age < 0 ? Double.NaN : age / 1e9;
                 }));
@@ -92,24 +93,17 @@ public final class EndpointGauges {
         return router.settings().staleAfter().toNanos();
     }
 
-    private Gauge gauge(String name, String description, String address,
+    /**
+     * A gauge over the endpoint's load state, held directly (no lookup per Prometheus scrape):
+     * the router keeps that state for as long as the endpoint is known, which is as long as the
+     * gauge exists.
+     */
+    private Gauge gauge(String name, String description, String address, EndpointLoad load,
                         java.util.function.ToDoubleFunction<EndpointLoad> value) {
-        return Gauge.builder(name, router, r -> {
-                    Endpoint known = find(r, address);
-                    return known == null ? Double.NaN : value.applyAsDouble(r.load(known));
-                })
+        return Gauge.builder(name, load, value)
                 .description(description)
                 .tag("endpoint", address)
                 .strongReference(true)
                 .register(registry);
-    }
-
-    private static Endpoint find(Router router, String address) {
-        for (Endpoint endpoint : router.snapshot().endpoints()) {
-            if (endpoint.authority().equals(address)) {
-                return endpoint;
-            }
-        }
-        return null;
     }
 }
