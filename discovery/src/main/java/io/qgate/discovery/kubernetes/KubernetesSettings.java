@@ -50,7 +50,7 @@ public record KubernetesSettings(String service, String namespace, Api api, Stri
         if (!metricsPort.isEmpty() && isNumber(metricsPort)) {
             int number = Integer.parseInt(metricsPort);
             if (number < 1 || number > 65535) {
-                throw new IllegalArgumentException("metricsPort: " + metricsPort + " (expected: a port name or 1-65535)");
+                throw new IllegalArgumentException("metrics-port: " + metricsPort + " (expected: a port name or 1-65535)");
             }
         }
     }
