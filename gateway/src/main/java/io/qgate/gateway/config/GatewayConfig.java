@@ -59,7 +59,7 @@ public record GatewayConfig(
         public Kubernetes {
             KubernetesSettings.Api.parse(Option.KUBERNETES_API.key(), api);
             if (!service.isEmpty()) {
-                settings();
+                settings(service, namespace, api, portName, metricsPort);
             }
         }
 
@@ -69,6 +69,11 @@ public record GatewayConfig(
 
         /** The discovery settings; only when {@link #enabled()}. */
         public KubernetesSettings settings() {
+            return settings(service, namespace, api, portName, metricsPort);
+        }
+
+        private static KubernetesSettings settings(String service, String namespace, String api, String portName,
+                String metricsPort) {
             try {
                 return new KubernetesSettings(service, namespace,
                         KubernetesSettings.Api.parse(Option.KUBERNETES_API.key(), api), portName, metricsPort);
