@@ -1,5 +1,6 @@
 package io.qgate.gateway;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -9,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.qgate.discovery.EndpointSource;
 import io.qgate.discovery.StaticEndpointSource;
+import io.qgate.discovery.kubernetes.KubernetesEndpointSource;
 import io.qgate.gateway.admin.AdminHandler;
 import io.qgate.gateway.admin.AdminInitializer;
 import io.qgate.gateway.config.GatewayConfig;
@@ -72,6 +74,12 @@ public final class Gateway implements AutoCloseable {
         this.pools = new UpstreamPools(transport, config);
         this.scraper = new MetricsScraper(group, transport, config, router);
         this.endpointGauges = new EndpointGauges(registry, router);
+        Gauge.builder("qgate.discovery.synced", () -> source.synced() && source.watching() ? 1 : 0)
+                .description("1 while discovery follows the replicas, 0 before its first sync and during API outages")
+                .strongReference(true).register(registry);
+        Gauge.builder("qgate.discovery.last.event.age.seconds", () -> source.lastEventAgeNanos() / 1e9)
+                .description("seconds since discovery last heard of a change")
+                .strongReference(true).register(registry);
     }
 
     static RoutingSettings routingSettings(GatewayConfig config) {
@@ -87,9 +95,20 @@ public final class Gateway implements AutoCloseable {
                 : RequestBodyInspector.PrefixLimits.NONE;
     }
 
-    /** Starts a gateway in front of the static endpoint list of {@code config}. */
+    /**
+     * Starts a gateway in front of the replicas of {@code config}: the Kubernetes Service when one
+     * is named, else the static endpoint list.
+     */
     public static Gateway start(GatewayConfig config) {
-        return start(config, StaticEndpointSource.parse(config.endpoints()));
+        return start(config, source(config));
+    }
+
+    static EndpointSource source(GatewayConfig config) {
+        GatewayConfig.Kubernetes kubernetes = config.kubernetes();
+        if (!kubernetes.enabled()) {
+            return StaticEndpointSource.parse(config.endpoints());
+        }
+        return KubernetesEndpointSource.create(kubernetes.settings());
     }
 
     public static Gateway start(GatewayConfig config, EndpointSource source) {

@@ -1,5 +1,7 @@
 package io.qgate.gateway.config;
 
+import io.qgate.discovery.kubernetes.KubernetesSettings;
+
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,6 +17,7 @@ public record GatewayConfig(
         int port,
         int adminPort,
         String endpoints,
+        Kubernetes kubernetes,
         int ioThreads,
         int maxBodySize,
         int maxHeaderSize,
@@ -45,6 +48,40 @@ public record GatewayConfig(
         Duration shutdownDelay,
         Duration shutdownTimeout,
         int metricsMaxModels) {
+
+    /**
+     * Kubernetes discovery; {@code service} empty means the static list is used.
+     *
+     * @param api         auto, endpointslices or endpoints (validated by discovery)
+     * @param metricsPort a port name, a number, or empty
+     */
+    public record Kubernetes(String service, String namespace, String api, String portName, String metricsPort) {
+        public Kubernetes {
+            KubernetesSettings.Api.parse(Option.KUBERNETES_API.key(), api);
+            if (!service.isEmpty()) {
+                settings(service, namespace, api, portName, metricsPort);
+            }
+        }
+
+        public boolean enabled() {
+            return !service.isEmpty();
+        }
+
+        /** The discovery settings; only when {@link #enabled()}. */
+        public KubernetesSettings settings() {
+            return settings(service, namespace, api, portName, metricsPort);
+        }
+
+        private static KubernetesSettings settings(String service, String namespace, String api, String portName,
+                String metricsPort) {
+            try {
+                return new KubernetesSettings(service, namespace,
+                        KubernetesSettings.Api.parse(Option.KUBERNETES_API.key(), api), portName, metricsPort);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("discovery.kubernetes." + e.getMessage(), e);
+            }
+        }
+    }
 
     static final Set<String> STRATEGIES = Set.of("queue", "least-inflight", "round-robin", "random");
     static final Set<String> ENGINES = Set.of("vllm", "sglang");
@@ -104,6 +141,9 @@ public record GatewayConfig(
                 Units.integer(Option.SERVER_PORT.key(), v.get(Option.SERVER_PORT), 0, 65535),
                 Units.integer(Option.ADMIN_PORT.key(), v.get(Option.ADMIN_PORT), 0, 65535),
                 v.get(Option.ENDPOINTS).trim(),
+                new Kubernetes(v.get(Option.KUBERNETES_SERVICE).trim(), v.get(Option.KUBERNETES_NAMESPACE).trim(),
+                        v.get(Option.KUBERNETES_API).trim(), v.get(Option.KUBERNETES_PORT_NAME).trim(),
+                        v.get(Option.KUBERNETES_METRICS_PORT).trim()),
                 Units.integer(Option.IO_THREADS.key(), v.get(Option.IO_THREADS), 0, 1024),
                 intSize(Option.MAX_BODY_SIZE, v.get(Option.MAX_BODY_SIZE), 1024),
                 intSize(Option.MAX_HEADER_SIZE, v.get(Option.MAX_HEADER_SIZE), 1024),
