@@ -74,7 +74,13 @@ public final class KubernetesEndpointSource implements EndpointSource {
      * cluster, to the current context of the kubeconfig.
      */
     public static KubernetesEndpointSource create(KubernetesSettings settings) {
-        return new KubernetesEndpointSource(new KubernetesClientBuilder().build(), true, settings);
+        // The client's own request retries (ten, backing off up to minutes) would hide an
+        // unreachable API server from the log for that long; the informer retries anyway.
+        io.fabric8.kubernetes.client.Config config = new io.fabric8.kubernetes.client.ConfigBuilder(
+                io.fabric8.kubernetes.client.Config.autoConfigure(null))
+                .withRequestRetryBackoffLimit(1)
+                .build();
+        return new KubernetesEndpointSource(new KubernetesClientBuilder().withConfig(config).build(), true, settings);
     }
 
     /** A source on a client the caller owns (and closes). */
