@@ -6,8 +6,11 @@
 #   bench/scripts/proxy-overhead.sh [seconds-per-run, default 15] [concurrency, default 64]
 #
 # Needs nginx (installed with apt-get when missing and running as root). Everything binds
-# 127.0.0.1. The 2 cores are shared by the load generator (1 event loop), the proxy under test
-# (2 event loops / 2 nginx workers) and two replica processes (1 event loop each).
+# 127.0.0.1. With PIN=1 (the default where taskset exists and there are 2 cores or more) the
+# proxy under test gets the last core to itself (qgate with 1 event loop, nginx with 1 worker)
+# and the load generator and the two replica processes share the others, so that what one proxy
+# costs does not slow down the load generator measuring it. PIN=0 lets everything share all
+# cores (the proxies then get one event loop / worker per core).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,6 +20,18 @@ OUT=${OUT:-bench/results/proxy-overhead-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 REPLICA_PORTS=(18001 18002)
+CORES=$(nproc)
+PIN=${PIN:-$([ "$CORES" -ge 2 ] && command -v taskset >/dev/null && echo 1 || echo 0)}
+if [ "$PIN" = 1 ]; then
+  on_proxy_core() { taskset -c $((CORES - 1)) "$@"; }
+  on_other_cores() { taskset -c 0-$((CORES - 2)) "$@"; }
+  PROXY_THREADS=1
+else
+  on_proxy_core() { "$@"; }
+  on_other_cores() { "$@"; }
+  PROXY_THREADS=$CORES
+fi
+echo "pinning: $([ "$PIN" = 1 ] && echo "proxy on core $((CORES - 1)), load and replicas on 0-$((CORES - 2))" || echo off)" >&2
 QGATE_PORT=18080 QGATE_ADMIN=18081 NGINX_PORT=18090
 
 if ! command -v nginx >/dev/null; then
@@ -30,17 +45,18 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 for p in "${REPLICA_PORTS[@]}"; do
-  java -jar bench/target/qgate-bench.jar sim --port "$p" --time-scale 0 --io-threads 1 >"$OUT/sim-$p.log" 2>&1 &
+  on_other_cores java -jar bench/target/qgate-bench.jar sim --port "$p" --time-scale 0 --io-threads 1 \
+    >"$OUT/sim-$p.log" 2>&1 &
   pids+=($!)
 done
 endpoints=$(printf 'http://127.0.0.1:%s,' "${REPLICA_PORTS[@]}"); endpoints=${endpoints%,}
-java -jar gateway/target/qgate-gateway.jar --host 127.0.0.1 --port $QGATE_PORT --admin-port $QGATE_ADMIN \
-  --endpoints "$endpoints" --io-threads 2 >"$OUT/qgate.log" 2>&1 &
+on_proxy_core java -jar gateway/target/qgate-gateway.jar --host 127.0.0.1 --port $QGATE_PORT --admin-port $QGATE_ADMIN \
+  --endpoints "$endpoints" --io-threads "$PROXY_THREADS" >"$OUT/qgate.log" 2>&1 &
 pids+=($!)
 
 upstreams=$(printf '    server 127.0.0.1:%s;\n' "${REPLICA_PORTS[@]}")
 cat >"$OUT/nginx.conf" <<NGINX
-worker_processes 2;
+worker_processes $PROXY_THREADS;
 pid $OUT/nginx.pid;
 error_log $OUT/nginx-error.log warn;
 daemon off;
@@ -65,7 +81,7 @@ $upstreams
   }
 }
 NGINX
-nginx -c "$OUT/nginx.conf" -p "$OUT" 2>"$OUT/nginx-start.log" &
+on_proxy_core nginx -c "$OUT/nginx.conf" -p "$OUT" 2>"$OUT/nginx-start.log" &
 pids+=($!)
 
 wait_for() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
@@ -76,7 +92,8 @@ wait_for "http://127.0.0.1:$NGINX_PORT/v1/models"
 load() { # name url extra-args...
   local name=$1 url=$2; shift 2
   echo "== $name ($url) $*" >&2
-  java -jar bench/target/qgate-bench.jar load --url "$url" --workload tiny --warmup 10s --out "$OUT/$name.json" "$@" \
+  on_other_cores java -jar bench/target/qgate-bench.jar load --url "$url" --workload tiny --warmup 10s \
+    --out "$OUT/$name.json" "$@" \
     >"$OUT/$name.txt"
   cat "$OUT/$name.txt"
 }
@@ -86,8 +103,10 @@ load max-direct "http://127.0.0.1:${REPLICA_PORTS[0]}" --concurrency "$CONCURREN
 load max-qgate "http://127.0.0.1:$QGATE_PORT" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
 load max-nginx "http://127.0.0.1:$NGINX_PORT" --concurrency "$CONCURRENCY" --duration "${SECONDS_PER_RUN}s"
 
-# Latency at a fixed rate: half of the slower proxy's maximum, open loop.
-rate=$(python3 -c "import json;a=json.load(open('$OUT/max-qgate.json'))['summary']['throughputRps'];b=json.load(open('$OUT/max-nginx.json'))['summary']['throughputRps'];print(int(min(a,b)/2))")
+# Latency at a fixed rate, open loop: RATE, or by default a quarter of the slowest maximum
+# (direct included): the load generator and the replicas must keep up with room to spare, or the
+# p99 measures them instead of the proxy.
+rate=${RATE:-$(python3 -c "import json;print(int(min(json.load(open('$OUT/max-'+t+'.json'))['summary']['throughputRps'] for t in ('direct','qgate','nginx'))/4))")}
 load rate-direct "http://127.0.0.1:${REPLICA_PORTS[0]}" --rate "$rate" --duration "${SECONDS_PER_RUN}s"
 load rate-qgate "http://127.0.0.1:$QGATE_PORT" --rate "$rate" --duration "${SECONDS_PER_RUN}s"
 load rate-nginx "http://127.0.0.1:$NGINX_PORT" --rate "$rate" --duration "${SECONDS_PER_RUN}s"
