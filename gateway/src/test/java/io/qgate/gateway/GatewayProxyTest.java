@@ -277,6 +277,40 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aClientThatStopsInTheMiddleOfARequestGets408AndIsClosed() throws Exception {
+        StubReplica replica = stub();
+        Gateway gateway = gateway(replica.url(), "server.request-read-timeout", "300ms");
+
+        try (RawHttpConnection slowHeaders = new RawHttpConnection(gateway.port());
+             RawHttpConnection slowBody = new RawHttpConnection(gateway.port())) {
+            slowHeaders.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n");
+            slowBody.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"model\":");
+
+            RawHttpConnection.Response headersTimedOut = slowHeaders.read();
+            RawHttpConnection.Response bodyTimedOut = slowBody.read();
+
+            assertThat(headersTimedOut.status()).isEqualTo(408);
+            assertThat(headersTimedOut.body()).contains("\"code\":\"request_timeout\"");
+            assertThat(bodyTimedOut.status()).isEqualTo(408);
+            assertThat(slowHeaders.closedByServer()).isTrue();
+            assertThat(slowBody.closedByServer()).isTrue();
+        }
+        assertThat(replica.received()).isEmpty();
+    }
+
+    @Test
+    void silenceBetweenRequestsIsNoReadTimeout() throws Exception {
+        StubReplica replica = stub();
+        Gateway gateway = gateway(replica.url(), "server.request-read-timeout", "200ms");
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            assertThat(connection.send("GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+            Thread.sleep(600);
+            assertThat(connection.send("GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         StubReplica replica = stub().respondWith((ctx, req, stub) -> {
             // The first request is answered last, so only ordering in the gateway keeps it first.

@@ -22,6 +22,7 @@ public record GatewayConfig(
         int maxBodySize,
         int maxHeaderSize,
         Duration clientIdleTimeout,
+        Duration requestReadTimeout,
         Duration connectTimeout,
         Duration firstByteTimeout,
         Duration upstreamIdleTimeout,
@@ -110,6 +111,7 @@ public record GatewayConfig(
         requirePositive(Option.FIRST_BYTE_TIMEOUT, firstByteTimeout);
         requirePositive(Option.UPSTREAM_IDLE_TIMEOUT, upstreamIdleTimeout);
         requirePositive(Option.CLIENT_IDLE_TIMEOUT, clientIdleTimeout);
+        requirePositive(Option.REQUEST_READ_TIMEOUT, requestReadTimeout);
         requirePositive(Option.POOL_IDLE_TIMEOUT, poolIdleTimeout);
     }
 
@@ -148,6 +150,7 @@ public record GatewayConfig(
                 intSize(Option.MAX_BODY_SIZE, v.get(Option.MAX_BODY_SIZE), 1024),
                 intSize(Option.MAX_HEADER_SIZE, v.get(Option.MAX_HEADER_SIZE), 1024),
                 duration(Option.CLIENT_IDLE_TIMEOUT, v),
+                duration(Option.REQUEST_READ_TIMEOUT, v),
                 duration(Option.CONNECT_TIMEOUT, v),
                 duration(Option.FIRST_BYTE_TIMEOUT, v),
                 duration(Option.UPSTREAM_IDLE_TIMEOUT, v),

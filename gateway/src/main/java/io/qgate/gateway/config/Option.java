@@ -27,6 +27,8 @@ public enum Option {
     MAX_BODY_SIZE("server.max-body-size", "16MiB", null, "largest request body accepted (else 413)"),
     MAX_HEADER_SIZE("server.max-header-size", "32KiB", null, "largest request head accepted (else 431)"),
     CLIENT_IDLE_TIMEOUT("server.idle-timeout", "5m", null, "close a keep-alive client connection idle this long"),
+    REQUEST_READ_TIMEOUT("server.request-read-timeout", "30s", null,
+            "a client that sends nothing for this long in the middle of a request gets 408"),
     CONNECT_TIMEOUT("upstream.connect-timeout", "2s", null, "connecting to a replica"),
     FIRST_BYTE_TIMEOUT("upstream.first-byte-timeout", "10m", null,
             "from sending a request to the replica's response head (else 504)"),

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.qgate.gateway.metrics.GatewayMetrics;
@@ -26,7 +27,7 @@ import java.util.ArrayDeque;
  * the rest to a {@link ProxyExchange}, one at a time.
  *
  * <pre>
- * HttpServerCodec → IdleStateHandler → BodyLimitAggregator → FrontendHandler → ProxyExchange
+ * HttpServerCodec → IdleStateHandler → RequestReadTimeout → BodyLimitAggregator → FrontendHandler → ProxyExchange
  * </pre>
  *
  * <p>HTTP/1.1 pipelining: requests that arrive while one is in progress wait in a short queue and
@@ -238,7 +239,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         // An idle keep-alive connection is closed; one waiting on a slow replica is not idle.
-        if (evt instanceof IdleStateEvent && current == null && queued.isEmpty()) {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.ALL_IDLE && current == null
+                && queued.isEmpty()) {
             ctx.close();
         }
         ReferenceCountUtil.release(evt);

@@ -24,10 +24,13 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(context.config().maxHeaderSize());
+        RequestReadTimeout readTimeout = new RequestReadTimeout();
         ch.pipeline()
+                .addLast("bytes-seen", readTimeout.bytesSeen())
                 .addLast("http", new HttpServerCodec(decoder))
-                .addLast("idle", new IdleStateHandler(0, 0,
+                .addLast("idle", new IdleStateHandler(context.config().requestReadTimeout().toNanos(), 0,
                         context.config().clientIdleTimeout().toNanos(), TimeUnit.NANOSECONDS))
+                .addLast("read-timeout", readTimeout)
                 .addLast("aggregate", new BodyLimitAggregator(context.config().maxBodySize()))
                 .addLast("proxy", new FrontendHandler(context));
     }
