@@ -189,6 +189,34 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aBusyReplicaIsSkippedOnceForAnother() throws Exception {
+        StubReplica busy = stub().respondWith(StubReplica.status(HttpResponseStatus.TOO_MANY_REQUESTS,
+                "{\"error\":{\"message\":\"busy\"}}"));
+        StubReplica free = stub();
+        Gateway gateway = gateway(busy.url() + "," + free.url(), "routing.strategy", "round-robin");
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(post(gateway, "/v1/embeddings", "{\"input\":\"x\"}").statusCode()).isEqualTo(200);
+        }
+        // Every request answered by the free replica, whether it went to the busy one first or not.
+        assertThat(free.received()).hasSize(4);
+        assertThat(busy.received()).isNotEmpty();
+    }
+
+    @Test
+    void aBusyAnswerIsRelayedWhenThereIsNoOtherReplica() throws Exception {
+        StubReplica busy = stub().respondWith(StubReplica.status(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "{\"error\":{\"message\":\"loading\"}}"));
+        Gateway gateway = gateway(busy.url());
+
+        HttpResponse<String> response = post(gateway, "/v1/embeddings", "{\"input\":\"x\"}");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).isEqualTo("{\"error\":{\"message\":\"loading\"}}");
+        assertThat(busy.received()).hasSize(1);
+    }
+
+    @Test
     void noReplicaGives503Json() throws Exception {
         Gateway gateway = gateway("");
 

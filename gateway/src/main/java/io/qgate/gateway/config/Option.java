@@ -39,6 +39,8 @@ public enum Option {
             "close pooled idle connections after this (below uvicorn's 5s keep-alive)"),
     CONNECT_ATTEMPTS("upstream.connect-attempts", "3", null,
             "replicas tried when connecting fails before the request was sent"),
+    STATUS_RETRIES("upstream.status-retries", "1", null,
+            "times a 429 or 503 answered before any byte is retried on another replica (0: never)"),
     ROUTING_STRATEGY("routing.strategy", "queue", "--strategy",
             "how a replica is picked: queue, least-inflight, round-robin, random"),
     QUEUE_CORRECTION("routing.queue-correction", "true", null,

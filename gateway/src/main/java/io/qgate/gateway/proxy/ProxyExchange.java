@@ -60,6 +60,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
     private final List<Endpoint> failedEndpoints = new ArrayList<>(1);
 
     private int attempts;
+    private int statusRetries;
     private boolean headersPrepared;
     /** Set when the replica, not the client or the gateway, made this request fail. */
     private boolean replicaFailed;
@@ -174,6 +175,10 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            if (retriedElsewhere(head)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             startResponse(head);
         }
         if (msg instanceof HttpContent content) {
@@ -192,6 +197,34 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
         } else if (!(msg instanceof HttpResponse)) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * A replica that answers 429 (busy) or 503 (unavailable) before any byte reached the client
+     * is skipped for another one, up to {@code upstream.status-retries} times. When no other
+     * replica is available the answer is relayed as it is: the client learns what the replica said.
+     */
+    private boolean retriedElsewhere(HttpResponse head) {
+        int code = head.status().code();
+        if ((code != 429 && code != 503) || statusRetries >= context.config().statusRetries()) {
+            return false;
+        }
+        List<Endpoint> excluded = new ArrayList<>(failedEndpoints);
+        excluded.add(dispatch.endpoint());
+        Router.Dispatch next = context.router().dispatch(routeRequest, excluded);
+        if (next == null) {
+            return false;
+        }
+        statusRetries++;
+        log.debug("replica {} answered {}; retrying on {}", dispatch.endpoint(), code, next.endpoint());
+        failedEndpoints.add(dispatch.endpoint());
+        // The unread body makes the connection unusable; a 503 also counts towards ejection.
+        releaseUpstream(false);
+        dispatch.finish(code == 503);
+        dispatch = next;
+        attempts++;
+        pool.acquire(next.endpoint(), this);
+        return true;
     }
 
     private void startResponse(HttpResponse head) {
