@@ -87,7 +87,8 @@ public final class EndpointLoad {
     }
 
     /**
-     * The estimated number of requests in the replica's engine, waiting or running.
+     * The estimated number of requests in the replica's engine, waiting or running: the scrape,
+     * plus dispatched minus finished since, and never less than this gateway's own in-flight count.
      *
      * @param correction whether to add what was dispatched and subtract what finished since the
      *                   scrape (off only to measure what the correction is worth)
@@ -103,7 +104,9 @@ public final class EndpointLoad {
         }
         long sinceDispatched = dispatched.get() - s.dispatchedAt();
         long sinceFinished = finished.get() - s.finishedAt();
-        return Math.max(0, scraped + sinceDispatched - sinceFinished);
+        // Requests sent just before the scrape may not have reached the engine yet (they are in the
+        // dispatched count but not in the scraped one); what this gateway has open there is a floor.
+        return Math.max(inflight.get(), scraped + sinceDispatched - sinceFinished);
     }
 
     /** The scraped waiting queue, or NaN when there is no fresh scrape. */

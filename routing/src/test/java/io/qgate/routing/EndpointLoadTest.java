@@ -49,6 +49,18 @@ class EndpointLoadTest {
     }
 
     @Test
+    void requestsStillOnTheWayToTheEngineAreNotForgotten() {
+        EndpointLoad load = new EndpointLoad();
+        for (int i = 0; i < 5; i++) {
+            load.dispatched(); // sent, but the scrape came before they reached the engine
+        }
+        load.scraped(0, 1, 0.1, Set.of(), 0);
+
+        assertThat(load.estimatedLoad(0, STALE, true)).isEqualTo(5);
+        assertThat(load.estimatedLoad(0, STALE, false)).isEqualTo(1);
+    }
+
+    @Test
     void aStaleScrapeIsNotTrusted() {
         EndpointLoad load = new EndpointLoad();
         load.scraped(40, 60, 0.9, Set.of(), 0);
