@@ -31,8 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,7 +43,6 @@ import static org.awaitility.Awaitility.await;
 class KubernetesDiscoveryEndToEndTest {
 
     private static final String NAMESPACE = "llm";
-    private static final Pattern SUCCESS = Pattern.compile("vllm:request_success_total\\{[^}]*} ([0-9.e+]+)");
 
     private final List<SimServer> replicas = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -107,14 +104,6 @@ class KubernetesDiscoveryEndToEndTest {
                 .build();
     }
 
-    private static double served(SimServer replica) {
-        Matcher matcher = SUCCESS.matcher(replica.metricsText());
-        double total = 0;
-        while (matcher.find()) {
-            total += Double.parseDouble(matcher.group(1));
-        }
-        return total;
-    }
 
     private void embeddings(int requests) throws Exception {
         for (int i = 0; i < requests; i++) {
@@ -130,13 +119,13 @@ class KubernetesDiscoveryEndToEndTest {
     @Test
     void growingTheSliceFromTwoToThreeAddressesSendsRequestsToTheThird() throws Exception {
         embeddings(20);
-        assertThat(served(replicas.get(2))).isZero();
+        assertThat(Served.by(replicas.get(2))).isZero();
 
         put(slice(Map.of("127.0.0.1", "ready", "127.0.0.2", "ready", "127.0.0.3", "ready")));
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.router().snapshot().accepting().size() == 3);
         embeddings(30);
 
-        assertThat(served(replicas.get(2))).isPositive();
+        assertThat(Served.by(replicas.get(2))).isPositive();
         assertThat(gateway.router().snapshot().endpoints()).extracting(e -> e.details().podName())
                 .containsExactly("litellm-1", "litellm-2", "litellm-3");
     }
@@ -157,12 +146,12 @@ class KubernetesDiscoveryEndToEndTest {
 
         put(slice(Map.of(busyAddress, "terminating", otherAddress, "ready")));
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.router().snapshot().accepting().size() == 1);
-        double before = served(replicas.get(busy));
+        double before = Served.by(replicas.get(busy));
         embeddings(20);
 
         assertThat(gateway.router().snapshot().endpoints()).filteredOn(Endpoint::terminating)
                 .extracting(Endpoint::host).containsExactly(busyAddress);
-        assertThat(served(replicas.get(busy))).isEqualTo(before);
+        assertThat(Served.by(replicas.get(busy))).isEqualTo(before);
         HttpResponse<String> finished = stream.get(20, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(finished.statusCode()).isEqualTo(200);
         assertThat(finished.body()).endsWith("data: [DONE]\n\n");

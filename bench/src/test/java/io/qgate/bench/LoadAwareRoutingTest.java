@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +28,6 @@ import static org.awaitility.Awaitility.await;
 /** The queue strategy end to end: simulated replicas, real scrapes, real load. */
 class LoadAwareRoutingTest {
 
-    private static final Pattern SUCCESS = Pattern.compile("vllm:request_success_total\\{[^}]*} ([0-9.e+]+)");
 
     private final List<SimServer> replicas = new ArrayList<>();
     private Gateway gateway;
@@ -55,14 +52,6 @@ class LoadAwareRoutingTest {
                 "routing.strategy", "queue", "scrape.interval", "100ms")));
     }
 
-    private static double served(SimServer replica) {
-        Matcher matcher = SUCCESS.matcher(replica.metricsText());
-        double total = 0;
-        while (matcher.find()) {
-            total += Double.parseDouble(matcher.group(1));
-        }
-        return total;
-    }
 
     @Test
     void aSlowReplicaGetsClearlyFewerRequests() {
@@ -74,8 +63,8 @@ class LoadAwareRoutingTest {
                 .workload(Workload.fixed(64, 32)).seed(3).quiet(true).build());
 
         assertThat(result.errorCount()).isZero();
-        double slow = served(replicas.get(1));
-        double fastest = Math.min(served(replicas.get(0)), served(replicas.get(2)));
+        double slow = Served.by(replicas.get(1));
+        double fastest = Math.min(Served.by(replicas.get(0)), Served.by(replicas.get(2)));
         assertThat(slow).as("requests served by the max-num-seqs 1 replica").isLessThan(fastest / 2);
     }
 

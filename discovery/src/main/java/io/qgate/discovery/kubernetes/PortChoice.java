@@ -44,4 +44,9 @@ record PortChoice(String portName, String metricsPort) {
         }
         return 0;
     }
+
+    /** A port as a slice or an Endpoints object lists it, or null when it cannot serve HTTP (UDP, SCTP, no number). */
+    static NamedPort tcp(String name, Integer number, String protocol) {
+        return number == null || "UDP".equals(protocol) || "SCTP".equals(protocol) ? null : new NamedPort(name, number);
+    }
 }

@@ -70,8 +70,9 @@ final class SliceTranslation {
         List<PortChoice.NamedPort> named = new ArrayList<>();
         if (ports != null) {
             for (EndpointPort port : ports) {
-                if (port.getPort() != null && !"UDP".equals(port.getProtocol()) && !"SCTP".equals(port.getProtocol())) {
-                    named.add(new PortChoice.NamedPort(port.getName(), port.getPort()));
+                PortChoice.NamedPort tcp = PortChoice.tcp(port.getName(), port.getPort(), port.getProtocol());
+                if (tcp != null) {
+                    named.add(tcp);
                 }
             }
         }

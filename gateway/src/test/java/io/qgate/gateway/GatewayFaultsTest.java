@@ -1,0 +1,206 @@
+package io.qgate.gateway;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.testing.RawHttpConnection;
+import io.qgate.testing.StubReplica;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The proxy core when something goes wrong: replicas down, busy, hanging or dying mid-stream,
+ * clients leaving or stalling, and the gateway draining.
+ */
+class GatewayFaultsTest extends LoopbackGatewayTest {
+
+    @Test
+    void replicaDownGives502Json() throws Exception {
+        Gateway gateway = gateway("http://127.0.0.1:" + closedPort());
+
+        HttpResponse<String> response = post(gateway, "/v1/chat/completions", "{\"model\":\"m\"}");
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).contains("\"type\":\"api_error\"").contains("\"code\":\"upstream_failed\"");
+    }
+
+    @Test
+    void aDownReplicaIsSkippedForAnotherOne() throws Exception {
+        StubReplica replica = stub();
+        Gateway gateway = gateway("http://127.0.0.1:" + closedPort() + "," + replica.url());
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(post(gateway, "/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}").statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(replica.received()).hasSize(4);
+    }
+
+    @Test
+    void aBusyReplicaIsSkippedOnceForAnother() throws Exception {
+        StubReplica busy = stub().respondWith(StubReplica.status(HttpResponseStatus.TOO_MANY_REQUESTS,
+                "{\"error\":{\"message\":\"busy\"}}"));
+        StubReplica free = stub();
+        Gateway gateway = gateway(busy.url() + "," + free.url(), "routing.strategy", "round-robin");
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(post(gateway, "/v1/embeddings", "{\"input\":\"x\"}").statusCode()).isEqualTo(200);
+        }
+        // Every request answered by the free replica, whether it went to the busy one first or not.
+        assertThat(free.received()).hasSize(4);
+        assertThat(busy.received()).isNotEmpty();
+    }
+
+    @Test
+    void aBusyAnswerIsRelayedWhenThereIsNoOtherReplica() throws Exception {
+        StubReplica busy = stub().respondWith(StubReplica.status(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "{\"error\":{\"message\":\"loading\"}}"));
+        Gateway gateway = gateway(busy.url());
+
+        HttpResponse<String> response = post(gateway, "/v1/embeddings", "{\"input\":\"x\"}");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).isEqualTo("{\"error\":{\"message\":\"loading\"}}");
+        assertThat(busy.received()).hasSize(1);
+    }
+
+    @Test
+    void noReplicaGives503Json() throws Exception {
+        Gateway gateway = gateway("");
+
+        HttpResponse<String> response = post(gateway, "/v1/completions", "{\"model\":\"m\",\"prompt\":\"x\"}");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("\"code\":\"no_ready_replica\"");
+        assertThat(get(gateway.adminPort(), "/readyz").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void aClientThatStopsInTheMiddleOfARequestGets408AndIsClosed() throws Exception {
+        StubReplica replica = stub();
+        Gateway gateway = gateway(replica.url(), "server.request-read-timeout", "300ms");
+
+        try (RawHttpConnection slowHeaders = new RawHttpConnection(gateway.port());
+             RawHttpConnection slowBody = new RawHttpConnection(gateway.port())) {
+            slowHeaders.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n");
+            slowBody.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"model\":");
+
+            RawHttpConnection.Response headersTimedOut = slowHeaders.read();
+            RawHttpConnection.Response bodyTimedOut = slowBody.read();
+
+            assertThat(headersTimedOut.status()).isEqualTo(408);
+            assertThat(headersTimedOut.body()).contains("\"code\":\"request_timeout\"");
+            assertThat(bodyTimedOut.status()).isEqualTo(408);
+            assertThat(slowHeaders.closedByServer()).isTrue();
+            assertThat(slowBody.closedByServer()).isTrue();
+        }
+        assertThat(replica.received()).isEmpty();
+    }
+
+    @Test
+    void silenceBetweenRequestsIsNoReadTimeout() throws Exception {
+        StubReplica replica = stub();
+        Gateway gateway = gateway(replica.url(), "server.request-read-timeout", "200ms");
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            assertThat(connection.send("GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+            Thread.sleep(600);
+            assertThat(connection.send("GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aHangingReplicaGives504AfterTheFirstByteTimeout() throws Exception {
+        StubReplica replica = stub().respondWith(StubReplica.hang());
+        Gateway gateway = gateway(replica.url(), "upstream.first-byte-timeout", "300ms");
+
+        HttpResponse<String> response = post(gateway, "/v1/chat/completions", "{\"model\":\"m\"}");
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(response.body()).contains("\"code\":\"upstream_timeout\"");
+        await().atMost(Duration.ofSeconds(5)).until(() -> replica.openConnections() == 0);
+    }
+
+    @Test
+    void aReplicaThatFallsSilentMidStreamIsCutOffAfterTheIdleTimeout() throws Exception {
+        StubReplica replica = stub().respondWith(StubReplica.sse(3, 5_000));
+        Gateway gateway = gateway(replica.url(), "upstream.idle-timeout", "300ms");
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n{\"stream\":true}");
+            String received = new String(connection.input().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(received).contains("\"index\":0").doesNotContain("\"index\":1")
+                    .contains("event: error").contains("sent nothing");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> replica.openConnections() == 0);
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamCancelsTheUpstreamRequest() throws Exception {
+        StubReplica replica = stub().respondWith(StubReplica.sse(1000, 20));
+        Gateway gateway = gateway(replica.url());
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n{\"stream\":true}");
+            connection.input().readNBytes(200);
+            assertThat(replica.openConnections()).isEqualTo(1);
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> replica.openConnections() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> gateway.metrics().inflight() == 0);
+        assertThat(gateway.router().inflight(gateway.router().snapshot().endpoints().get(0))).isZero();
+    }
+
+    @Test
+    void aReplicaThatDiesMidStreamEndsTheClientStreamWithAnErrorEvent() throws Exception {
+        StubReplica replica = stub().respondWith(StubReplica.closeMidStream());
+        Gateway gateway = gateway(replica.url());
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n{\"stream\":true}");
+            String received = new String(connection.input().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("data: {\"n\":2}")
+                    .contains("event: error").contains("upstream_failed");
+        }
+    }
+
+    @Test
+    void gracefulShutdownTurnsReadinessOffAndLetsOpenStreamsFinish() throws Exception {
+        StubReplica replica = stub().respondWith(StubReplica.sse(10, 100));
+        Gateway gateway = gateway(replica.url(), "shutdown.delay", "300ms", "shutdown.timeout", "10s");
+        int adminPort = gateway.adminPort();
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n{\"stream\":true}");
+            await().atMost(Duration.ofSeconds(2)).until(() -> replica.received().size() == 1);
+            Thread drain = new Thread(gateway::shutdownGracefully);
+            drain.start();
+            await().atMost(Duration.ofSeconds(2)).until(() -> get(adminPort, "/readyz").statusCode() == 503);
+
+            RawHttpConnection.Response rest = connection.read();
+            assertThat(rest.body()).contains("[DONE]");
+            // Draining: the connection is closed after the response so the client reconnects elsewhere.
+            assertThat(connection.closedByServer()).isTrue();
+            drain.join(10_000);
+            assertThat(drain.isAlive()).isFalse();
+        }
+    }
+}

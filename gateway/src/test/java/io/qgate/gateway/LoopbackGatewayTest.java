@@ -1,0 +1,85 @@
+package io.qgate.gateway;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.testing.RawHttpConnection;
+import io.qgate.testing.StubReplica;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Gateways and scriptable stub replicas on loopback, closed after each test: the shared set-up of
+ * the proxy tests.
+ */
+abstract class LoopbackGatewayTest {
+
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    StubReplica stub() {
+        StubReplica stub = new StubReplica();
+        resources.add(stub);
+        return stub;
+    }
+
+    Gateway gateway(String endpoints, String... settings) {
+        Map<String, String> config = new HashMap<>();
+        config.put("server.host", "127.0.0.1");
+        config.put("server.port", "0");
+        config.put("admin.port", "0");
+        config.put("endpoints", endpoints);
+        config.put("shutdown.delay", "0s");
+        // The stubs serve no engine metrics; scraping has its own test.
+        config.put("scrape.enabled", "false");
+        for (int i = 0; i < settings.length; i += 2) {
+            config.put(settings[i], settings[i + 1]);
+        }
+        Gateway gateway = Gateway.start(GatewayConfig.of(config));
+        resources.add(gateway);
+        return gateway;
+    }
+
+    HttpResponse<String> post(Gateway gateway, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .header("content-type", "application/json")
+                .header("authorization", "Bearer sk-test")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static int closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
