@@ -140,7 +140,7 @@ public final class Gateway implements AutoCloseable {
                 .childHandler(new FrontendInitializer(context))
                 .bind(new InetSocketAddress(config.host(), config.port()))
                 .syncUninterruptibly().channel();
-        AdminHandler admin = new AdminHandler(registry, this::ready, router);
+        AdminHandler admin = new AdminHandler(registry, this::ready, router, metrics);
         adminChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())

@@ -255,6 +255,12 @@ class GatewayProxyTest extends LoopbackGatewayTest {
                 .contains("qgate_request_duration_seconds_bucket{model=\"llama\",route=\"chat\",le=\"60.0\"}")
                 .contains("qgate_time_to_first_byte_seconds_count{model=\"llama\",route=\"chat\"} 1")
                 .contains("qgate_inflight_requests 0")
-                .contains("qgate_pool_ready_endpoints 1");
+                .contains("qgate_pool_ready_endpoints 1")
+                .contains("qgate_request_rate ")
+                .contains("qgate_request_latency_average_seconds ");
+        String scaling = get(gateway.adminPort(), "/scaling").body();
+        assertThat(scaling).contains("\"readyReplicas\":1").contains("\"inflight\":0")
+                .contains("\"poolQueueLength\":0").containsPattern("\"requestRate\":[0-9.]+")
+                .containsPattern("\"averageLatencySeconds\":0\\.[0-9]+");
     }
 }

@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.qgate.gateway.metrics.EndpointGauges;
+import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.gateway.proxy.ErrorResponses;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointLoad;
@@ -24,7 +26,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The admin port: {@code /metrics} (Prometheus text), {@code /healthz} (the process serves),
  * {@code /readyz} (it should get traffic: at least one replica known, discovery synced, not
- * draining) and {@code /debug/endpoints}. Kept off the API port so that a NetworkPolicy can
+ * draining), {@code /scaling} (the autoscaling signals as JSON) and {@code /debug/endpoints}. Kept off the API port so that a NetworkPolicy can
  * restrict it to the monitoring namespace.
  */
 @ChannelHandler.Sharable
@@ -35,11 +37,14 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
     private final Router router;
+    private final GatewayMetrics metrics;
 
-    public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, Router router) {
+    public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, Router router,
+                        GatewayMetrics metrics) {
         this.registry = registry;
         this.ready = ready;
         this.router = router;
+        this.metrics = metrics;
     }
 
     @Override
@@ -69,6 +74,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             }
             case "/debug/endpoints" -> send(ctx, request, HttpResponseStatus.OK, "application/json",
                     endpointsJson(), true);
+            case "/scaling" -> send(ctx, request, HttpResponseStatus.OK, "application/json", scalingJson(), true);
             default -> send(ctx, request, HttpResponseStatus.NOT_FOUND, "application/json",
                     ErrorResponses.NOT_FOUND.body("Unknown admin path; try /metrics, /healthz, /readyz."), true);
         }
@@ -110,12 +116,26 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return json.append("]}\n").toString();
     }
 
+    /**
+     * The scaling signals as one JSON object, for KEDA's metrics-api scaler and anything else
+     * without PromQL: request rate and mean latency over the last 60 s, the pool's queue, ready
+     * replicas and this gateway's open requests.
+     */
+    private String scalingJson() {
+        return "{\"requestRate\":" + number(metrics.requestRate())
+                + ",\"averageLatencySeconds\":" + number(metrics.averageLatencySeconds())
+                + ",\"poolQueueLength\":" + number(EndpointGauges.poolQueue(router))
+                + ",\"readyReplicas\":" + router.snapshot().accepting().size()
+                + ",\"inflight\":" + metrics.inflight() + "}\n";
+    }
+
     /** A JSON number, or null for NaN (JSON has no NaN). */
     private static String number(double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return "null";
         }
-        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+                : Double.toString(value);
     }
 
     private static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,

@@ -34,7 +34,8 @@ public final class EndpointGauges {
                 .register(registry);
     }
 
-    private static double poolQueue(Router router) {
+    /** The sum over accepting endpoints of the fresh scraped waiting queues. */
+    public static double poolQueue(Router router) {
         long now = router.nowNanos();
         long staleAfter = router.settings().staleAfter().toNanos();
         double sum = 0;

@@ -34,12 +34,27 @@ public final class GatewayMetrics {
     private final ModelLabels models;
     private final AtomicInteger inflight = new AtomicInteger();
     private final ConcurrentHashMap<LabelKey, RouteMeters> byLabels = new ConcurrentHashMap<>();
+    private final RequestWindow window;
 
     private record LabelKey(String model, ApiRoute route) {}
 
     public GatewayMetrics(MeterRegistry registry, int maxModels, IntSupplier readyEndpoints) {
+        this(registry, maxModels, readyEndpoints, System::nanoTime);
+    }
+
+    GatewayMetrics(MeterRegistry registry, int maxModels, IntSupplier readyEndpoints,
+                   java.util.function.LongSupplier nanoClock) {
         this.registry = registry;
         this.models = new ModelLabels(maxModels);
+        this.window = new RequestWindow(nanoClock);
+        Gauge.builder("qgate.request.rate", window, RequestWindow::rate)
+                .description("Requests received per second over the last 60 s, computed in-process")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("qgate.request.latency.average.seconds", window, RequestWindow::averageLatencySeconds)
+                .description("Mean latency of the requests answered in the last 60 s, computed in-process")
+                .strongReference(true)
+                .register(registry);
         // Gauges hold their state weakly unless told otherwise; these must live as long as the gateway.
         Gauge.builder("qgate.inflight.requests", inflight, AtomicInteger::get)
                 .description("Requests this gateway has open")
@@ -62,6 +77,16 @@ public final class GatewayMetrics {
 
     public int inflight() {
         return inflight.get();
+    }
+
+    /** Requests received per second over the last 60 s. */
+    public double requestRate() {
+        return window.rate();
+    }
+
+    /** Mean latency over the last 60 s, in seconds. */
+    public double averageLatencySeconds() {
+        return window.averageLatencySeconds();
     }
 
     /** The meters of one (model, route) label pair. Thread-safe. */
@@ -88,6 +113,7 @@ public final class GatewayMetrics {
         public void received() {
             inflight.incrementAndGet();
             received.increment();
+            window.received();
         }
 
         /**
@@ -97,6 +123,7 @@ public final class GatewayMetrics {
          */
         public void answered(int code, long durationNanos, long firstByteNanos) {
             inflight.decrementAndGet();
+            window.answered(durationNanos);
             answeredCounter(code).increment();
             duration.record(durationNanos, TimeUnit.NANOSECONDS);
             if (firstByteNanos >= 0) {
