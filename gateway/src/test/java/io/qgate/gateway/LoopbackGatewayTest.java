@@ -1,35 +1,25 @@
 package io.qgate.gateway;
 
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.qgate.gateway.config.GatewayConfig;
-import io.qgate.testing.RawHttpConnection;
 import io.qgate.testing.StubReplica;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * Gateways and scriptable stub replicas on loopback, closed after each test: the shared set-up of
  * the proxy tests.
  */
 abstract class LoopbackGatewayTest {
-
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();

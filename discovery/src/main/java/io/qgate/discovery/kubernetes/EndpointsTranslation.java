@@ -46,15 +46,6 @@ final class EndpointsTranslation {
     }
 
     private static List<PortChoice.NamedPort> namedPorts(List<EndpointPort> ports) {
-        List<PortChoice.NamedPort> named = new ArrayList<>();
-        if (ports != null) {
-            for (EndpointPort port : ports) {
-                PortChoice.NamedPort tcp = PortChoice.tcp(port.getName(), port.getPort(), port.getProtocol());
-                if (tcp != null) {
-                    named.add(tcp);
-                }
-            }
-        }
-        return named;
+        return PortChoice.tcpPorts(ports, EndpointPort::getName, EndpointPort::getPort, EndpointPort::getProtocol);
     }
 }

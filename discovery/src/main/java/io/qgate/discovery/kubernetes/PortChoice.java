@@ -45,8 +45,23 @@ record PortChoice(String portName, String metricsPort) {
         return 0;
     }
 
-    /** A port as a slice or an Endpoints object lists it, or null when it cannot serve HTTP (UDP, SCTP, no number). */
-    static NamedPort tcp(String name, Integer number, String protocol) {
-        return number == null || "UDP".equals(protocol) || "SCTP".equals(protocol) ? null : new NamedPort(name, number);
+    /**
+     * The ports that can serve HTTP (TCP, with a number) among those a slice or an Endpoints object
+     * lists; the two APIs have port types of their own, read through the three accessors.
+     */
+    static <P> List<NamedPort> tcpPorts(List<P> ports, java.util.function.Function<P, String> name,
+                                        java.util.function.Function<P, Integer> number,
+                                        java.util.function.Function<P, String> protocol) {
+        List<NamedPort> named = new java.util.ArrayList<>();
+        if (ports != null) {
+            for (P port : ports) {
+                Integer value = number.apply(port);
+                String kind = protocol.apply(port);
+                if (value != null && !"UDP".equals(kind) && !"SCTP".equals(kind)) {
+                    named.add(new NamedPort(name.apply(port), value));
+                }
+            }
+        }
+        return named;
     }
 }
