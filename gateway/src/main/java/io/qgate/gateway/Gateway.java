@@ -69,7 +69,7 @@ public final class Gateway implements AutoCloseable {
         this.router = new Router(EndpointPicker.named(config.routingStrategy(), settings,
                 EndpointPicker.THREAD_LOCAL_RANDOM), settings, System::nanoTime);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(),
+        this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(), config.metricsModels(),
                 () -> router.snapshot().accepting().size());
         this.ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(ioThreads, "qgate-io");

@@ -5,8 +5,10 @@ import io.qgate.routing.ApiRoute;
 import io.qgate.routing.batch.BatchPolicy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,6 +55,7 @@ public record GatewayConfig(
         Batching batching,
         Duration shutdownDelay,
         Duration shutdownTimeout,
+        List<String> metricsModels,
         int metricsMaxModels) {
 
     /**
@@ -221,7 +224,12 @@ public record GatewayConfig(
                 Batching.of(v),
                 duration(Option.SHUTDOWN_DELAY, v),
                 duration(Option.SHUTDOWN_TIMEOUT, v),
-                Units.integer(Option.METRICS_MAX_MODELS.key(), v.get(Option.METRICS_MAX_MODELS), 1, 10_000));
+                list(v.get(Option.METRICS_MODELS)),
+                Units.integer(Option.METRICS_MAX_MODELS.key(), v.get(Option.METRICS_MAX_MODELS), 0, 10_000));
+    }
+
+    private static List<String> list(String text) {
+        return Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
     private static boolean bool(Option option, Map<Option, String> values) {

@@ -75,8 +75,10 @@ public enum Option {
     SHUTDOWN_DELAY("shutdown.delay", "3s", null,
             "after SIGTERM, keep serving with /readyz false this long so traffic moves away"),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "60s", null, "longest wait for open requests and streams to finish"),
+    METRICS_MODELS("metrics.models", "", null,
+            "model names used as the model label from the start (comma-separated; others once answered with 2xx)"),
     METRICS_MAX_MODELS("metrics.max-models", "100", null,
-            "distinct model label values before further models are labelled 'other'");
+            "model names learnt from 2xx answers; unknown and further models are labelled 'other'");
 
     private final String key;
     private final String defaultValue;

@@ -98,6 +98,7 @@ final class BatchMember implements ClientExchange {
         client.writeAndFlush(response).addListener(f -> {
             long elapsed = System.nanoTime() - startNanos;
             request.release();
+            context.metrics().modelServed(routeRequest.model());
             // The whole body leaves in one write, so the first byte and the last arrive together.
             meters.answered(status.code(), elapsed, elapsed);
             frontend.exchangeDone(this, keepAlive && f.isSuccess());

@@ -397,6 +397,9 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             log.warn("replica {} ejected after repeated failures (last: status {})", dispatch.endpoint(), code);
         }
         request.release();
+        if (code / 100 == 2) {
+            context.metrics().modelServed(routeRequest.model());
+        }
         meters.answered(code, System.nanoTime() - startNanos, firstByteNanos);
         frontend.exchangeDone(this, keepAlive);
     }
