@@ -18,7 +18,7 @@ import java.util.Set;
  * {@code namespace} (also on ServiceAccount subjects of RoleBindings), {@code configMapGenerator}
  * ({@code files}, {@code options.labels}; names get no content hash, unlike kustomize's, and
  * references are left as they are, so they stay consistent), {@code patches} (strategic merge:
- * maps merged, lists of named items merged by name, {@code $patch: delete} of a whole resource)
+ * maps merged, lists of named items merged by name (new items first, as kustomize does), {@code $patch: delete} of a whole resource)
  * and {@code images} ({@code newName}, {@code newTag}). Where kubectl is installed, a test
  * checks that this rendering equals kubectl's apart from the hash suffixes.
  */
@@ -112,6 +112,7 @@ final class MiniKustomize {
             if (value.isObject() && existing instanceof ObjectNode existingObject) {
                 merge(existingObject, value);
             } else if (value.isArray() && existing instanceof ArrayNode existingArray && isNamedList(value)) {
+                int inserted = 0;
                 for (JsonNode item : value) {
                     ObjectNode match = null;
                     for (JsonNode candidate : existingArray) {
@@ -122,7 +123,8 @@ final class MiniKustomize {
                     if (match != null) {
                         merge(match, item);
                     } else {
-                        existingArray.add(item.deepCopy());
+                        // kustomize puts the patch's new items first, in the patch's order.
+                        existingArray.insert(inserted++, item.deepCopy());
                     }
                 }
             } else {
