@@ -8,6 +8,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.qgate.discovery.EndpointSource;
 import io.qgate.discovery.StaticEndpointSource;
 import io.qgate.discovery.kubernetes.KubernetesEndpointSource;
@@ -60,6 +63,11 @@ public final class Gateway implements AutoCloseable {
     private final EndpointGauges endpointGauges;
     private final int ioThreads;
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Open connections, closed explicitly at shutdown: stopping the event loops alone may not. */
+    private final ChannelGroup clientConnections = new DefaultChannelGroup("qgate-clients",
+            GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup replicaConnections = new DefaultChannelGroup("qgate-replicas",
+            GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     private Channel apiChannel;
     private Channel adminChannel;
@@ -75,7 +83,7 @@ public final class Gateway implements AutoCloseable {
                 () -> router.snapshot().accepting().size());
         this.ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(ioThreads, "qgate-io");
-        this.pools = new UpstreamPools(transport, config);
+        this.pools = new UpstreamPools(transport, config, replicaConnections);
         GatewayConfig.AdmissionLimits limits = config.admission();
         this.admission = new Admission(limits.maxInflight(), limits.maxPerReplica(), limits.queueSize(),
                 () -> router.snapshot().accepting().size());
@@ -149,7 +157,7 @@ public final class Gateway implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new FrontendInitializer(context))
+                .childHandler(new FrontendInitializer(context, clientConnections))
                 .bind(new InetSocketAddress(config.host(), config.port()))
                 .syncUninterruptibly().channel();
         AdminHandler admin = new AdminHandler(registry, this::ready, router, metrics, admission::queued);
@@ -255,6 +263,10 @@ public final class Gateway implements AutoCloseable {
         if (adminChannel != null) {
             adminChannel.close();
         }
+        // Clients first: each open request sees its client gone, releases what it holds and gives
+        // its replica connection up; what is left of those connections is closed next.
+        clientConnections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        replicaConnections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         registry.close();

@@ -123,9 +123,12 @@ public record GatewayConfig(
     /**
      * Micro-batching: which routes take part, and when a batch leaves.
      *
-     * @param routes empty when batching is off
+     * @param routes              empty when batching is off
+     * @param maxCompletionTokens completions are batched only when their {@code max_tokens} is
+     *                            set and at most this: a batch answers when its longest
+     *                            completion ends, so long ones would wait for each other
      */
-    public record Batching(Set<ApiRoute> routes, BatchPolicy policy) {
+    public record Batching(Set<ApiRoute> routes, BatchPolicy policy, int maxCompletionTokens) {
         public Batching {
             routes = Set.copyOf(routes);
         }
@@ -154,7 +157,8 @@ public record GatewayConfig(
                     Units.integer(Option.BATCHING_MAX_ITEMS.key(), v.get(Option.BATCHING_MAX_ITEMS), 1, 2048),
                     Units.integer(Option.BATCHING_MAX_TOKENS.key(), v.get(Option.BATCHING_MAX_TOKENS), 1, 10_000_000),
                     duration(Option.BATCHING_MAX_WAIT, v));
-            return new Batching(routes, policy);
+            return new Batching(routes, policy, Units.integer(Option.BATCHING_MAX_COMPLETION_TOKENS.key(),
+                    v.get(Option.BATCHING_MAX_COMPLETION_TOKENS), 0, 1_000_000));
         }
     }
 

@@ -78,6 +78,8 @@ public enum Option {
     BATCHING_MAX_ITEMS("batching.max-items", "32", null, "inputs per batched upstream call"),
     BATCHING_MAX_TOKENS("batching.max-tokens", "8192", null,
             "estimated input tokens per batched upstream call (4 characters count as a token)"),
+    BATCHING_MAX_COMPLETION_TOKENS("batching.max-completion-tokens", "128", null,
+            "completions are batched only with max_tokens at or below this (a batch answers when its longest ends)"),
     BATCHING_MAX_WAIT("batching.max-wait", "2ms", null,
             "longest a request waits for others to join it (none when a replica is idle)"),
     SHUTDOWN_DELAY("shutdown.delay", "3s", null,

@@ -2,6 +2,7 @@ package io.qgate.gateway.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -14,13 +15,17 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
     private static final int MAX_INITIAL_LINE = 8 * 1024;
 
     private final ProxyContext context;
+    private final ChannelGroup connections;
 
-    public FrontendInitializer(ProxyContext context) {
+    /** @param connections where every client connection is registered, so shutdown can close them */
+    public FrontendInitializer(ProxyContext context, ChannelGroup connections) {
         this.context = context;
+        this.connections = connections;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        connections.add(ch);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(context.config().maxHeaderSize());
