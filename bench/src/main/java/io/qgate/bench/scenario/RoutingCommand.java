@@ -76,7 +76,7 @@ public final class RoutingCommand {
      * the progress lines, so only warnings are shown, unless the user chose a level. slf4j-simple
      * reads this when a logger is created, which for the gateway is when its class first loads.
      */
-    private static void quietGatewayLogs() {
+    static void quietGatewayLogs() {
         String key = "org.slf4j.simpleLogger.log.io.qgate.gateway";
         if (System.getProperty(key) == null) {
             System.setProperty(key, "warn");
