@@ -15,10 +15,12 @@ import io.qgate.gateway.admin.AdminHandler;
 import io.qgate.gateway.admin.AdminInitializer;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.config.Units;
+import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.gateway.scrape.MetricsScraper;
 import io.qgate.gateway.proxy.FrontendInitializer;
+import io.qgate.gateway.proxy.Batchers;
 import io.qgate.gateway.proxy.ProxyContext;
 import io.qgate.gateway.proxy.RequestBodyInspector;
 import io.qgate.gateway.proxy.UpstreamPools;
@@ -67,7 +69,7 @@ public final class Gateway implements AutoCloseable {
         this.router = new Router(EndpointPicker.named(config.routingStrategy(), settings,
                 EndpointPicker.THREAD_LOCAL_RANDOM), settings, System::nanoTime);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(),
+        this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(), config.metricsModels(),
                 () -> router.snapshot().accepting().size());
         this.ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(ioThreads, "qgate-io");
@@ -128,7 +130,8 @@ public final class Gateway implements AutoCloseable {
 
     private void bind(Transport transport) {
         source.start(this::onSnapshot);
-        ProxyContext context = new ProxyContext(config, router, pools, metrics, () -> draining,
+        ProxyContext context = new ProxyContext(config, router, pools, new Batchers(new BatchMeters(registry)),
+                metrics, () -> draining,
                 prefixLimits(config));
         apiChannel = new ServerBootstrap()
                 .group(group)

@@ -65,11 +65,20 @@ public enum Option {
             "connect failures or 5xx in a row that eject a replica (0: never)"),
     EJECTION_BASE_TIME("ejection.base-time", "5s", null, "first ejection; doubles on each repeat"),
     EJECTION_MAX_TIME("ejection.max-time", "2m", null, "longest ejection"),
+    BATCHING_ROUTES("batching.routes", "embeddings,completions", null,
+            "routes whose small requests may share one upstream call: embeddings, completions (empty: off)"),
+    BATCHING_MAX_ITEMS("batching.max-items", "32", null, "inputs per batched upstream call"),
+    BATCHING_MAX_TOKENS("batching.max-tokens", "8192", null,
+            "estimated input tokens per batched upstream call (4 characters count as a token)"),
+    BATCHING_MAX_WAIT("batching.max-wait", "2ms", null,
+            "longest a request waits for others to join it (none when a replica is idle)"),
     SHUTDOWN_DELAY("shutdown.delay", "3s", null,
             "after SIGTERM, keep serving with /readyz false this long so traffic moves away"),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "60s", null, "longest wait for open requests and streams to finish"),
+    METRICS_MODELS("metrics.models", "", null,
+            "model names used as the model label from the start (comma-separated; others once answered with 2xx)"),
     METRICS_MAX_MODELS("metrics.max-models", "100", null,
-            "distinct model label values before further models are labelled 'other'");
+            "model names learnt from 2xx answers; unknown and further models are labelled 'other'");
 
     private final String key;
     private final String defaultValue;

@@ -127,6 +127,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         long start = System.nanoTime();
         GatewayMetrics.RouteMeters meters = context.metrics().meters(routeRequest.model(), route);
         meters.received();
+        if (context.config().batching().enabled(route) && !routeRequest.stream()) {
+            BatchMember member = context.batchers().forLoop(ctx.channel().eventLoop(), context)
+                    .admit(this, ctx.channel(), request, routeRequest, meters, start);
+            if (member != null) {
+                current = member;
+                return;
+            }
+        }
         ProxyExchange exchange = new ProxyExchange(this, ctx.channel(), context, request, routeRequest,
                 meters, start);
         current = exchange;
@@ -180,9 +188,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Called by the exchange when its response is written (or abandoned). */
-    void exchangeDone(ProxyExchange exchange, boolean keepAlive) {
+    void exchangeDone(ClientExchange exchange, boolean keepAlive) {
         if (current == exchange) {
             finished(keepAlive);
+        }
+    }
+
+    /** A request that waited in a batch goes on as an exchange of its own. */
+    void handOver(BatchMember member, ProxyExchange exchange) {
+        if (current == member) {
+            current = exchange;
         }
     }
 
@@ -222,7 +237,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         releaseQueued();
-        if (current instanceof ProxyExchange exchange) {
+        if (current instanceof ClientExchange exchange) {
             exchange.onClientClosed();
         }
         ctx.fireChannelInactive();
@@ -230,7 +245,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && current instanceof ProxyExchange exchange) {
+        if (ctx.channel().isWritable() && current instanceof ClientExchange exchange) {
             exchange.onClientWritable();
         }
         ctx.fireChannelWritabilityChanged();
