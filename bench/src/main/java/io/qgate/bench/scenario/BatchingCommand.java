@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The {@code batching} command line: runs the scenario, prints progress on stderr and the report
@@ -54,26 +53,8 @@ public final class BatchingCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        List<String> list = Arrays.asList(args);
-        if (list.contains("--help") || list.contains("-h")) {
-            out.print(USAGE);
-            return 0;
-        }
-        BatchingOptions options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("batching: " + e.getMessage() + " (see --help)");
-            return RoutingCommand.USAGE_STATUS;
-        }
-        RoutingCommand.quietGatewayLogs();
-        BatchingReport report = BatchingScenario.run(options, err);
-        report.write(options.out());
-        out.print(report.toMarkdown());
-        out.println();
-        out.println("results: " + options.out().resolve(ScenarioReport.JSON_FILE));
-        out.println("report:  " + options.out().resolve(ScenarioReport.MARKDOWN_FILE));
-        return 0;
+        return ScenarioCli.run("batching", USAGE, args, out, err, BatchingCommand::parse, BatchingOptions::out,
+                BatchingScenario::run);
     }
 
     /** {@code --quick} picks the base settings wherever it appears; the other flags then override them. */

@@ -2,13 +2,7 @@ package io.qgate.bench.scenario;
 
 import static java.util.Objects.requireNonNull;
 
-import io.qgate.bench.load.LatencySummary;
 import io.qgate.gateway.config.Units;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
  *                          both configurations ran unbatched
  */
 public record BatchingReport(BatchingOptions options, Instant startedAt, double wallSeconds, boolean batchingAvailable,
-                             List<BatchingRow> rows, List<BatchingRatio> ratios) {
+                             List<BatchingRow> rows, List<BatchingRatio> ratios) implements ScenarioCli.Report {
 
     public BatchingReport {
         requireNonNull(options, "options");
@@ -41,17 +35,7 @@ public record BatchingReport(BatchingOptions options, Instant startedAt, double 
         return rows.stream().mapToLong(BatchingRow::errorCount).sum();
     }
 
-    /** Writes {@code results.json} and {@code report.md} into {@code directory}, creating it. */
-    public void write(Path directory) {
-        try {
-            Files.createDirectories(directory);
-            Files.writeString(directory.resolve(ScenarioReport.JSON_FILE), toJson() + "\n", StandardCharsets.UTF_8);
-            Files.writeString(directory.resolve(ScenarioReport.MARKDOWN_FILE), toMarkdown(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report into " + directory, e);
-        }
-    }
-
+    @Override
     public String toJson() {
         JsonMapper json = JsonMapper.shared();
         ObjectNode root = json.createObjectNode();
@@ -95,7 +79,7 @@ public record BatchingReport(BatchingOptions options, Instant startedAt, double 
             ObjectNode kinds = node.putObject("errorKinds");
             new TreeMap<>(row.errors()).forEach(kinds::put);
             node.put("throughputRps", round(row.throughputRps()));
-            putLatency(node.putObject("e2eMs"), row.e2eMs());
+            row.e2eMs().putInto(node.putObject("e2eMs"));
             node.put("upstreamCalls", row.upstreamCalls());
             putNumber(node, "requestsPerUpstreamCall", row.requestsPerUpstreamCall());
             BatchMetrics gateway = row.gateway();
@@ -131,6 +115,7 @@ public record BatchingReport(BatchingOptions options, Instant startedAt, double 
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 
+    @Override
     public String toMarkdown() {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "# Batching: single-input embeddings through a gateway in front of %d "
@@ -222,14 +207,6 @@ public record BatchingReport(BatchingOptions options, Instant startedAt, double 
 
     private static String whole(double value) {
         return Long.toString(Math.round(value));
-    }
-
-    private static void putLatency(ObjectNode node, LatencySummary latency) {
-        node.put("p50", round(latency.p50()));
-        node.put("p90", round(latency.p90()));
-        node.put("p99", round(latency.p99()));
-        node.put("mean", round(latency.mean()));
-        node.put("max", round(latency.max()));
     }
 
     private static void putNumber(ObjectNode node, String name, double value) {
