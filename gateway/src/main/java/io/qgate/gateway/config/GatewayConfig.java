@@ -52,6 +52,7 @@ public record GatewayConfig(
         int ejectionFailures,
         Duration ejectionBaseTime,
         Duration ejectionMaxTime,
+        AdmissionLimits admission,
         Batching batching,
         Duration shutdownDelay,
         Duration shutdownTimeout,
@@ -89,6 +90,33 @@ public record GatewayConfig(
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("discovery.kubernetes." + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * The gateway's own limit on requests at the replicas and the queue in front of it.
+     *
+     * @param maxInflight   slots per gateway (0: none)
+     * @param maxPerReplica slots per ready replica (0: none)
+     */
+    public record AdmissionLimits(int maxInflight, int maxPerReplica, int queueSize, Duration queueTimeout,
+                                  Duration retryAfter) {
+        static AdmissionLimits of(Map<Option, String> v) {
+            AdmissionLimits limits = new AdmissionLimits(
+                    Units.integer(Option.ADMISSION_MAX_INFLIGHT.key(), v.get(Option.ADMISSION_MAX_INFLIGHT), 0,
+                            10_000_000),
+                    Units.integer(Option.ADMISSION_MAX_PER_REPLICA.key(), v.get(Option.ADMISSION_MAX_PER_REPLICA), 0,
+                            1_000_000),
+                    Units.integer(Option.ADMISSION_QUEUE_SIZE.key(), v.get(Option.ADMISSION_QUEUE_SIZE), 0, 10_000_000),
+                    duration(Option.ADMISSION_QUEUE_TIMEOUT, v),
+                    duration(Option.ADMISSION_RETRY_AFTER, v));
+            requirePositive(Option.ADMISSION_QUEUE_TIMEOUT, limits.queueTimeout());
+            return limits;
+        }
+
+        /** The Retry-After header value: whole seconds, at least 1. */
+        public long retryAfterSeconds() {
+            return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         }
     }
 
@@ -221,6 +249,7 @@ public record GatewayConfig(
                 Units.integer(Option.EJECTION_FAILURES.key(), v.get(Option.EJECTION_FAILURES), 0, 1_000),
                 duration(Option.EJECTION_BASE_TIME, v),
                 duration(Option.EJECTION_MAX_TIME, v),
+                AdmissionLimits.of(v),
                 Batching.of(v),
                 duration(Option.SHUTDOWN_DELAY, v),
                 duration(Option.SHUTDOWN_TIMEOUT, v),

@@ -36,7 +36,7 @@ class FrontendHandlerTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 0);
     private final EmbeddedChannel channel = new EmbeddedChannel(new FrontendHandler(new ProxyContext(config, router,
-            new UpstreamPools(Transport.nio(), config), new Batchers(new BatchMeters(registry)), metrics, () -> false,
+            new Admission(0, 0, 0, () -> 0), new UpstreamPools(Transport.nio(), config), new Batchers(new BatchMeters(registry)), metrics, () -> false,
             RequestBodyInspector.PrefixLimits.NONE)));
 
     @AfterEach
