@@ -43,6 +43,7 @@ public final class SimServer implements AutoCloseable {
     private final DefaultEventExecutor engineExecutor;
     private final Engine engine;
     private final SimMetrics metrics;
+    private final SimContext sim;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel apiChannel;
     private Channel metricsChannel;
@@ -56,6 +57,7 @@ public final class SimServer implements AutoCloseable {
         this.metrics = new SimMetrics(options.model());
         this.engine = new Engine(engineExecutor, LatencyModel.of(options), options.maxNumSeqs(),
                 options.kvCapacityTokens(), new PrefixCache(options.prefixCacheBlocks()), metrics);
+        this.sim = new SimContext(options, engine, metrics);
     }
 
     /**
@@ -66,11 +68,10 @@ public final class SimServer implements AutoCloseable {
     public static SimServer start(SimOptions options) {
         SimServer server = new SimServer(requireNonNull(options, "options"));
         try {
-            SimContext sim = new SimContext(options, server.engine, server.metrics);
             boolean separate = options.separateMetricsPort();
-            server.apiChannel = server.bind(options.port(), sim, true, !separate);
+            server.apiChannel = server.bind(options.port(), server.sim, true, !separate);
             if (separate) {
-                server.metricsChannel = server.bind(options.metricsPort(), sim, false, true);
+                server.metricsChannel = server.bind(options.metricsPort(), server.sim, false, true);
             }
             return server;
         } catch (RuntimeException e) {
@@ -116,6 +117,15 @@ public final class SimServer implements AutoCloseable {
     /** Prompt tokens found in the prefix cache so far, whose prefill was skipped. */
     public long prefixCacheHitTokens() {
         return metrics.prefixHits();
+    }
+
+    /**
+     * Chat, completion and embeddings requests received so far, valid or not: each is one pass
+     * through the modelled proxy, so a gateway that batches makes this grow slower than its
+     * clients' request count.
+     */
+    public long apiRequests() {
+        return sim.apiRequests.sum();
     }
 
     /** The {@code /metrics} text as a scrape would see it now. */
