@@ -21,7 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -87,7 +91,8 @@ class PrometheusScalingQueriesTest {
 
     private static final List<SimServer> replicas = new ArrayList<>();
     private static final List<Gateway> gateways = new ArrayList<>();
-    private static final List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+    /** Client connections of the requests held in the engines; closing them ends the requests. */
+    private static final List<Socket> held = new ArrayList<>();
     private static LocalPrometheus prometheus;
     private static String namespace;
     private static String service;
@@ -152,17 +157,24 @@ class PrometheusScalingQueriesTest {
 
     @AfterAll
     static void stop() {
-        if (prometheus != null) {
-            prometheus.close();
+        try {
+            // The held requests end as a client going away does: the gateways drop them and the
+            // replicas abort them, so nothing is open when the gateways close.
+            for (Socket socket : held) {
+                socket.close();
+            }
+            for (Gateway gateway : gateways) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> gateway.metrics().inflight() == 0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (prometheus != null) {
+                prometheus.close();
+            }
+            gateways.forEach(Gateway::close);
+            replicas.forEach(SimServer::close);
         }
-        // The replicas go first: the held requests then end the ordinary way (502 from the
-        // gateways) before the gateways close.
-        replicas.forEach(SimServer::close);
-        for (Gateway gateway : gateways) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.metrics().inflight() == 0);
-            gateway.close();
-        }
-        held.forEach(f -> f.cancel(true));
     }
 
     // ---- the request rate -------------------------------------------------------------------
@@ -221,12 +233,7 @@ class PrometheusScalingQueriesTest {
     void thePoolQueueQueriesReturnTheReplicasWaitingQueues() {
         int total = REPLICAS * MAX_NUM_SEQS + HELD_WAITING;
         for (int i = 0; i < total; i++) {
-            Gateway gateway = gateways.get(i % gateways.size());
-            held.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
-                            + "/v1/completions")).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + SimOptions.defaults().model()
-                            + "\",\"prompt\":\"hold " + i + "\",\"max_tokens\":" + HOLD_TOKENS + "}")).build(),
-                    HttpResponse.BodyHandlers.ofString()));
+            hold(gateways.get(i % gateways.size()), i);
         }
         // Every request is in an engine; each takes tens of seconds, so the queues stay as they are.
         await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -260,6 +267,22 @@ class PrometheusScalingQueriesTest {
         });
         System.out.printf("engines waiting %.0f; observed %s%n", waiting, observed);
         assertThat(enginesWaiting()).as("queues held steady").isEqualTo(waiting);
+    }
+
+    /** Sends a completion that takes tens of seconds, on a connection of its own that the test closes at the end. */
+    private static void hold(Gateway gateway, int i) {
+        String body = "{\"model\":\"" + SimOptions.defaults().model() + "\",\"prompt\":\"hold " + i
+                + "\",\"max_tokens\":" + HOLD_TOKENS + "}";
+        String request = "POST /v1/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+                + "content-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+        try {
+            Socket socket = new Socket("127.0.0.1", gateway.port());
+            held.add(socket);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The replicas' own {@code vllm:num_requests_waiting}, summed over replicas (and engines). */
