@@ -348,6 +348,7 @@ class PrometheusScalingQueriesTest {
             List<Sample> direct = prometheus.query(records.get(record), Instant.ofEpochMilli(Math.round(at * 1000)));
             assertThat(direct).as(records.get(record)).hasSize(1);
             assertThat(recorded.value()).as(record + " vs its expression at " + at).isEqualTo(direct.get(0).value());
+            System.out.printf("recorded %s = %s%n", record, recorded.value());
         }
         assertThat(prometheus.query(ready).get(0).value()).isEqualTo(REPLICAS);
         double recordedRate = prometheus.query(rate).get(0).value();
