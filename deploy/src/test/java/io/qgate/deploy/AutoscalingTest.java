@@ -1,0 +1,244 @@
+package io.qgate.deploy;
+
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.qgate.deploy.CustomResources.PrometheusRule;
+import io.qgate.deploy.CustomResources.Rule;
+import io.qgate.deploy.CustomResources.RuleGroup;
+import io.qgate.deploy.CustomResources.ScaledObject;
+import io.qgate.deploy.CustomResources.Trigger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The autoscaling chain: PromQL over the gateway's real series, aggregated as the contract says;
+ * the HPA's metrics served by the adapter rules; the KEDA alternatives equal to the HPA.
+ */
+class AutoscalingTest {
+
+    private static final String THANOS = "https://thanos-querier.openshift-monitoring.svc.cluster.local:9092";
+
+    private static JsonNode adapterConfig() {
+        Path file = DeployFiles.deployDir().resolve("overlays/kubernetes/prometheus-adapter-config.yaml");
+        JsonNode configMap = DeployFiles.documents(file).get(0);
+        return DeployFiles.documents(configMap.path("data").path("config.yaml").asString()).get(0);
+    }
+
+    /** Every rule of the adapter: its exposed name and its query with the template filled in. */
+    private static Map<String, String> adapterQueries(String section) {
+        Map<String, String> queries = new LinkedHashMap<>();
+        for (JsonNode rule : adapterConfig().path(section)) {
+            queries.put(rule.path("name").path("as").asString(),
+                    Promql.adapterQuery(rule.path("seriesQuery").asString(), rule.path("metricsQuery").asString()));
+        }
+        return queries;
+    }
+
+    private static ScaledObject scaledObject(String overlay) {
+        return DeployFiles.documents(DeployFiles.overlay(overlay).resolve("keda-scaledobject.yaml")).stream()
+                .map(StrictModels::parse).map(ScaledObject.class::cast).findFirst().orElseThrow();
+    }
+
+    private static List<Rule> recordingAndAlertingRules() {
+        PrometheusRule rules = (PrometheusRule) StrictModels.parse(
+                DeployFiles.documents(DeployFiles.deployDir().resolve("base/prometheus-rules.yaml")).get(0));
+        List<Rule> all = new ArrayList<>();
+        for (RuleGroup group : rules.spec().groups()) {
+            all.addAll(group.rules());
+        }
+        return all;
+    }
+
+    /** Every PromQL expression in deploy/ except the dashboard's (DashboardTest), by where it is. */
+    private static Map<String, String> allQueries() {
+        Map<String, String> queries = new LinkedHashMap<>();
+        for (Rule rule : recordingAndAlertingRules()) {
+            queries.put("rule " + (rule.record() != null ? rule.record() : rule.alert()), rule.expr());
+        }
+        adapterQueries("rules").forEach((name, query) -> queries.put("adapter " + name, query));
+        adapterQueries("externalRules").forEach((name, query) -> queries.put("adapter external " + name, query));
+        for (String overlay : List.of("openshift", "kubernetes-keda")) {
+            for (Trigger trigger : scaledObject(overlay).spec().triggers()) {
+                queries.put(overlay + " trigger " + trigger.name(), trigger.metadata().get("query"));
+            }
+        }
+        return queries;
+    }
+
+    @Test
+    void everyQgateSeriesQueriedIsOneTheGatewayExports() {
+        allQueries().forEach((where, query) -> assertThat(Promql.exportedSeries())
+                .as(where).containsAll(Promql.qgateNames(query)));
+        assertThat(Promql.exportedSeries()).contains("qgate_requests_received_total", "qgate_pool_queue_length",
+                "qgate_request_duration_seconds_bucket");
+    }
+
+    @Test
+    void countersAreSummedRatesAndPoolGaugesAreMaxed() {
+        allQueries().forEach((where, query) -> assertThat(Promql.aggregationViolations(query)).as(where).isEmpty());
+    }
+
+    @Test
+    void theAggregationCheckCatchesWhatItShould() {
+        assertThat(Promql.aggregationViolations("sum(qgate_pool_queue_length)")).hasSize(1);
+        assertThat(Promql.aggregationViolations("max(rate(qgate_requests_received_total[1m]))")).hasSize(1);
+        assertThat(Promql.aggregationViolations("sum(qgate_requests_received_total)")).hasSize(1);
+        assertThat(Promql.aggregationViolations(
+                "histogram_quantile(0.9, sum by (le) (rate(qgate_request_duration_seconds_bucket[5m])))")).isEmpty();
+    }
+
+    @Test
+    void theRequestRateSignalCountsArrivals() {
+        String adapter = adapterQueries("rules").get("qgate_request_rate_per_second");
+        assertThat(adapter).isEqualTo(
+                "sum(rate(qgate_requests_received_total{namespace=\"qgate\",service=\"qgate\"}[1m])) by (service)");
+        for (String overlay : List.of("openshift", "kubernetes-keda")) {
+            assertThat(trigger(scaledObject(overlay), "request-rate").metadata().get("query"))
+                    .contains("rate(qgate_requests_received_total{");
+        }
+        allQueries().forEach((where, query) -> {
+            if (!where.startsWith("rule")) {
+                assertThat(query).as(where).doesNotContain("qgate_requests_total");
+            }
+        });
+    }
+
+    @Test
+    void theHpaAsksForWhatTheAdapterServes() {
+        HorizontalPodAutoscaler hpa = baseLiteLlmHpa();
+        JsonNode config = adapterConfig();
+        for (MetricSpec metric : hpa.getSpec().getMetrics()) {
+            if (metric.getObject() != null) {
+                assertThat(metric.getObject().getTarget().getType()).isEqualTo("AverageValue");
+                String name = metric.getObject().getMetric().getName();
+                JsonNode rule = ruleNamed(config.path("rules"), name);
+                // The Service the metric is described on must be a resource the rule maps a label to.
+                assertThat(rule.path("resources").path("overrides").path("service").path("resource").asString())
+                        .isEqualTo("service");
+                assertThat(metric.getObject().getDescribedObject().getKind()).isEqualTo("Service");
+            } else {
+                assertThat(metric.getExternal()).isNotNull();
+                assertThat(metric.getExternal().getTarget().getType()).isEqualTo("AverageValue");
+                String name = metric.getExternal().getMetric().getName();
+                JsonNode rule = ruleNamed(config.path("externalRules"), name);
+                // Selector labels must exist on the series the rule discovers.
+                metric.getExternal().getMetric().getSelector().getMatchLabels().keySet().forEach(label ->
+                        assertThat(rule.path("seriesQuery").asString()).contains(label + "!=\"\""));
+            }
+        }
+        assertThat(hpa.getSpec().getMetrics()).extracting(MetricSpec::getType)
+                .containsExactlyInAnyOrder("Object", "External");
+    }
+
+    @Test
+    void liteLlmScalesUpPromptlyAndDownSlowly() {
+        HorizontalPodAutoscaler hpa = baseLiteLlmHpa();
+        HPAScalingRules up = hpa.getSpec().getBehavior().getScaleUp();
+        HPAScalingRules down = hpa.getSpec().getBehavior().getScaleDown();
+        assertThat(up.getStabilizationWindowSeconds()).isBetween(30, 180);
+        assertThat(down.getStabilizationWindowSeconds()).isGreaterThanOrEqualTo(300)
+                .isGreaterThan(up.getStabilizationWindowSeconds());
+        assertThat(down.getPolicies()).allSatisfy(p -> {
+            assertThat(p.getType()).isEqualTo("Pods");
+            assertThat(p.getValue()).isEqualTo(1);
+        });
+        assertThat(hpa.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"openshift", "kubernetes-keda"})
+    void theScaledObjectMatchesTheHpaItReplaces(String overlay) {
+        HorizontalPodAutoscaler hpa = baseLiteLlmHpa();
+        ScaledObject scaled = scaledObject(overlay);
+        assertThat(scaled.spec().scaleTargetRef().name()).isEqualTo(hpa.getSpec().getScaleTargetRef().getName());
+        assertThat(scaled.spec().minReplicaCount()).isEqualTo(hpa.getSpec().getMinReplicas());
+        assertThat(scaled.spec().maxReplicaCount()).isEqualTo(hpa.getSpec().getMaxReplicas());
+        assertThat(scaled.spec().advanced().horizontalPodAutoscalerConfig().behavior())
+                .isEqualTo(hpa.getSpec().getBehavior());
+        String rateTarget = null;
+        String queueTarget = null;
+        for (MetricSpec metric : hpa.getSpec().getMetrics()) {
+            if (metric.getObject() != null) {
+                rateTarget = metric.getObject().getTarget().getAverageValue().toString();
+            } else {
+                queueTarget = metric.getExternal().getTarget().getAverageValue().toString();
+            }
+        }
+        assertThat(trigger(scaled, "request-rate").metadata().get("threshold")).isEqualTo(rateTarget);
+        assertThat(trigger(scaled, "pool-queue").metadata().get("threshold")).isEqualTo(queueTarget);
+        assertThat(trigger(scaled, "pool-queue").metadata().get("query")).contains("qgate_pool_queue_length");
+        for (Trigger trigger : scaled.spec().triggers()) {
+            assertThat(trigger.type()).isEqualTo("prometheus");
+            assertThat(trigger.metricType()).as("thresholds are per replica").isEqualTo("AverageValue");
+            assertThat(CustomResources.PROMETHEUS_TRIGGER_KEYS).containsAll(trigger.metadata().keySet());
+            assertThat(trigger.metadata()).containsKeys("serverAddress", "query", "threshold");
+        }
+    }
+
+    @Test
+    void openShiftQueriesTheThanosTenancyPortOfItsOwnNamespace() {
+        Rendered rendered = Overlays.rendered("openshift");
+        ScaledObject scaled = rendered.get(ScaledObject.class, "litellm");
+        for (Trigger trigger : scaled.spec().triggers()) {
+            assertThat(trigger.metadata()).containsEntry("serverAddress", THANOS)
+                    .containsEntry("namespace", Rendered.namespaceOf(scaled))
+                    .containsEntry("authModes", "bearer");
+            assertThat(trigger.authenticationRef().name()).isEqualTo("qgate-thanos");
+            // The tenancy port adds the namespace itself.
+            assertThat(trigger.metadata().get("query")).doesNotContain("namespace=");
+        }
+    }
+
+    @Test
+    void plainKedaQueriesNameTheOverlaysNamespace() {
+        Rendered rendered = Overlays.rendered("kubernetes-keda");
+        ScaledObject scaled = rendered.get(ScaledObject.class, "litellm");
+        for (Trigger trigger : scaled.spec().triggers()) {
+            assertThat(trigger.metadata().get("query"))
+                    .contains("namespace=\"" + Rendered.namespaceOf(scaled) + "\"", "service=\"qgate\"");
+        }
+    }
+
+    @Test
+    void everyAlertHasASeverityAndASummary() {
+        for (Rule rule : recordingAndAlertingRules()) {
+            assertThat(rule.record() == null ^ rule.alert() == null).as("record or alert: %s", rule).isTrue();
+            if (rule.alert() != null) {
+                assertThat(rule.labels()).containsKey("severity");
+                assertThat(rule.annotations()).containsKey("summary");
+                assertThat(rule.forDuration()).isNotBlank();
+            } else {
+                assertThat(rule.record()).matches("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+");
+            }
+        }
+    }
+
+    private static HorizontalPodAutoscaler baseLiteLlmHpa() {
+        return (HorizontalPodAutoscaler) StrictModels.parse(
+                DeployFiles.documents(DeployFiles.deployDir().resolve("base/litellm-hpa.yaml")).get(0));
+    }
+
+    private static Trigger trigger(ScaledObject scaled, String name) {
+        return scaled.spec().triggers().stream().filter(t -> name.equals(t.name())).findFirst().orElseThrow();
+    }
+
+    private static JsonNode ruleNamed(JsonNode rules, String name) {
+        for (JsonNode rule : rules) {
+            if (rule.path("name").path("as").asString().equals(name)) {
+                return rule;
+            }
+        }
+        throw new AssertionError("no adapter rule serves " + name);
+    }
+}
