@@ -92,7 +92,8 @@ public final class Exposition {
         }
     }
 
-    private static double parseValue(String text) {
+    /** A sample value as Prometheus writes it ({@code NaN}, {@code +Inf}, {@code -Inf} included). */
+    static double parseValue(String text) {
         return switch (text) {
             case "NaN" -> Double.NaN;
             case "+Inf" -> Double.POSITIVE_INFINITY;

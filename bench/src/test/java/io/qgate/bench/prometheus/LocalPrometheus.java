@@ -222,13 +222,7 @@ public final class LocalPrometheus implements AutoCloseable {
     }
 
     private static double value(JsonNode pair) {
-        String text = pair.path(1).asString();
-        return switch (text) {
-            case "NaN" -> Double.NaN;
-            case "+Inf" -> Double.POSITIVE_INFINITY;
-            case "-Inf" -> Double.NEGATIVE_INFINITY;
-            default -> Double.parseDouble(text);
-        };
+        return Exposition.parseValue(pair.path(1).asString());
     }
 
     private URI uri(String pathAndQuery) {
