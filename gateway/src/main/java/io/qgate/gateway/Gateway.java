@@ -15,10 +15,13 @@ import io.qgate.gateway.admin.AdminHandler;
 import io.qgate.gateway.admin.AdminInitializer;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.config.Units;
+import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.gateway.scrape.MetricsScraper;
 import io.qgate.gateway.proxy.FrontendInitializer;
+import io.qgate.gateway.proxy.Admission;
+import io.qgate.gateway.proxy.Batchers;
 import io.qgate.gateway.proxy.ProxyContext;
 import io.qgate.gateway.proxy.RequestBodyInspector;
 import io.qgate.gateway.proxy.UpstreamPools;
@@ -52,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final EventLoopGroup group;
     private final UpstreamPools pools;
+    private final Admission admission;
     private final MetricsScraper scraper;
     private final EndpointGauges endpointGauges;
     private final int ioThreads;
@@ -67,11 +71,18 @@ public final class Gateway implements AutoCloseable {
         this.router = new Router(EndpointPicker.named(config.routingStrategy(), settings,
                 EndpointPicker.THREAD_LOCAL_RANDOM), settings, System::nanoTime);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(),
+        this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(), config.metricsModels(),
                 () -> router.snapshot().accepting().size());
         this.ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(ioThreads, "qgate-io");
         this.pools = new UpstreamPools(transport, config);
+        GatewayConfig.AdmissionLimits limits = config.admission();
+        this.admission = new Admission(limits.maxInflight(), limits.maxPerReplica(), limits.queueSize(),
+                () -> router.snapshot().accepting().size());
+        Gauge.builder("qgate.queue.length", admission, Admission::queued)
+                .description("Requests waiting in this gateway for a free slot (admission control)")
+                .strongReference(true)
+                .register(registry);
         this.scraper = new MetricsScraper(group, transport, config, router);
         this.endpointGauges = new EndpointGauges(registry, router);
         Gauge.builder("qgate.discovery.synced", () -> source.synced() && source.watching() ? 1 : 0)
@@ -128,7 +139,8 @@ public final class Gateway implements AutoCloseable {
 
     private void bind(Transport transport) {
         source.start(this::onSnapshot);
-        ProxyContext context = new ProxyContext(config, router, pools, metrics, () -> draining,
+        ProxyContext context = new ProxyContext(config, router, admission, pools,
+                new Batchers(new BatchMeters(registry)), metrics, () -> draining,
                 prefixLimits(config));
         apiChannel = new ServerBootstrap()
                 .group(group)
@@ -140,7 +152,7 @@ public final class Gateway implements AutoCloseable {
                 .childHandler(new FrontendInitializer(context))
                 .bind(new InetSocketAddress(config.host(), config.port()))
                 .syncUninterruptibly().channel();
-        AdminHandler admin = new AdminHandler(registry, this::ready, router, metrics);
+        AdminHandler admin = new AdminHandler(registry, this::ready, router, metrics, admission::queued);
         adminChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
@@ -156,6 +168,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         router.update(snapshot);
+        admission.limitChanged();
         pools.retain(snapshot);
         if (config.scrapeEnabled()) {
             scraper.update(snapshot);

@@ -235,12 +235,15 @@ class GatewayProxyTest extends LoopbackGatewayTest {
     void adminPortServesHealthReadinessAndMetrics() throws Exception {
         StubReplica replica = stub();
         Gateway gateway = gateway(replica.url());
+        // A model name is a label value once a replica has answered it: the first is "other".
+        post(gateway, "/v1/chat/completions", "{\"model\":\"llama\"}");
         post(gateway, "/v1/chat/completions", "{\"model\":\"llama\"}");
 
         assertThat(get(gateway.adminPort(), "/healthz").statusCode()).isEqualTo(200);
         assertThat(get(gateway.adminPort(), "/readyz").statusCode()).isEqualTo(200);
         String metrics = get(gateway.adminPort(), "/metrics").body();
         assertThat(metrics)
+                .contains("qgate_requests_received_total{model=\"other\",route=\"chat\"} 1")
                 .contains("qgate_requests_received_total{model=\"llama\",route=\"chat\"} 1")
                 .contains("qgate_requests_total{code=\"200\",model=\"llama\",route=\"chat\"} 1")
                 .contains("qgate_request_duration_seconds_bucket{model=\"llama\",route=\"chat\",le=\"0.01\"}")

@@ -42,19 +42,19 @@ public final class EndpointLoad {
         this.onModelsChanged = onModelsChanged;
     }
 
-    /** Requests this gateway has open on the replica. */
+    /** Requests this gateway has open on the replica; a batch counts once per input. */
     public int inflight() {
         return inflight.get();
     }
 
-    void dispatched() {
-        inflight.incrementAndGet();
-        dispatched.incrementAndGet();
+    void dispatched(int sequences) {
+        inflight.addAndGet(sequences);
+        dispatched.addAndGet(sequences);
     }
 
-    void finished() {
-        inflight.decrementAndGet();
-        finished.incrementAndGet();
+    void finished(int sequences) {
+        inflight.addAndGet(-sequences);
+        finished.addAndGet(sequences);
     }
 
     /** Records a successful scrape taken at {@code nowNanos}. */

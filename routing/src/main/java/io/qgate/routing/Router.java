@@ -112,6 +112,25 @@ public final class Router implements LoadView {
     }
 
     /**
+     * Whether some accepting, non-ejected endpoint has nothing to do by the routing estimate: a
+     * request sent now would start at once, so holding it back (to batch it) could only add
+     * latency. Models are not considered: this is a hint, not a routing decision.
+     */
+    public boolean anyIdle() {
+        Candidates accepting = table.accepting();
+        long now = nowNanos();
+        long staleAfter = settings.staleAfter().toNanos();
+        for (int i = 0; i < accepting.size(); i++) {
+            EndpointLoad load = accepting.load(i);
+            if (load.estimatedLoad(now, staleAfter, settings.queueCorrection()) < 0.5
+                    && !load.ejection().ejected(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Picks an endpoint for {@code request} among those that accept requests, leaving out
      * {@code excluded} (endpoints an earlier attempt of the same request failed on).
      *
@@ -119,6 +138,18 @@ public final class Router implements LoadView {
      *         {@code null} when no endpoint is available
      */
     public Dispatch dispatch(RouteRequest request, Collection<Endpoint> excluded) {
+        return dispatch(request, excluded, 1);
+    }
+
+    /**
+     * Like {@link #dispatch(RouteRequest, Collection)} for a request that puts {@code sequences}
+     * sequences into the engine (a batch of that many inputs), and counts as that many until it
+     * finishes: the engine's queue grows by each of them.
+     */
+    public Dispatch dispatch(RouteRequest request, Collection<Endpoint> excluded, int sequences) {
+        if (sequences < 1) {
+            throw new IllegalArgumentException("sequences: " + sequences + " (expected: > 0)");
+        }
         Candidates candidates = candidates(request, excluded);
         if (candidates.size() == 0) {
             return null;
@@ -127,8 +158,8 @@ public final class Router implements LoadView {
         Endpoint endpoint = candidates.endpoint(chosen);
         picker.picked(request, endpoint);
         EndpointLoad load = candidates.load(chosen);
-        load.dispatched();
-        return new Dispatch(endpoint, load, this);
+        load.dispatched(sequences);
+        return new Dispatch(endpoint, load, sequences, this);
     }
 
     private Candidates candidates(RouteRequest request, Collection<Endpoint> excluded) {
@@ -225,12 +256,14 @@ public final class Router implements LoadView {
     public static final class Dispatch {
         private final Endpoint endpoint;
         private final EndpointLoad load;
+        private final int sequences;
         private final Router router;
         private boolean finished;
 
-        Dispatch(Endpoint endpoint, EndpointLoad load, Router router) {
+        Dispatch(Endpoint endpoint, EndpointLoad load, int sequences, Router router) {
             this.endpoint = endpoint;
             this.load = load;
+            this.sequences = sequences;
             this.router = router;
         }
 
@@ -242,7 +275,7 @@ public final class Router implements LoadView {
         public void finish() {
             if (!finished) {
                 finished = true;
-                load.finished();
+                load.finished(sequences);
             }
         }
 

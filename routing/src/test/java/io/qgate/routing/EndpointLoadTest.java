@@ -14,8 +14,8 @@ class EndpointLoadTest {
     @Test
     void withoutAScrapeTheLoadIsTheGatewaysOwnInflight() {
         EndpointLoad load = new EndpointLoad();
-        load.dispatched();
-        load.dispatched();
+        load.dispatched(1);
+        load.dispatched(1);
 
         assertThat(load.estimatedLoad(0, STALE, true)).isEqualTo(2);
         assertThat(load.scrapedWaiting(0, STALE)).isNaN();
@@ -24,12 +24,12 @@ class EndpointLoadTest {
     @Test
     void aFreshScrapeIsCorrectedByWhatWasDispatchedAndFinishedSince() {
         EndpointLoad load = new EndpointLoad();
-        load.dispatched(); // before the scrape: already inside the scraped numbers
+        load.dispatched(1); // before the scrape: already inside the scraped numbers
         load.scraped(3, 5, 0.5, Set.of("m"), 0);
-        load.dispatched();
-        load.dispatched();
-        load.dispatched();
-        load.finished();
+        load.dispatched(1);
+        load.dispatched(1);
+        load.dispatched(1);
+        load.finished(1);
 
         // table: (correction) -> expected
         assertThat(load.estimatedLoad(10, STALE, true)).isEqualTo(3 + 5 + 3 - 1);
@@ -39,11 +39,11 @@ class EndpointLoadTest {
     @Test
     void theCorrectionNeverGoesBelowZero() {
         EndpointLoad load = new EndpointLoad();
-        load.dispatched();
-        load.dispatched();
+        load.dispatched(1);
+        load.dispatched(1);
         load.scraped(0, 1, 0.1, Set.of(), 0);
-        load.finished();
-        load.finished();
+        load.finished(1);
+        load.finished(1);
 
         assertThat(load.estimatedLoad(0, STALE, true)).isZero();
     }
@@ -52,7 +52,7 @@ class EndpointLoadTest {
     void requestsStillOnTheWayToTheEngineAreNotForgotten() {
         EndpointLoad load = new EndpointLoad();
         for (int i = 0; i < 5; i++) {
-            load.dispatched(); // sent, but the scrape came before they reached the engine
+            load.dispatched(1); // sent, but the scrape came before they reached the engine
         }
         load.scraped(0, 1, 0.1, Set.of(), 0);
 
@@ -64,7 +64,7 @@ class EndpointLoadTest {
     void aStaleScrapeIsNotTrusted() {
         EndpointLoad load = new EndpointLoad();
         load.scraped(40, 60, 0.9, Set.of(), 0);
-        load.dispatched();
+        load.dispatched(1);
 
         assertThat(load.estimatedLoad(STALE, STALE, true)).isEqualTo(101);
         assertThat(load.estimatedLoad(STALE + 1, STALE, true)).isEqualTo(1);

@@ -127,9 +127,9 @@ class PickerTest {
     void staleReplicasAreScoredByInflight() {
         Router router = router(EndpointPicker.queue(RoutingSettings.defaults(), random), RoutingSettings.defaults());
         scrape(router, A, 0, 0, 0.1); // looked empty, but that was long ago
-        router.load(A).dispatched();
-        router.load(A).dispatched();
-        router.load(B).dispatched();
+        router.load(A).dispatched(1);
+        router.load(A).dispatched(1);
+        router.load(B).dispatched(1);
         clock.advance(Duration.ofSeconds(5));
 
         assertThat(router.dispatch(CHAT, Set.of()).endpoint()).isEqualTo(C);
@@ -186,7 +186,7 @@ class PickerTest {
         Router router = new Router(EndpointPicker.leastInflight(random), RoutingSettings.defaults(), clock);
         router.update(EndpointSnapshot.of(List.of(A, B)));
         for (int i = 0; i < 5; i++) {
-            router.load(A).dispatched();
+            router.load(A).dispatched(1);
         }
         for (int i = 0; i < 20; i++) {
             Router.Dispatch dispatch = router.dispatch(CHAT, Set.of());

@@ -27,6 +27,35 @@ class RouterTest {
     }
 
     @Test
+    void anEndpointIsIdleUntilARequestIsDispatchedToIt() {
+        Router router = new Router(EndpointPicker.roundRobin());
+        assertThat(router.anyIdle()).isFalse(); // no endpoint at all
+
+        router.update(EndpointSnapshot.of(List.of(Endpoint.of("10.0.0.1", 80),
+                Endpoint.of("10.0.0.2", 80).withReady(false))));
+        assertThat(router.anyIdle()).isTrue();
+
+        Router.Dispatch busy = router.dispatch(CHAT, Set.of());
+        assertThat(router.anyIdle()).as("the not-ready endpoint does not count").isFalse();
+
+        busy.finish();
+        assertThat(router.anyIdle()).isTrue();
+    }
+
+    @Test
+    void aBatchCountsOncePerInputUntilItFinishes() {
+        Router router = new Router(EndpointPicker.roundRobin());
+        Endpoint a = Endpoint.of("10.0.0.1", 80);
+        router.update(EndpointSnapshot.of(List.of(a)));
+
+        Router.Dispatch batch = router.dispatch(CHAT, Set.of(), 5);
+        assertThat(router.load(a).inflight()).isEqualTo(5);
+        batch.finish(false);
+        batch.finish(false);
+        assertThat(router.load(a).inflight()).isZero();
+    }
+
+    @Test
     void noEndpointMeansNoDispatch() {
         Router router = new Router(EndpointPicker.roundRobin());
         assertThat(router.dispatch(CHAT, Set.of())).isNull();

@@ -22,6 +22,7 @@ import io.qgate.routing.Router;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * The admin port: {@code /metrics} (Prometheus text), {@code /healthz} (the process serves),
@@ -38,13 +39,16 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final BooleanSupplier ready;
     private final Router router;
     private final GatewayMetrics metrics;
+    private final IntSupplier gatewayQueue;
 
+    /** @param gatewayQueue requests waiting in the gateway's own admission queue */
     public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, Router router,
-                        GatewayMetrics metrics) {
+                        GatewayMetrics metrics, IntSupplier gatewayQueue) {
         this.registry = registry;
         this.ready = ready;
         this.router = router;
         this.metrics = metrics;
+        this.gatewayQueue = gatewayQueue;
     }
 
     @Override
@@ -125,6 +129,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return "{\"requestRate\":" + number(metrics.requestRate())
                 + ",\"averageLatencySeconds\":" + number(metrics.averageLatencySeconds())
                 + ",\"poolQueueLength\":" + number(EndpointGauges.poolQueue(router))
+                + ",\"gatewayQueueLength\":" + gatewayQueue.getAsInt()
                 + ",\"readyReplicas\":" + router.snapshot().accepting().size()
                 + ",\"inflight\":" + metrics.inflight() + "}\n";
     }

@@ -1,9 +1,14 @@
 package io.qgate.gateway.config;
 
 import io.qgate.discovery.kubernetes.KubernetesSettings;
+import io.qgate.routing.ApiRoute;
+import io.qgate.routing.batch.BatchPolicy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -47,8 +52,11 @@ public record GatewayConfig(
         int ejectionFailures,
         Duration ejectionBaseTime,
         Duration ejectionMaxTime,
+        AdmissionLimits admission,
+        Batching batching,
         Duration shutdownDelay,
         Duration shutdownTimeout,
+        List<String> metricsModels,
         int metricsMaxModels) {
 
     /**
@@ -82,6 +90,71 @@ public record GatewayConfig(
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("discovery.kubernetes." + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * The gateway's own limit on requests at the replicas and the queue in front of it.
+     *
+     * @param maxInflight   slots per gateway (0: none)
+     * @param maxPerReplica slots per ready replica (0: none)
+     */
+    public record AdmissionLimits(int maxInflight, int maxPerReplica, int queueSize, Duration queueTimeout,
+                                  Duration retryAfter) {
+        static AdmissionLimits of(Map<Option, String> v) {
+            AdmissionLimits limits = new AdmissionLimits(
+                    Units.integer(Option.ADMISSION_MAX_INFLIGHT.key(), v.get(Option.ADMISSION_MAX_INFLIGHT), 0,
+                            10_000_000),
+                    Units.integer(Option.ADMISSION_MAX_PER_REPLICA.key(), v.get(Option.ADMISSION_MAX_PER_REPLICA), 0,
+                            1_000_000),
+                    Units.integer(Option.ADMISSION_QUEUE_SIZE.key(), v.get(Option.ADMISSION_QUEUE_SIZE), 0, 10_000_000),
+                    duration(Option.ADMISSION_QUEUE_TIMEOUT, v),
+                    duration(Option.ADMISSION_RETRY_AFTER, v));
+            requirePositive(Option.ADMISSION_QUEUE_TIMEOUT, limits.queueTimeout());
+            return limits;
+        }
+
+        /** The Retry-After header value: whole seconds, at least 1. */
+        public long retryAfterSeconds() {
+            return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        }
+    }
+
+    /**
+     * Micro-batching: which routes take part, and when a batch leaves.
+     *
+     * @param routes empty when batching is off
+     */
+    public record Batching(Set<ApiRoute> routes, BatchPolicy policy) {
+        public Batching {
+            routes = Set.copyOf(routes);
+        }
+
+        public boolean enabled(ApiRoute route) {
+            return routes.contains(route);
+        }
+
+        static Batching of(Map<Option, String> v) {
+            Set<ApiRoute> routes = EnumSet.noneOf(ApiRoute.class);
+            for (String name : v.get(Option.BATCHING_ROUTES).split(",")) {
+                String label = name.trim();
+                if (label.isEmpty()) {
+                    continue;
+                }
+                if (label.equals(ApiRoute.EMBEDDINGS.label())) {
+                    routes.add(ApiRoute.EMBEDDINGS);
+                } else if (label.equals(ApiRoute.COMPLETIONS.label())) {
+                    routes.add(ApiRoute.COMPLETIONS);
+                } else {
+                    throw new IllegalArgumentException(Option.BATCHING_ROUTES.key() + ": " + label
+                            + " (expected: embeddings, completions or nothing)");
+                }
+            }
+            BatchPolicy policy = new BatchPolicy(
+                    Units.integer(Option.BATCHING_MAX_ITEMS.key(), v.get(Option.BATCHING_MAX_ITEMS), 1, 2048),
+                    Units.integer(Option.BATCHING_MAX_TOKENS.key(), v.get(Option.BATCHING_MAX_TOKENS), 1, 10_000_000),
+                    duration(Option.BATCHING_MAX_WAIT, v));
+            return new Batching(routes, policy);
         }
     }
 
@@ -176,9 +249,16 @@ public record GatewayConfig(
                 Units.integer(Option.EJECTION_FAILURES.key(), v.get(Option.EJECTION_FAILURES), 0, 1_000),
                 duration(Option.EJECTION_BASE_TIME, v),
                 duration(Option.EJECTION_MAX_TIME, v),
+                AdmissionLimits.of(v),
+                Batching.of(v),
                 duration(Option.SHUTDOWN_DELAY, v),
                 duration(Option.SHUTDOWN_TIMEOUT, v),
-                Units.integer(Option.METRICS_MAX_MODELS.key(), v.get(Option.METRICS_MAX_MODELS), 1, 10_000));
+                list(v.get(Option.METRICS_MODELS)),
+                Units.integer(Option.METRICS_MAX_MODELS.key(), v.get(Option.METRICS_MAX_MODELS), 0, 10_000));
+    }
+
+    private static List<String> list(String text) {
+        return Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
     private static boolean bool(Option option, Map<Option, String> values) {

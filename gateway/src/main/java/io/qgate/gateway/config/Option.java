@@ -65,11 +65,28 @@ public enum Option {
             "connect failures or 5xx in a row that eject a replica (0: never)"),
     EJECTION_BASE_TIME("ejection.base-time", "5s", null, "first ejection; doubles on each repeat"),
     EJECTION_MAX_TIME("ejection.max-time", "2m", null, "longest ejection"),
+    ADMISSION_MAX_INFLIGHT("admission.max-inflight", "10000", null,
+            "requests this gateway has at the replicas at once; more wait in its queue (0: no fixed limit)"),
+    ADMISSION_MAX_PER_REPLICA("admission.max-inflight-per-replica", "0", null,
+            "the same limit per ready replica, so it grows with the fleet (0: none)"),
+    ADMISSION_QUEUE_SIZE("admission.queue-size", "1000", null,
+            "requests that may wait for a slot; beyond it 429 with Retry-After"),
+    ADMISSION_QUEUE_TIMEOUT("admission.queue-timeout", "30s", null, "longest wait for a slot before 429"),
+    ADMISSION_RETRY_AFTER("admission.retry-after", "1s", null, "the Retry-After of a 429 (whole seconds)"),
+    BATCHING_ROUTES("batching.routes", "embeddings,completions", null,
+            "routes whose small requests may share one upstream call: embeddings, completions (empty: off)"),
+    BATCHING_MAX_ITEMS("batching.max-items", "32", null, "inputs per batched upstream call"),
+    BATCHING_MAX_TOKENS("batching.max-tokens", "8192", null,
+            "estimated input tokens per batched upstream call (4 characters count as a token)"),
+    BATCHING_MAX_WAIT("batching.max-wait", "2ms", null,
+            "longest a request waits for others to join it (none when a replica is idle)"),
     SHUTDOWN_DELAY("shutdown.delay", "3s", null,
             "after SIGTERM, keep serving with /readyz false this long so traffic moves away"),
     SHUTDOWN_TIMEOUT("shutdown.timeout", "60s", null, "longest wait for open requests and streams to finish"),
+    METRICS_MODELS("metrics.models", "", null,
+            "model names used as the model label from the start (comma-separated; others once answered with 2xx)"),
     METRICS_MAX_MODELS("metrics.max-models", "100", null,
-            "distinct model label values before further models are labelled 'other'");
+            "model names learnt from 2xx answers; unknown and further models are labelled 'other'");
 
     private final String key;
     private final String defaultValue;

@@ -77,7 +77,8 @@ public final class EndpointGauges {
         meters.add(gauge("qgate.endpoint.estimated.load", "Estimated requests in the engine, as routing sees it",
                 address, state, load -> load.estimatedLoad(router.nowNanos(), staleAfter(),
                         router.settings().queueCorrection())));
-        meters.add(gauge("qgate.endpoint.inflight", "Requests this gateway has open on one endpoint",
+        meters.add(gauge("qgate.endpoint.inflight",
+                "Requests this gateway has open on one endpoint (a batch counts once per input)",
                 address, state, EndpointLoad::inflight));
         meters.add(gauge("qgate.endpoint.scrape.age.seconds", "Seconds since the last successful scrape",
                 address, state, load -> {

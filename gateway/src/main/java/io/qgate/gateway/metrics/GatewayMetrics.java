@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.qgate.routing.ApiRoute;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,13 +41,22 @@ public final class GatewayMetrics {
     private record LabelKey(String model, ApiRoute route) {}
 
     public GatewayMetrics(MeterRegistry registry, int maxModels, IntSupplier readyEndpoints) {
-        this(registry, maxModels, readyEndpoints, System::nanoTime);
+        this(registry, maxModels, List.of(), readyEndpoints, System::nanoTime);
     }
 
-    GatewayMetrics(MeterRegistry registry, int maxModels, IntSupplier readyEndpoints,
-                   java.util.function.LongSupplier nanoClock) {
+    /**
+     * @param maxModels   model names learnt from answers before further ones stay {@code other}
+     * @param knownModels model names labelled as they are from the start
+     */
+    public GatewayMetrics(MeterRegistry registry, int maxModels, Collection<String> knownModels,
+                          IntSupplier readyEndpoints) {
+        this(registry, maxModels, knownModels, readyEndpoints, System::nanoTime);
+    }
+
+    GatewayMetrics(MeterRegistry registry, int maxModels, Collection<String> knownModels,
+                   IntSupplier readyEndpoints, java.util.function.LongSupplier nanoClock) {
         this.registry = registry;
-        this.models = new ModelLabels(maxModels);
+        this.models = new ModelLabels(maxModels, knownModels);
         this.window = new RequestWindow(nanoClock);
         Gauge.builder("qgate.request.rate", window, RequestWindow::rate)
                 .description("Requests received per second over the last 60 s, computed in-process")
@@ -70,7 +81,12 @@ public final class GatewayMetrics {
         return registry;
     }
 
-    /** The meters of one model (any name; bounded here) and route. */
+    /** A replica answered a request for {@code model} with success, so the name is a real model. */
+    public void modelServed(String model) {
+        models.served(model);
+    }
+
+    /** The meters of one model (any name; unknown ones are labelled {@code other}) and route. */
     public RouteMeters meters(String model, ApiRoute route) {
         return byLabels.computeIfAbsent(new LabelKey(models.label(model), route), RouteMeters::new);
     }

@@ -1,12 +1,16 @@
 package io.qgate.gateway.metrics;
 
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Bounds the {@code model} label: the first {@code max} distinct model names are labelled as
- * they are, later ones {@code other}, so that a client sending random model names cannot grow
- * the metrics without limit. Requests that name no model are labelled {@code none}.
+ * Bounds the {@code model} label: a model name is a label value only once it is known to be
+ * real, because the configuration lists it or a replica answered a request for it with a 2xx
+ * (LiteLLM rejects models it does not serve); anything else is {@code other}. So a client
+ * sending random model names cannot grow the metrics, nor push real models out. At most
+ * {@code max} names are learnt from answers. Requests that name no model are labelled
+ * {@code none}. Thread-safe.
  */
 final class ModelLabels {
 
@@ -17,22 +21,33 @@ final class ModelLabels {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final int max;
 
-    ModelLabels(int max) {
+    ModelLabels(int max, Collection<String> configured) {
         this.max = max;
+        for (String model : configured) {
+            if (!model.isEmpty() && model.length() <= MAX_LENGTH) {
+                known.add(model);
+            }
+        }
     }
 
     String label(String model) {
         if (model == null || model.isEmpty()) {
             return NONE;
         }
-        if (known.contains(model)) {
-            return model;
-        }
-        if (model.length() > MAX_LENGTH || known.size() >= max) {
-            return OTHER;
+        return known.contains(model) ? model : OTHER;
+    }
+
+    /**
+     * A replica answered a request for {@code model} with success: label it as it is from now on.
+     *
+     * @return whether the model was new
+     */
+    boolean served(String model) {
+        if (model == null || model.isEmpty() || model.length() > MAX_LENGTH || known.contains(model)
+                || known.size() >= max) {
+            return false;
         }
         // Two threads may both add past the limit by one or two; a bound, not an exact count.
-        known.add(model);
-        return model;
+        return known.add(model);
     }
 }

@@ -1,9 +1,12 @@
 package io.qgate.gateway.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -82,6 +85,12 @@ final class ForwardedHeaders {
     }
 
     /** Appends the client's address to {@code X-Forwarded-For} and records the original host and scheme. */
+    /** The client's IP address as {@code X-Forwarded-For} names it. */
+    static String clientAddress(Channel client) {
+        SocketAddress address = client.remoteAddress();
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+    }
+
     static void addForwarded(HttpHeaders headers, String clientAddress, String scheme) {
         String previous = headers.get(X_FORWARDED_FOR);
         headers.set(X_FORWARDED_FOR,

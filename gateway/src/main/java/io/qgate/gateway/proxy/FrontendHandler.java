@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.RouteRequest;
@@ -44,6 +45,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     /** The exchange in progress, or a local answer being written ({@link #LOCAL}); null when idle. */
     private Object current;
+    /** Whether the request in progress holds an {@link Admission} slot. */
+    private boolean holdsSlot;
     private boolean closing;
 
     private static final Object LOCAL = new Object();
@@ -127,6 +130,64 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         long start = System.nanoTime();
         GatewayMetrics.RouteMeters meters = context.metrics().meters(routeRequest.model(), route);
         meters.received();
+        Admission admission = context.admission();
+        if (admission.tryAcquire()) {
+            forward(request, routeRequest, meters, start);
+            return;
+        }
+        QueuedRequest waiter = new QueuedRequest(this, ctx.channel(), context, request, routeRequest, meters, start);
+        switch (admission.acquireOrQueue(waiter)) {
+            case ADMITTED -> forward(request, routeRequest, meters, start);
+            case QUEUED -> {
+                current = waiter;
+                waiter.armTimeout();
+            }
+            case REJECTED -> {
+                current = waiter;
+                refuseOverloaded(waiter);
+            }
+        }
+    }
+
+    /** The request's slot is free: it goes on from the queue. */
+    void admittedFromQueue(QueuedRequest waiter) {
+        if (current == waiter) {
+            forward(waiter.request, waiter.routeRequest, waiter.meters, waiter.startNanos);
+        } else {
+            context.admission().release(); // not reached: a waiter whose client left is never admitted
+        }
+    }
+
+    /** Answers 429 to a request that found the queue full or waited too long for a slot. */
+    void refuseOverloaded(QueuedRequest waiter) {
+        GatewayConfig.AdmissionLimits limits = context.config().admission();
+        boolean keepAlive = HttpUtil.isKeepAlive(waiter.request) && !context.draining().getAsBoolean();
+        HttpVersion version = waiter.request.protocolVersion();
+        waiter.request.release();
+        FullHttpResponse response = ErrorResponses.OVERLOADED.response(ctx.alloc(), version,
+                "The gateway is at its limit of requests in flight and its queue is full or the wait was too long;"
+                        + " retry after " + limits.retryAfterSeconds() + " s.", keepAlive);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, limits.retryAfterSeconds());
+        ctx.writeAndFlush(response).addListener(f -> {
+            waiter.meters.answered(ErrorResponses.OVERLOADED.status().code(), System.nanoTime() - waiter.startNanos,
+                    -1);
+            exchangeDone(waiter, keepAlive && f.isSuccess());
+        });
+    }
+
+    /** Sends an admitted request on: into a batch, or as an exchange of its own. Holds its slot until done. */
+    private void forward(FullHttpRequest request, RouteRequest routeRequest, GatewayMetrics.RouteMeters meters,
+                         long start) {
+        holdsSlot = true;
+        ApiRoute route = routeRequest.route();
+        if (context.config().batching().enabled(route) && !routeRequest.stream()) {
+            BatchMember member = context.batchers().forLoop(ctx.channel().eventLoop(), context)
+                    .admit(this, ctx.channel(), request, routeRequest, meters, start);
+            if (member != null) {
+                current = member;
+                return;
+            }
+        }
         ProxyExchange exchange = new ProxyExchange(this, ctx.channel(), context, request, routeRequest,
                 meters, start);
         current = exchange;
@@ -180,9 +241,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Called by the exchange when its response is written (or abandoned). */
-    void exchangeDone(ProxyExchange exchange, boolean keepAlive) {
+    void exchangeDone(ClientExchange exchange, boolean keepAlive) {
         if (current == exchange) {
+            if (holdsSlot) {
+                holdsSlot = false;
+                context.admission().release();
+            }
             finished(keepAlive);
+        }
+    }
+
+    /** A request that waited in a batch goes on as an exchange of its own. */
+    void handOver(BatchMember member, ProxyExchange exchange) {
+        if (current == member) {
+            current = exchange;
         }
     }
 
@@ -222,7 +294,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         releaseQueued();
-        if (current instanceof ProxyExchange exchange) {
+        if (current instanceof ClientExchange exchange) {
             exchange.onClientClosed();
         }
         ctx.fireChannelInactive();
@@ -230,7 +302,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && current instanceof ProxyExchange exchange) {
+        if (ctx.channel().isWritable() && current instanceof ClientExchange exchange) {
             exchange.onClientWritable();
         }
         ctx.fireChannelWritabilityChanged();

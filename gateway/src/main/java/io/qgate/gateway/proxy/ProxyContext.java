@@ -7,11 +7,12 @@ import io.qgate.routing.Router;
 import java.util.function.BooleanSupplier;
 
 /**
- * What every client connection shares: configuration, the router, the upstream pools and the
- * metrics, and how much of each prompt is hashed for prefix affinity. {@code draining} is true once shutdown began; responses then ask clients to close
- * their connection so they reconnect to another gateway.
+ * What every client connection shares: configuration, the router, admission control, the
+ * upstream pools, the batchers and the metrics, and how much of each prompt is hashed for
+ * prefix affinity. {@code draining} is true once shutdown began; responses then ask clients to close their
+ * connection so they reconnect to another gateway.
  */
-public record ProxyContext(GatewayConfig config, Router router, UpstreamPools pools,
-                           GatewayMetrics metrics, BooleanSupplier draining,
+public record ProxyContext(GatewayConfig config, Router router, Admission admission, UpstreamPools pools,
+                           Batchers batchers, GatewayMetrics metrics, BooleanSupplier draining,
                            RequestBodyInspector.PrefixLimits prefixLimits) {
 }

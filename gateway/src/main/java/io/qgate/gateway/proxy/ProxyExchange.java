@@ -23,8 +23,6 @@ import io.qgate.routing.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +42,12 @@ import java.util.List;
  * {@code upstream.connect-attempts}. Nothing is retried once response bytes have reached the
  * client, so a client never gets two answers.
  */
-final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool.Acquirer {
+final class ProxyExchange extends TimeoutSweeper.Watched
+        implements UpstreamPool.Acquirer, UpstreamListener, ClientExchange {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
-    private static final int CLIENT_CLOSED = 499;
+    /** The status recorded for a request whose client left before its answer (nginx's convention). */
+    static final int CLIENT_CLOSED = 499;
 
     private final FrontendHandler frontend;
     private final Channel client;
@@ -150,7 +150,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
             HttpHeaders headers = request.headers();
             ForwardedHeaders.stripHopByHop(headers);
             headers.remove(HttpHeaderNames.EXPECT);
-            ForwardedHeaders.addForwarded(headers, clientAddress(), "http");
+            ForwardedHeaders.addForwarded(headers, ForwardedHeaders.clientAddress(client), "http");
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
         }
         request.headers().set(HttpHeaderNames.HOST, dispatch.endpoint().authority());
@@ -158,12 +158,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
                 request.content().retainedDuplicate(), request.headers(), request.trailingHeaders());
     }
 
-    private String clientAddress() {
-        SocketAddress address = client.remoteAddress();
-        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
-    }
-
-    void onUpstreamMessage(Object msg) {
+    @Override
+    public void onUpstreamMessage(Object msg) {
         if (done) {
             ReferenceCountUtil.release(msg);
             return;
@@ -268,7 +264,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
         client.writeAndFlush(last).addListener(f -> complete(status, keepAlive && f.isSuccess(), replicaFailed));
     }
 
-    void onUpstreamReadComplete() {
+    @Override
+    public void onUpstreamReadComplete() {
         if (done || upstream == null) {
             return;
         }
@@ -280,7 +277,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
     }
 
     /** The client connection can take more: resume reading from the replica. */
-    void onClientWritable() {
+    @Override
+    public void onClientWritable() {
         if (readPaused && !done && upstream != null) {
             readPaused = false;
             upstream.config().setAutoRead(true);
@@ -288,7 +286,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
     }
 
     /** The replica closed the connection or it failed; {@code cause} is null for a plain close. */
-    void onUpstreamClosed(Throwable cause) {
+    @Override
+    public void onUpstreamClosed(Throwable cause) {
         if (done) {
             return;
         }
@@ -321,7 +320,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
     }
 
     /** The client went away: stop the replica's work on it and never reuse that connection. */
-    void onClientClosed() {
+    @Override
+    public void onClientClosed() {
         if (done) {
             return;
         }
@@ -397,6 +397,9 @@ final class ProxyExchange extends TimeoutSweeper.Watched implements UpstreamPool
             log.warn("replica {} ejected after repeated failures (last: status {})", dispatch.endpoint(), code);
         }
         request.release();
+        if (code / 100 == 2) {
+            context.metrics().modelServed(routeRequest.model());
+        }
         meters.answered(code, System.nanoTime() - startNanos, firstByteNanos);
         frontend.exchangeDone(this, keepAlive);
     }

@@ -11,15 +11,15 @@ import io.netty.util.ReferenceCountUtil;
  * then is unexpected, so the connection is closed.
  *
  * <pre>
- * HttpClientCodec → IdleStateHandler(pool idle timeout) → UpstreamHandler → {@link ProxyExchange}
+ * HttpClientCodec → IdleStateHandler(pool idle timeout) → UpstreamHandler → {@link UpstreamListener}
  * </pre>
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
-    private ProxyExchange owner;
+    private UpstreamListener owner;
 
-    void attach(ProxyExchange exchange) {
-        this.owner = exchange;
+    void attach(UpstreamListener listener) {
+        this.owner = listener;
     }
 
     void detach() {
@@ -28,7 +28,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ProxyExchange exchange = owner;
+        UpstreamListener exchange = owner;
         if (exchange != null) {
             exchange.onUpstreamMessage(msg);
         } else {
@@ -39,7 +39,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ProxyExchange exchange = owner;
+        UpstreamListener exchange = owner;
         if (exchange != null) {
             exchange.onUpstreamReadComplete();
         }
@@ -47,7 +47,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        ProxyExchange exchange = owner;
+        UpstreamListener exchange = owner;
         if (exchange != null) {
             exchange.onUpstreamClosed(null);
         }
@@ -56,7 +56,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ProxyExchange exchange = owner;
+        UpstreamListener exchange = owner;
         if (exchange != null) {
             exchange.onUpstreamClosed(cause);
         }

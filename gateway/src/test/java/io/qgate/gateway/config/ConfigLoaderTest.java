@@ -1,5 +1,7 @@
 package io.qgate.gateway.config;
 
+import io.qgate.routing.ApiRoute;
+import io.qgate.routing.batch.BatchPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +54,26 @@ class ConfigLoaderTest {
         assertThat(config.maxBodySize()).isEqualTo(1 << 20);
         assertThat(config.endpoints()).isEqualTo("http://10.0.0.1:4000,http://10.0.0.2:4000");
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void batchingIsOnForEmbeddingsAndCompletionsAndCanBeSwitchedOff() {
+        GatewayConfig defaults = ConfigLoader.load(new String[0], Map.of());
+        assertThat(defaults.batching().routes()).containsExactlyInAnyOrder(ApiRoute.EMBEDDINGS, ApiRoute.COMPLETIONS);
+        assertThat(defaults.batching().policy()).isEqualTo(BatchPolicy.defaults());
+
+        GatewayConfig off = ConfigLoader.load(new String[] {"--batching.routes="}, Map.of());
+        assertThat(off.batching().routes()).isEmpty();
+
+        GatewayConfig tuned = ConfigLoader.load(new String[] {"--batching.max-wait=5ms"},
+                Map.of("QGATE_BATCHING_ROUTES", "embeddings", "QGATE_BATCHING_MAX_ITEMS", "8"));
+        assertThat(tuned.batching().enabled(ApiRoute.EMBEDDINGS)).isTrue();
+        assertThat(tuned.batching().enabled(ApiRoute.COMPLETIONS)).isFalse();
+        assertThat(tuned.batching().policy().maxItems()).isEqualTo(8);
+        assertThat(tuned.batching().policy().maxWait()).isEqualTo(Duration.ofMillis(5));
+
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--batching.routes=chat"}, Map.of()))
+                .hasMessageContaining("batching.routes: chat");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.qgate.gateway.Transport;
 import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.routing.EndpointPicker;
 import io.qgate.routing.Router;
@@ -32,9 +33,10 @@ class FrontendHandlerTest {
 
     private final GatewayConfig config = GatewayConfig.of(Map.of("endpoints", ""));
     private final Router router = new Router(EndpointPicker.roundRobin());
-    private final GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), 10, () -> 0);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 0);
     private final EmbeddedChannel channel = new EmbeddedChannel(new FrontendHandler(new ProxyContext(config, router,
-            new UpstreamPools(Transport.nio(), config), metrics, () -> false,
+            new Admission(0, 0, 0, () -> 0), new UpstreamPools(Transport.nio(), config), new Batchers(new BatchMeters(registry)), metrics, () -> false,
             RequestBodyInspector.PrefixLimits.NONE)));
 
     @AfterEach

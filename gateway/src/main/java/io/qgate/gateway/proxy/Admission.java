@@ -1,0 +1,150 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayDeque;
+import java.util.function.IntSupplier;
+
+/**
+ * The gateway's own limit on requests at the replicas, and the bounded queue in front of it.
+ *
+ * <p>A request holds a slot from the moment it is admitted until its answer is over. When every
+ * slot is taken it waits here, in arrival order, instead of piling onto engines that are already
+ * saturated: it is routed when a slot frees, to whichever replica is best at that moment. When
+ * the queue is full too, the request is refused at once (429 with {@code Retry-After}), so a
+ * load spike costs clients a fast, retryable answer rather than the gateway its memory.
+ *
+ * <p>The limit is the smaller of a fixed number per gateway and a number per ready replica (so it
+ * grows as the autoscaler adds replicas); with no ready replica the per-replica limit does not
+ * apply and the router answers 503 at once. Thread-safe: one short lock per admission and
+ * release; a freed slot passes straight to the oldest waiter, which continues on its own event
+ * loop.
+ */
+public final class Admission {
+
+    /** A request waiting for a slot. */
+    interface Waiter {
+        EventLoop loop();
+
+        /** The waiter holds a slot now; called on its own event loop. */
+        void admitted();
+    }
+
+    /** What became of a request that found no free slot. */
+    enum Outcome { ADMITTED, QUEUED, REJECTED }
+
+    private final int maxInflight;
+    private final int maxPerReplica;
+    private final int queueSize;
+    private final IntSupplier readyReplicas;
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private int inflight;
+    private volatile int queued;
+
+    /**
+     * @param maxInflight   slots per gateway (0: no fixed limit)
+     * @param maxPerReplica slots per ready replica (0: no such limit)
+     * @param queueSize     requests that may wait for a slot
+     */
+    public Admission(int maxInflight, int maxPerReplica, int queueSize, IntSupplier readyReplicas) {
+        this.maxInflight = maxInflight;
+        this.maxPerReplica = maxPerReplica;
+        this.queueSize = queueSize;
+        this.readyReplicas = readyReplicas;
+    }
+
+    private int limit() {
+        long limit = maxInflight > 0 ? maxInflight : Integer.MAX_VALUE;
+        int ready = readyReplicas.getAsInt();
+        if (maxPerReplica > 0 && ready > 0) {
+            limit = Math.min(limit, (long) maxPerReplica * ready);
+        }
+        return (int) limit;
+    }
+
+    /** Takes a slot if one is free and nobody waits for it; no allocation on this path. */
+    synchronized boolean tryAcquire() {
+        if (queue.isEmpty() && inflight < limit()) {
+            inflight++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Takes a slot, or queues {@code waiter} for one, or refuses when the queue is full. */
+    synchronized Outcome acquireOrQueue(Waiter waiter) {
+        if (queue.isEmpty() && inflight < limit()) {
+            inflight++;
+            return Outcome.ADMITTED;
+        }
+        if (queue.size() >= queueSize) {
+            return Outcome.REJECTED;
+        }
+        queue.addLast(waiter);
+        queued = queue.size();
+        return Outcome.QUEUED;
+    }
+
+    /** A waiter gives up (timeout, client gone); false when it was already handed a slot. */
+    synchronized boolean withdraw(Waiter waiter) {
+        boolean removed = queue.remove(waiter);
+        queued = queue.size();
+        return removed;
+    }
+
+    /** A request holding a slot is over: the slot goes to the oldest waiter, if the limit allows. */
+    public void release() {
+        Waiter next;
+        synchronized (this) {
+            inflight--;
+            next = pollAdmittable();
+        }
+        if (next != null) {
+            handOver(next);
+        }
+    }
+
+    /**
+     * The limit may have grown (replicas became ready): admit as many waiters as now fit.
+     * Cheap when nobody waits.
+     */
+    public void limitChanged() {
+        while (true) {
+            Waiter next;
+            synchronized (this) {
+                next = pollAdmittable();
+            }
+            if (next == null) {
+                return;
+            }
+            handOver(next);
+        }
+    }
+
+    /** The oldest waiter, now counted in flight, when a slot is free for it. Under the lock. */
+    private Waiter pollAdmittable() {
+        if (queue.isEmpty() || inflight >= limit()) {
+            return null;
+        }
+        Waiter next = queue.pollFirst();
+        queued = queue.size();
+        inflight++;
+        return next;
+    }
+
+    private static void handOver(Waiter waiter) {
+        // Always as a task, even on the waiter's own loop: a waiter that fails at once releases
+        // its slot to the next, and calling straight through would nest one frame per waiter.
+        waiter.loop().execute(waiter::admitted);
+    }
+
+    /** Requests waiting for a slot: {@code qgate_queue_length}. */
+    public int queued() {
+        return queued;
+    }
+
+    /** Requests holding a slot. */
+    public synchronized int inflight() {
+        return inflight;
+    }
+}

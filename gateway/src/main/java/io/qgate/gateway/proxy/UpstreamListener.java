@@ -1,0 +1,17 @@
+package io.qgate.gateway.proxy;
+
+/**
+ * What owns an upstream connection while a request is on it: a {@link ProxyExchange} relaying
+ * one client's response, or a {@link BatchCall} collecting the answer to a batch.
+ */
+interface UpstreamListener {
+
+    /** A response part (head, content or last content); the listener owns it. */
+    void onUpstreamMessage(Object msg);
+
+    /** The end of one read from the connection. */
+    void onUpstreamReadComplete();
+
+    /** The connection closed or failed; {@code cause} is null for a plain close. */
+    void onUpstreamClosed(Throwable cause);
+}
