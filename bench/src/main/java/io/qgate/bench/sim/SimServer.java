@@ -12,12 +12,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +43,7 @@ public final class SimServer implements AutoCloseable {
 
     private final SimOptions options;
     private final EventLoopGroup group;
+    private final ChannelGroup connections = new DefaultChannelGroup("sim-connections", GlobalEventExecutor.INSTANCE);
     private final DefaultEventExecutor engineExecutor;
     private final Engine engine;
     private final SimMetrics metrics;
@@ -145,6 +149,9 @@ public final class SimServer implements AutoCloseable {
         if (metricsChannel != null) {
             metricsChannel.close().awaitUninterruptibly();
         }
+        // Stopping the event loops does not close accepted connections: close them, so the
+        // gateway sees a replica that went away, as it would a crashed pod's reset connections.
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         engineExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
@@ -158,6 +165,7 @@ public final class SimServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(new HttpServerCodec());
                         p.addLast(new HttpServerKeepAliveHandler());
