@@ -18,6 +18,8 @@ public final class Main {
               routing  routing strategies compared: 3 gateways sharing 4 simulated replicas
               batching  micro-batching off and on: embeddings through single-threaded LiteLLM replicas
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
+              proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
+              stub   a replica stub with fixed answers (for the proxy benchmarks)
 
             Each command takes --help.
             """;
@@ -47,6 +49,8 @@ public final class Main {
             case "routing" -> io.qgate.bench.scenario.RoutingCommand.run(rest);
             case "batching" -> io.qgate.bench.scenario.BatchingCommand.run(rest);
             case "jmh" -> runJmh(rest);
+            case "proxies" -> io.qgate.bench.suite.ProxiesCommand.run(rest);
+            case "stub" -> io.qgate.bench.suite.stub.StubCommand.run(rest);
             default -> {
                 System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);
                 yield 2;

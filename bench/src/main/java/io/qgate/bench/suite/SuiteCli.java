@@ -1,0 +1,42 @@
+package io.qgate.bench.suite;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/** What the suite's commands share: {@code --help}, a bad command line refused with status 2, the default output directory. */
+final class SuiteCli {
+
+    static final int USAGE_STATUS = 2;
+
+    private SuiteCli() {}
+
+    /** {@code bench/results/<today>}: every benchmark of one day writes into one directory, with one report. */
+    static Path defaultOut() {
+        return Path.of("bench", "results", LocalDate.now().toString());
+    }
+
+    interface Body<O> {
+        int run(O options, PrintStream out, PrintStream err);
+    }
+
+    static <O> int run(String command, String usage, String[] args, PrintStream out, PrintStream err,
+                       Function<String[], O> parse, Body<O> body) {
+        List<String> list = Arrays.asList(args);
+        if (list.contains("--help") || list.contains("-h")) {
+            out.print(usage);
+            return 0;
+        }
+        O options;
+        try {
+            options = parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            err.println(command + ": " + e.getMessage() + " (see --help)");
+            return USAGE_STATUS;
+        }
+        return body.run(options, out, err);
+    }
+}
