@@ -19,6 +19,7 @@ public final class Main {
               batching  micro-batching off and on: embeddings through single-threaded LiteLLM replicas
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
+              connections  8,000 concurrent streams through one gateway: heap, RSS, errors
               stub   a replica stub with fixed answers (for the proxy benchmarks)
 
             Each command takes --help.
@@ -50,6 +51,7 @@ public final class Main {
             case "batching" -> io.qgate.bench.scenario.BatchingCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> io.qgate.bench.suite.ProxiesCommand.run(rest);
+            case "connections" -> io.qgate.bench.suite.ConnectionsCommand.run(rest);
             case "stub" -> io.qgate.bench.suite.stub.StubCommand.run(rest);
             default -> {
                 System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);
