@@ -19,6 +19,7 @@ public final class Main {
               batching  micro-batching off and on: embeddings through single-threaded LiteLLM replicas
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
+              routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
               connections  8,000 concurrent streams through one gateway: heap, RSS, errors
               stub   a replica stub with fixed answers (for the proxy benchmarks)
 
@@ -51,6 +52,7 @@ public final class Main {
             case "batching" -> io.qgate.bench.scenario.BatchingCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> io.qgate.bench.suite.ProxiesCommand.run(rest);
+            case "routing-sweep" -> io.qgate.bench.suite.SweepCommand.run(rest);
             case "connections" -> io.qgate.bench.suite.ConnectionsCommand.run(rest);
             case "stub" -> io.qgate.bench.suite.stub.StubCommand.run(rest);
             default -> {

@@ -38,12 +38,12 @@ final class ProcStat {
         }
     }
 
-    /** The 1-minute load average, or NaN where it cannot be read. */
+    /** The 1-minute load average, or -1 where it cannot be read. */
     static double loadAverage() {
         try {
             return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            return -1;
         }
     }
 }

@@ -12,6 +12,8 @@ final class SuiteCli {
 
     static final int USAGE_STATUS = 2;
 
+    private static final String GATEWAY_LOG_LEVEL = "org.slf4j.simpleLogger.log.io.qgate.gateway";
+
     private SuiteCli() {}
 
     /** {@code bench/results/<today>}: every benchmark of one day writes into one directory, with one report. */
@@ -36,6 +38,11 @@ final class SuiteCli {
         } catch (IllegalArgumentException e) {
             err.println(command + ": " + e.getMessage() + " (see --help)");
             return USAGE_STATUS;
+        }
+        // The sweep starts and stops in-process gateways by the hundred; their info lines would bury
+        // the progress lines (the same choice as the scenario commands', unless the user chose a level).
+        if (System.getProperty(GATEWAY_LOG_LEVEL) == null) {
+            System.setProperty(GATEWAY_LOG_LEVEL, "warn");
         }
         return body.run(options, out, err);
     }
