@@ -124,7 +124,9 @@ public enum Peer {
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return output.lines().findFirst().orElse(binaryName).trim();
+            String line = output.lines().findFirst().orElse(binaryName).trim();
+            int link = line.indexOf(" - http");
+            return link < 0 ? line : line.substring(0, link); // HAProxy appends its web site
         } catch (IOException e) {
             return binaryName;
         } catch (InterruptedException e) {
