@@ -21,6 +21,7 @@ public final class Main {
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
               routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
               connections  8,000 concurrent streams through one gateway: heap, RSS, errors
+              suite  proxies, routing-sweep and connections in turn, then the report
               report DIR  report.md and PNG charts from the benchmarks' JSON results in DIR
               stub   a replica stub with fixed answers (for the proxy benchmarks)
 
@@ -55,6 +56,7 @@ public final class Main {
             case "proxies" -> io.qgate.bench.suite.ProxiesCommand.run(rest);
             case "routing-sweep" -> io.qgate.bench.suite.SweepCommand.run(rest);
             case "connections" -> io.qgate.bench.suite.ConnectionsCommand.run(rest);
+            case "suite" -> io.qgate.bench.suite.SuiteCommand.run(rest);
             case "report" -> io.qgate.bench.suite.report.ReportCommand.run(rest);
             case "stub" -> io.qgate.bench.suite.stub.StubCommand.run(rest);
             default -> {

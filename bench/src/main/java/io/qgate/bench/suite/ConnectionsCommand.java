@@ -1,5 +1,6 @@
 package io.qgate.bench.suite;
 
+import io.qgate.bench.suite.report.Report;
 import java.io.PrintStream;
 
 /** {@code connections}: many concurrent streams through one gateway; writes {@code connections.json}. */
@@ -34,6 +35,7 @@ public final class ConnectionsCommand {
                 a -> ConnectionsOptions.parse(a, SuiteCli.defaultOut()), (options, stdout, stderr) -> {
                     ConnectionsResult result = ConnectionsBenchmark.run(options, stderr);
                     result.write(options.out());
+                    stdout.println("report:  " + Report.render(options.out()));
                     stdout.println("results: " + options.out().resolve(ConnectionsResult.FILE));
                     return result.errors() == 0 ? 0 : 1;
                 });

@@ -1,5 +1,6 @@
 package io.qgate.bench.suite;
 
+import io.qgate.bench.suite.report.Report;
 import java.io.PrintStream;
 
 /** {@code proxies}: the proxy-overhead benchmark; writes {@code proxies.json} into {@code --out}. */
@@ -42,6 +43,7 @@ public final class ProxiesCommand {
                 (options, stdout, stderr) -> {
                     ProxiesResult result = ProxyBenchmark.run(options, stderr);
                     result.write(options.out());
+                    stdout.println("report:  " + Report.render(options.out()));
                     stdout.println("results: " + options.out().resolve(ProxiesResult.FILE));
                     return 0;
                 });

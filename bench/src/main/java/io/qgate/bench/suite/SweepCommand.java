@@ -7,6 +7,7 @@ import io.qgate.bench.scenario.ScenarioOptions;
 import io.qgate.bench.suite.peer.Balance;
 import io.qgate.bench.suite.peer.NginxTier;
 import io.qgate.bench.suite.peer.Peer;
+import io.qgate.bench.suite.report.Report;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class SweepCommand {
         return SuiteCli.run("routing-sweep", USAGE, args, out, err, SweepCommand::parse, (parsed, stdout, stderr) -> {
             RoutingSweepResult result = RoutingSweep.run(parsed.sweep(), stderr);
             result.write(parsed.out());
+            stdout.println("report:  " + Report.render(parsed.out()));
             stdout.println("results: " + parsed.out().resolve(RoutingSweepResult.FILE));
             return 0;
         });

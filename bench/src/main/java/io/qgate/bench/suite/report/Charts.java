@@ -3,6 +3,9 @@ package io.qgate.bench.suite.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,16 +79,10 @@ final class Charts {
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data);
         XYPlot plot = chart.getXYPlot();
         if (logX) {
-            LogAxis axis = new LogAxis(xLabel);
-            axis.setBase(10);
-            axis.setSmallestValue(0.01);
-            plot.setDomainAxis(axis);
+            plot.setDomainAxis(logAxis(xLabel));
         }
         if (logY) {
-            LogAxis axis = new LogAxis(yLabel);
-            axis.setBase(10);
-            axis.setSmallestValue(0.01);
-            plot.setRangeAxis(axis);
+            plot.setRangeAxis(logAxis(yLabel));
         }
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
@@ -121,6 +118,15 @@ final class Charts {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         style(chart);
         save(chart, file);
+    }
+
+    /** Base 10, ticks labelled with plain numbers (not powers of ten, which read badly over a narrow range). */
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setBase(10);
+        axis.setSmallestValue(0.01);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        return axis;
     }
 
     private static XYSeries toSeries(String name, List<double[]> points) {
