@@ -1,12 +1,6 @@
 package io.qgate.bench.scenario;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the routing sweep measured ({@code routing.json}), in modelled units: latencies in
@@ -36,19 +30,4 @@ public record RoutingSweepResult(String benchmark, String startedAt, double wall
                       long requests, long ok, long errors, double offeredRps, double throughputRps, double ttftP50,
                       double ttftP99, double ttftMean, double e2eP50, double e2eP99, double e2eMean,
                       List<double[]> ttftCdf) {}
-
-    public void write(Path directory) {
-        try {
-            Files.createDirectories(directory);
-            Files.writeString(directory.resolve(FILE),
-                    JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n",
-                    StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + FILE + " into " + directory, e);
-        }
-    }
-
-    public static RoutingSweepResult read(Path file) {
-        return JsonMapper.shared().readValue(file.toFile(), RoutingSweepResult.class);
-    }
 }

@@ -2,7 +2,6 @@ package io.qgate.bench.suite;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,12 +30,7 @@ public final class ConnectionsBenchmark {
     private ConnectionsBenchmark() {}
 
     public static ConnectionsResult run(ConnectionsOptions options, PrintStream progress) {
-        Path work;
-        try {
-            work = Files.createTempDirectory("qgate-connections-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work directory", e);
-        }
+        Path work = JsonFiles.workDirectory("qgate-connections-");
         double loadBefore = ProcStat.loadAverage();
         Instant startedAt = Instant.now();
         long start = System.nanoTime();

@@ -34,7 +34,7 @@ public final class ConnectionsCommand {
         return SuiteCli.run("connections", USAGE, args, out, err,
                 a -> ConnectionsOptions.parse(a, SuiteCli.defaultOut()), (options, stdout, stderr) -> {
                     ConnectionsResult result = ConnectionsBenchmark.run(options, stderr);
-                    result.write(options.out());
+                    JsonFiles.write(result, options.out(), ConnectionsResult.FILE);
                     stdout.println("report:  " + Report.render(options.out()));
                     stdout.println("results: " + options.out().resolve(ConnectionsResult.FILE));
                     return result.errors() == 0 ? 0 : 1;

@@ -1,13 +1,7 @@
 package io.qgate.bench.suite;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the connections benchmark measured ({@code connections.json}). Sizes are bytes; a value
@@ -35,19 +29,4 @@ public record ConnectionsResult(String benchmark, String startedAt, double wallS
 
     /** The gateway at one moment: seconds since the load started, open requests, resident memory. */
     public record Sample(double seconds, long inflight, long rssBytes) {}
-
-    public void write(Path directory) {
-        try {
-            Files.createDirectories(directory);
-            Files.writeString(directory.resolve(FILE),
-                    JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n",
-                    StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + FILE + " into " + directory, e);
-        }
-    }
-
-    public static ConnectionsResult read(Path file) {
-        return JsonMapper.shared().readValue(file.toFile(), ConnectionsResult.class);
-    }
 }

@@ -42,7 +42,7 @@ public final class ProxiesCommand {
         return SuiteCli.run("proxies", USAGE, args, out, err, a -> ProxiesOptions.parse(a, SuiteCli.defaultOut()),
                 (options, stdout, stderr) -> {
                     ProxiesResult result = ProxyBenchmark.run(options, stderr);
-                    result.write(options.out());
+                    JsonFiles.write(result, options.out(), ProxiesResult.FILE);
                     stdout.println("report:  " + Report.render(options.out()));
                     stdout.println("results: " + options.out().resolve(ProxiesResult.FILE));
                     return 0;

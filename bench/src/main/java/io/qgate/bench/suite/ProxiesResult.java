@@ -1,13 +1,7 @@
 package io.qgate.bench.suite;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the proxy-overhead benchmark measured ({@code proxies.json}).
@@ -39,19 +33,4 @@ public record ProxiesResult(String benchmark, String startedAt, double wallSecon
      */
     public record Workload(String name, boolean stream, int events, int connections, double referenceRps,
                            List<LoadRun> max, List<LoadRun> rates) {}
-
-    public void write(Path directory) {
-        try {
-            Files.createDirectories(directory);
-            Files.writeString(directory.resolve(FILE),
-                    JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n",
-                    StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + FILE + " into " + directory, e);
-        }
-    }
-
-    public static ProxiesResult read(Path file) {
-        return JsonMapper.shared().readValue(file.toFile(), ProxiesResult.class);
-    }
 }

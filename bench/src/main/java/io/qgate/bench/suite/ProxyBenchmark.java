@@ -3,10 +3,7 @@ package io.qgate.bench.suite;
 import io.qgate.bench.suite.peer.Balance;
 import io.qgate.bench.suite.peer.Peer;
 import io.qgate.bench.suite.peer.PeerConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,12 +38,7 @@ public final class ProxyBenchmark {
     }
 
     public static ProxiesResult run(ProxiesOptions options, PrintStream progress) {
-        Path work;
-        try {
-            work = Files.createTempDirectory("qgate-proxies-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a work directory", e);
-        }
+        Path work = JsonFiles.workDirectory("qgate-proxies-");
         progress.println("proxies: configurations and logs in " + work);
         Instant startedAt = Instant.now();
         long start = System.nanoTime();

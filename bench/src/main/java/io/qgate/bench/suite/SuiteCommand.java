@@ -69,14 +69,12 @@ public final class SuiteCommand {
                 stderr.printf(Locale.ROOT, "== suite %d/%d: %s (load average %.2f, %.0f s so far)%n", step,
                         options.only().size(), name, ProcStat.loadAverage(), (System.nanoTime() - start) / 1e9);
                 switch (name) {
-                    case "proxies" -> ProxyBenchmark.run(ProxiesOptions.parse(shared, options.out()), stderr)
-                            .write(options.out());
-                    case "routing-sweep" -> {
-                        RoutingSweepResult result = RoutingSweep.run(SweepCommand.parse(shared).sweep(), stderr);
-                        result.write(options.out());
-                    }
-                    default -> ConnectionsBenchmark.run(ConnectionsOptions.parse(shared, options.out()), stderr)
-                            .write(options.out());
+                    case "proxies" -> JsonFiles.write(ProxyBenchmark.run(ProxiesOptions.parse(shared,
+                            options.out()), stderr), options.out(), ProxiesResult.FILE);
+                    case "routing-sweep" -> JsonFiles.write(RoutingSweep.run(SweepCommand.parse(shared).sweep(),
+                            stderr), options.out(), RoutingSweepResult.FILE);
+                    default -> JsonFiles.write(ConnectionsBenchmark.run(ConnectionsOptions.parse(shared,
+                            options.out()), stderr), options.out(), ConnectionsResult.FILE);
                 }
                 Report.render(options.out()); // a report after each step: an interrupted suite still leaves one
             }

@@ -48,7 +48,7 @@ public final class SweepCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         return SuiteCli.run("routing-sweep", USAGE, args, out, err, SweepCommand::parse, (parsed, stdout, stderr) -> {
             RoutingSweepResult result = RoutingSweep.run(parsed.sweep(), stderr);
-            result.write(parsed.out());
+            JsonFiles.write(result, parsed.out(), RoutingSweepResult.FILE);
             stdout.println("report:  " + Report.render(parsed.out()));
             stdout.println("results: " + parsed.out().resolve(RoutingSweepResult.FILE));
             return 0;

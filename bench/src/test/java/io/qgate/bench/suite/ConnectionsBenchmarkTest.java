@@ -29,7 +29,7 @@ class ConnectionsBenchmarkTest {
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
 
         assertThat(status).as(progress.toString(StandardCharsets.UTF_8)).isZero();
-        ConnectionsResult result = ConnectionsResult.read(out.resolve(ConnectionsResult.FILE));
+        ConnectionsResult result = JsonFiles.read(out.resolve(ConnectionsResult.FILE), ConnectionsResult.class);
         assertThat(result.streams()).isEqualTo(50);
         assertThat(result.requests()).isEqualTo(50);
         assertThat(result.ok()).isEqualTo(50);

@@ -43,7 +43,7 @@ final class ConnectionsSection {
                         + "read with `jcmd GC.heap_info`, before and after `jcmd GC.run`. Load average (1 min) %.2f "
                         + "at the start, %.2f at the end.%n%n", result.streams(), result.rampRate(), result.events(),
                 result.eventIntervalMs(), result.events() * result.eventIntervalMs() / 1000.0,
-                capitalized(result.processes()), result.loadAverageBefore(), result.loadAverageAfter()));
+                Md.capitalized(result.processes()), result.loadAverageBefore(), result.loadAverageAfter()));
         md.append(Md.table(List.of("measure", "value"), "lr", List.of(
                 List.of("streams asked / ok / client errors", Md.f("%,d / %,d / %d", result.requests(), result.ok(),
                         result.errors())),
@@ -69,9 +69,5 @@ final class ConnectionsSection {
             md.append(Md.f("![%s](%s)%n%n", chart, chart));
         }
         return md.toString();
-    }
-
-    private static String capitalized(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 }

@@ -73,7 +73,7 @@ final class ProxiesSection {
                 + "for streams).\n\n");
         for (ProxiesResult.Mode mode : result.modes()) {
             md.append(Md.f("### %s cores%n%n%s. Load average (1 min) %.2f at the start, %.2f at the end.%n%n",
-                    capitalized(mode.name()), capitalized(mode.description()), mode.loadAverageBefore(),
+                    Md.capitalized(mode.name()), Md.capitalized(mode.description()), mode.loadAverageBefore(),
                     mode.loadAverageAfter()));
             for (ProxiesResult.Workload workload : mode.workloads()) {
                 md.append(workloadMarkdown(workload));
@@ -170,9 +170,5 @@ final class ProxiesSection {
     private static Optional<LoadRun> rate(ProxiesResult.Workload workload, String target, double rate) {
         return workload.rates().stream().filter(run -> run.target().equals(target) && run.offered() == rate)
                 .findFirst();
-    }
-
-    private static String capitalized(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 }

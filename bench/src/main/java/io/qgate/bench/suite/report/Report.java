@@ -2,6 +2,7 @@ package io.qgate.bench.suite.report;
 
 import io.qgate.bench.scenario.RoutingSweepResult;
 import io.qgate.bench.suite.ConnectionsResult;
+import io.qgate.bench.suite.JsonFiles;
 import io.qgate.bench.suite.ProxiesResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +28,11 @@ public final class Report {
         Path proxiesFile = dir.resolve(ProxiesResult.FILE);
         Path routingFile = dir.resolve(RoutingSweepResult.FILE);
         Path connectionsFile = dir.resolve(ConnectionsResult.FILE);
-        ProxiesResult proxies = Files.exists(proxiesFile) ? ProxiesResult.read(proxiesFile) : null;
-        RoutingSweepResult routing = Files.exists(routingFile) ? RoutingSweepResult.read(routingFile) : null;
-        ConnectionsResult connections = Files.exists(connectionsFile) ? ConnectionsResult.read(connectionsFile) : null;
+        ProxiesResult proxies = Files.exists(proxiesFile) ? JsonFiles.read(proxiesFile, ProxiesResult.class) : null;
+        RoutingSweepResult routing = Files.exists(routingFile)
+                ? JsonFiles.read(routingFile, RoutingSweepResult.class) : null;
+        ConnectionsResult connections = Files.exists(connectionsFile)
+                ? JsonFiles.read(connectionsFile, ConnectionsResult.class) : null;
         if (proxies == null && routing == null && connections == null) {
             throw new IllegalArgumentException(dir + ": no " + ProxiesResult.FILE + ", " + RoutingSweepResult.FILE
                     + " or " + ConnectionsResult.FILE);

@@ -58,7 +58,7 @@ final class RoutingSection {
         List<Double> loads = loads(result);
         for (int gateways : tiers(result)) {
             String tier = gateways + (gateways == 1 ? " instance" : " instances");
-            md.append(Md.f("### %s%n%n", capitalized(tier)));
+            md.append(Md.f("### %s%n%n", Md.capitalized(tier)));
             md.append("p99 TTFT, ms, by offered load:\n\n");
             md.append(pivot(result, gateways, loads, Row::ttftP99));
             md.append("p99 end-to-end, ms, by offered load:\n\n");
@@ -150,9 +150,5 @@ final class RoutingSection {
 
     private static String fmt(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
-    }
-
-    private static String capitalized(String text) {
-        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 }
