@@ -27,15 +27,11 @@ final class ProxiesSection {
             if (small == null) {
                 continue;
             }
+            ProxiesResult.Workload stream = workload(mode, true);
             for (String peer : List.of("nginx", "haproxy")) {
-                Optional<LoadRun> qgate = max(small, "qgate");
-                Optional<LoadRun> other = max(small, peer);
-                if (qgate.isPresent() && other.isPresent()) {
-                    double ratio = qgate.get().throughputRps() / other.get().throughputRps();
-                    lines.add(new Headline(Md.f("qgate / %s maximum throughput, small requests, %s cores", peer,
-                            mode.name()), Md.f("%s (%s vs %s req/s)", Md.ratio(ratio),
-                            Md.rps(qgate.get().throughputRps()), Md.rps(other.get().throughputRps())),
-                            "≥ " + THROUGHPUT_TARGET + "×", ratio >= THROUGHPUT_TARGET, load));
+                throughputLine(small, peer, mode, load, true).ifPresent(lines::add);
+                if (stream != null) {
+                    throughputLine(stream, peer, mode, load, false).ifPresent(lines::add);
                 }
             }
             Optional<Double> half = fraction(small, 0.5);
@@ -49,6 +45,23 @@ final class ProxiesSection {
             }
         }
         return lines;
+    }
+
+    /** qgate's maximum against a peer's; judged against the target for small requests, context for streams. */
+    private static Optional<Headline> throughputLine(ProxiesResult.Workload workload, String peer,
+                                                     ProxiesResult.Mode mode, String load, boolean judged) {
+        Optional<LoadRun> qgate = max(workload, "qgate");
+        Optional<LoadRun> other = max(workload, peer);
+        if (qgate.isEmpty() || other.isEmpty()) {
+            return Optional.empty();
+        }
+        double ratio = qgate.get().throughputRps() / other.get().throughputRps();
+        String unit = workload.stream() ? "streams/s" : "req/s";
+        return Optional.of(new Headline(Md.f("qgate / %s maximum throughput, %s, %s cores", peer,
+                workload.stream() ? "SSE streams" : "small requests", mode.name()),
+                Md.f("%s (%s vs %s %s)", Md.ratio(ratio), Md.rps(qgate.get().throughputRps()),
+                        Md.rps(other.get().throughputRps()), unit),
+                judged ? "≥ " + THROUGHPUT_TARGET + "×" : "", judged ? ratio >= THROUGHPUT_TARGET : null, load));
     }
 
     static String markdown(ProxiesResult result, Path dir) {
