@@ -24,7 +24,7 @@ public final class ProxiesCommand {
               --duration D         each maximum-throughput run (default 10s; quick 2s)
               --rate-duration D    each fixed-rate run (default 10s; quick 2s)
               --warmup D           unmeasured load before each maximum run, which warms the proxies
-                                   up for the fixed-rate runs too (default 10s; quick 2s)
+                                   up for the fixed-rate runs too (default 15s; quick 2s)
               --connections N      closed-loop connections (default 64; quick 16)
               --rates F,F          fixed rates as fractions of the slowest proxy's maximum (default 0.25,0.5)
               --events N           content events per SSE stream (default 200)
