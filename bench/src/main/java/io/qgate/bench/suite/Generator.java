@@ -70,6 +70,6 @@ final class Generator {
                 summary.path("requests").asLong(), summary.path("ok").asLong(), errors,
                 summary.path("throughputRps").asDouble(), summary.path("ttftMs").path("p50").asDouble(),
                 summary.path("ttftMs").path("p99").asDouble(), summary.path("e2eMs").path("p50").asDouble(),
-                summary.path("e2eMs").path("p99").asDouble(), 0, 0);
+                summary.path("e2eMs").path("p99").asDouble(), 0, 0, 0);
     }
 }

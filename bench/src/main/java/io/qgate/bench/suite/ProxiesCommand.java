@@ -29,6 +29,8 @@ public final class ProxiesCommand {
               --rates F,F          fixed rates as fractions of the slowest proxy's maximum (default 0.25,0.5)
               --events N           content events per SSE stream (default 200)
               --tool T             wrk or load: what measures maximum throughput (default wrk if installed)
+              --max-load F         before each mode, wait up to 5 minutes for the 1-minute load average
+                                   to fall below F (default: do not wait)
               --out DIR            where proxies.json goes (default bench/results/<today>)
             """;
 

@@ -1,5 +1,7 @@
 package io.qgate.bench.suite;
 
+import static java.util.Objects.requireNonNull;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,15 +21,19 @@ import java.util.Set;
  * @param fractions   the fixed rates, as fractions of the lowest proxy maximum
  * @param events      content events per stream
  * @param tool        {@code wrk} or {@code load}: what measures maximum throughput
+ * @param maxLoad     before each mode, wait (at most {@link #MODE_WAIT}) for the 1-minute load average to
+ *                    fall below this; 0: do not wait
  */
 public record ProxiesOptions(Path out, List<String> modes, List<String> targets, Duration duration,
                              Duration rateDuration, Duration warmup, Duration rateWarmup, int connections, List<Double> fractions,
-                             int events, String tool, boolean quick) {
+                             int events, String tool, double maxLoad, boolean quick) {
 
     static final Set<String> MODES = Set.of("pinned", "shared");
+    static final Duration MODE_WAIT = Duration.ofMinutes(5);
     static final List<String> TARGETS = List.of("direct", "qgate", "nginx", "haproxy");
 
     public ProxiesOptions {
+        requireNonNull(out, "out");
         modes = List.copyOf(modes);
         targets = List.copyOf(targets);
         fractions = List.copyOf(fractions);
@@ -60,7 +66,7 @@ public record ProxiesOptions(Path out, List<String> modes, List<String> targets,
 
     static ProxiesOptions parse(String[] args, Path defaultOut) {
         Flags flags = Flags.parse(args, Set.of("--out", "--modes", "--targets", "--duration", "--rate-duration",
-                "--warmup", "--connections", "--rates", "--events", "--tool"), Set.of("--quick"));
+                "--warmup", "--connections", "--rates", "--events", "--tool", "--max-load"), Set.of("--quick"));
         boolean quick = flags.has("--quick");
         boolean canPin = Runtime.getRuntime().availableProcessors() >= 2 && Path.of("/usr/bin/taskset").toFile()
                 .canExecute();
@@ -76,6 +82,7 @@ public record ProxiesOptions(Path out, List<String> modes, List<String> targets,
                 flags.numbers("--rates", List.of(0.25, 0.5)),
                 flags.whole("--events", 200),
                 flags.text("--tool", Wrk.binary().isPresent() ? "wrk" : "load"),
+                flags.number("--max-load", 0),
                 quick);
     }
 }

@@ -79,6 +79,7 @@ public final class ProxyBenchmark {
 
     private ProxiesResult.Mode mode(String mode) {
         Plan plan = plan(mode);
+        ProcStat.awaitQuiet(options.maxLoad(), ProxiesOptions.MODE_WAIT, progress);
         double loadBefore = ProcStat.loadAverage();
         progress.printf(Locale.ROOT, "mode %s: %s (load average %.2f)%n", plan.name(), plan.description(), loadBefore);
         Path dir = work.resolve(mode);
@@ -133,8 +134,8 @@ public final class ProxyBenchmark {
             run = before.finish(run);
         }
         progress.printf(Locale.ROOT, "    max   %-8s %9.0f req/s  p50 %7.3f p99 %7.3f ms  errors %d  proxy CPU %3.0f%%  "
-                        + "stub CPU %3.0f%%%n", name, run.throughputRps(), run.e2eP50(), run.e2eP99(), run.errors(),
-                run.proxyCpuPercent(), run.stubCpuPercent());
+                        + "stub CPU %3.0f%%  others' CPU %3.0f%%%n", name, run.throughputRps(), run.e2eP50(), run.e2eP99(),
+                run.errors(), run.proxyCpuPercent(), run.stubCpuPercent(), run.otherCpuPercent());
         return run;
     }
 
@@ -146,8 +147,8 @@ public final class ProxyBenchmark {
                 List.of("--max-connections", "4096"));
         run = before.finish(run);
         progress.printf(Locale.ROOT, "    rate  %-8s %9.0f req/s  TTFT p50 %7.3f p99 %7.3f  E2E p50 %7.3f p99 %7.3f ms  "
-                        + "errors %d%n", name, rate, run.ttftP50(), run.ttftP99(), run.e2eP50(), run.e2eP99(),
-                run.errors());
+                        + "errors %d  others' CPU %3.0f%%%n", name, rate, run.ttftP50(), run.ttftP99(), run.e2eP50(),
+                run.e2eP99(), run.errors(), run.otherCpuPercent());
         return run;
     }
 
@@ -155,18 +156,20 @@ public final class ProxyBenchmark {
     private record Target(String url, ChildProcess proxy) {}
 
     /** CPU counters at the start of a run. */
-    private record Sample(ChildProcess proxy, ChildProcess stub, double proxyCpu, double stubCpu, long nanos) {
+    private record Sample(ChildProcess proxy, ChildProcess stub, double proxyCpu, double stubCpu, double ownCpu,
+                          double machineCpu, long nanos) {
 
         static Sample of(Lineup lineup, Target target) {
             ChildProcess stub = lineup.stub.process();
             return new Sample(target.proxy(), stub, target.proxy() == null ? 0 : target.proxy().cpuSeconds(),
-                    stub.cpuSeconds(), System.nanoTime());
+                    stub.cpuSeconds(), ProcStat.ownTreeCpuSeconds(), ProcStat.machineBusySeconds(), System.nanoTime());
         }
 
         LoadRun finish(LoadRun run) {
             double seconds = (System.nanoTime() - nanos) / 1e9;
             double proxyCpu = proxy == null ? 0 : (proxy.cpuSeconds() - this.proxyCpu) / seconds * 100;
-            return run.withCpu(proxyCpu, (stub.cpuSeconds() - stubCpu) / seconds * 100);
+            double others = (ProcStat.machineBusySeconds() - machineCpu) - (ProcStat.ownTreeCpuSeconds() - ownCpu);
+            return run.withCpu(proxyCpu, (stub.cpuSeconds() - stubCpu) / seconds * 100, others / seconds * 100);
         }
     }
 

@@ -57,20 +57,26 @@ public final class SuiteCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         return SuiteCli.run("suite", USAGE, args, out, err, SuiteCommand::parse, (options, stdout, stderr) -> {
             List<String> common = new ArrayList<>(List.of("--out", options.out().toString()));
+            List<String> proxies = new ArrayList<>(common);
+            if (options.maxLoad() > 0) {
+                // Between its two modes too: the first mode's own processes keep the average up for minutes.
+                proxies.addAll(List.of("--max-load", Double.toString(options.maxLoad())));
+            }
             if (options.quick()) {
                 common.add("--quick");
+                proxies.add("--quick");
             }
             String[] shared = common.toArray(String[]::new);
             int step = 0;
             long start = System.nanoTime();
             for (String name : options.only()) {
                 step++;
-                awaitQuiet(options, stderr);
+                ProcStat.awaitQuiet(options.maxLoad(), options.maxWait(), stderr);
                 stderr.printf(Locale.ROOT, "== suite %d/%d: %s (load average %.2f, %.0f s so far)%n", step,
                         options.only().size(), name, ProcStat.loadAverage(), (System.nanoTime() - start) / 1e9);
                 switch (name) {
-                    case "proxies" -> JsonFiles.write(ProxyBenchmark.run(ProxiesOptions.parse(shared,
-                            options.out()), stderr), options.out(), ProxiesResult.FILE);
+                    case "proxies" -> JsonFiles.write(ProxyBenchmark.run(ProxiesOptions.parse(proxies.toArray(
+                            String[]::new), options.out()), stderr), options.out(), ProxiesResult.FILE);
                     case "routing-sweep" -> JsonFiles.write(RoutingSweep.run(SweepCommand.parse(shared).sweep(),
                             stderr), options.out(), RoutingSweepResult.FILE);
                     default -> JsonFiles.write(ConnectionsBenchmark.run(ConnectionsOptions.parse(shared,
@@ -81,26 +87,5 @@ public final class SuiteCommand {
             stdout.println("report: " + options.out().resolve(Report.FILE));
             return 0;
         });
-    }
-
-    /** Waits, within bounds, for the 1-minute load average to fall below the given level. */
-    private static void awaitQuiet(Options options, PrintStream progress) {
-        if (options.maxLoad() <= 0) {
-            return;
-        }
-        long deadline = System.nanoTime() + options.maxWait().toNanos();
-        long lastPrint = 0;
-        while (ProcStat.loadAverage() >= options.maxLoad() && System.nanoTime() < deadline) {
-            if (System.nanoTime() - lastPrint > 60_000_000_000L) {
-                lastPrint = System.nanoTime();
-                progress.printf(Locale.ROOT, "waiting for the load average (%.2f) to fall below %.2f%n",
-                        ProcStat.loadAverage(), options.maxLoad());
-            }
-            Sleep.millis(5_000);
-        }
-        if (ProcStat.loadAverage() >= options.maxLoad()) {
-            progress.printf(Locale.ROOT, "load average still %.2f after %s: running anyway (it is recorded)%n",
-                    ProcStat.loadAverage(), options.maxWait());
-        }
     }
 }

@@ -74,7 +74,7 @@ final class Wrk {
         double p50 = values.get("p50_us") / 1000.0;
         double p99 = values.get("p99_us") / 1000.0;
         return new LoadRun(target, TOOL, "closed", connections, LoadRun.round(seconds), requests, ok, errors,
-                LoadRun.round(ok / seconds), p50, p99, p50, p99, 0, 0);
+                LoadRun.round(ok / seconds), p50, p99, p50, p99, 0, 0, 0);
     }
 
     /** The request (the same small chat completion as the load generator's "tiny" workload) and the summary line. */

@@ -122,10 +122,10 @@ final class ProxiesSection {
             rows.add(List.of(run.target(), Md.rps(run.throughputRps()), Md.ratio(run.throughputRps() / direct),
                     Md.ms(run.e2eP50()), Md.ms(run.e2eP99()), run.target().equals("direct") ? "–"
                             : Md.f("%.0f%%", run.proxyCpuPercent()), Md.f("%.0f%%", run.stubCpuPercent()),
-                    Long.toString(run.errors())));
+                    Md.f("%.0f%%", run.otherCpuPercent()), Long.toString(run.errors())));
         }
         md.append(Md.table(List.of("target", workload.stream() ? "streams/s" : "req/s", "of direct",
-                "p50 ms", "p99 ms", "proxy CPU", "stub CPU", "errors"), "lrrrrrrr", rows));
+                "p50 ms", "p99 ms", "proxy CPU", "stub CPU", "others' CPU", "errors"), "lrrrrrrrr", rows));
         Optional<LoadRun> qgate = max(workload, "qgate");
         if (qgate.isPresent()) {
             List<String> ratios = new ArrayList<>();
@@ -135,7 +135,10 @@ final class ProxiesSection {
             }
             if (!ratios.isEmpty()) {
                 md.append("Ratios: ").append(String.join(", ", ratios)).append(". CPU is of one core (100% = a whole "
-                        + "core), over the run.\n\n");
+                        + "core), over the run; \"others'\" is what processes this benchmark did not start used "
+                        + "meanwhile (other work on the machine, competing with the measured processes). A proxy well "
+                        + "below 100% of its core in pinned mode was held back by the other core (load and stub), "
+                        + "not by itself.\n\n");
             }
         }
         md.append(Md.f("At fixed rates (open loop; latencies in ms; added = minus direct at the same rate):%n%n"));
@@ -144,11 +147,12 @@ final class ProxiesSection {
             Optional<Double> added = added(workload, run.target(), run.offered());
             rateRows.add(List.of(Md.rps(run.offered()), run.target(), Md.ms(run.ttftP50()), Md.ms(run.ttftP99()),
                     Md.ms(run.e2eP50()), Md.ms(run.e2eP99()), run.target().equals("direct") ? "–"
-                            : added.map(value -> Md.f("%+.3f", value)).orElse("n/a"), Long.toString(run.errors())));
+                            : added.map(value -> Md.f("%+.3f", value)).orElse("n/a"), Long.toString(run.errors()),
+                    Md.f("%.0f%%", run.otherCpuPercent())));
         }
         md.append(Md.table(List.of(workload.stream() ? "streams/s" : "req/s", "target",
                 workload.stream() ? "TTFT p50" : "TTFB p50", workload.stream() ? "TTFT p99" : "TTFB p99", "E2E p50",
-                "E2E p99", "added E2E p99", "errors"), "rlrrrrrr", rateRows));
+                "E2E p99", "added E2E p99", "errors", "others' CPU"), "rlrrrrrrr", rateRows));
         return md.toString();
     }
 
