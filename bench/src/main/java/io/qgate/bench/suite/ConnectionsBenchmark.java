@@ -34,6 +34,8 @@ public final class ConnectionsBenchmark {
         double loadBefore = ProcStat.loadAverage();
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
+        double ownCpu = ProcStat.ownTreeCpuSeconds();
+        double machineCpu = ProcStat.machineBusySeconds();
         progress.printf(Locale.ROOT, "connections: %d streams at %.0f new per second, %d events %d ms apart "
                         + "(%.0f s each), %d replica listeners; logs in %s (load average %.2f)%n", options.streams(),
                 options.rampRate(), options.events(), options.eventInterval().toMillis(),
@@ -72,8 +74,11 @@ public final class ConnectionsBenchmark {
                 summary.path("errors").properties().forEach(e -> kinds.put(e.getKey(), e.getValue().asLong()));
                 long errors = kinds.values().stream().mapToLong(Long::longValue).sum();
                 long gatewayErrors = gatewayErrors(gateway.metrics());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double others = ((ProcStat.machineBusySeconds() - machineCpu) - (ProcStat.ownTreeCpuSeconds() - ownCpu))
+                        / seconds * 100;
                 ConnectionsResult result = new ConnectionsResult("connections", startedAt.toString(),
-                        (System.nanoTime() - start) / 1e9, options.quick(), loadBefore, ProcStat.loadAverage(),
+                        seconds, options.quick(), loadBefore, ProcStat.loadAverage(),
                         options.streams(), options.rampRate(), options.events(), options.eventInterval().toMillis(),
                         options.replicas(), options.heap(), "three processes on all " + cores + " cores, unpinned: "
                         + "replica stub (" + options.replicas() + " listeners), gateway (" + cores + " event loops, "
@@ -82,7 +87,7 @@ public final class ConnectionsBenchmark {
                         HeapProbe.peakFromGcLog(gcLog), summary.path("requests").asLong(), summary.path("ok").asLong(),
                         errors, kinds, gatewayErrors, summary.path("ttftMs").path("p50").asDouble(),
                         summary.path("ttftMs").path("p99").asDouble(), summary.path("e2eMs").path("p50").asDouble(),
-                        summary.path("e2eMs").path("p99").asDouble(), watch.timeline);
+                        summary.path("e2eMs").path("p99").asDouble(), Math.round(Math.max(0, others)), watch.timeline);
                 progress.printf(Locale.ROOT, "connections: %d of %d streams ok, %d errors (gateway non-2xx %d); peak %d "
                                 + "open at the gateway, %d open files; RSS %.0f MiB, heap at peak %s, live after GC %s%n",
                         result.ok(), result.requests(), errors, gatewayErrors, watch.peakInflight, watch.openFiles,

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param gcPeakHeapBytes     the largest heap use the GC log shows before a collection
  * @param errors              failed streams as the clients saw them
  * @param gatewayErrors       non-2xx answers the gateway counted
+ * @param otherCpuPercent     CPU used over the run by processes this benchmark did not start, 100 = one core
  */
 public record ConnectionsResult(String benchmark, String startedAt, double wallSeconds, boolean quick,
                                 double loadAverageBefore, double loadAverageAfter, int streams, double rampRate,
@@ -23,7 +24,7 @@ public record ConnectionsResult(String benchmark, String startedAt, double wallS
                                 long heapUsedAtPeakBytes, long liveHeapAtPeakBytes, long gcPeakHeapBytes,
                                 long requests, long ok, long errors, Map<String, Long> errorKinds,
                                 long gatewayErrors, double ttftP50, double ttftP99, double e2eP50, double e2eP99,
-                                List<Sample> timeline) {
+                                double otherCpuPercent, List<Sample> timeline) {
 
     public static final String FILE = "connections.json";
 

@@ -45,9 +45,11 @@ final class ConnectionsSection {
                         + "each stream is %d events %d ms apart (%.0f s), so that all are open at once for a while. "
                         + "%s. When the most streams were open, the gateway's open files were counted and its heap "
                         + "read with `jcmd GC.heap_info`, before and after `jcmd GC.run`. Load average (1 min) %.2f "
-                        + "at the start, %.2f at the end.%n%n", result.streams(), result.rampRate(), result.events(),
+                        + "at the start, %.2f at the end; processes this benchmark did not start used %.0f%% of a core "
+                        + "meanwhile.%n%n", result.streams(), result.rampRate(), result.events(),
                 result.eventIntervalMs(), result.events() * result.eventIntervalMs() / 1000.0,
-                Md.capitalized(result.processes()), result.loadAverageBefore(), result.loadAverageAfter()));
+                Md.capitalized(result.processes()), result.loadAverageBefore(), result.loadAverageAfter(),
+                result.otherCpuPercent()));
         md.append(Md.table(List.of("measure", "value"), "lr", List.of(
                 List.of("streams asked / ok / client errors", Md.f("%,d / %,d / %d", result.requests(), result.ok(),
                         result.errors())),
