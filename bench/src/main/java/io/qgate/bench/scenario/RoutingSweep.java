@@ -93,7 +93,7 @@ public final class RoutingSweep {
         progress.printf(Locale.ROOT, "routing sweep done in %.0f s%n", wallSeconds);
         return new RoutingSweepResult("routing", startedAt.toString(), round(wallSeconds), base.quick(), loadBefore,
                 loadAverage(), base.replicas(), base.maxNumSeqs(), base.timeScale(), base.workload().name(),
-                base.tenantsPerGateway(), base.systemPromptTokens(), base.duration().toMillis() / 1000.0,
+                base.tenants(), base.systemPromptTokens(), base.duration().toMillis() / 1000.0,
                 round(capacity.modelledRps()), ReportMarkdown.unitsNote(base), rows);
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param capacityRps the fleet's measured capacity; each row's load is a fraction of it
  * @param units       how modelled and wall-clock time relate
+ * @param tenants     tenants of the shared-prefix rows, over all instances (rounded up to an equal number each)
  */
 public record RoutingSweepResult(String benchmark, String startedAt, double wallSeconds, boolean quick,
                                  double loadAverageBefore, double loadAverageAfter, int replicas, int maxNumSeqs,

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code report.md} and its PNG charts, from whichever of {@code proxies.json}, {@code routing.json}
@@ -22,6 +23,26 @@ public final class Report {
     public static final String FILE = "report.md";
 
     private Report() {}
+
+    /** Links to the reports of subdirectories: supplementary runs kept beside the main one. */
+    private static String furtherRuns(Path dir) {
+        List<Path> reports;
+        try (Stream<Path> children = Files.list(dir)) {
+            reports = children.filter(Files::isDirectory).map(child -> child.resolve(FILE)).filter(Files::exists)
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        if (reports.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Further runs\n\n");
+        for (Path report : reports) {
+            String name = report.getParent().getFileName().toString();
+            md.append("- [").append(name).append("](").append(name).append('/').append(FILE).append(")\n");
+        }
+        return md.append('\n').toString();
+    }
 
     /** Writes {@code report.md} and the charts into {@code dir}; returns the report's path. */
     public static Path render(Path dir) {
@@ -71,6 +92,7 @@ public final class Report {
                 + "DIR`; rerun everything with `java -jar bench/target/qgate-bench.jar suite` (see README, "
                 + "\"Benchmarks\").\n\n");
         md.append(sections);
+        md.append(furtherRuns(dir));
         Path file = dir.resolve(FILE);
         try {
             Files.writeString(file, md.toString(), StandardCharsets.UTF_8);

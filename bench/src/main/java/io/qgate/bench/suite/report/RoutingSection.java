@@ -50,11 +50,12 @@ final class RoutingSection {
                         + "measured once (closed loop straight at the replicas). Each row %s modelled s. qgate "
                         + "instances scrape every 100 ms (modelled); nginx instances run one worker each, balancing on "
                         + "what each alone has open, as qgate's instances do between scrapes. The prefix rows use %d "
-                        + "tenants with %d-token system prompts per instance. Units: %s. Load average (1 min) %.2f at "
-                        + "the start, %.2f at the end; %.0f s wall.%n%n", result.replicas(), result.maxNumSeqs(),
-                result.workload(), result.capacityRps(), fmt(result.durationSeconds()), result.tenants(),
-                result.systemPromptTokens(), result.units(), result.loadAverageBefore(), result.loadAverageAfter(),
-                result.wallSeconds()));
+                        + "tenants with %d-token system prompts, an equal share entering through each instance. "
+                        + "Round-robin in qgate and in nginx deal the same arrivals to the replicas in turn, so their "
+                        + "rows and lines (nearly) coincide. Units: %s. Load average (1 min) %.2f at the start, %.2f "
+                        + "at the end; %.0f s wall.%n%n", result.replicas(), result.maxNumSeqs(), result.workload(),
+                result.capacityRps(), fmt(result.durationSeconds()), result.tenants(), result.systemPromptTokens(),
+                result.units(), result.loadAverageBefore(), result.loadAverageAfter(), result.wallSeconds()));
         List<Double> loads = loads(result);
         for (int gateways : tiers(result)) {
             String tier = gateways + (gateways == 1 ? " instance" : " instances");
