@@ -146,10 +146,10 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
                 case "RSA PRIVATE KEY":
                     requireUnencrypted(block, name);
                     return pkcs8(der(SEQUENCE, VERSION_0, der(SEQUENCE, OID_RSA, DER_NULL),
-                            der(OCTET_STRING, block.der())), name, "PKCS#1 RSA");
+                            der(OCTET_STRING, block.der())), name, "PKCS#1");
                 case "EC PRIVATE KEY":
                     requireUnencrypted(block, name);
-                    return pkcs8(sec1ToPkcs8(block.der(), curveFromParameters, name), name, "SEC1 EC");
+                    return pkcs8(sec1ToPkcs8(block.der(), curveFromParameters, name), name, "SEC1");
                 case "ENCRYPTED PRIVATE KEY":
                     throw encrypted(name);
                 default:
