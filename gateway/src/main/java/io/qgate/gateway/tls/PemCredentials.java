@@ -242,7 +242,7 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
         if (!matches) {
             throw new InvalidPemException(keyName + ": the private key does not belong to the first certificate of "
                     + certName + " (" + certificate.getSubjectX500Principal().getName()
-                    + "); the server's own certificate must come first");
+                    + "), which must be the server's own");
         }
     }
 

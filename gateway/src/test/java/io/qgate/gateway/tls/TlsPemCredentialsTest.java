@@ -110,7 +110,7 @@ class TlsPemCredentialsTest {
     void theServersCertificateMustComeFirst() {
         assertThatThrownBy(() -> parse(TestCertificates.certificatesPem(CA.caCertificate(), RSA.certificate()),
                 TestCertificates.pkcs8Pem(RSA.key())))
-                .hasMessageContaining("(CN=qgate test CA); the server's own certificate must come first");
+                .hasMessageContaining("(CN=qgate test CA), which must be the server's own");
     }
 
     @Test
