@@ -4,9 +4,12 @@ import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.tls.TestCertificates;
 import io.qgate.gateway.tls.TestCertificates.Issued;
 import io.qgate.gateway.tls.TestCertificates.KeyType;
+import io.qgate.testing.OpenAiStub;
 import io.qgate.testing.StubReplica;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -24,7 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -115,6 +121,52 @@ class TlsListenerTest extends LoopbackGatewayTest {
                 assertThat(session.getPeerCertificates()[0]).isEqualTo(ONE.certificate()));
         assertThat(stub.received()).singleElement().satisfies(request ->
                 assertThat(request.headers().get("x-forwarded-proto")).isEqualTo("https"));
+    }
+
+    @ParameterizedTest(name = "{0} key as {1}")
+    @CsvSource({"RSA_2048, PKCS8", "RSA_2048, PKCS1", "EC_P256, SEC1", "EC_P256, PKCS8", "EC_P384, SEC1",
+        "ED25519, PKCS8"})
+    void everyKeyFormatServesHttps(KeyType type, String format) throws Exception {
+        Issued issued = CA.issue("formats", type);
+        TestCertificates.replace(cert(), TestCertificates.certificatesPem(issued.certificate(), CA.caCertificate()));
+        TestCertificates.replace(key(), switch (format) {
+            case "PKCS1" -> TestCertificates.pkcs1Pem(issued.key());
+            case "SEC1" -> TestCertificates.sec1Pem(issued, true);
+            default -> TestCertificates.pkcs8Pem(issued.key());
+        });
+        Gateway gateway = tlsGateway(stub());
+        HttpResponse<String> response = postHttps(gateway, "/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.sslSession().get().getPeerCertificates()[0]).isEqualTo(issued.certificate());
+    }
+
+    @Test
+    void aBatchedCallAlsoSaysHttps() throws Exception {
+        OpenAiStub openAi = new OpenAiStub();
+        StubReplica stub = stub().respondWith(openAi);
+        write(ONE);
+        // One event loop, a busy replica and room for exactly two inputs: the two requests leave as one call.
+        Gateway gateway = gateway(stub.url(), "server.tls.cert", cert().toString(), "server.tls.key",
+                key().toString(), "server.io-threads", "1", "batching.max-items", "2", "batching.max-wait", "10m");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(CA.clientContext()).connectTimeout(WAIT).build();
+        Function<String, CompletableFuture<HttpResponse<String>>> embed = input -> client.sendAsync(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + gateway.port() + "/v1/embeddings"))
+                        .timeout(WAIT).header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"input\":\"" + input + "\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> held = embed.apply("hold");
+        await().atMost(WAIT).until(() -> openAi.heldCount() == 1);
+
+        List<HttpResponse<String>> answers = List.of(embed.apply("a"), embed.apply("b")).stream()
+                .map(CompletableFuture::join).toList();
+
+        assertThat(answers).allSatisfy(answer ->
+                assertThat(answer.headers().firstValue("x-qgate-batch-size")).hasValue("2"));
+        assertThat(stub.received()).hasSize(2).allSatisfy(request ->
+                assertThat(request.headers().get("x-forwarded-proto")).isEqualTo("https"));
+        openAi.releaseHeld();
+        assertThat(held.join().statusCode()).isEqualTo(200);
     }
 
     @Test
