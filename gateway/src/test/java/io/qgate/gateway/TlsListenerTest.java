@@ -81,6 +81,10 @@ class TlsListenerTest extends LoopbackGatewayTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> embedOverHttps(Gateway gateway) throws Exception {
+        return postHttps(gateway, "/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}");
+    }
+
     /** The certificate a new connection gets, and the protocol ALPN chose when the client offers h2 first. */
     private record Handshake(X509Certificate certificate, String applicationProtocol) {
         String subject() {
@@ -135,7 +139,7 @@ class TlsListenerTest extends LoopbackGatewayTest {
             default -> TestCertificates.pkcs8Pem(issued.key());
         });
         Gateway gateway = tlsGateway(stub());
-        HttpResponse<String> response = postHttps(gateway, "/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}");
+        HttpResponse<String> response = embedOverHttps(gateway);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.sslSession().get().getPeerCertificates()[0]).isEqualTo(issued.certificate());
     }
@@ -209,8 +213,7 @@ class TlsListenerTest extends LoopbackGatewayTest {
                 .endsWith("{\"error\":{\"message\":\"This port speaks HTTPS; the request was sent as plain HTTP.\","
                         + "\"type\":\"invalid_request_error\",\"code\":\"bad_request\"}}");
         assertThat(stub.received()).isEmpty();
-        assertThat(postHttps(gateway, "/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}").statusCode())
-                .isEqualTo(200);
+        assertThat(embedOverHttps(gateway).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -223,8 +226,7 @@ class TlsListenerTest extends LoopbackGatewayTest {
             socket.setSoTimeout((int) WAIT.toMillis());
             assertThatThrownBy(socket::startHandshake).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
         }
-        assertThat(postHttps(gateway, "/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}").statusCode())
-                .isEqualTo(200);
+        assertThat(embedOverHttps(gateway).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -236,8 +238,7 @@ class TlsListenerTest extends LoopbackGatewayTest {
         write(TWO);
 
         await().atMost(WAIT).until(() -> handshake(gateway).subject().equals("CN=two"));
-        assertThat(postHttps(gateway, "/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}").sslSession().get()
-                .getPeerCertificates()[0]).isEqualTo(TWO.certificate());
+        assertThat(embedOverHttps(gateway).sslSession().get().getPeerCertificates()[0]).isEqualTo(TWO.certificate());
     }
 
     @Test
@@ -258,8 +259,7 @@ class TlsListenerTest extends LoopbackGatewayTest {
         Files.delete(key());
         await().atMost(WAIT).until(() -> String.valueOf(problem(gateway)).endsWith("no such file"));
         assertThat(handshake(gateway).subject()).isEqualTo("CN=one");
-        assertThat(postHttps(gateway, "/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}").statusCode())
-                .isEqualTo(200);
+        assertThat(embedOverHttps(gateway).statusCode()).isEqualTo(200);
 
         write(TWO);
         await().atMost(WAIT).until(() -> handshake(gateway).subject().equals("CN=two"));

@@ -129,7 +129,8 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
             throw new InvalidPemException(name + ": not a valid X.509 certificate (" + e.getMessage() + ")");
         }
         if (chain.isEmpty()) {
-            throw new InvalidPemException(name + ": no certificate found (expected a -----BEGIN CERTIFICATE----- block)");
+            throw new InvalidPemException(name
+                    + ": no certificate found (expected a -----BEGIN CERTIFICATE----- block)");
         }
         return chain;
     }

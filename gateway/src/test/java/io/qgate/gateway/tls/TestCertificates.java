@@ -14,10 +14,13 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 import javax.net.ssl.SSLContext;
@@ -77,7 +80,8 @@ public final class TestCertificates {
             X500Name name = new X500Name("CN=qgate test CA");
             JcaX509v3CertificateBuilder builder = builder(name, name, keys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.digitalSignature));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.digitalSignature));
             return new TestCertificates(new Issued(sign(builder, keys.getPrivate()), keys));
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -95,9 +99,11 @@ public final class TestCertificates {
             JcaX509v3CertificateBuilder builder = builder(new X500Name("CN=qgate test CA"),
                     new X500Name("CN=" + commonName), keys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.dNSName, "localhost")}));
             return new Issued(sign(builder, ca.key()), keys);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -149,7 +155,7 @@ public final class TestCertificates {
     private static X509Certificate sign(JcaX509v3CertificateBuilder builder, PrivateKey signer) throws Exception {
         String algorithm = signer.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
         return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(algorithm).build(signer)));
+                builder.build(new JcaContentSignerBuilder(algorithm).build(signer)));
     }
 
     // ----- PEM, in each format -----
@@ -221,8 +227,8 @@ public final class TestCertificates {
     /** {@code BEGIN ENCRYPTED PRIVATE KEY} (PKCS#8, AES-256-CBC). */
     public static String encryptedPkcs8Pem(PrivateKey key) {
         try {
-            return pem(new JcaPKCS8Generator(key, new JceOpenSSLPKCS8EncryptorBuilder(
-                    org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC).setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()) // AES/CBC/PKCS7Padding
+            return pem(new JcaPKCS8Generator(key, new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                    .setProvider(new BouncyCastleProvider()) // AES/CBC/PKCS7Padding is not in the JDK
                     .setPassword("secret".toCharArray()).build()).generate());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -233,8 +239,8 @@ public final class TestCertificates {
     public static String encryptedPkcs1Pem(PrivateKey rsaKey) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
-            pem.writeObject(rsaKey, new JcePEMEncryptorBuilder("AES-128-CBC")
-                    .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build("secret".toCharArray()));
+            pem.writeObject(rsaKey, new JcePEMEncryptorBuilder("AES-128-CBC").setProvider(new BouncyCastleProvider())
+                    .build("secret".toCharArray()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -37,7 +37,8 @@ class TlsPemCredentialsTest {
         // The service CA's tls.crt holds the serving certificate followed by the CA's.
         String pkcs1 = TestCertificates.pkcs1Pem(RSA.key());
         assertThat(pkcs1).startsWith("-----BEGIN RSA PRIVATE KEY-----");
-        PemCredentials credentials = parse(TestCertificates.certificatesPem(RSA.certificate(), CA.caCertificate()), pkcs1);
+        PemCredentials credentials = parse(
+                TestCertificates.certificatesPem(RSA.certificate(), CA.caCertificate()), pkcs1);
         assertThat(credentials.key().getAlgorithm()).isEqualTo("RSA");
         assertThat(credentials.key().getEncoded()).isEqualTo(RSA.key().getEncoded());
         assertThat(credentials.chain()).containsExactly(RSA.certificate(), CA.caCertificate());
@@ -125,9 +126,11 @@ class TlsPemCredentialsTest {
                 .hasMessage("tls.crt: the CERTIFICATE block has no END line (a truncated file?)");
         String damaged = certOf(RSA).replaceFirst("-----\\s+MII.", "-----\nAAAA");
         assertThatThrownBy(() -> parse(damaged, key)).hasMessageStartingWith("tls.crt: not a valid X.509 certificate");
-        assertThatThrownBy(() -> parse(certOf(RSA), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"))
+        String shortRsa = "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+        assertThatThrownBy(() -> parse(certOf(RSA), shortRsa))
                 .hasMessageStartingWith("tls.key: the PKCS#1 RSA private key cannot be read");
-        assertThatThrownBy(() -> parse(certOf(RSA), "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"))
+        String openSsh = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+        assertThatThrownBy(() -> parse(certOf(RSA), openSsh))
                 .hasMessageStartingWith("tls.key: unsupported key type OPENSSH PRIVATE KEY");
     }
 }
