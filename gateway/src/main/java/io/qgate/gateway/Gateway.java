@@ -147,8 +147,9 @@ public final class Gateway implements AutoCloseable {
             gateway.close();
             throw e;
         }
-        log.info("qgate listening on {}:{} ({}, admin :{}), {} transport, {} event loops, strategy {}, replicas: {}",
-                config.host(), gateway.port(), gateway.tls != null ? "HTTPS" : "HTTP", gateway.adminPort(),
+        // Scripts and tests read the ports from "listening on HOST:PORT (admin :PORT)": keep that part.
+        log.info("qgate listening on {}:{} (admin :{}), {}, {} transport, {} event loops, strategy {}, replicas: {}",
+                config.host(), gateway.port(), gateway.adminPort(), gateway.tls != null ? "HTTPS" : "HTTP",
                 transport.name(), gateway.ioThreads, gateway.router.picker().name(), source.describe());
         return gateway;
     }
