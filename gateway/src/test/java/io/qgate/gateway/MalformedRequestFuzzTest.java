@@ -16,11 +16,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Thousands of generated bad requests — broken framing, odd bytes, lying lengths, bad JSON —
@@ -74,7 +76,8 @@ class MalformedRequestFuzzTest {
             }
             assertThat(answered).isGreaterThan(CASES / 2);
             assertThat(closed + answered).isEqualTo(CASES);
-            assertThat(gateway.metrics().inflight()).isZero();
+            // The last answer's bookkeeping runs when its write completes, just after the client read it.
+            await().atMost(Duration.ofSeconds(5)).until(() -> gateway.metrics().inflight() == 0);
         }
     }
 
