@@ -125,7 +125,8 @@ class MalformedRequestFuzzTest {
     private static int send(int port, byte[] request) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
-            socket.setSoTimeout(300);
+            // Generous: a loaded CI machine must not fail this; a hang still shows as no answer at all.
+            socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             try {
                 out.write(request);
@@ -148,7 +149,7 @@ class MalformedRequestFuzzTest {
             } catch (SocketTimeoutException e) {
                 // A request that claims more body than it sent waits for it; with the output shut
                 // the gateway must see the end of input and close, not hang.
-                throw new AssertionError("no answer and no close within 300 ms");
+                throw new AssertionError("no answer and no close within 10 s");
             } catch (IOException e) {
                 return -1;
             }
