@@ -21,13 +21,15 @@ import java.util.TreeMap;
  * @param aborted          streams the clients closed on purpose
  * @param lostToKill       failures of requests a kill cut, by ending
  * @param unexplained      every other failure, by ending
- * @param unexplainedIds   up to {@link #LISTED_IDS} of their request ids with ending and status
+ * @param unexplainedIds   up to {@link #LISTED_IDS} of them: request id, kind, ending, status and error body
+ * @param lostIds          the same for the requests lost to kills
  * @param kills            per kill: what it cut and what became of it
  * @param expectedAtGateway the gateway's answered counts by status that the generator's endings imply
  * @param gateway          what the gateway counted over the soak (a difference of two scrapes)
  */
 record Accounting(long sent, long ok, long aborted, long ended, long doubleEndings,
                   Map<Ending, Long> lostToKill, Map<Ending, Long> unexplained, List<String> unexplainedIds,
+                  List<String> lostIds,
                   List<KillOutcome> kills, Map<Integer, Long> expectedAtGateway, long expectedReceived,
                   GatewayCounts gateway) {
 
@@ -55,6 +57,7 @@ record Accounting(long sent, long ok, long aborted, long ended, long doubleEndin
         Map<Ending, Long> lost = new EnumMap<>(Ending.class);
         Map<Ending, Long> unexplained = new EnumMap<>(Ending.class);
         List<String> unexplainedIds = new ArrayList<>();
+        List<String> lostIds = new ArrayList<>();
         Set<String> failedIds = new HashSet<>();
         Set<String> abortedIds = new HashSet<>();
         for (SoakStats.Failure failure : notAnswered) {
@@ -63,14 +66,11 @@ record Accounting(long sent, long ok, long aborted, long ended, long doubleEndin
                 continue;
             }
             failedIds.add(failure.id());
-            if (cutIds.contains(failure.id())) {
-                lost.merge(failure.ending(), 1L, Long::sum);
-            } else {
-                unexplained.merge(failure.ending(), 1L, Long::sum);
-                if (unexplainedIds.size() < LISTED_IDS) {
-                    unexplainedIds.add(failure.id() + " " + failure.kind() + " " + failure.ending()
-                            + (failure.status() == 0 ? "" : " " + failure.status()));
-                }
+            boolean cut = cutIds.contains(failure.id());
+            (cut ? lost : unexplained).merge(failure.ending(), 1L, Long::sum);
+            List<String> listed = cut ? lostIds : unexplainedIds;
+            if (listed.size() < LISTED_IDS) {
+                listed.add(describe(failure));
             }
         }
         List<KillOutcome> outcomes = new ArrayList<>();
@@ -82,7 +82,8 @@ record Accounting(long sent, long ok, long aborted, long ended, long doubleEndin
                     kill.cutIds().size() - lostHere - abortedHere, !notRestarted.contains(kill.replica())));
         }
         return new Accounting(counts.sent(), counts.of(Ending.OK), counts.of(Ending.ABORTED), counts.ended(),
-                counts.doubleEndings(), lost, unexplained, List.copyOf(unexplainedIds), List.copyOf(outcomes),
+                counts.doubleEndings(), lost, unexplained, List.copyOf(unexplainedIds), List.copyOf(lostIds),
+                List.copyOf(outcomes),
                 expectedAtGateway(counts, notAnswered), counts.sent() - counts.of(Ending.CONNECT), gateway);
     }
 
@@ -105,6 +106,19 @@ record Accounting(long sent, long ok, long aborted, long ended, long doubleEndin
             }
         }
         return expected;
+    }
+
+    /** {@code soak-12 chat-stream STREAM_ERROR 200}, with the start of an error answer's body. */
+    private static String describe(SoakStats.Failure failure) {
+        StringBuilder text = new StringBuilder(failure.id()).append(' ').append(failure.kind()).append(' ')
+                .append(failure.ending());
+        if (failure.status() != 0) {
+            text.append(' ').append(failure.status());
+        }
+        if (!failure.errorBody().isEmpty()) {
+            text.append(' ').append(failure.errorBody().replace('\n', ' ').replace('`', '\''));
+        }
+        return text.toString();
     }
 
     long lostToKillTotal() {

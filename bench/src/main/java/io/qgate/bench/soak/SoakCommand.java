@@ -34,7 +34,7 @@ public final class SoakCommand {
               --rate R               offer R req/s instead of measuring the maximum
               --load F               the share of the measured maximum to offer (default 0.7)
               --probe D              length of the closed-loop probe (default 20s; quick 4s)
-              --kill-every D         a replica is killed at every multiple of D (default 1m; quick 8s)
+              --kill-every D         a replica is killed at every multiple of D (default 1m; quick 10s)
               --restart-after D      how long a killed replica stays down (default 5s; quick 3s)
               --abort-fraction F     share of clients that leave mid-stream (default 0.01)
               --replicas N           simulated replicas (default 3)
@@ -42,7 +42,7 @@ public final class SoakCommand {
               --time-scale F         wall-clock seconds per modelled second (default 0.25)
               --client-threads N     event loops of the load generator (default 2; quick 1)
               --sample-every D       progress and heap sample interval (default 10s; quick 5s)
-              --heap-warmup D        heap samples left out of the trend (default 2m; quick 5s)
+              --heap-warmup D        heap samples left out of the trend (default 2m; quick 20s)
               --heap-slope-limit MB  largest heap trend that counts as flat, MB/min (default 0.5)
               --gateway-jar PATH     the gateway jar (default gateway/target/qgate-gateway.jar)
               --gateway-heap SIZE    the gateway's -Xmx (default 256m)

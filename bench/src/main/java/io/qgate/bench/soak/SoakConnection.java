@@ -29,10 +29,16 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
 
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ERROR_PREFIX = "{\"error\"".getBytes(StandardCharsets.US_ASCII);
+    private static final int KEPT_ERROR_BYTES = 300;
 
     /** Where a connection reports the end of its request. */
     interface Owner {
-        void ended(SoakConnection connection, SoakExchange exchange, Ending ending, int status, long ttftNanos);
+        /**
+         * @param errorBody the start of a non-2xx answer's body ({@code ""} otherwise), to tell the
+         *                  gateway's own errors apart in the report
+         */
+        void ended(SoakConnection connection, SoakExchange exchange, Ending ending, int status, long ttftNanos,
+                   String errorBody);
 
         void closed(SoakConnection connection);
     }
@@ -50,6 +56,7 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
     private long firstEventNanos;
     private boolean done;
     private boolean errorEvent;
+    private final StringBuilder errorBody = new StringBuilder();
 
     SoakConnection(Owner owner, String authority) {
         this.owner = owner;
@@ -78,6 +85,7 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
         firstEventNanos = -1;
         done = false;
         errorEvent = false;
+        errorBody.setLength(0);
         sse.reset();
         SoakTraffic.Request request = next.request();
         FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, request.route().path,
@@ -104,7 +112,7 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
             channel.close();
         }
         if (ended != null) {
-            owner.ended(this, ended, ending, status, firstEventNanos);
+            owner.ended(this, ended, ending, status, firstEventNanos, errorBody.toString());
         }
     }
 
@@ -132,7 +140,11 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
                 eventStream = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
             }
             if (msg instanceof HttpContent content) {
-                if (eventStream) {
+                if ((status < 200 || status >= 300) && errorBody.length() < KEPT_ERROR_BYTES) {
+                    int keep = Math.min(content.content().readableBytes(), KEPT_ERROR_BYTES - errorBody.length());
+                    errorBody.append(content.content().toString(content.content().readerIndex(), keep,
+                            StandardCharsets.UTF_8));
+                } else if (eventStream) {
                     sse.feed(content.content());
                     if (exchange.request().abortAfterEvents() > 0 && events >= exchange.request().abortAfterEvents()
                             && !done && !errorEvent) {

@@ -154,7 +154,7 @@ final class SoakLane implements SoakConnection.Owner {
             }
         }
         if (connections.size() + connecting.size() >= MAX_CONNECTIONS) {
-            ended(null, exchange, Ending.CONNECT, 0, -1);
+            ended(null, exchange, Ending.CONNECT, 0, -1, "");
             return;
         }
         connecting.add(exchange);
@@ -165,7 +165,7 @@ final class SoakLane implements SoakConnection.Owner {
                 return;
             }
             if (!f.isSuccess()) {
-                ended(null, exchange, Ending.CONNECT, 0, -1);
+                ended(null, exchange, Ending.CONNECT, 0, -1, "");
                 return;
             }
             SoakConnection opened = f.channel().pipeline().get(SoakConnection.class);
@@ -188,7 +188,8 @@ final class SoakLane implements SoakConnection.Owner {
     }
 
     @Override
-    public void ended(SoakConnection connection, SoakExchange exchange, Ending ending, int status, long ttftAtNanos) {
+    public void ended(SoakConnection connection, SoakExchange exchange, Ending ending, int status, long ttftAtNanos,
+                      String errorBody) {
         if (finished) {
             return; // already ended as a timeout when the drain ran out
         }
@@ -199,7 +200,7 @@ final class SoakLane implements SoakConnection.Owner {
         inFlight--;
         long now = System.nanoTime();
         long ttft = ttftAtNanos < 0 || !exchange.request().stream() ? -1 : ttftAtNanos - exchange.intendedStartNanos();
-        stats.ended(exchange.request(), ending, status, ttft, now - exchange.intendedStartNanos());
+        stats.ended(exchange.request(), ending, status, ttft, now - exchange.intendedStartNanos(), errorBody);
         if (rate > 0) {
             if (connection != null && connection.isReusable()) {
                 idle.addLast(connection);
@@ -256,7 +257,7 @@ final class SoakLane implements SoakConnection.Owner {
             }
         }
         for (SoakExchange exchange : open) {
-            ended(null, exchange, Ending.TIMEOUT, 0, -1);
+            ended(null, exchange, Ending.TIMEOUT, 0, -1, "");
         }
         finished = true;
         connecting.clear();

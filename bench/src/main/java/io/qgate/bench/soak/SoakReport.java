@@ -81,6 +81,8 @@ final class SoakReport {
         putEndings(accounting.putObject("otherFailuresByEnding"), a.unexplained());
         ArrayNode ids = accounting.putArray("otherFailureIds");
         a.unexplainedIds().forEach(ids::add);
+        ArrayNode lostIds = accounting.putArray("lostToKillIds");
+        a.lostIds().forEach(lostIds::add);
         ArrayNode kills = accounting.putArray("kills");
         for (Accounting.KillOutcome kill : a.kills()) {
             kills.addObject().put("replica", kill.replica()).put("atSeconds", round(kill.atSeconds()))
@@ -188,10 +190,8 @@ final class SoakReport {
                 + " (the client would get two answers). A cut request whose answer had not started yet is sent to"
                 + " another replica by the gateway and answered; so are requests routed to the dead replica while it"
                 + " was down (connection refused, then retried).\n");
-        if (!a.unexplainedIds().isEmpty()) {
-            md.append("\nOther failures (first ").append(a.unexplainedIds().size()).append("): `")
-                    .append(String.join("`, `", a.unexplainedIds())).append("`\n");
-        }
+        listIds(md, "Requests lost to kills", a.lostIds());
+        listIds(md, "Other failures", a.unexplainedIds());
 
         md.append("\n## Kills\n\n");
         if (a.kills().isEmpty()) {
@@ -268,6 +268,13 @@ final class SoakReport {
         r.gatewayWarnings().stream().map(SoakReport::withoutTimestamp).distinct().limit(LISTED_LINES)
                 .forEach(line -> md.append("    ").append(line).append('\n'));
         return md.toString();
+    }
+
+    private static void listIds(StringBuilder md, String title, List<String> ids) {
+        if (!ids.isEmpty()) {
+            md.append('\n').append(title).append(" (up to ").append(Accounting.LISTED_IDS).append("):\n\n");
+            ids.forEach(id -> md.append("- `").append(id).append("`\n"));
+        }
     }
 
     private static String heapLine(String what, List<Long> bytes) {

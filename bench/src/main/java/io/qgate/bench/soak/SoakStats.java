@@ -23,7 +23,7 @@ final class SoakStats {
      * A request that ended without an answer (failed or aborted by its client), kept so that it can
      * be matched against the connections a kill cut.
      */
-    record Failure(String id, String kind, Ending ending, int status, long atNanos) {}
+    record Failure(String id, String kind, Ending ending, int status, String errorBody, long atNanos) {}
 
     /**
      * Counts at one moment.
@@ -70,7 +70,8 @@ final class SoakStats {
     }
 
     /** A request ended; {@code ttftNanos} is negative when there is none (not a stream, or no answer). */
-    void ended(SoakTraffic.Request request, Ending ending, int status, long ttftNanos, long e2eNanos) {
+    void ended(SoakTraffic.Request request, Ending ending, int status, long ttftNanos, long e2eNanos,
+               String errorBody) {
         endings.get(ending).increment();
         if (ending == Ending.OK) {
             okByStatus.computeIfAbsent(status, code -> new LongAdder()).increment();
@@ -79,7 +80,7 @@ final class SoakStats {
             }
             e2e.recordValue(micros(e2eNanos));
         } else {
-            failures.add(new Failure(request.id(), request.kind(), ending, status, System.nanoTime()));
+            failures.add(new Failure(request.id(), request.kind(), ending, status, errorBody, System.nanoTime()));
         }
     }
 
