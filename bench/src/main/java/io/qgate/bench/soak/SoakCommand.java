@@ -42,7 +42,7 @@ public final class SoakCommand {
               --time-scale F         wall-clock seconds per modelled second (default 0.25)
               --client-threads N     event loops of the load generator (default 2; quick 1)
               --sample-every D       progress and heap sample interval (default 10s; quick 5s)
-              --heap-warmup D        heap samples left out of the trend (default 2m; quick 20s)
+              --heap-warmup D        heap samples left out of the trend (default 5m; quick 20s)
               --heap-slope-limit MB  largest heap trend that counts as flat, MB/min (default 0.5)
               --gateway-jar PATH     the gateway jar (default gateway/target/qgate-gateway.jar)
               --gateway-heap SIZE    the gateway's -Xmx (default 256m)
@@ -68,7 +68,14 @@ public final class SoakCommand {
             err.println("soak: " + e.getMessage() + " (see --help)");
             return USAGE_STATUS;
         }
-        SoakResult result = SoakRun.run(options, err);
+        SoakResult result;
+        try {
+            result = SoakRun.run(options, err);
+        } catch (RuntimeException e) {
+            err.println("soak: the run could not complete:");
+            e.printStackTrace(err);
+            return FAILED_STATUS;
+        }
         SoakReport.write(result, options.out());
         out.print(SoakReport.markdown(result));
         out.println();

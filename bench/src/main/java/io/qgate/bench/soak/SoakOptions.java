@@ -25,7 +25,7 @@ import java.util.Arrays;
  * @param abortFraction    the share of clients that close their stream after its first few events
  * @param clientThreads    event loops of the load generator
  * @param sampleEvery      progress line and gateway heap sample (after a full GC) interval
- * @param heapWarmup       heap samples before this are left out of the trend (caches filling)
+ * @param heapWarmup       heap samples before this are left out of the trend (bounded caches filling)
  * @param heapSlopeLimitMb the largest heap trend, MB per minute, that still counts as flat
  * @param gatewayJar       the packaged gateway
  * @param gatewayHeap      the gateway's maximum heap ({@code -Xmx} value)
@@ -95,11 +95,16 @@ public record SoakOptions(
         }
     }
 
-    /** Ten minutes at 70% of the measured maximum, a replica killed every minute and back 5 s later. */
+    /**
+     * Ten minutes at 70% of the measured maximum, a replica killed every minute and back 5 s later.
+     * The heap trend is fitted to the second half: the gateway's prefix-affinity cache (100,000
+     * prompt-block hashes by default, some 15 MB when full) takes minutes to fill with distinct
+     * prompts, and its filling is growth, but bounded growth.
+     */
     public static SoakOptions full(Path out) {
         return new SoakOptions(Duration.ofMinutes(10), 0, 0.7, Duration.ofSeconds(20), 3, 16, 0.25,
                 Duration.ofMinutes(1), Duration.ofSeconds(5), 0.01, 2, Duration.ofSeconds(10),
-                Duration.ofMinutes(2), 0.5, defaultJar(), "256m", 42, out);
+                Duration.ofMinutes(5), 0.5, defaultJar(), "256m", 42, out);
     }
 
     /**

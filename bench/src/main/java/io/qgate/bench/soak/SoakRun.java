@@ -328,7 +328,7 @@ final class SoakRun {
                     LEAK_CHECK_BURST.toNanos() + SoakOptions.DRAIN_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(10));
         }
         readHeap();
-        Thread.sleep(500); // the gateway's log is written asynchronously to the file
+        Thread.sleep(500); // a moment for the gateway's last log lines to reach the file
     }
 
     private HeapTrend trend(long loadStart, boolean afterWarmup) {
