@@ -30,6 +30,9 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ERROR_PREFIX = "{\"error\"".getBytes(StandardCharsets.US_ASCII);
     private static final int KEPT_ERROR_BYTES = 300;
+    /** A token's event: chat carries it as {@code "content":"…"}, completions as {@code "text":"…"}. */
+    private static final byte[] CONTENT = "\"content\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TEXT = "\"text\":\"".getBytes(StandardCharsets.US_ASCII);
 
     /** Where a connection reports the end of its request. */
     interface Owner {
@@ -53,7 +56,7 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
     private boolean eventStream;
     private boolean keepAlive;
     private int events;
-    private long firstEventNanos;
+    private long firstTokenNanos;
     private boolean done;
     private boolean errorEvent;
     private final StringBuilder errorBody = new StringBuilder();
@@ -82,7 +85,7 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
         eventStream = false;
         keepAlive = true;
         events = 0;
-        firstEventNanos = -1;
+        firstTokenNanos = -1;
         done = false;
         errorEvent = false;
         errorBody.setLength(0);
@@ -112,7 +115,7 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
             channel.close();
         }
         if (ended != null) {
-            owner.ended(this, ended, ending, status, firstEventNanos, errorBody.toString());
+            owner.ended(this, ended, ending, status, firstTokenNanos, errorBody.toString());
         }
     }
 
@@ -161,17 +164,28 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Counts the events of a stream; the first one that carries text is its first token. */
     private void onEvent(byte[] data, int length) {
-        if (firstEventNanos < 0) {
-            firstEventNanos = System.nanoTime();
-        }
         if (startsWith(data, length, DONE) && length == DONE.length) {
             done = true;
         } else if (startsWith(data, length, ERROR_PREFIX)) {
             errorEvent = true;
         } else {
             events++;
+            if (firstTokenNanos < 0 && (hasText(data, length, CONTENT) || hasText(data, length, TEXT))) {
+                firstTokenNanos = System.nanoTime();
+            }
         }
+    }
+
+    /** Whether {@code field} occurs with a non-empty string value (a chat stream opens with an empty one). */
+    private static boolean hasText(byte[] data, int length, byte[] field) {
+        for (int i = 0; i + field.length < length; i++) {
+            if (data[i] == field[0] && regionEquals(data, i, field) && data[i + field.length] != '"') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void finish() {
@@ -204,11 +218,12 @@ final class SoakConnection extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean startsWith(byte[] data, int length, byte[] prefix) {
-        if (length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (data[i] != prefix[i]) {
+        return length >= prefix.length && regionEquals(data, 0, prefix);
+    }
+
+    private static boolean regionEquals(byte[] data, int offset, byte[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (data[offset + i] != expected[i]) {
                 return false;
             }
         }

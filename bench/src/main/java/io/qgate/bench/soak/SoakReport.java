@@ -252,7 +252,7 @@ final class SoakReport {
         SoakResult.Latency l = r.latency();
         md.append("\n## Latency of the answers\n\n");
         md.append("| ms | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|\n");
-        md.append(f("| time to first event (streams) | %.1f | | %.1f | |%n", l.ttftP50(), l.ttftP99()));
+        md.append(f("| time to first token (streams) | %.1f | | %.1f | |%n", l.ttftP50(), l.ttftP99()));
         md.append(f("| end to end | %.1f | %.1f | %.1f | %.1f |%n", l.e2eP50(), l.e2eP90(), l.e2eP99(), l.e2eMax()));
 
         md.append("\n## Over time\n\n");

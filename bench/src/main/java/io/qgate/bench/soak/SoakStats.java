@@ -15,7 +15,8 @@ import org.HdrHistogram.Recorder;
 /**
  * What the generator saw, shared by its event loops (recording is lock-free) and read by the run's
  * sampler. Latency is of complete answers, from each request's intended start: time to the first
- * SSE event of streams, and end to end of every answer.
+ * token of streams (the first event with text; a chat stream opens with an empty one), and end to
+ * end of every answer.
  */
 final class SoakStats {
 
@@ -130,7 +131,7 @@ final class SoakStats {
         return new Latencies(ttftTotal.copy(), e2eTotal.copy());
     }
 
-    /** Time to first event (streams) and end to end (all answers), microseconds. */
+    /** Time to first token (the first SSE event with text) of streams, and end to end of all answers, microseconds. */
     record Latencies(Histogram ttftMicros, Histogram e2eMicros) {
 
         static double ms(Histogram micros, double percentile) {
