@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -39,11 +42,8 @@ class GatewayProcessTest {
     void sigtermTurnsReadinessOffLetsTheOpenStreamFinishAndExits() throws Exception {
         assumeThat(Files.isRegularFile(JAR)).as("run with mvn verify so the gateway jar exists").isTrue();
         try (SimServer replica = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(1))) {
-            Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", JAR.toString(), "--host", "127.0.0.1", "--port", "0", "--admin-port", "0",
-                    "--endpoints", "http://127.0.0.1:" + replica.port(),
-                    "--shutdown.delay", "500ms", "--shutdown.timeout", "20s")
-                    .redirectErrorStream(true).start();
+            Process gateway = startGateway(List.of(), "--endpoints", "http://127.0.0.1:" + replica.port(),
+                    "--shutdown.delay", "500ms", "--shutdown.timeout", "20s");
             try {
                 BufferedReader log = new BufferedReader(new InputStreamReader(gateway.getInputStream(),
                         StandardCharsets.UTF_8));
@@ -71,6 +71,68 @@ class GatewayProcessTest {
                 gateway.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void credentialsNeverReachTheLogEvenAtDebugLevel() throws Exception {
+        assumeThat(Files.isRegularFile(JAR)).as("run with mvn verify so the gateway jar exists").isTrue();
+        String secret = "sk-qgate-never-log-" + System.nanoTime();
+        try (SimServer replica = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(0));
+             ServerSocket closed = new ServerSocket(0)) {
+            int deadPort = closed.getLocalPort();
+            closed.close();
+            Path logFile = Files.createTempFile("qgate-gateway", ".log");
+            // The output goes straight to a file: a pipe read while the process exits can lose its tail.
+            Process gateway = command(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug"),
+                    "--endpoints", "http://127.0.0.1:" + replica.port() + ",http://127.0.0.1:" + deadPort,
+                    "--shutdown.delay", "0s", "--scrape.enabled", "false")
+                    .redirectOutput(logFile.toFile()).start();
+            String printed;
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> LISTENING.matcher(Files.readString(logFile)).find());
+                Matcher ports = LISTENING.matcher(Files.readString(logFile));
+                assertThat(ports.find()).isTrue();
+                int port = Integer.parseInt(ports.group(1));
+                String model = replica.options().model();
+                // Answered, refused (bad JSON), retried after the dead replica refused, and batched.
+                String[] bodies = {
+                        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                        "{\"model\":",
+                        "{\"model\":\"" + model + "\",\"input\":\"text\"}"};
+                String[] paths = {"/v1/chat/completions", "/v1/chat/completions", "/v1/embeddings"};
+                for (int round = 0; round < 4; round++) {
+                    for (int i = 0; i < bodies.length; i++) {
+                        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + paths[i]))
+                                .header("authorization", "Bearer " + secret).header("api-key", secret)
+                                .header("x-litellm-api-key", secret)
+                                .POST(HttpRequest.BodyPublishers.ofString(bodies[i])).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    }
+                }
+                gateway.destroy();
+                assertThat(gateway.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                printed = Files.readString(logFile);
+            } finally {
+                gateway.destroyForcibly();
+                Files.deleteIfExists(logFile);
+            }
+            assertThat(printed).as("debug logging was on").contains("DEBUG");
+            assertThat(printed).doesNotContain(secret);
+        }
+    }
+
+    private static Process startGateway(List<String> jvmOptions, String... arguments) throws Exception {
+        return command(jvmOptions, arguments).start();
+    }
+
+    /** The gateway's command line on loopback with any free ports; stderr joins stdout. */
+    private static ProcessBuilder command(List<String> jvmOptions, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString(), "--host", "127.0.0.1", "--port", "0", "--admin-port", "0"));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).redirectErrorStream(true);
     }
 
     private int status(int port, String path) {

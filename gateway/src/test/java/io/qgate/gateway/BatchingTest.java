@@ -257,6 +257,26 @@ class BatchingTest extends LoopbackGatewayTest {
     }
 
     @Test
+    void completionsWithoutASmallMaxTokensAreNeverBatched() throws Exception {
+        StubReplica replica = stub().respondWith(openAi);
+        Gateway gateway = batchingGateway(replica, 2, "batching.max-wait", "300ms");
+        CompletableFuture<HttpResponse<String>> held = occupy(gateway);
+
+        List<HttpResponse<String>> answers = all(List.of(
+                postAsync(gateway, "/v1/completions", "{\"model\":\"m\",\"prompt\":\"a\",\"max_tokens\":500}",
+                        "Bearer sk-a"),
+                postAsync(gateway, "/v1/completions", "{\"model\":\"m\",\"prompt\":\"b\",\"max_tokens\":500}",
+                        "Bearer sk-a"),
+                postAsync(gateway, "/v1/completions", "{\"model\":\"m\",\"prompt\":\"c\"}", "Bearer sk-a"),
+                postAsync(gateway, "/v1/completions", "{\"model\":\"m\",\"prompt\":\"d\"}", "Bearer sk-a")));
+
+        assertThat(answers).allMatch(a -> a.statusCode() == 200);
+        assertThat(calls(replica, "/v1/completions")).hasSize(4);
+        openAi.releaseHeld();
+        held.join();
+    }
+
+    @Test
     void aClientThatLeavesWhileWaitingLeavesTheOthersTheirAnswers() throws Exception {
         StubReplica replica = stub().respondWith(openAi);
         Gateway gateway = batchingGateway(replica, 3, "batching.max-wait", "2s");

@@ -91,8 +91,8 @@ public record LoadResult(LoadOptions options, Instant startedAt, long requests, 
         summary.put("throughputRps", round(throughputRps));
         summary.put("outputTokens", outputTokens);
         summary.put("outputTokensPerSecond", round(outputTokensPerSecond));
-        putLatency(summary.putObject("ttftMs"), ttftMs);
-        putLatency(summary.putObject("e2eMs"), e2eMs);
+        ttftMs.putInto(summary.putObject("ttftMs"));
+        e2eMs.putInto(summary.putObject("e2eMs"));
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 
@@ -124,14 +124,6 @@ public record LoadResult(LoadOptions options, Instant startedAt, long requests, 
     private static void appendLatency(StringBuilder text, String name, LatencySummary latency) {
         text.append(String.format(Locale.ROOT, "%-11s %10.2f %10.2f %10.2f %10.2f%n", name,
                 latency.p50(), latency.p90(), latency.p99(), latency.max()));
-    }
-
-    private static void putLatency(ObjectNode node, LatencySummary latency) {
-        node.put("p50", round(latency.p50()));
-        node.put("p90", round(latency.p90()));
-        node.put("p99", round(latency.p99()));
-        node.put("mean", round(latency.mean()));
-        node.put("max", round(latency.max()));
     }
 
     private static void putOrNull(ObjectNode node, String name, Double value) {

@@ -19,18 +19,27 @@ final class Fleet implements AutoCloseable {
     }
 
     static Fleet start(ScenarioOptions options) {
+        List<SimOptions> replicas = new ArrayList<>();
+        for (int i = 0; i < options.replicas(); i++) {
+            // One I/O thread each: on two cores, more threads only add context switches.
+            replicas.add(SimOptions.defaults()
+                    .withHost("127.0.0.1")
+                    .withPort(0)
+                    .withSeed(options.seed() + i)
+                    .withTimeScale(options.timeScale())
+                    .withMaxNumSeqs(options.maxNumSeqs())
+                    .withPrefixCacheBlocks(options.prefixCacheBlocks())
+                    .withIoThreads(1));
+        }
+        return start(replicas);
+    }
+
+    /** One replica per element, all started or none. */
+    static Fleet start(List<SimOptions> replicas) {
         List<SimServer> started = new ArrayList<>();
         try {
-            for (int i = 0; i < options.replicas(); i++) {
-                // One I/O thread each: on two cores, more threads only add context switches.
-                started.add(SimServer.start(SimOptions.defaults()
-                        .withHost("127.0.0.1")
-                        .withPort(0)
-                        .withSeed(options.seed() + i)
-                        .withTimeScale(options.timeScale())
-                        .withMaxNumSeqs(options.maxNumSeqs())
-                        .withPrefixCacheBlocks(options.prefixCacheBlocks())
-                        .withIoThreads(1)));
+            for (SimOptions replica : replicas) {
+                started.add(SimServer.start(replica));
             }
             return new Fleet(started);
         } catch (RuntimeException e) {
@@ -64,6 +73,11 @@ final class Fleet implements AutoCloseable {
     /** Requests the engines finished normally (not aborted), summed over the fleet. */
     long finished() {
         return replicas.stream().mapToLong(replica -> EngineCounters.finished(replica.metricsText())).sum();
+    }
+
+    /** Chat, completion and embeddings requests the replicas received so far: upstream calls. */
+    long apiRequests() {
+        return replicas.stream().mapToLong(SimServer::apiRequests).sum();
     }
 
     @Override

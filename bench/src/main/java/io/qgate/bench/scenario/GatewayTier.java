@@ -39,6 +39,11 @@ final class GatewayTier implements AutoCloseable {
         return gateways.stream().map(gateway -> "http://127.0.0.1:" + gateway.port()).toList();
     }
 
+    /** Where each gateway's admin port ({@code /metrics}) listens. */
+    List<String> adminUrls() {
+        return gateways.stream().map(gateway -> "http://127.0.0.1:" + gateway.adminPort()).toList();
+    }
+
     /**
      * The picker the gateways actually built, as they name it. The report shows it next to the
      * configured strategy, so that a gateway that does not (yet) implement a strategy is plain to see.

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The {@code routing} command line: runs the scenario, prints progress on stderr and the report
@@ -16,7 +15,7 @@ import java.util.List;
 public final class RoutingCommand {
 
     /** Exit status of a bad command line. */
-    public static final int USAGE_STATUS = 2;
+    public static final int USAGE_STATUS = ScenarioCli.USAGE_STATUS;
 
     private static final String USAGE = """
             Usage: java -jar qgate-bench.jar routing [--quick] [--out DIR] [options]
@@ -49,38 +48,8 @@ public final class RoutingCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        List<String> list = Arrays.asList(args);
-        if (list.contains("--help") || list.contains("-h")) {
-            out.print(USAGE);
-            return 0;
-        }
-        ScenarioOptions options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("routing: " + e.getMessage() + " (see --help)");
-            return USAGE_STATUS;
-        }
-        quietGatewayLogs();
-        ScenarioReport report = RoutingScenario.run(options, err);
-        report.write(options.out());
-        out.print(report.toMarkdown());
-        out.println();
-        out.println("results: " + options.out().resolve(ScenarioReport.JSON_FILE));
-        out.println("report:  " + options.out().resolve(ScenarioReport.MARKDOWN_FILE));
-        return 0;
-    }
-
-    /**
-     * Every row starts and stops three gateways, each logging a few lines at info; they would bury
-     * the progress lines, so only warnings are shown, unless the user chose a level. slf4j-simple
-     * reads this when a logger is created, which for the gateway is when its class first loads.
-     */
-    private static void quietGatewayLogs() {
-        String key = "org.slf4j.simpleLogger.log.io.qgate.gateway";
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, "warn");
-        }
+        return ScenarioCli.run("routing", USAGE, args, out, err, RoutingCommand::parse, ScenarioOptions::out,
+                RoutingScenario::run);
     }
 
     /** {@code --quick} picks the base settings wherever it appears; the other flags then override them. */

@@ -2,11 +2,6 @@ package io.qgate.bench.scenario;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,7 +12,8 @@ import java.util.List;
  * @param offeredRps  the Poisson rate offered to the gateway tier, requests per modelled second
  */
 public record ScenarioReport(ScenarioOptions options, Instant startedAt, double wallSeconds, Capacity capacity,
-                             double offeredRps, List<RowResult> rows, List<Ratio> ratios) {
+                             double offeredRps, List<RowResult> rows, List<Ratio> ratios)
+        implements ScenarioCli.Report {
 
     public static final String JSON_FILE = "results.json";
     public static final String MARKDOWN_FILE = "report.md";
@@ -30,10 +26,12 @@ public record ScenarioReport(ScenarioOptions options, Instant startedAt, double 
         ratios = List.copyOf(ratios);
     }
 
+    @Override
     public String toJson() {
         return ReportJson.render(this);
     }
 
+    @Override
     public String toMarkdown() {
         return ReportMarkdown.render(this);
     }
@@ -46,16 +44,5 @@ public record ScenarioReport(ScenarioOptions options, Instant startedAt, double 
     /** The row labels, in report order. */
     public List<String> rowNames() {
         return rows.stream().map(RowResult::name).toList();
-    }
-
-    /** Writes {@link #JSON_FILE} and {@link #MARKDOWN_FILE} into {@code directory}, creating it. */
-    public void write(Path directory) {
-        try {
-            Files.createDirectories(directory);
-            Files.writeString(directory.resolve(JSON_FILE), toJson() + "\n", StandardCharsets.UTF_8);
-            Files.writeString(directory.resolve(MARKDOWN_FILE), toMarkdown(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report into " + directory, e);
-        }
     }
 }

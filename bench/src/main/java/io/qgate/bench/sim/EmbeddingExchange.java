@@ -4,7 +4,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 
-/** An embeddings request in modelled time: each input is a prefill-only sequence. */
+/**
+ * An embeddings request in modelled time: each input is a prefill-only sequence, and the answer
+ * goes out when the last of them has finished.
+ */
 final class EmbeddingExchange extends EngineExchange {
 
     private final List<Prompt> inputs;
@@ -29,7 +32,7 @@ final class EmbeddingExchange extends EngineExchange {
             }
         };
         for (Prompt input : inputs) {
-            addSequence(input, 0, FinishReason.STOP, listener);
+            addEmbedding(input, inputs.size(), listener);
         }
     }
 

@@ -73,8 +73,22 @@ final class Engine implements SimMetrics.Gauges {
      * @throws java.util.concurrent.RejectedExecutionException when the engine has shut down
      */
     Sequence submit(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener) {
-        Sequence seq = new Sequence(requireNonNull(prompt, "prompt"), outputTokens,
-                requireNonNull(endReason, "endReason"), requireNonNull(listener, "listener"));
+        return submit(new Sequence(requireNonNull(prompt, "prompt"), outputTokens,
+                requireNonNull(endReason, "endReason"), requireNonNull(listener, "listener")));
+    }
+
+    /**
+     * Queues one input of an embeddings request of {@code requestItems} inputs; its prefill
+     * grows with the size of its request (see {@link LatencyModel#embeddingNanos}). Any thread.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when the engine has shut down
+     */
+    Sequence submitEmbedding(Prompt input, int requestItems, SequenceListener listener) {
+        return submit(new Sequence(requireNonNull(input, "input"), 0, FinishReason.STOP,
+                requireNonNull(listener, "listener"), requestItems));
+    }
+
+    private Sequence submit(Sequence seq) {
         executor.execute(() -> enqueue(seq));
         return seq;
     }
@@ -134,7 +148,7 @@ final class Engine implements SimMetrics.Gauges {
         kvUsed += seq.kvTokens();
         long prefill;
         if (seq.embedding()) {
-            prefill = latency.embeddingNanos(seq.prompt.tokens());
+            prefill = latency.embeddingNanos(seq.prompt.tokens(), seq.requestItems);
         } else {
             int cached = prefixCache.lookupAndInsert(seq.prompt);
             metrics.prefixLookup(seq.prompt.tokens(), cached);

@@ -11,7 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request that goes through the engine, from the LiteLLM hop in to the LiteLLM hop out.
+ * One request that goes through the engine, from the LiteLLM proxy work and hop in to the hop out.
  *
  * <p>Everything but the {@link SequenceListener} callbacks runs on the connection's event loop;
  * those callbacks come from the engine thread and only hand work over with {@link #later}.
@@ -37,9 +37,11 @@ abstract class EngineExchange {
         this.overheadNanos = sim.proxyOverheadNanos();
     }
 
+    /** Queues for a proxy worker, does the proxy work, takes the hop in, then {@link #submit}s. */
     final void start() {
-        if (overheadNanos > 0) {
-            entry = ctx.executor().schedule(this::enter, overheadNanos, TimeUnit.NANOSECONDS);
+        long delay = sim.proxy.book(System.nanoTime()) + overheadNanos;
+        if (delay > 0) {
+            entry = ctx.executor().schedule(this::enter, delay, TimeUnit.NANOSECONDS);
         } else {
             enter();
         }
@@ -65,6 +67,11 @@ abstract class EngineExchange {
     protected final void addSequence(Prompt prompt, int outputTokens, FinishReason endReason,
                                      SequenceListener listener) {
         sequences.add(sim.engine.submit(prompt, outputTokens, endReason, listener));
+    }
+
+    /** Queues one input of an embeddings request of {@code requestItems} inputs. */
+    protected final void addEmbedding(Prompt input, int requestItems, SequenceListener listener) {
+        sequences.add(sim.engine.submitEmbedding(input, requestItems, listener));
     }
 
     /**

@@ -8,7 +8,7 @@ package io.qgate.bench.sim;
  * linearly in between, which is roughly how a memory-bound decode slows as the batch grows.
  */
 record LatencyModel(double timeScale, double prefillOverheadMs, double prefillMsPerToken, double tpotMs,
-                    double loadFactorAtMax, int maxNumSeqs) {
+                    double loadFactorAtMax, int maxNumSeqs, double embeddingMsPerItem) {
 
     private static final double NANOS_PER_MS = 1_000_000.0;
 
@@ -20,7 +20,7 @@ record LatencyModel(double timeScale, double prefillOverheadMs, double prefillMs
 
     static LatencyModel of(SimOptions o) {
         return new LatencyModel(o.timeScale(), o.prefillOverheadMs(), o.prefillMsPerToken(), o.tpotMs(),
-                o.loadFactorAtMax(), o.maxNumSeqs());
+                o.loadFactorAtMax(), o.maxNumSeqs(), o.embeddingMsPerItem());
     }
 
     boolean instant() {
@@ -31,8 +31,16 @@ record LatencyModel(double timeScale, double prefillOverheadMs, double prefillMs
         return nanos(prefillOverheadMs + prefillMsPerToken * uncachedTokens);
     }
 
-    long embeddingNanos(int tokens) {
-        return nanos(prefillOverheadMs * EMBEDDING_OVERHEAD_SHARE + prefillMsPerToken * tokens);
+    /**
+     * The prefill of one input of {@code tokens} tokens in an embeddings request of
+     * {@code requestItems} inputs: the encoder's fixed cost, the input's own tokens, and
+     * {@code embeddingMsPerItem} for every input of the request, since the request's inputs are
+     * encoded as one batch that each of them waits for. A request of 32 inputs thus takes longer
+     * than one of a single input, but by far less than the proxy work of 31 more requests.
+     */
+    long embeddingNanos(int tokens, int requestItems) {
+        return nanos(prefillOverheadMs * EMBEDDING_OVERHEAD_SHARE + prefillMsPerToken * tokens
+                + embeddingMsPerItem * requestItems);
     }
 
     long stepNanos(int running) {

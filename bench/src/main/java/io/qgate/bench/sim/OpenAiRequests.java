@@ -10,6 +10,9 @@ import tools.jackson.databind.JsonNode;
 /** Reads OpenAI request bodies, answering what is malformed or missing with a 400. */
 final class OpenAiRequests {
 
+    /** Text that makes the simulator refuse the request that carries it (see {@link #checkAccepted}). */
+    static final String REJECT_MARKER = "qgate-sim-reject";
+
     private OpenAiRequests() {}
 
     static JsonNode readBody(ByteBuf content) {
@@ -109,17 +112,42 @@ final class OpenAiRequests {
         if (node.get(0).isIntegralNumber()) {
             return List.of(tokenPrompt(node, field));
         }
+        // Like vLLM's request model: an array of strings or an array of token arrays, never a mix.
+        boolean strings = node.get(0).isString();
         List<Prompt> prompts = new ArrayList<>(node.size());
         for (JsonNode item : node) {
-            if (item.isString()) {
+            if (strings && item.isString()) {
                 prompts.add(Prompt.ofText(item.stringValue()));
-            } else if (item.isArray() && !item.isEmpty()) {
+            } else if (!strings && item.isArray() && !item.isEmpty()) {
                 prompts.add(tokenPrompt(item, field));
+            } else if (item.isString() || item.isArray()) {
+                throw ApiException.badRequest(field + ": an array mixing strings and token arrays "
+                        + "(expected: strings only or token arrays only)", field);
             } else {
                 throw ApiException.badRequest(expected, field);
             }
         }
         return prompts;
+    }
+
+    /**
+     * Refuses the whole request, as a model server does, when one of its inputs is an empty
+     * string or contains {@link #REJECT_MARKER}: the marker lets tests make a single item of a
+     * batch fail on purpose.
+     *
+     * @param field {@code input} or {@code prompt}, named in the error
+     */
+    static void checkAccepted(List<Prompt> prompts, String field) {
+        for (int i = 0; i < prompts.size(); i++) {
+            String text = prompts.get(i).text();
+            String where = prompts.size() == 1 ? field : field + "[" + i + "]";
+            if (text.isEmpty()) {
+                throw ApiException.badRequest(where + ": empty string (expected: at least one character)", field);
+            }
+            if (text.contains(REJECT_MARKER)) {
+                throw ApiException.badRequest(where + ": refused, it contains " + REJECT_MARKER, field);
+            }
+        }
     }
 
     private static Prompt tokenPrompt(JsonNode ids, String field) {

@@ -13,6 +13,8 @@ final class Sequence {
     /** Why the sequence ends once it has produced {@link #outputTokens}. */
     final FinishReason endReason;
     final SequenceListener listener;
+    /** Inputs of the embeddings request this sequence belongs to; 1 for a generation. */
+    final int requestItems;
 
     State state = State.NEW;
     int generated;
@@ -22,13 +24,21 @@ final class Sequence {
     boolean abortRequested;
 
     Sequence(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener) {
+        this(prompt, outputTokens, endReason, listener, 1);
+    }
+
+    Sequence(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener, int requestItems) {
         if (outputTokens < 0) {
             throw new IllegalArgumentException("outputTokens: " + outputTokens + " (expected: >= 0)");
+        }
+        if (requestItems <= 0) {
+            throw new IllegalArgumentException("requestItems: " + requestItems + " (expected: > 0)");
         }
         this.prompt = prompt;
         this.outputTokens = outputTokens;
         this.endReason = endReason;
         this.listener = listener;
+        this.requestItems = requestItems;
     }
 
     boolean embedding() {

@@ -48,9 +48,10 @@ public final class SimCommand {
             server.close();
             stopped.countDown();
         }, "qgate-sim-shutdown"));
-        log.info("qgate sim serving {} on http://{}:{} (metrics on port {}, max-num-seqs {}, time scale {}, seed {})",
-                options.model(), options.host(), server.port(), server.metricsPort(), options.maxNumSeqs(),
-                options.timeScale(), options.seed());
+        log.info("qgate sim serving {} on http://{}:{} (metrics on port {}, max-num-seqs {}, time scale {}, seed {}, "
+                        + "proxy work {} ms on {} worker(s))", options.model(), options.host(), server.port(),
+                server.metricsPort(), options.maxNumSeqs(), options.timeScale(), options.seed(), options.proxyCpuMs(),
+                options.proxyWorkers());
         try {
             stopped.await();
         } catch (InterruptedException e) {

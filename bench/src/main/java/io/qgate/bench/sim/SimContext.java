@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /** What every connection of one simulated replica shares. */
 final class SimContext {
@@ -16,6 +17,10 @@ final class SimContext {
     final SimMetrics metrics;
     final TextGenerator text;
     final long createdEpochSeconds = System.currentTimeMillis() / 1000;
+    /** The LiteLLM process's CPU, shared by every connection. */
+    final ProxyWorkers proxy;
+    /** Chat, completion and embeddings requests received, valid or not: upstream calls as a gateway sees them. */
+    final LongAdder apiRequests = new LongAdder();
 
     SimContext(SimOptions options, Engine engine, SimMetrics metrics) {
         this.options = requireNonNull(options, "options");
@@ -23,9 +28,10 @@ final class SimContext {
         this.engine = requireNonNull(engine, "engine");
         this.metrics = requireNonNull(metrics, "metrics");
         this.text = new TextGenerator(options.seed(), options.meanOutputTokens(), options.maxOutputTokens());
+        this.proxy = new ProxyWorkers(options.proxyWorkers(), latency.nanos(options.proxyCpuMs()), System.nanoTime());
     }
 
-    /** The modelled LiteLLM hop, paid once on the way in and once on the way out. */
+    /** The modelled LiteLLM hop, paid once on the way in and once on the way out; it never queues. */
     long proxyOverheadNanos() {
         return latency.nanos(options.proxyOverheadMs());
     }

@@ -129,8 +129,12 @@ final class SimHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void generation(ChannelHandlerContext ctx, GenerationRequest.Kind kind, FullHttpRequest http) {
+        sim.apiRequests.increment();
         JsonNode body = OpenAiRequests.readBody(http.content());
         GenerationRequest request = OpenAiRequests.generation(kind, body, sim.options.model());
+        if (kind == GenerationRequest.Kind.COMPLETION && refused(ctx, request.prompts(), "prompt")) {
+            return;
+        }
         List<Generation> answers = sim.answers(request);
         if (sim.latency.instant()) {
             InstantResponder.generation(ctx, sim, request, answers);
@@ -141,13 +145,34 @@ final class SimHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void embeddings(ChannelHandlerContext ctx, FullHttpRequest http) {
+        sim.apiRequests.increment();
         JsonNode body = OpenAiRequests.readBody(http.content());
         List<Prompt> inputs = OpenAiRequests.embeddingInputs(body, sim.options.model());
+        if (refused(ctx, inputs, "input")) {
+            return;
+        }
         if (sim.latency.instant()) {
             InstantResponder.embeddings(ctx, sim, inputs);
             busy = false;
         } else {
             start(ctx, new EmbeddingExchange(ctx, sim, inputs, () -> exchangeDone(ctx)));
+        }
+    }
+
+    /**
+     * Whether the engine refuses these inputs (see {@link OpenAiRequests#checkAccepted}); if so the
+     * error is on its way: through the proxy in modelled time, at once (thrown) at time scale 0.
+     */
+    private boolean refused(ChannelHandlerContext ctx, List<Prompt> inputs, String field) {
+        try {
+            OpenAiRequests.checkAccepted(inputs, field);
+            return false;
+        } catch (ApiException e) {
+            if (sim.latency.instant()) {
+                throw e;
+            }
+            start(ctx, new RefusalExchange(ctx, sim, e, () -> exchangeDone(ctx)));
+            return true;
         }
     }
 

@@ -11,9 +11,24 @@ import static java.util.Objects.requireNonNull;
  * milliseconds of modelled time and is multiplied by {@link #timeScale()}; a time scale of 0
  * turns the replica into a stub that answers at once (for measuring proxy overhead).
  *
- * @param metricsPort the port of a separate {@code /metrics} listener, or
- *                    {@link #SAME_PORT} to serve metrics on the API port
- * @param ioThreads   Netty I/O threads, or 0 for Netty's default
+ * <p>LiteLLM is modelled in two ways that can be combined. {@link #proxyOverheadMs()} is a pure
+ * delay: every request waits it on the way in and again on the way out, however many others are
+ * in flight, so it adds latency but never limits throughput. {@link #proxyCpuMs()} is work: each
+ * request, whatever number of inputs it carries, holds one of {@link #proxyWorkers()} proxy
+ * workers for that long, and requests queue for a worker in arrival order, as they do for the
+ * single Python event loop of one LiteLLM process. It caps a replica at
+ * {@code proxyWorkers / proxyCpuMs} requests per millisecond, which is what makes sending fewer,
+ * larger requests (batching) pay off. Both are off or small by default.
+ *
+ * @param metricsPort        the port of a separate {@code /metrics} listener, or
+ *                           {@link #SAME_PORT} to serve metrics on the API port
+ * @param proxyOverheadMs    the LiteLLM hop, waited on the way in and on the way out; does not queue
+ * @param proxyCpuMs         proxy work per request, done by one of {@code proxyWorkers} in FIFO order
+ *                           (0: none)
+ * @param proxyWorkers       how many requests the proxy works on at once
+ * @param embeddingMsPerItem engine time each input adds to its embeddings request: the inputs of one
+ *                           request are encoded in one pass that ends for all of them together
+ * @param ioThreads          Netty I/O threads, or 0 for Netty's default
  */
 public record SimOptions(
         String host,
@@ -27,11 +42,14 @@ public record SimOptions(
         double tpotMs,
         double loadFactorAtMax,
         double proxyOverheadMs,
+        double proxyCpuMs,
+        int proxyWorkers,
         long kvCapacityTokens,
         int prefixCacheBlocks,
         int meanOutputTokens,
         int maxOutputTokens,
         int embeddingDim,
+        double embeddingMsPerItem,
         long seed,
         int ioThreads) {
 
@@ -40,7 +58,7 @@ public record SimOptions(
 
     private static final SimOptions DEFAULTS = new SimOptions(
             "127.0.0.1", 8001, SAME_PORT, "meta-llama/Llama-3.1-8B-Instruct", 256, 1.0,
-            60.0, 0.04, 7.5, 2.0, 3.0, 200_000, 8192, 220, 2048, 384, 0, 0);
+            60.0, 0.04, 7.5, 2.0, 3.0, 0.0, 1, 200_000, 8192, 220, 2048, 384, 0.2, 0, 0);
 
     public SimOptions {
         requireNonNull(host, "host");
@@ -64,6 +82,8 @@ public record SimOptions(
             throw new IllegalArgumentException("loadFactorAtMax: " + loadFactorAtMax + " (expected: >= 1)");
         }
         checkNonNegative("proxyOverheadMs", proxyOverheadMs);
+        checkNonNegative("proxyCpuMs", proxyCpuMs);
+        checkPositive("proxyWorkers", proxyWorkers);
         if (kvCapacityTokens <= 0) {
             throw new IllegalArgumentException("kvCapacityTokens: " + kvCapacityTokens + " (expected: > 0)");
         }
@@ -76,6 +96,7 @@ public record SimOptions(
                     + " (expected: >= meanOutputTokens " + meanOutputTokens + ")");
         }
         checkPositive("embeddingDim", embeddingDim);
+        checkNonNegative("embeddingMsPerItem", embeddingMsPerItem);
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 0)");
         }
@@ -106,110 +127,149 @@ public record SimOptions(
 
     public SimOptions withHost(String v) {
         return new SimOptions(v, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, seed, ioThreads);
     }
 
     public SimOptions withPort(int v) {
         return new SimOptions(host, v, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, seed, ioThreads);
     }
 
     public SimOptions withMetricsPort(int v) {
         return new SimOptions(host, port, v, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, seed, ioThreads);
     }
 
     public SimOptions withModel(String v) {
         return new SimOptions(host, port, metricsPort, v, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, seed, ioThreads);
     }
 
     public SimOptions withMaxNumSeqs(int v) {
         return new SimOptions(host, port, metricsPort, model, v, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, seed, ioThreads);
     }
 
     public SimOptions withTimeScale(double v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, v, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, seed, ioThreads);
     }
 
     public SimOptions withPrefillOverheadMs(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, v,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, v, prefillMsPerToken,
+                tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
+                ioThreads);
     }
 
     public SimOptions withPrefillMsPerToken(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                v, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs, v,
+                tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
+                ioThreads);
     }
 
     public SimOptions withTpotMs(double v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, v, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, v, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, seed, ioThreads);
     }
 
     public SimOptions withLoadFactorAtMax(double v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, v, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, v, proxyOverheadMs, proxyCpuMs, proxyWorkers, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
+                ioThreads);
     }
 
     public SimOptions withProxyOverheadMs(double v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, v, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, v, proxyCpuMs, proxyWorkers, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
+                ioThreads);
+    }
+
+    public SimOptions withProxyCpuMs(double v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, v, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, seed, ioThreads);
+    }
+
+    public SimOptions withProxyWorkers(int v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, v, kvCapacityTokens,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
+                ioThreads);
     }
 
     public SimOptions withKvCapacityTokens(long v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, v,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers, v,
+                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
+                ioThreads);
     }
 
     public SimOptions withPrefixCacheBlocks(int v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                v, meanOutputTokens, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, v, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem,
+                seed, ioThreads);
     }
 
     public SimOptions withMeanOutputTokens(int v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, v, maxOutputTokens, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, v, maxOutputTokens, embeddingDim, embeddingMsPerItem,
+                seed, ioThreads);
     }
 
     public SimOptions withMaxOutputTokens(int v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, v, embeddingDim, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, v, embeddingDim, embeddingMsPerItem,
+                seed, ioThreads);
     }
 
     public SimOptions withEmbeddingDim(int v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, v, seed, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, v, embeddingMsPerItem,
+                seed, ioThreads);
+    }
+
+    public SimOptions withEmbeddingMsPerItem(double v) {
+        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, v, seed,
+                ioThreads);
     }
 
     public SimOptions withSeed(long v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, v, ioThreads);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, v, ioThreads);
     }
 
     public SimOptions withIoThreads(int v) {
         return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, seed, v);
+                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                embeddingMsPerItem, seed, v);
     }
 
     private static void checkPort(String name, int port) {

@@ -1,5 +1,6 @@
 package io.qgate.bench.sim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,15 @@ final class SimOptionsParser {
                     SimOptions::tpotMs, (o, v) -> o.withTpotMs(parseDouble(v))),
             new Flag("--load-factor-at-max", "decode step slowdown with max-num-seqs running (linear from 1)",
                     SimOptions::loadFactorAtMax, (o, v) -> o.withLoadFactorAtMax(parseDouble(v))),
-            new Flag("--proxy-overhead-ms", "LiteLLM hop, added on the way in and on the way out",
+            new Flag("--proxy-overhead-ms", "LiteLLM hop: a pure delay on the way in and again on the way "
+                    + "out; requests never queue for it, so it adds latency but caps nothing",
                     SimOptions::proxyOverheadMs, (o, v) -> o.withProxyOverheadMs(parseDouble(v))),
+            new Flag("--proxy-cpu-ms", "LiteLLM work per request, whatever its number of inputs: the request "
+                    + "holds a proxy worker this long and requests queue FIFO for a worker, so the replica "
+                    + "tops out at proxy-workers / proxy-cpu-ms requests per ms; 0 turns it off",
+                    SimOptions::proxyCpuMs, (o, v) -> o.withProxyCpuMs(parseDouble(v))),
+            new Flag("--proxy-workers", "proxy workers (1 = one single-threaded LiteLLM process)",
+                    SimOptions::proxyWorkers, (o, v) -> o.withProxyWorkers(parseInt(v))),
             new Flag("--kv-capacity-tokens", "KV-cache capacity in tokens", SimOptions::kvCapacityTokens,
                     (o, v) -> o.withKvCapacityTokens(parseLong(v))),
             new Flag("--prefix-cache-blocks", "prefix-cache capacity in blocks of 16 tokens (0 = off)",
@@ -43,10 +51,16 @@ final class SimOptionsParser {
                     (o, v) -> o.withMaxOutputTokens(parseInt(v))),
             new Flag("--embedding-dim", "dimension of embedding vectors", SimOptions::embeddingDim,
                     (o, v) -> o.withEmbeddingDim(parseInt(v))),
+            new Flag("--embedding-ms-per-item", "engine time each input adds to its embeddings request "
+                    + "(a request's inputs are encoded together and finish together)",
+                    SimOptions::embeddingMsPerItem, (o, v) -> o.withEmbeddingMsPerItem(parseDouble(v))),
             new Flag("--seed", "seed of generated text; equal seeds give equal answers", SimOptions::seed,
                     (o, v) -> o.withSeed(parseLong(v))),
             new Flag("--io-threads", "Netty I/O threads (0 = Netty's default)", SimOptions::ioThreads,
                     (o, v) -> o.withIoThreads(parseInt(v))));
+
+    private static final int HELP_WIDTH = 100;
+    private static final String HELP_INDENT = " ".repeat(30);
 
     private static final Map<String, Flag> BY_NAME = new LinkedHashMap<>();
 
@@ -93,10 +107,28 @@ final class SimOptionsParser {
         StringBuilder out = new StringBuilder(
                 "Usage: sim [options]\nA simulated LiteLLM + vLLM replica (OpenAI API, vLLM /metrics).\n\n");
         for (Flag flag : FLAGS) {
-            out.append(String.format("  %-24s %s (default: %s)%n",
-                    flag.name() + " <v>", flag.help(), flag.current().apply(defaults)));
+            List<String> words = new ArrayList<>(List.of(flag.help().split(" ")));
+            words.add("(default: " + flag.current().apply(defaults) + ")");
+            out.append(String.format("  %-27s %s%n", flag.name() + " <v>", wrap(words)));
         }
-        out.append(String.format("  %-24s %s%n", "--help", "print this text"));
+        out.append(String.format("  %-27s %s%n", "--help", "print this text"));
+        return out.toString();
+    }
+
+    /** Joins words with spaces, breaking lines before column 100; later lines are indented. */
+    private static String wrap(List<String> words) {
+        int width = HELP_WIDTH - HELP_INDENT.length();
+        StringBuilder out = new StringBuilder();
+        int lineStart = 0;
+        for (String word : words) {
+            if (out.length() > lineStart && out.length() - lineStart + 1 + word.length() > width) {
+                out.append(System.lineSeparator()).append(HELP_INDENT);
+                lineStart = out.length();
+            } else if (out.length() > lineStart) {
+                out.append(' ');
+            }
+            out.append(word);
+        }
         return out.toString();
     }
 

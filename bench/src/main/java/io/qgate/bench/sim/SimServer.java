@@ -13,12 +13,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,9 +45,11 @@ public final class SimServer implements AutoCloseable {
 
     private final SimOptions options;
     private final EventLoopGroup group;
+    private final ChannelGroup connections = new DefaultChannelGroup("sim-connections", GlobalEventExecutor.INSTANCE);
     private final DefaultEventExecutor engineExecutor;
     private final Engine engine;
     private final SimMetrics metrics;
+    private final SimContext sim;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel apiChannel;
     private Channel metricsChannel;
@@ -60,6 +65,7 @@ public final class SimServer implements AutoCloseable {
         this.metrics = new SimMetrics(options.model());
         this.engine = new Engine(engineExecutor, LatencyModel.of(options), options.maxNumSeqs(),
                 options.kvCapacityTokens(), new PrefixCache(options.prefixCacheBlocks()), metrics);
+        this.sim = new SimContext(options, engine, metrics);
     }
 
     /**
@@ -80,11 +86,10 @@ public final class SimServer implements AutoCloseable {
         SimServer server = new SimServer(requireNonNull(options, "options"));
         server.connectionObserver = connectionObserver;
         try {
-            SimContext sim = new SimContext(options, server.engine, server.metrics);
             boolean separate = options.separateMetricsPort();
-            server.apiChannel = server.bind(options.port(), sim, true, !separate);
+            server.apiChannel = server.bind(options.port(), server.sim, true, !separate);
             if (separate) {
-                server.metricsChannel = server.bind(options.metricsPort(), sim, false, true);
+                server.metricsChannel = server.bind(options.metricsPort(), server.sim, false, true);
             }
             return server;
         } catch (RuntimeException e) {
@@ -132,6 +137,15 @@ public final class SimServer implements AutoCloseable {
         return metrics.prefixHits();
     }
 
+    /**
+     * Chat, completion and embeddings requests received so far, valid or not: each is one pass
+     * through the modelled proxy, so a gateway that batches makes this grow slower than its
+     * clients' request count.
+     */
+    public long apiRequests() {
+        return sim.apiRequests.sum();
+    }
+
     /** The {@code /metrics} text as a scrape would see it now. */
     public String metricsText() {
         return metrics.render(engine);
@@ -149,6 +163,9 @@ public final class SimServer implements AutoCloseable {
         if (metricsChannel != null) {
             metricsChannel.close().awaitUninterruptibly();
         }
+        // Stopping the event loops does not close accepted connections: close them, so the
+        // gateway sees a replica that went away, as it would a crashed pod's reset connections.
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         engineExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
@@ -162,6 +179,7 @@ public final class SimServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(new HttpServerCodec());
                         if (api && connectionObserver != null) {

@@ -76,7 +76,7 @@ class EngineTest {
     }
 
     private Engine engine(int maxNumSeqs, long kvCapacity, double timeScale) {
-        LatencyModel latency = new LatencyModel(timeScale, 50, 0.04, 7.5, 2.0, maxNumSeqs);
+        LatencyModel latency = new LatencyModel(timeScale, 50, 0.04, 7.5, 2.0, maxNumSeqs, 0.2);
         return new Engine(executor, latency, maxNumSeqs, kvCapacity, new PrefixCache(64), metrics);
     }
 

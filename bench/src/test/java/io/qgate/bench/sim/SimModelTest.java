@@ -1,6 +1,7 @@
 package io.qgate.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,7 @@ class SimModelTest {
 
     @Test
     void decodeSlowsLinearlyWithTheBatch() {
-        LatencyModel m = new LatencyModel(1.0, 50, 0.04, 7.5, 2.0, 256);
+        LatencyModel m = new LatencyModel(1.0, 50, 0.04, 7.5, 2.0, 256, 0.2);
 
         assertThat(m.loadFactor(0)).isEqualTo(1.0);
         assertThat(m.loadFactor(1)).isEqualTo(1.0);
@@ -111,8 +112,52 @@ class SimModelTest {
         assertThat(m.loadFactor(129)).isCloseTo(1.5, within(0.01));
         assertThat(m.stepNanos(256)).isEqualTo(15_000_000);
         assertThat(m.prefillNanos(1000)).isEqualTo(90_000_000);
-        assertThat(new LatencyModel(0.1, 50, 0.04, 7.5, 2.0, 256).stepNanos(1)).isEqualTo(750_000);
-        assertThat(new LatencyModel(0, 50, 0.04, 7.5, 2.0, 256).instant()).isTrue();
+        assertThat(new LatencyModel(0.1, 50, 0.04, 7.5, 2.0, 256, 0.2).stepNanos(1)).isEqualTo(750_000);
+        assertThat(new LatencyModel(0, 50, 0.04, 7.5, 2.0, 256, 0.2).instant()).isTrue();
+    }
+
+    @Test
+    void anEmbeddingsRequestCostsALittleMorePerInput() {
+        // 50 ms prefill overhead: an encoder pays a tenth, 5 ms, plus 0.04 ms per token and 0.2 ms per input.
+        LatencyModel m = new LatencyModel(1.0, 50, 0.04, 7.5, 2.0, 256, 0.2);
+
+        assertThat(m.embeddingNanos(100, 1)).isEqualTo(9_200_000);
+        assertThat(m.embeddingNanos(100, 32)).isEqualTo(15_400_000);
+        assertThat(new LatencyModel(0.5, 50, 0.04, 7.5, 2.0, 256, 0.2).embeddingNanos(100, 32)).isEqualTo(7_700_000);
+        assertThat(new LatencyModel(1.0, 50, 0.04, 7.5, 2.0, 256, 0).embeddingNanos(100, 32)).isEqualTo(9_000_000);
+    }
+
+    @Test
+    void proxyWorkersServeInArrivalOrderOneRequestAtATime() {
+        long t0 = -5_000; // nanoTime may be negative
+        ProxyWorkers one = new ProxyWorkers(1, 1_000, t0);
+
+        assertThat(one.book(t0)).isEqualTo(1_000);
+        assertThat(one.book(t0)).isEqualTo(2_000);
+        assertThat(one.book(t0 + 500)).isEqualTo(2_500);
+        // Idle since t0 + 3000: a later arrival waits for nothing.
+        assertThat(one.book(t0 + 10_000)).isEqualTo(1_000);
+    }
+
+    @Test
+    void severalProxyWorkersShareTheQueue() {
+        ProxyWorkers two = new ProxyWorkers(2, 1_000, 0);
+
+        assertThat(two.book(0)).isEqualTo(1_000);
+        assertThat(two.book(0)).isEqualTo(1_000);
+        assertThat(two.book(0)).isEqualTo(2_000);
+        assertThat(two.book(100)).isEqualTo(1_900);
+        assertThat(two.book(100)).isEqualTo(2_900);
+    }
+
+    @Test
+    void proxyWithoutWorkCostsNothing() {
+        ProxyWorkers none = new ProxyWorkers(1, 0, 0);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(none.book(0)).isZero();
+        }
+        assertThatThrownBy(() -> new ProxyWorkers(0, 1, 0)).hasMessageContaining("workers: 0");
     }
 
     @Test

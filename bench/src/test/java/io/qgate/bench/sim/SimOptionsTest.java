@@ -20,6 +20,10 @@ class SimOptionsTest {
         assertThat(d.embeddingDim()).isEqualTo(384);
         assertThat(d.meanOutputTokens()).isEqualTo(220);
         assertThat(d.kvCapacityTokens()).isEqualTo(200_000);
+        // No proxy work by default: only a benchmark that is about it turns it on.
+        assertThat(d.proxyCpuMs()).isZero();
+        assertThat(d.proxyWorkers()).isEqualTo(1);
+        assertThat(d.embeddingMsPerItem()).isEqualTo(0.2);
     }
 
     @Test
@@ -29,10 +33,10 @@ class SimOptionsTest {
                 "--tpot-ms", "9", "--load-factor-at-max", "3", "--proxy-overhead-ms", "0",
                 "--kv-capacity-tokens", "1000", "--prefix-cache-blocks", "0", "--mean-output-tokens", "50",
                 "--max-output-tokens", "60", "--embedding-dim", "8", "--seed", "-3", "--host", "0.0.0.0",
-                "--io-threads", "2");
+                "--io-threads", "2", "--proxy-cpu-ms", "5", "--proxy-workers=3", "--embedding-ms-per-item", "0.5");
 
-        assertThat(o).isEqualTo(new SimOptions("0.0.0.0", 0, 9100, "m", 2, 0.1, 20, 0.1, 9, 3, 0, 1000, 0, 50,
-                60, 8, -3, 2));
+        assertThat(o).isEqualTo(new SimOptions("0.0.0.0", 0, 9100, "m", 2, 0.1, 20, 0.1, 9, 3, 0, 5, 3, 1000, 0,
+                50, 60, 8, 0.5, -3, 2));
         assertThat(o.separateMetricsPort()).isTrue();
     }
 
@@ -61,6 +65,11 @@ class SimOptionsTest {
         assertThatThrownBy(() -> SimOptions.parse("--seed")).hasMessageContaining("--seed: missing value");
         assertThatThrownBy(() -> SimOptions.defaults().withMaxNumSeqs(-1))
                 .hasMessage("maxNumSeqs: -1 (expected: > 0)");
+        assertThatThrownBy(() -> SimOptions.parse("--proxy-workers", "0"))
+                .hasMessageContaining("--proxy-workers").hasMessageContaining("(expected: > 0)");
+        assertThatThrownBy(() -> SimOptions.parse("--proxy-cpu-ms", "-5")).hasMessageContaining("(expected: >= 0)");
+        assertThatThrownBy(() -> SimOptions.parse("--embedding-ms-per-item", "NaN"))
+                .hasMessageContaining("(expected: >= 0)");
     }
 
     @Test
@@ -71,7 +80,11 @@ class SimOptionsTest {
                 "meta-llama/Llama-3.1-8B-Instruct", "--max-num-seqs", "(default: 256)", "--time-scale",
                 "--prefill-overhead-ms", "--prefill-ms-per-token", "--tpot-ms", "--load-factor-at-max",
                 "--proxy-overhead-ms", "--kv-capacity-tokens", "--prefix-cache-blocks", "--mean-output-tokens",
-                "--embedding-dim", "(default: 384)", "--seed", "--host", "--help");
+                "--embedding-dim", "(default: 384)", "--seed", "--host", "--help", "--proxy-cpu-ms",
+                "--proxy-workers", "--embedding-ms-per-item", "(default: 0.2)");
+        // The two kinds of proxy cost say how they differ, and no line runs past column 100.
+        assertThat(usage).contains("pure delay", "queue FIFO");
+        assertThat(usage.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
     }
 
     @Test

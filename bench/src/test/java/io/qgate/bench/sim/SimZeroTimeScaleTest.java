@@ -22,7 +22,8 @@ class SimZeroTimeScaleTest {
     @BeforeAll
     static void start() {
         server = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(0)
-                .withTpotMs(3_600_000).withPrefillOverheadMs(3_600_000).withProxyOverheadMs(3_600_000));
+                .withTpotMs(3_600_000).withPrefillOverheadMs(3_600_000).withProxyOverheadMs(3_600_000)
+                .withProxyCpuMs(3_600_000).withEmbeddingMsPerItem(3_600_000));
         client = new SimClient(server.port());
     }
 
@@ -68,6 +69,21 @@ class SimZeroTimeScaleTest {
         for (int i = 0; i < 2; i++) {
             assertThat(texts[i].toString()).isEqualTo(whole.get("choices").get(i).get("text").asString());
         }
+    }
+
+    @Test
+    void refusesAMarkedOrEmptyInputAtOnce() {
+        var marked = client.post("/v1/embeddings", "{\"model\":\"" + MODEL
+                + "\",\"input\":[\"ok\",\"qgate-sim-reject\"]}");
+        var empty = client.post("/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"\"}");
+
+        assertThat(marked.statusCode()).isEqualTo(400);
+        assertThat(marked.body()).contains("\"param\":\"input\"", "qgate-sim-reject");
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.body()).contains("\"param\":\"prompt\"", "empty string");
+        // The connection is still good.
+        assertThat(client.postJson("/v1/embeddings", "{\"model\":\"" + MODEL + "\",\"input\":\"ok\"}")
+                .get("data").size()).isEqualTo(1);
     }
 
     @Test

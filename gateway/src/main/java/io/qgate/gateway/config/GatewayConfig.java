@@ -28,6 +28,7 @@ public record GatewayConfig(
         int maxHeaderSize,
         Duration clientIdleTimeout,
         Duration requestReadTimeout,
+        Tls tls,
         Duration connectTimeout,
         Duration firstByteTimeout,
         Duration upstreamIdleTimeout,
@@ -94,6 +95,30 @@ public record GatewayConfig(
     }
 
     /**
+     * TLS on the client listener: PEM files, both empty for plain HTTP. The files themselves are
+     * read when the gateway starts (a file that does not load stops the start) and every
+     * {@code reloadInterval} after.
+     */
+    public record Tls(String certFile, String keyFile, Duration reloadInterval) {
+        public Tls {
+            if (certFile.isEmpty() != keyFile.isEmpty()) {
+                throw new IllegalArgumentException(Option.TLS_CERT.key() + " and " + Option.TLS_KEY.key()
+                        + " go together: set both (TLS) or neither (plain HTTP)");
+            }
+            requirePositive(Option.TLS_RELOAD_INTERVAL, reloadInterval);
+        }
+
+        public boolean enabled() {
+            return !certFile.isEmpty();
+        }
+
+        static Tls of(Map<Option, String> v) {
+            return new Tls(v.get(Option.TLS_CERT).trim(), v.get(Option.TLS_KEY).trim(),
+                    duration(Option.TLS_RELOAD_INTERVAL, v));
+        }
+    }
+
+    /**
      * The gateway's own limit on requests at the replicas and the queue in front of it.
      *
      * @param maxInflight   slots per gateway (0: none)
@@ -123,9 +148,12 @@ public record GatewayConfig(
     /**
      * Micro-batching: which routes take part, and when a batch leaves.
      *
-     * @param routes empty when batching is off
+     * @param routes              empty when batching is off
+     * @param maxCompletionTokens completions are batched only when their {@code max_tokens} is
+     *                            set and at most this: a batch answers when its longest
+     *                            completion ends, so long ones would wait for each other
      */
-    public record Batching(Set<ApiRoute> routes, BatchPolicy policy) {
+    public record Batching(Set<ApiRoute> routes, BatchPolicy policy, int maxCompletionTokens) {
         public Batching {
             routes = Set.copyOf(routes);
         }
@@ -154,7 +182,8 @@ public record GatewayConfig(
                     Units.integer(Option.BATCHING_MAX_ITEMS.key(), v.get(Option.BATCHING_MAX_ITEMS), 1, 2048),
                     Units.integer(Option.BATCHING_MAX_TOKENS.key(), v.get(Option.BATCHING_MAX_TOKENS), 1, 10_000_000),
                     duration(Option.BATCHING_MAX_WAIT, v));
-            return new Batching(routes, policy);
+            return new Batching(routes, policy, Units.integer(Option.BATCHING_MAX_COMPLETION_TOKENS.key(),
+                    v.get(Option.BATCHING_MAX_COMPLETION_TOKENS), 0, 1_000_000));
         }
     }
 
@@ -225,6 +254,7 @@ public record GatewayConfig(
                 intSize(Option.MAX_HEADER_SIZE, v.get(Option.MAX_HEADER_SIZE), 1024),
                 duration(Option.CLIENT_IDLE_TIMEOUT, v),
                 duration(Option.REQUEST_READ_TIMEOUT, v),
+                Tls.of(v),
                 duration(Option.CONNECT_TIMEOUT, v),
                 duration(Option.FIRST_BYTE_TIMEOUT, v),
                 duration(Option.UPSTREAM_IDLE_TIMEOUT, v),

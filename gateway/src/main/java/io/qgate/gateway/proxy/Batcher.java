@@ -95,7 +95,7 @@ final class Batcher {
         }
         BatchableRequest batchable = BatchableRequest.of(route, ByteBufUtil.getBytes(request.content()),
                 identity(request));
-        if (batchable == null) {
+        if (batchable == null || (route == ApiRoute.COMPLETIONS && !shortCompletion(batchable))) {
             return null;
         }
         BatchMember member = new BatchMember(frontend, client, context, request, routeRequest, routeMeters,
@@ -114,13 +114,21 @@ final class Batcher {
         }
         batch.add(member);
         if (batch.full()) {
+            // As a task: the caller makes this member its connection's current request only
+            // after this returns, and a batch that fails at once sends its members on alone.
             pending.remove(key);
-            send(batch);
+            Pending full = batch;
+            loop.execute(() -> send(full));
         } else if (!reviewScheduled) {
             reviewScheduled = true;
             loop.execute(review);
         }
         return member;
+    }
+
+    private boolean shortCompletion(BatchableRequest completion) {
+        long maxTokens = completion.maxTokens();
+        return maxTokens >= 0 && maxTokens <= context.config().batching().maxCompletionTokens();
     }
 
     private static Map<String, String> identity(FullHttpRequest request) {

@@ -152,7 +152,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             HttpHeaders headers = request.headers();
             ForwardedHeaders.stripHopByHop(headers);
             headers.remove(HttpHeaderNames.EXPECT);
-            ForwardedHeaders.addForwarded(headers, ForwardedHeaders.clientAddress(client), "http");
+            ForwardedHeaders.addForwarded(headers, ForwardedHeaders.clientAddress(client),
+                    ForwardedHeaders.scheme(client));
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
         }
         request.headers().set(HttpHeaderNames.HOST, dispatch.endpoint().authority());

@@ -9,6 +9,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.JsonRecyclerPools;
 
@@ -23,9 +24,22 @@ import java.io.InputStream;
  */
 public final class RequestBodyInspector {
 
+    /**
+     * Nesting deeper than this is refused (400) before it reaches a replica: real requests (tool
+     * schemas included) stay far below it, and a deeply nested body is a cheap way to make a
+     * recursive parser in the replica fail.
+     */
+    static final int MAX_NESTING_DEPTH = 128;
+    /** Digits in one number; longer ones are refused (Jackson's default, stated so it is seen). */
+    static final int MAX_NUMBER_LENGTH = 1000;
+
     /** Buffers recycled per thread: the parser runs on event loops, a few threads for the process. */
     private static final JsonFactory JSON = JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.threadLocalPool())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .build())
             .build();
 
     /** How much of the prompt to hash for prefix affinity; {@link #NONE} hashes nothing. */

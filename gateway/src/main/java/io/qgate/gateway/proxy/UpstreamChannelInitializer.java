@@ -2,6 +2,7 @@ package io.qgate.gateway.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -15,13 +16,16 @@ final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     private final long poolIdleTimeoutNanos;
+    private final ChannelGroup connections;
 
-    UpstreamChannelInitializer(long poolIdleTimeoutNanos) {
+    UpstreamChannelInitializer(long poolIdleTimeoutNanos, ChannelGroup connections) {
         this.poolIdleTimeoutNanos = poolIdleTimeoutNanos;
+        this.connections = connections;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        connections.add(ch);
         // The replicas are ours (the client-facing decoder validates everything it reads), so
         // their response headers are not validated a second time on every request.
         HttpDecoderConfig decoder = new HttpDecoderConfig()

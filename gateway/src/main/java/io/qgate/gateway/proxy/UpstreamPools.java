@@ -3,6 +3,7 @@ package io.qgate.gateway.proxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.qgate.gateway.Transport;
 import io.qgate.gateway.config.GatewayConfig;
@@ -16,10 +17,13 @@ public final class UpstreamPools {
     private final ConcurrentHashMap<EventExecutor, UpstreamPool> byLoop = new ConcurrentHashMap<>();
     private final Transport transport;
     private final GatewayConfig config;
+    private final ChannelGroup connections;
 
-    public UpstreamPools(Transport transport, GatewayConfig config) {
+    /** @param connections where every replica connection is registered, so shutdown can close them */
+    public UpstreamPools(Transport transport, GatewayConfig config, ChannelGroup connections) {
         this.transport = transport;
         this.config = config;
+        this.connections = connections;
     }
 
     UpstreamPool forLoop(EventLoop loop) {
@@ -43,7 +47,7 @@ public final class UpstreamPools {
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .handler(new UpstreamChannelInitializer(config.poolIdleTimeout().toNanos()));
+                .handler(new UpstreamChannelInitializer(config.poolIdleTimeout().toNanos(), connections));
     }
 
     /** Closes pooled connections to replicas that discovery no longer lists. */

@@ -3,12 +3,14 @@ package io.qgate.gateway.proxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.qgate.gateway.Transport;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.metrics.BatchMeters;
@@ -36,7 +38,9 @@ class FrontendHandlerTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 0);
     private final EmbeddedChannel channel = new EmbeddedChannel(new FrontendHandler(new ProxyContext(config, router,
-            new Admission(0, 0, 0, () -> 0), new UpstreamPools(Transport.nio(), config), new Batchers(new BatchMeters(registry)), metrics, () -> false,
+            new Admission(0, 0, 0, () -> 0),
+            new UpstreamPools(Transport.nio(), config, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)),
+            new Batchers(new BatchMeters(registry)), metrics, () -> false,
             RequestBodyInspector.PrefixLimits.NONE)));
 
     @AfterEach

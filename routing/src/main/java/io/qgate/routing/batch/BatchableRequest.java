@@ -154,6 +154,12 @@ public final class BatchableRequest {
         return key;
     }
 
+    /** The request's {@code max_tokens}, or -1 when it sets none (or not as a whole number). */
+    public long maxTokens() {
+        JsonNode value = parameters.get("max_tokens");
+        return value != null && value.isIntegralNumber() ? value.asLong() : -1;
+    }
+
     public int estimatedTokens() {
         int sum = 0;
         for (BatchItem item : items) {

@@ -1,0 +1,89 @@
+package io.qgate.bench.scenario;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * What the scenario commands share: {@code --help}, refusing a bad command line, quiet gateway
+ * logs, progress on stderr, then the report on stdout and as {@code results.json} and
+ * {@code report.md} in the output directory.
+ */
+final class ScenarioCli {
+
+    /** Exit status of a bad command line. */
+    static final int USAGE_STATUS = 2;
+
+    /** The findings of one scenario run, in both forms. */
+    interface Report {
+        String toJson();
+
+        String toMarkdown();
+
+        /** Writes {@link ScenarioReport#JSON_FILE} and {@link ScenarioReport#MARKDOWN_FILE} into {@code directory}. */
+        default void write(Path directory) {
+            try {
+                Files.createDirectories(directory);
+                Files.writeString(directory.resolve(ScenarioReport.JSON_FILE), toJson() + "\n", StandardCharsets.UTF_8);
+                Files.writeString(directory.resolve(ScenarioReport.MARKDOWN_FILE), toMarkdown(),
+                        StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the report into " + directory, e);
+            }
+        }
+    }
+
+    private ScenarioCli() {}
+
+    /**
+     * @param command  the command's name, for messages
+     * @param parse    the command line to options; {@link IllegalArgumentException} for a bad one
+     * @param out      where the options put the report files
+     * @param scenario runs the scenario, printing progress to the stream it is given
+     * @return 0, or {@link #USAGE_STATUS} for a bad command line
+     */
+    static <O> int run(String command, String usage, String[] args, PrintStream stdout, PrintStream stderr,
+                       Function<String[], O> parse, Function<O, Path> out,
+                       BiFunction<O, PrintStream, ? extends Report> scenario) {
+        List<String> list = Arrays.asList(args);
+        if (list.contains("--help") || list.contains("-h")) {
+            stdout.print(usage);
+            return 0;
+        }
+        O options;
+        try {
+            options = parse.apply(args);
+        } catch (IllegalArgumentException e) {
+            stderr.println(command + ": " + e.getMessage() + " (see --help)");
+            return USAGE_STATUS;
+        }
+        quietGatewayLogs();
+        Report report = scenario.apply(options, stderr);
+        Path directory = out.apply(options);
+        report.write(directory);
+        stdout.print(report.toMarkdown());
+        stdout.println();
+        stdout.println("results: " + directory.resolve(ScenarioReport.JSON_FILE));
+        stdout.println("report:  " + directory.resolve(ScenarioReport.MARKDOWN_FILE));
+        return 0;
+    }
+
+    /**
+     * Every run starts and stops gateways, each logging a few lines at info; they would bury the
+     * progress lines, so only warnings are shown, unless the user chose a level. slf4j-simple
+     * reads this when a logger is created, which for the gateway is when its class first loads.
+     */
+    private static void quietGatewayLogs() {
+        String key = "org.slf4j.simpleLogger.log.io.qgate.gateway";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "warn");
+        }
+    }
+}
