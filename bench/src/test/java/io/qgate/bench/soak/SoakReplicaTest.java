@@ -2,6 +2,7 @@ package io.qgate.bench.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.qgate.bench.sim.SimOptions;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +66,8 @@ class SoakReplicaTest {
             assertThat(replica.port()).isEqualTo(port);
             assertThat(client().send(chat(port, "after-1", false, 1), HttpResponse.BodyHandlers.ofString())
                     .statusCode()).isEqualTo(200);
-            assertThat(replica.answered()).isEqualTo(2);
+            // Counted once the replica's last write has completed, which the client may see first.
+            await().atMost(Duration.ofSeconds(5)).until(() -> replica.answered() == 2);
         }
     }
 }
