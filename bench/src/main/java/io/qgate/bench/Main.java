@@ -17,6 +17,7 @@ public final class Main {
               load   the load generator (open or closed loop, results as JSON)
               routing  routing strategies compared: 3 gateways sharing 4 simulated replicas
               batching  micro-batching off and on: embeddings through single-threaded LiteLLM replicas
+              soak   10 minutes at 70% of the maximum with replica kills and client aborts
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
 
             Each command takes --help.
@@ -46,6 +47,7 @@ public final class Main {
             case "load" -> LoadCommand.run(rest);
             case "routing" -> io.qgate.bench.scenario.RoutingCommand.run(rest);
             case "batching" -> io.qgate.bench.scenario.BatchingCommand.run(rest);
+            case "soak" -> io.qgate.bench.soak.SoakCommand.run(rest);
             case "jmh" -> runJmh(rest);
             default -> {
                 System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);
