@@ -18,6 +18,8 @@ public final class Main {
               routing  routing strategies compared: 3 gateways sharing 4 simulated replicas
               batching  micro-batching off and on: embeddings through single-threaded LiteLLM replicas
               soak   10 minutes at 70% of the maximum with replica kills and client aborts
+              autoscale  HPA scaling signals and targets compared, in virtual time
+              fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
 
             Each command takes --help.
@@ -48,6 +50,8 @@ public final class Main {
             case "routing" -> io.qgate.bench.scenario.RoutingCommand.run(rest);
             case "batching" -> io.qgate.bench.scenario.BatchingCommand.run(rest);
             case "soak" -> io.qgate.bench.soak.SoakCommand.run(rest);
+            case "autoscale" -> io.qgate.bench.fleet.AutoscaleCommand.run(rest);
+            case "fleet-routing" -> io.qgate.bench.fleet.FleetRoutingCommand.run(rest);
             case "jmh" -> runJmh(rest);
             default -> {
                 System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);

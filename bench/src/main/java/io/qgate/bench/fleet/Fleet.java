@@ -70,7 +70,10 @@ final class Fleet {
         discoveryListeners.add(listener);
     }
 
-    /** Starts the run with {@code count} pods already loaded and ready. */
+    /**
+     * Starts the run with {@code count} pods already loaded and ready, and known to the gateways
+     * from the start (they were there before the run).
+     */
     void startReady(int count) {
         for (int i = 0; i < count; i++) {
             Replica pod = create();
@@ -79,7 +82,7 @@ final class Fleet {
             accepting.add(pod);
         }
         specReplicas += count;
-        changed();
+        publish(0);
     }
 
     /** The Deployment's {@code spec.replicas}. */
@@ -207,9 +210,13 @@ final class Fleet {
         lastCountNanos = now;
     }
 
-    /** Several changes at one instant make one snapshot, built once they are all done. */
     private void changed() {
-        if (publishScheduled || discoveryListeners.isEmpty()) {
+        publish(settings.discoveryDelayNanos());
+    }
+
+    /** Several changes at one instant make one snapshot, built once they are all done. */
+    private void publish(long delayNanos) {
+        if (publishScheduled) {
             return;
         }
         publishScheduled = true;
@@ -220,7 +227,7 @@ final class Fleet {
                 endpoints.add(pod.endpoint());
             }
             EndpointSnapshot snapshot = EndpointSnapshot.of(endpoints);
-            sim.after(settings.discoveryDelayNanos(), () -> discoveryListeners.forEach(l -> l.accept(snapshot)));
+            sim.after(delayNanos, () -> discoveryListeners.forEach(l -> l.accept(snapshot)));
         });
     }
 }

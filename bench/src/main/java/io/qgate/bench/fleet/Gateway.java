@@ -37,6 +37,7 @@ final class Gateway {
     private final Fleet fleet;
     private final Router router;
     private long received;
+    private long open;
     private Replica[] targets = new Replica[0];
     private EndpointLoad[] targetLoads = new EndpointLoad[0];
 
@@ -48,7 +49,7 @@ final class Gateway {
     Gateway(Simulation sim, Fleet fleet, String strategy, RoutingSettings settings, SplittableRandom random) {
         this.sim = requireNonNull(sim, "sim");
         this.fleet = requireNonNull(fleet, "fleet");
-        RandomGenerator generator = requireNonNull(random, "random");
+        RandomGenerator generator = new PickerRandom(requireNonNull(random, "random").nextLong());
         this.router = new Router(EndpointPicker.named(strategy, settings, () -> generator), settings, sim.clock());
     }
 
@@ -83,12 +84,25 @@ final class Gateway {
             return null;
         }
         request.dispatch = dispatch;
+        request.gateway = this;
+        open++;
         return fleet.byAuthority(dispatch.endpoint().authority());
+    }
+
+    /** The last chunk of {@code request}'s answer went out. */
+    void finish(Request request) {
+        request.dispatch.finish(false);
+        open--;
     }
 
     /** qgate_requests_received_total. */
     long received() {
         return received;
+    }
+
+    /** qgate_inflight_requests: requests this gateway has open. */
+    long inflight() {
+        return open;
     }
 
     /** qgate_pool_queue_length, computed by the gateway's own code. */

@@ -34,8 +34,8 @@ final class GatewayTier implements Routing {
 
     @Override
     public void finished(Request request) {
-        if (request.dispatch != null) {
-            request.dispatch.finish(false);
+        if (request.gateway != null) {
+            request.gateway.finish(request);
         }
     }
 
@@ -44,6 +44,15 @@ final class GatewayTier implements Routing {
         long sum = 0;
         for (Gateway gateway : gateways) {
             sum += gateway.received();
+        }
+        return sum;
+    }
+
+    /** sum(qgate_inflight_requests) over the gateways. */
+    long inflight() {
+        long sum = 0;
+        for (Gateway gateway : gateways) {
+            sum += gateway.inflight();
         }
         return sum;
     }

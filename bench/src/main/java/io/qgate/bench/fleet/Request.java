@@ -20,6 +20,8 @@ final class Request {
     /** The gateway's dispatch, finished when the answer's last chunk reaches the client; null for the oracle. */
     Router.Dispatch dispatch;
     Replica replica;
+    /** The gateway that took the request, or null for the oracle. */
+    Gateway gateway;
     long firstTokenNanos = NEVER;
     boolean failed;
 
