@@ -58,7 +58,7 @@ final class AutoscaleReport {
                         + "0.1, default behavior (scale-up: no window, max of 4 pods and 100%% per 15 s; scale-down: "
                         + "300 s window, 100%% per 15 s). Runs start with enough ready pods for the trace's first rate "
                         + "at %.0f req/s each.%n", setup.minReplicas(), setup.maxReplicas(),
-                50.0));
+                AutoscaleScenario.INITIAL_RATE_PER_REPLICA));
         md.append(String.format(Locale.ROOT, "- Signals: **rate** = `sum(rate(qgate_requests_received_total[1m]))` "
                         + "(Prometheus scrapes the gateways every %.0f s), External, AverageValue; **queue** = "
                         + "`max(qgate_pool_queue_length)`, External, AverageValue; **in flight** = "
@@ -124,12 +124,36 @@ final class AutoscaleReport {
         }
         md.append('\n');
 
+        List<ScalingSignal> deployed = report.deploySignals();
+        if (!deployed.isEmpty()) {
+            md.append("## The recommended targets with deploy/'s behavior\n\n");
+            md.append("`deploy/base/litellm-hpa.yaml` scales up after a 60 s window by at most 2 pods or 100% per 2 "
+                    + "minutes, and down after a 10-minute window by one pod per 5 minutes. The same targets with the "
+                    + "HPA's default behavior and with that one (replica bounds kept at "
+                    + setup.minReplicas() + "–" + setup.maxReplicas() + " here; deploy/ caps at its own maximum):\n\n");
+            md.append("| trace | signal | behavior | SLO | replica-minutes | mean ready | peak pods | recovery | TTFT p99 ms (all) |\n");
+            md.append("|---|---|---|---:|---:|---:|---:|---|---:|\n");
+            for (String trace : report.traceNames()) {
+                for (ScalingSignal signal : deployed) {
+                    for (String behavior : List.of(AutoscaleSetup.DEFAULT_BEHAVIOR, AutoscaleSetup.DEPLOY_BEHAVIOR)) {
+                        AutoscaleRun.Result run = find(report, trace, signal, behavior);
+                        if (run != null) {
+                            md.append(row(trace, run, true));
+                        }
+                    }
+                }
+            }
+            md.append('\n');
+        }
+
         if (!options.quick()) {
             md.append("## Every run\n\n");
             md.append("| trace | signal | SLO | replica-minutes | mean ready | peak pods | recovery | TTFT p99 ms (all) |\n");
             md.append("|---|---|---:|---:|---:|---:|---|---:|\n");
             for (AutoscaleRun.Result run : report.runs()) {
-                md.append(row(run.setup().trace().name(), run));
+                if (run.setup().behavior().equals(AutoscaleSetup.DEFAULT_BEHAVIOR)) {
+                    md.append(row(run.setup().trace().name(), run));
+                }
             }
             md.append('\n');
         }
@@ -142,9 +166,20 @@ final class AutoscaleReport {
     }
 
     private static String row(String trace, AutoscaleRun.Result run) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.1f | %d | %s | %s |%n", trace,
-                run.setup().signal().label(), Format.percent(run.sloAttainment()), run.replicaMinutes(),
-                run.meanReady(), run.peakPods(), Format.recovery(run), Format.millis(run.overall().p99Ms()));
+        return row(trace, run, false);
+    }
+
+    private static String row(String trace, AutoscaleRun.Result run, boolean behavior) {
+        return String.format(Locale.ROOT, "| %s | %s |%s %s | %.0f | %.1f | %d | %s | %s |%n", trace,
+                run.setup().signal().label(), behavior ? " " + run.setup().behavior() + " |" : "",
+                Format.percent(run.sloAttainment()), run.replicaMinutes(), run.meanReady(), run.peakPods(),
+                Format.recovery(run), Format.millis(run.overall().p99Ms()));
+    }
+
+    private static AutoscaleRun.Result find(AutoscaleScenario.Report report, String trace, ScalingSignal signal,
+                                            String behavior) {
+        return report.runs().stream().filter(r -> r.setup().trace().name().equals(trace)
+                && r.setup().signal().equals(signal) && r.setup().behavior().equals(behavior)).findFirst().orElse(null);
     }
 
     private static String traceList(AutoscaleScenario.Report report) {
@@ -207,7 +242,7 @@ final class AutoscaleReport {
                 y[i] = shape.rate(i * 15) / report.recommendedRate();
             }
             replicas.add(new Charts.Line("offered load ÷ " + Format.number(report.recommendedRate()) + " req/s", x, y,
-                    true));
+                    Charts.Style.REFERENCE));
             Path file = dir.resolve("autoscale-" + trace + ".png");
             Charts.autoscale(file, "Trace " + trace + ": ready replicas and TTFT p99 per minute", replicas, p99,
                     any.setup().sloMillis(), 1_000_000);
@@ -260,11 +295,14 @@ final class AutoscaleReport {
             node.put("trace", run.setup().trace().name());
             node.put("signal", signal.kind());
             node.put("label", signal.label());
+            node.put("behavior", run.setup().behavior());
             node.put("cpuPercent", signal.cpuPercent());
             node.put("ratePerReplica", signal.ratePerReplica());
             node.put("queuePerReplica", signal.queuePerReplica());
             node.put("inflightPerReplica", signal.inflightPerReplica());
-            node.put("chosen", report.chosen().containsValue(signal));
+            boolean chosenRun = report.chosen().containsValue(signal)
+                    && run.setup().behavior().equals(AutoscaleSetup.DEFAULT_BEHAVIOR);
+            node.put("chosen", chosenRun);
             node.put("sloAttainment", round(run.sloAttainment()));
             node.put("replicaMinutes", round(run.replicaMinutes()));
             node.put("meanReady", round(run.meanReady()));
@@ -280,7 +318,7 @@ final class AutoscaleReport {
             for (TtftLog.Stats minute : run.minutes()) {
                 putMillis(minutes, minute.p99Ms());
             }
-            if (report.chosen().containsValue(signal)) {
+            if (chosenRun) {
                 ArrayNode timeline = node.putArray("timeline");
                 for (AutoscaleRun.Point point : run.timeline()) {
                     ObjectNode p = timeline.addObject();

@@ -5,6 +5,7 @@ import io.qgate.bench.fleet.hpa.HpaSpec;
 import io.qgate.routing.RoutingSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * One autoscaling run: the trace's load through the gateways (queue routing) to a fleet the HPA
@@ -58,7 +59,7 @@ final class AutoscaleRun {
         RoutingSettings routing = RoutingSettings.defaults().withPrefixAffinity(false);
         fleetSim.routeByGateways(setup.gateways(), "queue", routing, setup.scrapeInterval());
         Monitoring monitoring = new Monitoring(sim, fleet, fleetSim.gateways(), setup.cpu(), setup.monitoring());
-        var phases = fleetSim.split();
+        SplittableRandom phases = fleetSim.split();
         monitoring.start((long) (phases.nextDouble() * setup.monitoring().scrapeNanos()),
                 (long) (phases.nextDouble() * setup.monitoring().resolutionNanos()));
 

@@ -33,12 +33,14 @@ final class AutoscaleScenario {
     static final double[] INFLIGHT_TARGETS = {120, 150, 180};
     static final double[] COMBINED_QUEUE_TARGETS = {50, 200, 1000};
     static final double[] STEADY_LOADS = {50, 55, 60, 65, 70, 75};
+    /** The queue target deploy/ ships as a placeholder, tried beside the recommended rate. */
+    static final double DEPLOY_QUEUE_PLACEHOLDER = 4;
     static final List<String> SMOOTH_TRACES = List.of("ramp", "diurnal");
 
     /** Pods of the fixed fleet that measures what one replica serves within the objective. */
     private static final int STEADY_REPLICAS = 8;
     /** Every run starts with the fleet a 50 req/s-per-replica target would have for the trace's first rate. */
-    private static final double INITIAL_RATE_PER_REPLICA = 50;
+    static final double INITIAL_RATE_PER_REPLICA = 50;
 
     /** One replica's steady TTFT at a given load per replica. */
     record SteadyPoint(double perReplicaRps, TtftLog.Stats ttft) {}
@@ -60,10 +62,27 @@ final class AutoscaleScenario {
             return runs.stream().filter(r -> r.setup().trace().name().equals(trace)).toList();
         }
 
-        /** The run of {@code signal} on {@code trace}. */
+        /** The run of {@code signal} on {@code trace} with the HPA's default behavior. */
         AutoscaleRun.Result run(String trace, ScalingSignal signal) {
+            return run(trace, signal, AutoscaleSetup.DEFAULT_BEHAVIOR);
+        }
+
+        AutoscaleRun.Result run(String trace, ScalingSignal signal, String behavior) {
             return runs.stream().filter(r -> r.setup().trace().name().equals(trace)
-                    && r.setup().signal().equals(signal)).findFirst().orElseThrow();
+                    && r.setup().signal().equals(signal) && r.setup().behavior().equals(behavior))
+                    .findFirst().orElseThrow();
+        }
+
+        /** The signals also run with deploy/'s behavior, in order. */
+        List<ScalingSignal> deploySignals() {
+            List<ScalingSignal> signals = new ArrayList<>();
+            for (AutoscaleRun.Result run : runs) {
+                if (run.setup().behavior().equals(AutoscaleSetup.DEPLOY_BEHAVIOR)
+                        && !signals.contains(run.setup().signal())) {
+                    signals.add(run.setup().signal());
+                }
+            }
+            return signals;
         }
 
         List<String> traceNames() {
@@ -103,7 +122,7 @@ final class AutoscaleScenario {
 
         List<SteadyPoint> steady = new ArrayList<>();
         if (!options.quick()) {
-            progress.printf(Locale.ROOT, "phase 1/3: steady load on %d replicas with queue routing%n", STEADY_REPLICAS);
+            progress.printf(Locale.ROOT, "phase 1/4: steady load on %d replicas with queue routing%n", STEADY_REPLICAS);
             for (double perReplica : STEADY_LOADS) {
                 RoutingCase fixed = new RoutingCase(STEADY_REPLICAS, 3, "queue", Duration.ofMillis(100));
                 RoutingRun.Result result = RoutingRun.run(fixed, model, Workload.sharegpt(), perReplica, 1.0, 120, 480,
@@ -129,12 +148,12 @@ final class AutoscaleScenario {
             List<ScalingSignal> signals = List.of(ScalingSignal.cpu(60), ScalingSignal.rate(rate),
                     ScalingSignal.queue(50), ScalingSignal.inflight(150), ScalingSignal.rateAndQueue(rate, queue));
             progress.println("quick: one target per signal");
-            runAll(traces, signals, options, runs, progress);
+            runAll(traces, signals, options, AutoscaleSetup.DEFAULT_BEHAVIOR, runs, progress);
             for (ScalingSignal signal : signals) {
                 chosen.put(signal.kind(), signal);
             }
         } else {
-            progress.println("phase 2/3: each signal at several targets on every trace");
+            progress.println("phase 2/4: each signal at several targets on every trace");
             List<ScalingSignal> singles = new ArrayList<>();
             for (double target : RATE_TARGETS) {
                 singles.add(ScalingSignal.rate(target));
@@ -148,36 +167,49 @@ final class AutoscaleScenario {
             for (double target : INFLIGHT_TARGETS) {
                 singles.add(ScalingSignal.inflight(target));
             }
-            runAll(traces, singles, options, runs, progress);
+            runAll(traces, singles, options, AutoscaleSetup.DEFAULT_BEHAVIOR, runs, progress);
             for (String kind : List.of("cpu", "rate", "queue", "inflight")) {
                 chosen.put(kind, choose(runs, traces, s -> s.kind().equals(kind)));
             }
             rate = chosen.get("rate").ratePerReplica();
-            progress.printf(Locale.ROOT, "phase 3/3: the queue beside the chosen rate target (%s/s per replica)%n",
+            progress.printf(Locale.ROOT, "phase 3/4: the queue beside the chosen rate target (%s/s per replica)%n",
                     Format.number(rate));
             List<ScalingSignal> combined = new ArrayList<>();
             for (double target : COMBINED_QUEUE_TARGETS) {
                 combined.add(ScalingSignal.rateAndQueue(rate, target));
             }
-            runAll(traces, combined, options, runs, progress);
+            runAll(traces, combined, options, AutoscaleSetup.DEFAULT_BEHAVIOR, runs, progress);
             ScalingSignal best = chooseCombined(runs, combined);
             chosen.put("rate+queue", best);
             queue = best.queuePerReplica();
+
+            progress.println("phase 4/4: the recommended targets with the behavior of deploy/base/litellm-hpa.yaml");
+            List<ScalingSignal> deployed = new ArrayList<>(List.of(ScalingSignal.rate(rate), best));
+            if (queue != DEPLOY_QUEUE_PLACEHOLDER) {
+                deployed.add(ScalingSignal.rateAndQueue(rate, DEPLOY_QUEUE_PLACEHOLDER));
+            }
+            runAll(traces, deployed, options, AutoscaleSetup.DEPLOY_BEHAVIOR, runs, progress);
         }
         double wall = (System.nanoTime() - start) / 1e9;
         return new Report(options, startedAt, wall, capacity, steady, runs, chosen, rate, queue);
     }
 
     private static void runAll(List<Trace> traces, List<ScalingSignal> signals, AutoscaleOptions options,
-                               List<AutoscaleRun.Result> runs, PrintStream progress) {
+                               String behavior, List<AutoscaleRun.Result> runs, PrintStream progress) {
         for (Trace trace : traces) {
             int initial = (int) Math.ceil(trace.rate(0) / INITIAL_RATE_PER_REPLICA);
             for (ScalingSignal signal : signals) {
                 AutoscaleSetup setup = AutoscaleSetup.defaults(trace, signal, Math.max(2, initial), options.seed());
+                if (behavior.equals(AutoscaleSetup.DEPLOY_BEHAVIOR)) {
+                    setup = setup.withBehavior(behavior, AutoscaleSetup.deployScaleUp(),
+                            AutoscaleSetup.deployScaleDown());
+                }
                 AutoscaleRun.Result result = AutoscaleRun.run(setup);
                 runs.add(result);
+                String label = signal.label() + (behavior.equals(AutoscaleSetup.DEFAULT_BEHAVIOR) ? ""
+                        : " [" + behavior + "]");
                 progress.printf(Locale.ROOT, "  %-8s %-50s SLO %5.1f%%  %7.1f replica-min  recovery %-12s  %.1fs, "
-                                + "%.1fM events%n", trace.name(), signal.label(), 100 * result.sloAttainment(),
+                                + "%.1fM events%n", trace.name(), label, 100 * result.sloAttainment(),
                         result.replicaMinutes(), Format.recovery(result), result.wallSeconds(),
                         result.events() / 1e6);
             }
@@ -190,7 +222,8 @@ final class AutoscaleScenario {
         List<String> judged = smooth.isEmpty() ? traces.stream().map(Trace::name).toList() : smooth;
         Map<ScalingSignal, List<AutoscaleRun.Result>> bySignal = new LinkedHashMap<>();
         for (AutoscaleRun.Result run : runs) {
-            if (kind.test(run.setup().signal()) && judged.contains(run.setup().trace().name())) {
+            if (kind.test(run.setup().signal()) && judged.contains(run.setup().trace().name())
+                    && run.setup().behavior().equals(AutoscaleSetup.DEFAULT_BEHAVIOR)) {
                 bySignal.computeIfAbsent(run.setup().signal(), s -> new ArrayList<>()).add(run);
             }
         }
@@ -212,7 +245,8 @@ final class AutoscaleScenario {
         double bestSlo = -1;
         double bestCost = Double.MAX_VALUE;
         for (ScalingSignal candidate : candidates) {
-            List<AutoscaleRun.Result> own = runs.stream().filter(r -> r.setup().signal().equals(candidate)).toList();
+            List<AutoscaleRun.Result> own = runs.stream().filter(r -> r.setup().signal().equals(candidate)
+                    && r.setup().behavior().equals(AutoscaleSetup.DEFAULT_BEHAVIOR)).toList();
             double slo = meanSlo(own);
             double cost = cost(own);
             if (best == null || slo > bestSlo + 0.005 || (Math.abs(slo - bestSlo) <= 0.005 && cost < bestCost)) {

@@ -28,10 +28,13 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 final class Charts {
 
+    /** How a line is drawn: solid with points, dashed (a level without points), or a grey reference. */
+    enum Style { SOLID, DASHED, REFERENCE }
+
     /** One line: a name and its points. */
-    record Line(String name, double[] x, double[] y, boolean dashed) {
+    record Line(String name, double[] x, double[] y, Style style) {
         Line(String name, double[] x, double[] y) {
-            this(name, x, y, false);
+            this(name, x, y, Style.SOLID);
         }
     }
 
@@ -67,10 +70,9 @@ final class Charts {
     static void lines(Path file, String title, String xLabel, String yLabel, List<Line> lines, boolean logX,
                       boolean logY, double marker) {
         headless();
-        ValueAxis x = logX ? new LogAxis(xLabel) : new NumberAxis(xLabel);
+        ValueAxis x = logX ? decades(new LogAxis(xLabel)) : new NumberAxis(xLabel);
         if (logX) {
             ((LogAxis) x).setBase(2);
-            ((LogAxis) x).setSmallestValue(1);
         }
         XYPlot plot = plot(lines, logY ? decades(new LogAxis(yLabel)) : new NumberAxis(yLabel), false);
         plot.setDomainAxis(x);
@@ -80,7 +82,7 @@ final class Charts {
         save(file, new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true), 1000, 620);
     }
 
-    /** Ticks at powers of ten, written as plain numbers. */
+    /** Ticks at whole powers of the axis' base, written as plain numbers. */
     private static LogAxis decades(LogAxis axis) {
         axis.setTickUnit(new NumberTickUnit(1.0));
         axis.setNumberFormatOverride(new DecimalFormat("#,##0.##"));
@@ -100,12 +102,11 @@ final class Charts {
         }
         XYLineAndShapeRenderer renderer = steps ? new XYStepRenderer() : new XYLineAndShapeRenderer(true, !steps);
         for (int i = 0; i < lines.size(); i++) {
-            Color color = lines.get(i).dashed() ? Color.GRAY : COLORS[i % COLORS.length];
-            renderer.setSeriesPaint(i, color);
-            renderer.setSeriesStroke(i, lines.get(i).dashed()
-                    ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {5, 5}, 0)
-                    : new BasicStroke(1.8f));
-            renderer.setSeriesShapesVisible(i, !steps && !lines.get(i).dashed());
+            Style style = lines.get(i).style();
+            renderer.setSeriesPaint(i, style == Style.REFERENCE ? Color.GRAY : COLORS[i % COLORS.length]);
+            renderer.setSeriesStroke(i, style == Style.SOLID ? new BasicStroke(1.8f)
+                    : new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {5, 5}, 0));
+            renderer.setSeriesShapesVisible(i, !steps && style == Style.SOLID);
         }
         XYPlot plot = new XYPlot(data, null, range, renderer);
         plot.setBackgroundPaint(Color.WHITE);
@@ -120,7 +121,7 @@ final class Charts {
             for (int i = 0; i < y.length; i++) {
                 y[i] = Math.min(y[i], ceiling);
             }
-            return new Line(line.name(), line.x(), y, line.dashed());
+            return new Line(line.name(), line.x(), y, line.style());
         }).toList();
     }
 

@@ -232,7 +232,7 @@ final class FleetRoutingReport {
                 RoutingRun.Result run = find(report, largest, gateways, baseline);
                 if (run != null) {
                     lines.add(new Charts.Line(baseline + " (no scrapes)", new double[] {50, 5000},
-                            new double[] {report.ratio(run), report.ratio(run)}, true));
+                            new double[] {report.ratio(run), report.ratio(run)}, Charts.Style.DASHED));
                 }
             }
             Path file = dir.resolve("fleet-routing-scrape-" + gateways + "gw.png");

@@ -2,6 +2,7 @@ package io.qgate.bench.fleet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.qgate.bench.load.Workload;
 import io.qgate.routing.RoutingSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ final class FleetSim implements VirtualEngine.Listener {
     }
 
     /** Poisson arrivals along {@code trace}, starting now. */
-    Arrivals offer(Trace trace, io.qgate.bench.load.Workload workload) {
+    Arrivals offer(Trace trace, Workload workload) {
         Arrivals arrivals = new Arrivals(sim, trace, workload, arrivalRandom, this::arrive);
         arrivals.start();
         return arrivals;
