@@ -43,9 +43,9 @@ final class AutoscaleReport {
                         + "%s ms + %s ms/token, %s ms per output token alone, x%s for a full batch, KV cache %,d tokens, "
                         + "LiteLLM hop %s ms each way); ShareGPT-like requests (lognormal, mean ~230 prompt and ~220 output "
                         + "tokens). Saturated, one replica finishes **%.1f requests/s**.%n", model.maxNumSeqs(),
-                Format.number(model.prefillOverheadMs()), Format.number(model.prefillMsPerToken()),
-                Format.number(model.tpotMs()), Format.number(model.loadFactorAtMax()), model.kvCapacityTokens(),
-                Format.number(model.proxyOverheadMs()), report.replicaCapacity()));
+                Format.plain(model.prefillOverheadMs()), Format.plain(model.prefillMsPerToken()),
+                Format.plain(model.tpotMs()), Format.plain(model.loadFactorAtMax()), model.kvCapacityTokens(),
+                Format.plain(model.proxyOverheadMs()), report.replicaCapacity()));
         md.append(String.format(Locale.ROOT, "- Pods: start-up (scheduling and model load) uniform in %.0f–%.0f s, "
                         + "then ready; gateways learn of every change %.0f s later; a deleted pod drains what its engine "
                         + "holds. Cost counts every pod, loading and draining ones too.%n",
@@ -67,7 +67,7 @@ final class AutoscaleReport {
                         + "metrics-server every %.0f s, with the HPA's handling of pods that are not yet ready; "
                         + "**rate+queue** = both metrics in one HPA (the larger recommendation wins).%n",
                 setup.monitoring().scrapeNanos() / 1e9, setup.cpu().baselineMilli(),
-                Format.number(setup.cpu().perRequestMillis()), Format.number(setup.cpu().perTokenMillis()),
+                Format.plain(setup.cpu().perRequestMillis()), Format.plain(setup.cpu().perTokenMillis()),
                 setup.cpu().requestMilli(), setup.monitoring().resolutionNanos() / 1e9));
         md.append(String.format(Locale.ROOT, "- Objective: a minute meets it when the TTFT p99 of the requests "
                 + "arriving in it is under %.0f s (a request that never got a first token counts as infinitely "
@@ -98,7 +98,7 @@ final class AutoscaleReport {
         String rateRun = "`autoscale` sweep, rate targets " + list(AutoscaleScenario.RATE_TARGETS)
                 + " on the ramp and diurnal traces";
         String queueRun = "`autoscale` sweep, rate " + Format.number(report.recommendedRate()) + " + queue targets "
-                + list(AutoscaleScenario.COMBINED_QUEUE_TARGETS) + " on every trace";
+                + list(AutoscaleScenario.COMBINED_QUEUE_TARGETS) + " on every trace, deploy/'s behavior";
         if (options.quick()) {
             md.append("A quick run does not sweep targets; the figures below are its fixed choices, not "
                     + "recommendations.\n\n");
@@ -110,8 +110,9 @@ final class AutoscaleReport {
                         + "per replica | the cheapest target with the objective met in >= 99%% of the minutes of the "
                         + "smooth traces | %s |%n", Format.number(report.recommendedRate()), rateRun));
         md.append(String.format(Locale.ROOT, "| `max(qgate_pool_queue_length)` (with the rate, in the same HPA) | "
-                        + "**%s** waiting requests per replica | the best mean attainment over all traces, ties to the "
-                        + "cheaper | %s |%n%n", Format.number(report.recommendedQueue()), queueRun));
+                        + "**%s** waiting requests per replica | with deploy/'s behavior, the best mean attainment over "
+                        + "all traces; within one point, the cheaper | %s |%n%n", Format.number(report.recommendedQueue()),
+                queueRun));
 
         md.append("## The signals compared, each at its chosen target\n\n");
         md.append("| trace | signal | SLO | replica-minutes | mean ready | peak pods | recovery | TTFT p99 ms (all) |\n");
@@ -126,9 +127,9 @@ final class AutoscaleReport {
 
         List<ScalingSignal> deployed = report.deploySignals();
         if (!deployed.isEmpty()) {
-            md.append("## The recommended targets with deploy/'s behavior\n\n");
+            md.append("## The rate target, alone and with each queue target, with deploy/'s behavior\n\n");
             md.append("`deploy/base/litellm-hpa.yaml` scales up after a 60 s window by at most 2 pods or 100% per 2 "
-                    + "minutes, and down after a 10-minute window by one pod per 5 minutes. The same targets with the "
+                    + "minutes, and down after a 10-minute window by one pod per 5 minutes. The same signals with the "
                     + "HPA's default behavior and with that one (replica bounds kept at "
                     + setup.minReplicas() + "–" + setup.maxReplicas() + " here; deploy/ caps at its own maximum):\n\n");
             md.append("| trace | signal | behavior | SLO | replica-minutes | mean ready | peak pods | recovery | TTFT p99 ms (all) |\n");

@@ -1,5 +1,6 @@
 package io.qgate.bench.fleet;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.StringJoiner;
 
@@ -20,6 +21,11 @@ final class Format {
     static String number(double value) {
         return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value)
                 : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** A setting as written: every digit it has, none it does not ({@code 0.04}, {@code 60}). */
+    static String plain(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     static String percent(double share) {
