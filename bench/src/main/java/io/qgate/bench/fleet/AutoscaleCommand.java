@@ -15,7 +15,7 @@ import java.util.List;
 public final class AutoscaleCommand {
 
     /** Exit status of a bad command line. */
-    public static final int USAGE_STATUS = 2;
+    public static final int USAGE_STATUS = SimulationCli.USAGE_STATUS;
 
     private static final String USAGE = """
             Usage: java -jar qgate-bench.jar autoscale [--quick] [--trace T] [--out DIR] [options]
@@ -45,47 +45,21 @@ public final class AutoscaleCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        List<String> list = Arrays.asList(args);
-        if (list.contains("--help") || list.contains("-h")) {
-            out.print(USAGE);
-            return 0;
-        }
-        AutoscaleOptions options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("autoscale: " + e.getMessage() + " (see --help)");
-            return USAGE_STATUS;
-        }
-        AutoscaleScenario.Report report = AutoscaleScenario.run(options, err);
-        List<Path> plots = AutoscaleReport.write(report, options.out());
-        out.print(AutoscaleReport.markdown(report, plots));
-        out.println();
-        out.println("results: " + options.out().resolve(AutoscaleReport.JSON_FILE));
-        out.println("report:  " + options.out().resolve(AutoscaleReport.MARKDOWN_FILE));
-        return 0;
+        return SimulationCli.run("autoscale", USAGE, args, out, err, AutoscaleCommand::parse, (options, progress) -> {
+            AutoscaleScenario.Report report = AutoscaleScenario.run(options, progress);
+            List<Path> plots = AutoscaleReport.write(report, options.out());
+            return new SimulationCli.Written(AutoscaleReport.markdown(report, plots),
+                    options.out().resolve(AutoscaleReport.JSON_FILE), options.out().resolve(AutoscaleReport.MARKDOWN_FILE));
+        });
     }
 
     static AutoscaleOptions parse(String[] args) {
         boolean quick = Arrays.asList(args).contains("--quick");
         List<String> traces = new ArrayList<>();
-        double baseRate = quick ? 100 : 200;
-        long seed = 42;
-        Path out = Path.of("bench", "results", "autoscale-" + LocalDateTime.now().format(STAMP));
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            if (name.equals("--quick")) {
-                continue;
-            }
-            String value;
-            if (arg.contains("=")) {
-                value = arg.substring(arg.indexOf('=') + 1);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException(name + ": no value");
-            }
+        double[] baseRate = {quick ? 100 : 200};
+        long[] seed = {42};
+        Path[] out = {Path.of("bench", "results", "autoscale-" + LocalDateTime.now().format(STAMP))};
+        SimulationCli.forEachOption(args, (name, value) -> {
             switch (name) {
                 case "--trace" -> {
                     for (String trace : value.split(",")) {
@@ -94,20 +68,20 @@ public final class AutoscaleCommand {
                         }
                     }
                 }
-                case "--base-rate" -> baseRate = number(name, value);
-                case "--seed" -> seed = (long) number(name, value);
-                case "--out" -> out = Path.of(value);
+                case "--base-rate" -> baseRate[0] = number(name, value);
+                case "--seed" -> seed[0] = (long) number(name, value);
+                case "--out" -> out[0] = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
-        }
+        });
         if (traces.isEmpty()) {
             traces.addAll(quick ? List.of("step") : AutoscaleOptions.ALL_TRACES);
         }
         for (String trace : traces) {
             // Fail on a bad name or file now rather than after minutes of simulation.
-            Trace.named(trace, baseRate);
+            Trace.named(trace, baseRate[0]);
         }
-        return new AutoscaleOptions(quick, traces, baseRate, seed, out);
+        return new AutoscaleOptions(quick, traces, baseRate[0], seed[0], out[0]);
     }
 
     private static double number(String name, String value) {

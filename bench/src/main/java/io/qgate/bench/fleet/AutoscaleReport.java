@@ -1,8 +1,5 @@
 package io.qgate.bench.fleet;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +19,8 @@ final class AutoscaleReport {
 
     /** Writes the three kinds of output into {@code dir}; returns the plots written. */
     static List<Path> write(AutoscaleScenario.Report report, Path dir) {
-        try {
-            Files.createDirectories(dir);
-            List<Path> plots = plots(report, dir);
-            Files.writeString(dir.resolve(MARKDOWN_FILE), markdown(report, plots));
-            Files.writeString(dir.resolve(JSON_FILE), json(report));
-            return plots;
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + dir + ": " + e.getMessage(), e);
-        }
+        return ReportFiles.write(dir, MARKDOWN_FILE, JSON_FILE, d -> plots(report, d), p -> markdown(report, p),
+                () -> json(report));
     }
 
     static String markdown(AutoscaleScenario.Report report, List<Path> plots) {
@@ -110,9 +100,9 @@ final class AutoscaleReport {
                         + "per replica | the cheapest target with the objective met in >= 99%% of the minutes of the "
                         + "smooth traces | %s |%n", Format.number(report.recommendedRate()), rateRun));
         md.append(String.format(Locale.ROOT, "| `max(qgate_pool_queue_length)` (with the rate, in the same HPA) | "
-                        + "**%s** waiting requests per replica | with deploy/'s behavior, the best mean attainment over "
-                        + "all traces; within one point, the cheaper | %s |%n%n", Format.number(report.recommendedQueue()),
-                queueRun));
+                        + "**%s** waiting requests per replica | with deploy/'s behavior, the cheapest of the targets "
+                        + "within half a point of the best mean attainment over all traces | %s |%n%n",
+                Format.number(report.recommendedQueue()), queueRun));
 
         md.append("## The signals compared, each at its chosen target\n\n");
         md.append("| trace | signal | SLO | replica-minutes | mean ready | peak pods | recovery | TTFT p99 ms (all) |\n");
@@ -258,7 +248,7 @@ final class AutoscaleReport {
         AutoscaleOptions options = report.options();
         root.put("scenario", "autoscale");
         root.put("startedAt", report.startedAt().toString());
-        root.put("wallSeconds", round(report.wallSeconds()));
+        root.put("wallSeconds", ReportFiles.round(report.wallSeconds()));
         root.put("events", report.events());
         root.put("eventsPerSecond", Math.round(report.events() / Math.max(1e-9, report.runWallSeconds())));
         ObjectNode setup = root.putObject("setup");
@@ -274,7 +264,7 @@ final class AutoscaleReport {
         setup.put("discoveryDelaySeconds", first.fleet().discoveryDelayNanos() / 1e9);
         setup.put("sloTtftP99Ms", first.sloMillis());
         setup.put("maxNumSeqs", first.model().maxNumSeqs());
-        setup.put("replicaCapacityRps", round(report.replicaCapacity()));
+        setup.put("replicaCapacityRps", ReportFiles.round(report.replicaCapacity()));
         ArrayNode steady = root.putArray("steady");
         for (AutoscaleScenario.SteadyPoint point : report.steady()) {
             ObjectNode node = steady.addObject();
@@ -304,9 +294,9 @@ final class AutoscaleReport {
             boolean chosenRun = report.chosen().containsValue(signal)
                     && run.setup().behavior().equals(AutoscaleSetup.DEFAULT_BEHAVIOR);
             node.put("chosen", chosenRun);
-            node.put("sloAttainment", round(run.sloAttainment()));
-            node.put("replicaMinutes", round(run.replicaMinutes()));
-            node.put("meanReady", round(run.meanReady()));
+            node.put("sloAttainment", ReportFiles.round(run.sloAttainment()));
+            node.put("replicaMinutes", ReportFiles.round(run.replicaMinutes()));
+            node.put("meanReady", ReportFiles.round(run.meanReady()));
             node.put("peakPods", run.peakPods());
             ArrayNode recovery = node.putArray("recoverySeconds");
             run.recoverySeconds().forEach(recovery::add);
@@ -314,24 +304,24 @@ final class AutoscaleReport {
             node.put("requests", run.requests());
             node.put("noReplica", run.failed());
             node.put("events", run.events());
-            node.put("wallSeconds", round(run.wallSeconds()));
+            node.put("wallSeconds", ReportFiles.round(run.wallSeconds()));
             ArrayNode minutes = node.putArray("p99MsPerMinute");
             for (TtftLog.Stats minute : run.minutes()) {
-                putMillis(minutes, minute.p99Ms());
+                ReportFiles.add(minutes, minute.p99Ms());
             }
             if (chosenRun) {
                 ArrayNode timeline = node.putArray("timeline");
                 for (AutoscaleRun.Point point : run.timeline()) {
                     ObjectNode p = timeline.addObject();
-                    p.put("t", round(point.seconds()));
-                    p.put("offeredRps", round(point.offeredRps()));
+                    p.put("t", ReportFiles.round(point.seconds()));
+                    p.put("offeredRps", ReportFiles.round(point.offeredRps()));
                     p.put("desired", point.desired());
                     p.put("ready", point.ready());
                     p.put("pods", point.pods());
                     p.put("recommended", point.recommended());
-                    p.put("rateMetric", Double.isNaN(point.rateMetric()) ? null : round(point.rateMetric()));
-                    p.put("queueMetric", round(point.queueMetric()));
-                    p.put("cpuPercent", round(point.cpuPercent()));
+                    p.put("rateMetric", Double.isNaN(point.rateMetric()) ? null : ReportFiles.round(point.rateMetric()));
+                    p.put("queueMetric", ReportFiles.round(point.queueMetric()));
+                    p.put("cpuPercent", ReportFiles.round(point.cpuPercent()));
                 }
             }
         }
@@ -341,29 +331,9 @@ final class AutoscaleReport {
     private static void putStats(ObjectNode node, TtftLog.Stats stats) {
         node.put("requests", stats.requests());
         node.put("answered", stats.answered());
-        putMillis(node, "p50", stats.p50Ms());
-        putMillis(node, "p99", stats.p99Ms());
-        putMillis(node, "mean", stats.meanMs());
+        ReportFiles.put(node, "p50", stats.p50Ms());
+        ReportFiles.put(node, "p99", stats.p99Ms());
+        ReportFiles.put(node, "mean", stats.meanMs());
     }
 
-    /** JSON has no infinity: an infinite latency is written as null. */
-    private static void putMillis(ObjectNode node, String name, double ms) {
-        if (Double.isInfinite(ms) || Double.isNaN(ms)) {
-            node.putNull(name);
-        } else {
-            node.put(name, round(ms));
-        }
-    }
-
-    private static void putMillis(ArrayNode array, double ms) {
-        if (Double.isInfinite(ms) || Double.isNaN(ms)) {
-            array.addNull();
-        } else {
-            array.add(round(ms));
-        }
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000.0) / 1000.0;
-    }
 }

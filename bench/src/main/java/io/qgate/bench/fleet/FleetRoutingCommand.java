@@ -14,7 +14,10 @@ import java.util.List;
 public final class FleetRoutingCommand {
 
     /** Exit status of a bad command line. */
-    public static final int USAGE_STATUS = 2;
+    public static final int USAGE_STATUS = SimulationCli.USAGE_STATUS;
+
+    /** The command's choices. */
+    private record Options(boolean quick, long seed, Path out) {}
 
     private static final String USAGE = """
             Usage: java -jar qgate-bench.jar fleet-routing [--quick] [--out DIR] [--seed N]
@@ -40,50 +43,34 @@ public final class FleetRoutingCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        List<String> list = Arrays.asList(args);
-        if (list.contains("--help") || list.contains("-h")) {
-            out.print(USAGE);
-            return 0;
-        }
-        boolean quick = false;
-        long seed = 42;
-        Path dir = Path.of("bench", "results", "fleet-routing-" + LocalDateTime.now().format(STAMP));
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-                if (name.equals("--quick")) {
-                    quick = true;
-                    continue;
-                }
-                if (!name.equals("--seed") && !name.equals("--out")) {
-                    throw new IllegalArgumentException("unknown option " + name);
-                }
-                String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
-                        : i + 1 < args.length ? args[++i] : null;
-                if (value == null) {
-                    throw new IllegalArgumentException(name + ": no value");
-                }
-                if (name.equals("--seed")) {
+        return SimulationCli.run("fleet-routing", USAGE, args, out, err, FleetRoutingCommand::parse,
+                (options, progress) -> {
+                    FleetRoutingScenario.Report report = FleetRoutingScenario.run(options.quick(), options.seed(),
+                            progress);
+                    List<Path> plots = FleetRoutingReport.write(report, options.out());
+                    return new SimulationCli.Written(FleetRoutingReport.markdown(report, plots),
+                            options.out().resolve(FleetRoutingReport.JSON_FILE),
+                            options.out().resolve(FleetRoutingReport.MARKDOWN_FILE));
+                });
+    }
+
+    private static Options parse(String[] args) {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        long[] seed = {42};
+        Path[] dir = {Path.of("bench", "results", "fleet-routing-" + LocalDateTime.now().format(STAMP))};
+        SimulationCli.forEachOption(args, (name, value) -> {
+            switch (name) {
+                case "--seed" -> {
                     try {
-                        seed = Long.parseLong(value);
+                        seed[0] = Long.parseLong(value);
                     } catch (NumberFormatException e) {
                         throw new IllegalArgumentException("--seed: " + value + " (expected: a whole number)");
                     }
-                } else {
-                    dir = Path.of(value);
                 }
+                case "--out" -> dir[0] = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + name);
             }
-        } catch (IllegalArgumentException e) {
-            err.println("fleet-routing: " + e.getMessage() + " (see --help)");
-            return USAGE_STATUS;
-        }
-        FleetRoutingScenario.Report report = FleetRoutingScenario.run(quick, seed, err);
-        List<Path> plots = FleetRoutingReport.write(report, dir);
-        out.print(FleetRoutingReport.markdown(report, plots));
-        out.println();
-        out.println("results: " + dir.resolve(FleetRoutingReport.JSON_FILE));
-        out.println("report:  " + dir.resolve(FleetRoutingReport.MARKDOWN_FILE));
-        return 0;
+        });
+        return new Options(quick, seed[0], dir[0]);
     }
 }

@@ -1,9 +1,6 @@
 package io.qgate.bench.fleet;
 
 import io.qgate.gateway.config.Units;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,15 +28,8 @@ final class FleetRoutingReport {
     private FleetRoutingReport() {}
 
     static List<Path> write(FleetRoutingScenario.Report report, Path dir) {
-        try {
-            Files.createDirectories(dir);
-            List<Path> plots = plots(report, dir);
-            Files.writeString(dir.resolve(MARKDOWN_FILE), markdown(report, plots));
-            Files.writeString(dir.resolve(JSON_FILE), json(report));
-            return plots;
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + dir + ": " + e.getMessage(), e);
-        }
+        return ReportFiles.write(dir, MARKDOWN_FILE, JSON_FILE, d -> plots(report, d), p -> markdown(report, p),
+                () -> json(report));
     }
 
     static String markdown(FleetRoutingScenario.Report report, List<Path> plots) {
@@ -58,7 +48,8 @@ final class FleetRoutingReport {
                 + "(in its engine or on the way in), ties at random.\n");
         md.append("- Figures: TTFT p99 over the measured interval (after a warm-up; at least two minutes and 20,000 "
                 + "requests), relative to the oracle's on the same fleet; below 1 is noise or the KV-cache "
-                + "tie-break, not a router that beats the truth.\n");
+                + "tie-break, not a router that beats the truth. ∞: more than 1% of the measured requests still had "
+                + "no first token 60 s after the interval ended (the queues grew without bound).\n");
         md.append(String.format(Locale.ROOT, "- Seed %d (the same arrivals for every policy on a fleet). Wall time "
                         + "%.0f s; %,d events at %,.0f events/s overall%s.%n%n", report.seed(), report.wallSeconds(),
                 report.events(), report.events() / Math.max(1e-9, report.runWallSeconds()),
@@ -264,18 +255,18 @@ final class FleetRoutingReport {
         root.put("startedAt", report.startedAt().toString());
         root.put("quick", report.quick());
         root.put("seed", report.seed());
-        root.put("wallSeconds", round(report.wallSeconds()));
+        root.put("wallSeconds", ReportFiles.round(report.wallSeconds()));
         root.put("events", report.events());
         root.put("eventsPerSecond", Math.round(report.events() / Math.max(1e-9, report.runWallSeconds())));
         root.put("maxNumSeqs", FleetRoutingScenario.MAX_NUM_SEQS);
         root.put("load", FleetRoutingScenario.LOAD);
-        root.put("replicaCapacityRps", round(report.replicaCapacity()));
-        root.put("defaultEngineReplicaCapacityRps", round(report.defaultCapacity()));
+        root.put("replicaCapacityRps", ReportFiles.round(report.replicaCapacity()));
+        root.put("defaultEngineReplicaCapacityRps", ReportFiles.round(report.defaultCapacity()));
         ArrayNode runs = root.putArray("runs");
         for (RoutingRun.Result run : report.runs()) {
             ObjectNode node = runs.addObject();
             putRun(node, run);
-            putNumber(node, "p99RelativeToOracle", report.ratio(run));
+            ReportFiles.put(node, "p99RelativeToOracle", report.ratio(run));
         }
         ArrayNode live = root.putArray("liveCheck");
         for (FleetRoutingScenario.LiveCheck check : report.live()) {
@@ -291,13 +282,9 @@ final class FleetRoutingReport {
             }
             ArrayNode seeds = node.putArray("simulatedP99Ms");
             for (double p99 : check.p99Ms()) {
-                if (Double.isInfinite(p99)) {
-                    seeds.addNull();
-                } else {
-                    seeds.add(round(p99));
-                }
+                ReportFiles.add(seeds, p99);
             }
-            putNumber(node, "simulatedMedianP99Ms", check.quantile(0.5));
+            ReportFiles.put(node, "simulatedMedianP99Ms", check.quantile(0.5));
         }
         ArrayNode scale = root.putArray("scale");
         for (RoutingRun.Result run : report.scale()) {
@@ -316,25 +303,13 @@ final class FleetRoutingReport {
         } else {
             node.put("scrapeIntervalMs", c.scrapeInterval().toMillis());
         }
-        node.put("offeredRps", round(run.offeredRps()));
+        node.put("offeredRps", ReportFiles.round(run.offeredRps()));
         node.put("requests", run.ttft().requests());
-        putNumber(node, "ttftP50Ms", run.ttft().p50Ms());
-        putNumber(node, "ttftP99Ms", run.ttft().p99Ms());
-        putNumber(node, "ttftMeanMs", run.ttft().meanMs());
+        ReportFiles.put(node, "ttftP50Ms", run.ttft().p50Ms());
+        ReportFiles.put(node, "ttftP99Ms", run.ttft().p99Ms());
+        ReportFiles.put(node, "ttftMeanMs", run.ttft().meanMs());
         node.put("events", run.events());
-        node.put("wallSeconds", round(run.wallSeconds()));
-        node.put("virtualSeconds", round(run.virtualSeconds()));
-    }
-
-    private static void putNumber(ObjectNode node, String name, double value) {
-        if (Double.isInfinite(value) || Double.isNaN(value)) {
-            node.putNull(name);
-        } else {
-            node.put(name, round(value));
-        }
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 1000.0) / 1000.0;
+        node.put("wallSeconds", ReportFiles.round(run.wallSeconds()));
+        node.put("virtualSeconds", ReportFiles.round(run.virtualSeconds()));
     }
 }
