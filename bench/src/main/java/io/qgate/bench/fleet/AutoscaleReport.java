@@ -279,6 +279,11 @@ final class AutoscaleReport {
         for (Map.Entry<String, ScalingSignal> entry : report.chosen().entrySet()) {
             chosen.put(entry.getKey(), entry.getValue().label());
         }
+        ArrayNode fields = root.putArray("timelineFields");
+        for (String field : List.of("t", "offeredRps", "desired", "ready", "pods", "recommended", "rateMetric",
+                "queueMetric", "cpuPercent")) {
+            fields.add(field);
+        }
         ArrayNode runs = root.putArray("runs");
         for (AutoscaleRun.Result run : report.runs()) {
             ObjectNode node = runs.addObject();
@@ -310,18 +315,19 @@ final class AutoscaleReport {
                 ReportFiles.add(minutes, minute.p99Ms());
             }
             if (chosenRun) {
+                // One row per HPA sync, fields as named in timelineFields: a row of objects would triple the file.
                 ArrayNode timeline = node.putArray("timeline");
                 for (AutoscaleRun.Point point : run.timeline()) {
-                    ObjectNode p = timeline.addObject();
-                    p.put("t", ReportFiles.round(point.seconds()));
-                    p.put("offeredRps", ReportFiles.round(point.offeredRps()));
-                    p.put("desired", point.desired());
-                    p.put("ready", point.ready());
-                    p.put("pods", point.pods());
-                    p.put("recommended", point.recommended());
-                    p.put("rateMetric", Double.isNaN(point.rateMetric()) ? null : ReportFiles.round(point.rateMetric()));
-                    p.put("queueMetric", ReportFiles.round(point.queueMetric()));
-                    p.put("cpuPercent", ReportFiles.round(point.cpuPercent()));
+                    ArrayNode row = timeline.addArray();
+                    row.add(ReportFiles.round(point.seconds()));
+                    row.add(ReportFiles.round(point.offeredRps()));
+                    row.add(point.desired());
+                    row.add(point.ready());
+                    row.add(point.pods());
+                    row.add(point.recommended());
+                    ReportFiles.add(row, point.rateMetric());
+                    row.add(ReportFiles.round(point.queueMetric()));
+                    row.add(ReportFiles.round(point.cpuPercent()));
                 }
             }
         }
