@@ -21,6 +21,12 @@ public final class Main {
               autoscale  HPA scaling signals and targets compared, in virtual time
               fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
+              proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
+              routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
+              connections  8,000 concurrent streams through one gateway: heap, RSS, errors
+              suite  proxies, routing-sweep and connections in turn, then the report
+              report DIR  report.md and PNG charts from the benchmarks' JSON results in DIR
+              stub   a replica stub with fixed answers (for the proxy benchmarks)
 
             Each command takes --help.
             """;
@@ -53,6 +59,12 @@ public final class Main {
             case "autoscale" -> io.qgate.bench.fleet.AutoscaleCommand.run(rest);
             case "fleet-routing" -> io.qgate.bench.fleet.FleetRoutingCommand.run(rest);
             case "jmh" -> runJmh(rest);
+            case "proxies" -> io.qgate.bench.suite.ProxiesCommand.run(rest);
+            case "routing-sweep" -> io.qgate.bench.suite.SweepCommand.run(rest);
+            case "connections" -> io.qgate.bench.suite.ConnectionsCommand.run(rest);
+            case "suite" -> io.qgate.bench.suite.SuiteCommand.run(rest);
+            case "report" -> io.qgate.bench.suite.report.ReportCommand.run(rest);
+            case "stub" -> io.qgate.bench.suite.stub.StubCommand.run(rest);
             default -> {
                 System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);
                 yield 2;

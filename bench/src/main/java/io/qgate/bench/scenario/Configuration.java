@@ -15,9 +15,10 @@ import java.util.Map;
  * @param affinity       {@code routing.prefix-affinity}
  * @param scrapeInterval modelled scrape interval, or {@code null} for strategies that do not read engine metrics
  * @param sharedPrefixes whether requests carry tenants' system prompts (the prefix-affinity part)
+ * @param launcher       starts a peer proxy's tier instead of qgate's, or {@code null} for qgate
  */
-record Configuration(String name, String strategy, boolean correction, boolean affinity, Duration scrapeInterval,
-                     boolean sharedPrefixes) {
+public record Configuration(String name, String strategy, boolean correction, boolean affinity,
+                            Duration scrapeInterval, boolean sharedPrefixes, RoutingTier.Launcher launcher) {
 
     /** How often the gateways scrape when the strategy ignores the result: the production default. */
     static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofMillis(100);
@@ -25,9 +26,25 @@ record Configuration(String name, String strategy, boolean correction, boolean a
     /** Metrics this many intervals old are still used: two scrapes may fail before routing falls back. */
     private static final int STALE_AFTER_INTERVALS = 3;
 
-    Configuration {
+    public Configuration {
         requireNonNull(name, "name");
         requireNonNull(strategy, "strategy");
+    }
+
+    /** A row routed by qgate. */
+    Configuration(String name, String strategy, boolean correction, boolean affinity, Duration scrapeInterval,
+                  boolean sharedPrefixes) {
+        this(name, strategy, correction, affinity, scrapeInterval, sharedPrefixes, null);
+    }
+
+    /** A row routed by another proxy, on the plain workload; {@code strategy} names its balancing. */
+    public static Configuration peer(String name, String strategy, RoutingTier.Launcher launcher) {
+        return new Configuration(name, strategy, false, false, null, false, requireNonNull(launcher, "launcher"));
+    }
+
+    /** Whether qgate routes this row (not a peer proxy). */
+    boolean qgate() {
+        return launcher == null;
     }
 
     /** Whether the strategy reads the engines' metrics, so that the scrape interval matters. */

@@ -42,6 +42,22 @@ final class Configurations {
                 new Configuration(PREFIX_AFFINITY, "queue", true, true, FAST, true));
     }
 
+    /** The sweep's rows on the plain workload: the blind strategies and queue routing with and without correction. */
+    static List<Configuration> sweepLoadAware() {
+        return List.of(
+                new Configuration("round-robin", "round-robin", false, false, null, false),
+                new Configuration("least-inflight", "least-inflight", false, false, null, false),
+                new Configuration("queue", "queue", true, false, FAST, false),
+                new Configuration("queue uncorrected", "queue", false, false, FAST, false));
+    }
+
+    /** The sweep's rows on the shared-prefix workload. */
+    static List<Configuration> sweepPrefixes() {
+        return List.of(
+                new Configuration("prefixes: queue", "queue", true, false, FAST, true),
+                new Configuration("prefixes: queue + affinity", "queue", true, true, FAST, true));
+    }
+
     /** The unmeasured run that warms the JIT of every component before the first row. */
     static Configuration warmup() {
         return new Configuration("warm-up", "round-robin", false, false, null, false);

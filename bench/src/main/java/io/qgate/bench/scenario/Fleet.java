@@ -52,6 +52,11 @@ final class Fleet implements AutoCloseable {
         return replicas;
     }
 
+    /** The replicas' loopback ports, in order. */
+    List<Integer> ports() {
+        return replicas.stream().map(SimServer::port).toList();
+    }
+
     /** The gateways' {@code endpoints} value. */
     String endpoints() {
         StringJoiner joiner = new StringJoiner(",");

@@ -10,7 +10,7 @@ import java.util.Map;
  * Several gateway instances in front of the same fleet, as behind a Kubernetes Service: each sees
  * only its own share of the traffic, and the rest only through the engines' metrics.
  */
-final class GatewayTier implements AutoCloseable {
+final class GatewayTier implements RoutingTier {
 
     private static final long READY_TIMEOUT_MILLIS = 10_000;
 
@@ -35,7 +35,8 @@ final class GatewayTier implements AutoCloseable {
         }
     }
 
-    List<String> urls() {
+    @Override
+    public List<String> urls() {
         return gateways.stream().map(gateway -> "http://127.0.0.1:" + gateway.port()).toList();
     }
 
@@ -48,7 +49,8 @@ final class GatewayTier implements AutoCloseable {
      * The picker the gateways actually built, as they name it. The report shows it next to the
      * configured strategy, so that a gateway that does not (yet) implement a strategy is plain to see.
      */
-    String picker() {
+    @Override
+    public String picker() {
         return String.join(",", gateways.stream().map(gateway -> gateway.router().picker().name()).distinct().toList());
     }
 

@@ -75,12 +75,14 @@ public final class RoutingScenario {
         return row;
     }
 
-    private static TierRun runConfiguration(Configuration configuration, ScenarioOptions options, double offered,
-                                            Duration modelled, PrintStream progress) {
+    static TierRun runConfiguration(Configuration configuration, ScenarioOptions options, double offered,
+                                    Duration modelled, PrintStream progress) {
         Duration wall = options.wall(modelled);
         try (Fleet fleet = Fleet.start(options);
-             GatewayTier tier = GatewayTier.start(options.gateways(),
-                     configuration.gatewaySettings(fleet.endpoints(), options.timeScale()))) {
+             RoutingTier tier = configuration.qgate()
+                     ? GatewayTier.start(options.gateways(),
+                             configuration.gatewaySettings(fleet.endpoints(), options.timeScale()))
+                     : configuration.launcher().start(options.gateways(), fleet.ports())) {
             if (configuration.scrapes()) {
                 // Let the first scrapes land, so that no row starts routing on empty metrics.
                 Pause.millis(2 * options.wall(configuration.scrapeInterval()).toMillis() + 1);

@@ -131,6 +131,16 @@ public record ScenarioOptions(
                 duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out, rows);
     }
 
+    public ScenarioOptions withGateways(int v) {
+        return new ScenarioOptions(replicas, v, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
+                duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out, rows);
+    }
+
+    public ScenarioOptions withWarmup(Duration v) {
+        return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load, fixedCapacity,
+                duration, capacityDuration, v, workload, tenants, systemPromptTokens, seed, quick, out, rows);
+    }
+
     public ScenarioOptions withLoad(double v) {
         return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, v, fixedCapacity,
                 duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed, quick, out, rows);
