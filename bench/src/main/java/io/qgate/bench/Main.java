@@ -17,6 +17,9 @@ public final class Main {
               load   the load generator (open or closed loop, results as JSON)
               routing  routing strategies compared: 3 gateways sharing 4 simulated replicas
               batching  micro-batching off and on: embeddings through single-threaded LiteLLM replicas
+              soak   10 minutes at 70% of the maximum with replica kills and client aborts
+              autoscale  HPA scaling signals and targets compared, in virtual time
+              fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
               routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
@@ -52,6 +55,9 @@ public final class Main {
             case "load" -> LoadCommand.run(rest);
             case "routing" -> io.qgate.bench.scenario.RoutingCommand.run(rest);
             case "batching" -> io.qgate.bench.scenario.BatchingCommand.run(rest);
+            case "soak" -> io.qgate.bench.soak.SoakCommand.run(rest);
+            case "autoscale" -> io.qgate.bench.fleet.AutoscaleCommand.run(rest);
+            case "fleet-routing" -> io.qgate.bench.fleet.FleetRoutingCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> io.qgate.bench.suite.ProxiesCommand.run(rest);
             case "routing-sweep" -> io.qgate.bench.suite.SweepCommand.run(rest);

@@ -22,6 +22,7 @@ import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.gateway.scrape.MetricsScraper;
+import io.qgate.gateway.tls.ReloadingSslContext;
 import io.qgate.gateway.proxy.FrontendInitializer;
 import io.qgate.gateway.proxy.Admission;
 import io.qgate.gateway.proxy.Batchers;
@@ -36,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +63,8 @@ public final class Gateway implements AutoCloseable {
     private final Admission admission;
     private final MetricsScraper scraper;
     private final EndpointGauges endpointGauges;
+    /** TLS of the client listener, or null for plain HTTP. */
+    private final ReloadingSslContext tls;
     private final int ioThreads;
     private final CountDownLatch closed = new CountDownLatch(1);
     /** Open connections, closed explicitly at shutdown: stopping the event loops alone may not. */
@@ -73,6 +77,10 @@ public final class Gateway implements AutoCloseable {
     private Channel adminChannel;
 
     private Gateway(GatewayConfig config, EndpointSource source, Transport transport) {
+        // First: files that do not load stop the start before anything is bound or started.
+        this.tls = config.tls().enabled()
+                ? ReloadingSslContext.load(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()))
+                : null;
         this.config = config;
         this.source = source;
         RoutingSettings settings = routingSettings(config);
@@ -139,9 +147,10 @@ public final class Gateway implements AutoCloseable {
             gateway.close();
             throw e;
         }
-        log.info("qgate listening on {}:{} (admin :{}), {} transport, {} event loops, strategy {}, replicas: {}",
-                config.host(), gateway.port(), gateway.adminPort(), transport.name(),
-                gateway.ioThreads, gateway.router.picker().name(), source.describe());
+        // Scripts and tests read the ports from "listening on HOST:PORT (admin :PORT)": keep that part.
+        log.info("qgate listening on {}:{} (admin :{}), {}, {} transport, {} event loops, strategy {}, replicas: {}",
+                config.host(), gateway.port(), gateway.adminPort(), gateway.tls != null ? "HTTPS" : "HTTP",
+                transport.name(), gateway.ioThreads, gateway.router.picker().name(), source.describe());
         return gateway;
     }
 
@@ -157,9 +166,12 @@ public final class Gateway implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new FrontendInitializer(context, clientConnections))
+                .childHandler(new FrontendInitializer(context, clientConnections, tls))
                 .bind(new InetSocketAddress(config.host(), config.port()))
                 .syncUninterruptibly().channel();
+        if (tls != null) {
+            tls.watch(group.next(), config.tls().reloadInterval());
+        }
         AdminHandler admin = new AdminHandler(registry, this::ready, router, metrics, admission::queued);
         adminChannel = new ServerBootstrap()
                 .group(group)
@@ -191,6 +203,11 @@ public final class Gateway implements AutoCloseable {
 
     public int adminPort() {
         return ((InetSocketAddress) adminChannel.localAddress()).getPort();
+    }
+
+    /** The TLS of the client listener, or null when it speaks plain HTTP. */
+    ReloadingSslContext tls() {
+        return tls;
     }
 
     public Router router() {
@@ -257,6 +274,9 @@ public final class Gateway implements AutoCloseable {
         draining = true;
         source.close();
         scraper.close();
+        if (tls != null) {
+            tls.close();
+        }
         if (apiChannel != null) {
             apiChannel.close();
         }

@@ -191,4 +191,49 @@ class GatewayFaultsTest extends LoopbackGatewayTest {
             assertThat(drain.isAlive()).isFalse();
         }
     }
+
+    @Test
+    void aClientThatFollowsReadinessSeesNoFailedRequestDuringADrain() throws Exception {
+        StubReplica replica = stub().respondWith(StubReplica.sse(5, 20));
+        // The delay is what a load balancer needs to notice /readyz; 2 s is generous for these clients.
+        Gateway gateway = gateway(replica.url(), "shutdown.delay", "2s", "shutdown.timeout", "10s");
+        int adminPort = gateway.adminPort();
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // Four clients in a loop, each asking /readyz before every request, as a load balancer would.
+        java.util.List<Thread> clients = new java.util.ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            Thread client = new Thread(() -> {
+                for (int i = 0; i < 2_000 && ready.get(); i++) {
+                    try {
+                        if (get(adminPort, "/readyz").statusCode() != 200) {
+                            ready.set(false);
+                            break;
+                        }
+                        HttpResponse<String> answer = post(gateway, "/v1/chat/completions",
+                                "{\"model\":\"m\",\"stream\":true}");
+                        if (answer.statusCode() != 200 || !answer.body().contains("[DONE]")) {
+                            failures.add(answer.statusCode() + " " + answer.body());
+                        }
+                        answered.incrementAndGet();
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            client.start();
+            clients.add(client);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() >= 20);
+
+        gateway.shutdownGracefully();
+
+        for (Thread client : clients) {
+            client.join(10_000);
+        }
+        assertThat(ready.get()).isFalse();
+        assertThat(failures).isEmpty();
+        assertThat(answered.get()).isGreaterThanOrEqualTo(20);
+    }
 }

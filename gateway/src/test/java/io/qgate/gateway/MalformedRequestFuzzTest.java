@@ -16,11 +16,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Thousands of generated bad requests — broken framing, odd bytes, lying lengths, bad JSON —
@@ -74,7 +76,8 @@ class MalformedRequestFuzzTest {
             }
             assertThat(answered).isGreaterThan(CASES / 2);
             assertThat(closed + answered).isEqualTo(CASES);
-            assertThat(gateway.metrics().inflight()).isZero();
+            // The last answer's bookkeeping runs when its write completes, just after the client read it.
+            await().atMost(Duration.ofSeconds(5)).until(() -> gateway.metrics().inflight() == 0);
         }
     }
 
@@ -122,7 +125,8 @@ class MalformedRequestFuzzTest {
     private static int send(int port, byte[] request) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
-            socket.setSoTimeout(300);
+            // Generous: a loaded CI machine must not fail this; a hang still shows as no answer at all.
+            socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             try {
                 out.write(request);
@@ -145,7 +149,7 @@ class MalformedRequestFuzzTest {
             } catch (SocketTimeoutException e) {
                 // A request that claims more body than it sent waits for it; with the output shut
                 // the gateway must see the end of input and close, not hang.
-                throw new AssertionError("no answer and no close within 300 ms");
+                throw new AssertionError("no answer and no close within 10 s");
             } catch (IOException e) {
                 return -1;
             }

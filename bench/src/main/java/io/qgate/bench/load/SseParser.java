@@ -12,11 +12,11 @@ import java.util.Arrays;
  * data lines of one event are joined with LF, as the SSE specification says. Comments and fields
  * other than {@code data} are skipped.
  */
-final class SseParser {
+public final class SseParser {
 
     /** Receives the data of one event; the array is reused after the call returns. */
     @FunctionalInterface
-    interface Listener {
+    public interface Listener {
         void onData(byte[] data, int length);
     }
 
@@ -30,12 +30,12 @@ final class SseParser {
     private boolean hasData;
     private boolean afterCr;
 
-    SseParser(Listener listener) {
+    public SseParser(Listener listener) {
         this.listener = listener;
     }
 
     /** Consumes the readable bytes of {@code buf} without moving its reader index. */
-    void feed(ByteBuf buf) {
+    public void feed(ByteBuf buf) {
         int end = buf.writerIndex();
         for (int i = buf.readerIndex(); i < end; i++) {
             byte b = buf.getByte(i);
@@ -59,7 +59,7 @@ final class SseParser {
     }
 
     /** Forgets any partial line or event, for the next response on the same connection. */
-    void reset() {
+    public void reset() {
         lineLength = 0;
         dataLength = 0;
         hasData = false;

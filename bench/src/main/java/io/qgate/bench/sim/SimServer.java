@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -24,6 +25,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * One simulated LiteLLM + vLLM replica listening on loopback or any host: the OpenAI API, a
@@ -51,6 +53,8 @@ public final class SimServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel apiChannel;
     private Channel metricsChannel;
+    /** Makes the extra handler of each API connection, or {@code null}; see {@link #start(SimOptions, Supplier)}. */
+    private Supplier<? extends ChannelHandler> connectionObserver;
 
     private SimServer(SimOptions options) {
         this.options = options;
@@ -70,7 +74,17 @@ public final class SimServer implements AutoCloseable {
      * @throws IllegalStateException when a port cannot be bound
      */
     public static SimServer start(SimOptions options) {
+        return start(options, null);
+    }
+
+    /**
+     * As {@link #start(SimOptions)}, with one more handler on every API connection, right after the
+     * HTTP codec: it sees each decoded request and each response part on its way out, and may act on
+     * the connection (a fault-injecting harness resets connections this way). Made once per connection.
+     */
+    public static SimServer start(SimOptions options, Supplier<? extends ChannelHandler> connectionObserver) {
         SimServer server = new SimServer(requireNonNull(options, "options"));
+        server.connectionObserver = connectionObserver;
         try {
             boolean separate = options.separateMetricsPort();
             server.apiChannel = server.bind(options.port(), server.sim, true, !separate);
@@ -168,6 +182,9 @@ public final class SimServer implements AutoCloseable {
                         connections.add(ch);
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(new HttpServerCodec());
+                        if (api && connectionObserver != null) {
+                            p.addLast(connectionObserver.get());
+                        }
                         p.addLast(new HttpServerKeepAliveHandler());
                         p.addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
                         p.addLast(new SimHandler(sim, api, metricsHere));

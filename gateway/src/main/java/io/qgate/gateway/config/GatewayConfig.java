@@ -28,6 +28,7 @@ public record GatewayConfig(
         int maxHeaderSize,
         Duration clientIdleTimeout,
         Duration requestReadTimeout,
+        Tls tls,
         Duration connectTimeout,
         Duration firstByteTimeout,
         Duration upstreamIdleTimeout,
@@ -90,6 +91,30 @@ public record GatewayConfig(
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("discovery.kubernetes." + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * TLS on the client listener: PEM files, both empty for plain HTTP. The files themselves are
+     * read when the gateway starts (a file that does not load stops the start) and every
+     * {@code reloadInterval} after.
+     */
+    public record Tls(String certFile, String keyFile, Duration reloadInterval) {
+        public Tls {
+            if (certFile.isEmpty() != keyFile.isEmpty()) {
+                throw new IllegalArgumentException(Option.TLS_CERT.key() + " and " + Option.TLS_KEY.key()
+                        + " go together: set both (TLS) or neither (plain HTTP)");
+            }
+            requirePositive(Option.TLS_RELOAD_INTERVAL, reloadInterval);
+        }
+
+        public boolean enabled() {
+            return !certFile.isEmpty();
+        }
+
+        static Tls of(Map<Option, String> v) {
+            return new Tls(v.get(Option.TLS_CERT).trim(), v.get(Option.TLS_KEY).trim(),
+                    duration(Option.TLS_RELOAD_INTERVAL, v));
         }
     }
 
@@ -229,6 +254,7 @@ public record GatewayConfig(
                 intSize(Option.MAX_HEADER_SIZE, v.get(Option.MAX_HEADER_SIZE), 1024),
                 duration(Option.CLIENT_IDLE_TIMEOUT, v),
                 duration(Option.REQUEST_READ_TIMEOUT, v),
+                Tls.of(v),
                 duration(Option.CONNECT_TIMEOUT, v),
                 duration(Option.FIRST_BYTE_TIMEOUT, v),
                 duration(Option.UPSTREAM_IDLE_TIMEOUT, v),

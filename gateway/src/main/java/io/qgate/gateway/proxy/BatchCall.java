@@ -123,7 +123,8 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
         ForwardedHeaders.stripHopByHop(headers);
         headers.remove(HttpHeaderNames.EXPECT);
         headers.remove(HttpHeaderNames.ACCEPT_ENCODING);
-        ForwardedHeaders.addForwarded(headers, ForwardedHeaders.clientAddress(first.client()), "http");
+        ForwardedHeaders.addForwarded(headers, ForwardedHeaders.clientAddress(first.client()),
+                ForwardedHeaders.scheme(first.client()));
         headers.set(HttpHeaderNames.HOST, dispatch.endpoint().authority());
         headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);

@@ -3,6 +3,7 @@ package io.qgate.gateway.proxy;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 
 import java.net.InetSocketAddress;
@@ -89,6 +90,11 @@ final class ForwardedHeaders {
     static String clientAddress(Channel client) {
         SocketAddress address = client.remoteAddress();
         return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+    }
+
+    /** {@code https} when the client's connection is TLS, else {@code http}. */
+    static String scheme(Channel client) {
+        return client.pipeline().get(SslHandler.class) != null ? "https" : "http";
     }
 
     static void addForwarded(HttpHeaders headers, String clientAddress, String scheme) {

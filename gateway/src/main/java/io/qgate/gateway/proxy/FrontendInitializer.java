@@ -6,21 +6,32 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.qgate.gateway.tls.ReloadingSslContext;
 
 import java.util.concurrent.TimeUnit;
 
-/** The pipeline of a client connection on the API port. */
+/**
+ * The pipeline of a client connection on the API port. With TLS on, the TLS handler comes first
+ * and the HTTP handlers behind it see decrypted bytes.
+ */
 public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     private static final int MAX_INITIAL_LINE = 8 * 1024;
 
     private final ProxyContext context;
     private final ChannelGroup connections;
+    private final ReloadingSslContext tls;
 
     /** @param connections where every client connection is registered, so shutdown can close them */
     public FrontendInitializer(ProxyContext context, ChannelGroup connections) {
+        this(context, connections, null);
+    }
+
+    /** {@code tls} null: plain HTTP. */
+    public FrontendInitializer(ProxyContext context, ChannelGroup connections, ReloadingSslContext tls) {
         this.context = context;
         this.connections = connections;
+        this.tls = tls;
     }
 
     @Override
@@ -30,6 +41,9 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(context.config().maxHeaderSize());
         RequestReadTimeout readTimeout = new RequestReadTimeout();
+        if (tls != null) {
+            ch.pipeline().addLast("tls-detect", tls.newHandler());
+        }
         ch.pipeline()
                 .addLast("bytes-seen", readTimeout.bytesSeen())
                 .addLast("http", new HttpServerCodec(decoder))

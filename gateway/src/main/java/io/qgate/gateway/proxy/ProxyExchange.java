@@ -78,6 +78,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     private long requestSentNanos;
     private long lastUpstreamActivityNanos;
     private boolean readPaused;
+    /** Set once a reused connection failed before answering: later attempts open fresh connections. */
+    private boolean freshConnection;
 
     ProxyExchange(FrontendHandler frontend, Channel client, ProxyContext context, FullHttpRequest request,
                   RouteRequest routeRequest, GatewayMetrics.RouteMeters meters, long startNanos) {
@@ -108,7 +110,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         }
         attempts++;
         pool = context.pools().forLoop(client.eventLoop());
-        pool.acquire(dispatch.endpoint(), this);
+        pool.acquire(dispatch.endpoint(), this, !freshConnection);
     }
 
     @Override
@@ -150,7 +152,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             HttpHeaders headers = request.headers();
             ForwardedHeaders.stripHopByHop(headers);
             headers.remove(HttpHeaderNames.EXPECT);
-            ForwardedHeaders.addForwarded(headers, ForwardedHeaders.clientAddress(client), "http");
+            ForwardedHeaders.addForwarded(headers, ForwardedHeaders.clientAddress(client),
+                    ForwardedHeaders.scheme(client));
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
         }
         request.headers().set(HttpHeaderNames.HOST, dispatch.endpoint().authority());
@@ -310,6 +313,12 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         dispatch = null;
         if (endpointFailed) {
             failedEndpoints.add(failed);
+        } else {
+            // A pooled connection the replica had closed or reset. When the replica died, its other
+            // idle connections are dead too and their close is not processed yet: taking them would
+            // spend every attempt on the same replica. A fresh connection answers at once, and a
+            // refused one counts as the replica's failure.
+            freshConnection = true;
         }
         if (attempts < context.config().connectAttempts()) {
             attempt();

@@ -68,8 +68,17 @@ final class UpstreamPool {
     }
 
     void acquire(Endpoint endpoint, Acquirer acquirer) {
+        acquire(endpoint, acquirer, true);
+    }
+
+    /**
+     * As {@link #acquire(Endpoint, Acquirer)}; with {@code reuseIdle} false an idle connection is
+     * not taken (a new one is opened, or a released one awaited): after a pooled connection turned
+     * out dead, its idle siblings may be too, their close not yet noticed.
+     */
+    void acquire(Endpoint endpoint, Acquirer acquirer, boolean reuseIdle) {
         assert loop.inEventLoop();
-        byAddress.computeIfAbsent(endpoint.authority(), a -> new Connections(endpoint)).acquire(acquirer);
+        byAddress.computeIfAbsent(endpoint.authority(), a -> new Connections(endpoint)).acquire(acquirer, reuseIdle);
     }
 
     /** Gives a connection back; one that cannot carry another request is closed instead. */
@@ -116,9 +125,9 @@ final class UpstreamPool {
             this.endpoint = endpoint;
         }
 
-        void acquire(Acquirer acquirer) {
+        void acquire(Acquirer acquirer, boolean reuseIdle) {
             Channel channel;
-            while ((channel = idle.pollLast()) != null) {
+            while (reuseIdle && (channel = idle.pollLast()) != null) {
                 if (channel.isActive()) {
                     acquirer.acquired(channel, true);
                     return;
