@@ -48,6 +48,8 @@ final class Lane {
     private final SplittableRandom requestRandom;
     private final SplittableRandom arrivalRandom;
     private final long startNanos;
+    /** Requests meant to start before this are the warm-up: sent, but not counted. */
+    private final long measureFromNanos;
     private final long deadlineNanos;
     private final LaneStats stats = new LaneStats();
     private final ArrayDeque<LoadConnection> idle = new ArrayDeque<>();
@@ -65,7 +67,8 @@ final class Lane {
     private long endNanos;
 
     Lane(LoadOptions options, LaneShare share, EventLoop loop, Transport transport, InetSocketAddress address,
-         RequestTemplate template, RequestFactory factory, SplittableRandom random, long startNanos) {
+         RequestTemplate template, RequestFactory factory, SplittableRandom random, long startNanos,
+         long measureFromNanos) {
         this.options = options;
         this.share = share;
         this.loop = loop;
@@ -75,9 +78,11 @@ final class Lane {
         this.requestRandom = random.split();
         this.arrivalRandom = random.split();
         this.startNanos = startNanos;
-        this.deadlineNanos = options.duration() == null ? Long.MAX_VALUE : startNanos + options.duration().toNanos();
+        this.measureFromNanos = measureFromNanos;
+        this.deadlineNanos = options.duration() == null ? Long.MAX_VALUE
+                : measureFromNanos + options.duration().toNanos();
         this.remaining = share.requests();
-        this.lastCompletionNanos = startNanos;
+        this.lastCompletionNanos = measureFromNanos;
         boolean stream = options.stream() && options.api().generates();
         int connectTimeout = (int) Math.min(MAX_CONNECT_TIMEOUT_MILLIS, Math.max(1, options.requestTimeout().toMillis()));
         this.bootstrap = new Bootstrap()
@@ -195,10 +200,17 @@ final class Lane {
     }
 
     private Exchange newExchange(long intendedStartNanos) {
-        remaining--;
         inFlight++;
-        stats.sent();
+        if (intendedStartNanos >= measureFromNanos) {
+            remaining--;
+            stats.sent();
+        }
         return new Exchange(factory.next(requestRandom), intendedStartNanos);
+    }
+
+    /** Whether the request counts: the warm-up's requests go out on the same connections, uncounted. */
+    private boolean measured(Exchange exchange) {
+        return exchange.intendedStartNanos() >= measureFromNanos;
     }
 
     private void connect(Exchange exchange) {
@@ -226,7 +238,9 @@ final class Lane {
         }
         inFlight--;
         lastCompletionNanos = System.nanoTime();
-        stats.record(outcome);
+        if (measured(exchange)) {
+            stats.record(outcome);
+        }
         if (options.openLoop()) {
             if (connection != null && connection.isReusable()) {
                 idle.addLast(connection);
@@ -282,12 +296,14 @@ final class Lane {
         long now = System.nanoTime();
         endNanos = inFlight == 0 ? lastCompletionNanos : now;
         for (LoadConnection connection : connections) {
-            if (connection.exchange() != null) {
+            if (connection.exchange() != null && measured(connection.exchange())) {
                 stats.record(Outcome.failed(ErrorKinds.TIMEOUT));
             }
         }
-        for (int i = 0; i < connecting.size(); i++) {
-            stats.record(Outcome.failed(ErrorKinds.TIMEOUT));
+        for (Exchange exchange : connecting) {
+            if (measured(exchange)) {
+                stats.record(Outcome.failed(ErrorKinds.TIMEOUT));
+            }
         }
         finished = true;
         inFlight = 0;

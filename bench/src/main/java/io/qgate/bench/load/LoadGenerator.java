@@ -38,15 +38,19 @@ public final class LoadGenerator {
 
     /** As {@link #run(LoadOptions)}, printing the progress line to {@code progress} unless it is {@code null}. */
     public static LoadResult run(LoadOptions options, PrintStream progress) {
-        if (!options.warmup().isZero()) {
-            if (progress != null) {
-                progress.println("warming up for " + Units.format(options.warmup()));
-            }
-            runOnce(options.warmupRun(), null);
+        if (!options.warmup().isZero() && progress != null) {
+            progress.println("warming up for " + Units.format(options.warmup()));
         }
         return runOnce(options, progress);
     }
 
+    /**
+     * One run; its first {@code warmup} is sent like the rest but not counted. The warm-up and the
+     * measured load share their connections, as a client that keeps its connections alive would:
+     * a measured run that began by opening every connection anew would measure a burst of
+     * connects (hundreds at once in an open loop at thousands of requests a second) rather than
+     * the steady state that the warm-up was for.
+     */
     private static LoadResult runOnce(LoadOptions options, PrintStream progress) {
         InetSocketAddress address = resolve(options);
         RequestFactory factory = RequestFactory.from(options);
@@ -56,18 +60,20 @@ public final class LoadGenerator {
                 new DefaultThreadFactory("qgate-load", true), transport.ioHandlerFactory());
         try {
             SplittableRandom seeds = new SplittableRandom(options.seed());
-            Instant startedAt = Instant.now();
+            long warmupNanos = options.warmup().toNanos();
+            Instant startedAt = Instant.now().plusNanos(warmupNanos);
             long startNanos = System.nanoTime();
+            long measureFromNanos = startNanos + warmupNanos;
             List<Lane> lanes = new ArrayList<>();
             int index = 0;
             for (EventExecutor executor : group) {
                 lanes.add(new Lane(options, LaneShare.of(options, index++), (EventLoop) executor, transport, address,
-                        template, factory, seeds.split(), startNanos));
+                        template, factory, seeds.split(), startNanos, measureFromNanos));
             }
             lanes.forEach(Lane::start);
-            StatsSnapshot total = await(lanes, progress, startNanos);
-            long endNanos = lanes.stream().mapToLong(Lane::endNanos).max().orElse(startNanos);
-            return LoadResult.of(options, startedAt, total, (endNanos - startNanos) / 1e9);
+            StatsSnapshot total = await(lanes, progress, measureFromNanos);
+            long endNanos = lanes.stream().mapToLong(Lane::endNanos).max().orElse(measureFromNanos);
+            return LoadResult.of(options, startedAt, total, (endNanos - measureFromNanos) / 1e9);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -82,7 +88,7 @@ public final class LoadGenerator {
                 all.get(PROGRESS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
                 return merge(lanes.stream().map(lane -> lane.done().join()).toList());
             } catch (TimeoutException e) {
-                if (progress != null) {
+                if (progress != null && System.nanoTime() >= startNanos) { // nothing to show while warming up
                     List<StatsSnapshot> now = lanes.stream().map(lane -> lane.snapshot().join()).toList();
                     progress.println(line.next(merge(now), startNanos, System.nanoTime()));
                 }

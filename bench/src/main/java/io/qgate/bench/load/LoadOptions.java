@@ -20,7 +20,7 @@ import java.util.Map;
  * @param duration   how long to issue requests, or {@code null} to be bounded by {@code requests} only
  * @param requests   how many requests to issue, or 0 for no limit
  * @param out        where to write the results JSON, or {@code null}
- * @param warmup     how long to run the same load, unmeasured, before the measured run ({@link Duration#ZERO}: none)
+ * @param warmup     how long to run the same load, on the same connections, before measuring ({@link Duration#ZERO}: none)
  * @param headers    extra request headers, such as {@code Authorization}
  */
 public record LoadOptions(
@@ -132,13 +132,6 @@ public record LoadOptions(
 
     public String mode() {
         return openLoop() ? "open" : "closed";
-    }
-
-    /** The unmeasured run that warms the JIT and the server before this one: same load, {@link #warmup} long. */
-    LoadOptions warmupRun() {
-        return new LoadOptions(url, api, model, rate, concurrency, warmup, 0, stream, workload, tenants,
-                systemPromptTokens, seed + 1, threads, maxConnections, drainTimeout, requestTimeout, Duration.ZERO,
-                headers, null, true);
     }
 
     /** A builder with every default set; {@code rate} switches to an open loop. */

@@ -194,7 +194,7 @@ final class LoadOptionsParser {
                         + Units.format(LoadOptions.DEFAULT_DRAIN_TIMEOUT) + ")",
                 "  --request-timeout D         fail one request as timeout after D (default: "
                         + Units.format(LoadOptions.DEFAULT_REQUEST_TIMEOUT) + ")",
-                "  --warmup D                  run the same load unmeasured for D first, to warm the JIT (default: 0s)",
+                "  --warmup D                  run the same load for D first, on the same connections, unmeasured (default: 0s)",
                 "  --header Name:value         extra request header, repeatable (e.g. Authorization:Bearer x)",
                 "  --out FILE                  write results as JSON",
                 "  --quiet                     no progress line on stderr",

@@ -16,7 +16,11 @@ import java.util.Set;
  * @param rateDuration each fixed-rate run
  * @param warmup      unmeasured load before each maximum-throughput run: the proxies' JITs warm up
  *                    here (a JVM on one core needs several seconds), the fixed-rate runs come after
- * @param rateWarmup  unmeasured load before each fixed-rate run, for the load generator's own JVM
+ * @param rateWarmup  unmeasured load at the same rate, on the same connections, before each fixed-rate
+ *                    run: the load generator's JIT warms up, and so do the proxies' paths that
+ *                    closed-loop runs on 64 connections never take (a Poisson load at thousands of
+ *                    requests a second opens hundreds of connections in its first second; a JVM
+ *                    proxy that meets that cold needed more than 3 s to recover, 2026-11-28)
  * @param connections closed-loop connections
  * @param fractions   the fixed rates, as fractions of the lowest proxy maximum
  * @param events      content events per stream
@@ -77,7 +81,7 @@ public record ProxiesOptions(Path out, List<String> modes, List<String> targets,
                 flags.duration("--duration", quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10)),
                 flags.duration("--rate-duration", quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10)),
                 flags.duration("--warmup", quick ? Duration.ofSeconds(2) : Duration.ofSeconds(15)),
-                quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3),
+                quick ? Duration.ofSeconds(1) : Duration.ofSeconds(10),
                 flags.whole("--connections", quick ? 16 : 64),
                 flags.numbers("--rates", List.of(0.25, 0.5)),
                 flags.whole("--events", 200),

@@ -163,4 +163,16 @@ class LoadGeneratorTest {
             assertThat(server.received()).isGreaterThan(5);
         }
     }
+
+    @Test
+    void theMeasuredRunGoesOnOnTheWarmupsConnections() {
+        try (StubServer server = StubServer.builder().delayMillis(5).start()) {
+            LoadResult result = LoadGenerator.run(options(server).concurrency(2).requests(20)
+                    .warmup(Duration.ofMillis(300)).build());
+
+            assertThat(result.ok()).isEqualTo(20);
+            assertThat(server.received()).isGreaterThan(20);
+            assertThat(server.connections()).isEqualTo(2);
+        }
+    }
 }

@@ -47,6 +47,7 @@ final class StubServer implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicInteger received = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private final Channel server;
     private final long delayMillis;
     private final int events;
@@ -66,6 +67,7 @@ final class StubServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.incrementAndGet();
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Handler());
                     }
                 })
@@ -82,6 +84,11 @@ final class StubServer implements AutoCloseable {
 
     int received() {
         return received.get();
+    }
+
+    /** Connections accepted so far. */
+    int connections() {
+        return connections.get();
     }
 
     @Override

@@ -41,6 +41,8 @@ public enum Option {
     UPSTREAM_IDLE_TIMEOUT("upstream.idle-timeout", "5m", null, "silence of a replica in the middle of a response"),
     MAX_CONNECTIONS("upstream.max-connections", "1024", null,
             "connections per replica per event loop (beyond it requests wait)"),
+    MAX_CONNECTING("upstream.max-connecting", "32", null,
+            "connections being opened at once per replica per event loop (more requests wait for one)"),
     POOL_IDLE_TIMEOUT("upstream.pool-idle-timeout", "4s", null,
             "close pooled idle connections after this (below uvicorn's 5s keep-alive)"),
     CONNECT_ATTEMPTS("upstream.connect-attempts", "3", null,

@@ -85,7 +85,6 @@ final class ForwardedHeaders {
                 && AsciiString.regionMatches(name, true, 0, INTERNAL_PREFIX, 0, INTERNAL_PREFIX.length());
     }
 
-    /** Appends the client's address to {@code X-Forwarded-For} and records the original host and scheme. */
     /** The client's IP address as {@code X-Forwarded-For} names it. */
     static String clientAddress(Channel client) {
         SocketAddress address = client.remoteAddress();
@@ -97,6 +96,7 @@ final class ForwardedHeaders {
         return client.pipeline().get(SslHandler.class) != null ? "https" : "http";
     }
 
+    /** Appends the client's address to {@code X-Forwarded-For} and records the original host and scheme. */
     static void addForwarded(HttpHeaders headers, String clientAddress, String scheme) {
         String previous = headers.get(X_FORWARDED_FOR);
         headers.set(X_FORWARDED_FOR,

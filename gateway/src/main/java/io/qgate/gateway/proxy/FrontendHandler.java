@@ -28,7 +28,7 @@ import java.util.ArrayDeque;
  * the rest to a {@link ProxyExchange}, one at a time.
  *
  * <pre>
- * HttpServerCodec → IdleStateHandler → RequestReadTimeout → BodyLimitAggregator → FrontendHandler → ProxyExchange
+ * HttpServerCodec → ReadIdleStateHandler → RequestReadTimeout → BodyLimitAggregator → FrontendHandler → ProxyExchange
  * </pre>
  *
  * <p>HTTP/1.1 pipelining: requests that arrive while one is in progress wait in a short queue and
@@ -48,6 +48,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Whether the request in progress holds an {@link Admission} slot. */
     private boolean holdsSlot;
     private boolean closing;
+    /** When the last answer was complete: the idle handler counts from reads only. */
+    private long answeredNanos = System.nanoTime();
+    private String forwardedFor;
+    private String forwardedProto;
 
     private static final Object LOCAL = new Object();
 
@@ -260,11 +264,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void finished(boolean keepAlive) {
         current = null;
+        answeredNanos = System.nanoTime();
         if (!keepAlive) {
             closeNow();
             return;
         }
         processNext();
+    }
+
+    /**
+     * The client's address and scheme as the forwarded headers name them; the same for every
+     * request on the connection, so worked out once (formatting an address is not free).
+     */
+    String forwardedFor() {
+        if (forwardedFor == null) {
+            forwardedFor = ForwardedHeaders.clientAddress(ctx.channel());
+        }
+        return forwardedFor;
+    }
+
+    String forwardedProto() {
+        if (forwardedProto == null) {
+            forwardedProto = ForwardedHeaders.scheme(ctx.channel());
+        }
+        return forwardedProto;
     }
 
     /** The connection will close after the response in progress (e.g. an HTTP/1.0 stream). */
@@ -310,9 +333,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        // An idle keep-alive connection is closed; one waiting on a slow replica is not idle.
+        // An idle keep-alive connection is closed; one waiting on a slow replica is not idle. The
+        // event counts from the last read, so an answer that ended since then restarts the wait
+        // (the next event comes a whole timeout later: such a connection is closed after one to
+        // two timeouts of silence, never sooner).
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.ALL_IDLE && current == null
-                && queued.isEmpty()) {
+                && queued.isEmpty()
+                && System.nanoTime() - answeredNanos >= context.config().clientIdleTimeout().toNanos()) {
             ctx.close();
         }
         ReferenceCountUtil.release(evt);

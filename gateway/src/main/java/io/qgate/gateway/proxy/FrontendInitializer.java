@@ -5,10 +5,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.qgate.gateway.tls.ReloadingSslContext;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a client connection on the API port. With TLS on, the TLS handler comes first
@@ -47,8 +45,8 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         ch.pipeline()
                 .addLast("bytes-seen", readTimeout.bytesSeen())
                 .addLast("http", new HttpServerCodec(decoder))
-                .addLast("idle", new IdleStateHandler(context.config().requestReadTimeout().toNanos(), 0,
-                        context.config().clientIdleTimeout().toNanos(), TimeUnit.NANOSECONDS))
+                .addLast("idle", new ReadIdleStateHandler(context.config().requestReadTimeout().toNanos(),
+                        context.config().clientIdleTimeout().toNanos()))
                 .addLast("read-timeout", readTimeout)
                 .addLast("aggregate", new BodyLimitAggregator(context.config().maxBodySize()))
                 .addLast("proxy", new FrontendHandler(context));

@@ -152,8 +152,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             HttpHeaders headers = request.headers();
             ForwardedHeaders.stripHopByHop(headers);
             headers.remove(HttpHeaderNames.EXPECT);
-            ForwardedHeaders.addForwarded(headers, ForwardedHeaders.clientAddress(client),
-                    ForwardedHeaders.scheme(client));
+            ForwardedHeaders.addForwarded(headers, frontend.forwardedFor(), frontend.forwardedProto());
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
         }
         request.headers().set(HttpHeaderNames.HOST, dispatch.endpoint().authority());

@@ -5,9 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.timeout.IdleStateHandler;
 
-import java.util.concurrent.TimeUnit;
 
 /** The pipeline of a connection to a replica. */
 final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
@@ -34,7 +32,7 @@ final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
                 .setValidateHeaders(false);
         ch.pipeline()
                 .addLast("http", new HttpClientCodec(decoder, false, false))
-                .addLast("idle", new IdleStateHandler(0, 0, poolIdleTimeoutNanos, TimeUnit.NANOSECONDS))
+                .addLast("idle", new ReadIdleStateHandler(0, poolIdleTimeoutNanos))
                 .addLast("relay", new UpstreamHandler());
     }
 

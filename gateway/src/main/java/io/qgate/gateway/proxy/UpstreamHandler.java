@@ -11,7 +11,7 @@ import io.netty.util.ReferenceCountUtil;
  * then is unexpected, so the connection is closed.
  *
  * <pre>
- * HttpClientCodec → IdleStateHandler(pool idle timeout) → UpstreamHandler → {@link UpstreamListener}
+ * HttpClientCodec → ReadIdleStateHandler(pool idle timeout) → UpstreamHandler → {@link UpstreamListener}
  * </pre>
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {

@@ -19,10 +19,14 @@ import java.util.concurrent.TimeUnit;
  * connections that use them, so a request and its upstream connection never cross threads and
  * the pool needs no locks. Every method must be called on {@link #loop()}.
  *
- * <p>Per replica at most {@code maxConnections} are open; a request that finds none free waits
- * (bounded by the connect timeout) for one to be released. The most recently used idle
- * connection is taken first, so that surplus connections go idle and are closed by the idle
- * timeout in {@link UpstreamChannelInitializer}.
+ * <p>Per replica at most {@code maxConnections} are open and at most {@code maxConnecting} are
+ * being opened; a request that finds none free and may not open one waits (bounded by the connect
+ * timeout) for a connection to be released or opened. The second limit keeps a burst of new
+ * clients (a reconnect storm, or a load generator starting cold) from becoming a burst of
+ * connects to the replicas: most of the waiting requests are served by connections that other
+ * requests release meanwhile, instead of each costing a connection on both sides. The most
+ * recently used idle connection is taken first, so that surplus connections go idle and are
+ * closed by the idle timeout in {@link UpstreamChannelInitializer}.
  */
 final class UpstreamPool {
 
@@ -45,15 +49,17 @@ final class UpstreamPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final int maxConnections;
+    private final int maxConnecting;
     private final long acquireTimeoutNanos;
     private final Map<String, Connections> byAddress = new HashMap<>();
     private final TimeoutSweeper timeouts;
 
-    UpstreamPool(EventLoop loop, Bootstrap bootstrap, int maxConnections, long acquireTimeoutNanos,
-                 long shortestTimeoutNanos) {
+    UpstreamPool(EventLoop loop, Bootstrap bootstrap, int maxConnections, int maxConnecting,
+                 long acquireTimeoutNanos, long shortestTimeoutNanos) {
         this.loop = loop;
         this.bootstrap = bootstrap;
         this.maxConnections = maxConnections;
+        this.maxConnecting = maxConnecting;
         this.acquireTimeoutNanos = acquireTimeoutNanos;
         this.timeouts = new TimeoutSweeper(loop, shortestTimeoutNanos);
     }
@@ -114,12 +120,14 @@ final class UpstreamPool {
         byAddress.clear();
     }
 
-    /** Idle connections, open count and waiting requests of one replica. */
+    /** Idle connections, open and opening counts and waiting requests of one replica. */
     private final class Connections {
         private final Endpoint endpoint;
         private final ArrayDeque<Channel> idle = new ArrayDeque<>();
         private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+        /** Connections counted from the connect until they are closed, opening ones included. */
         private int open;
+        private int connecting;
 
         Connections(Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -133,18 +141,32 @@ final class UpstreamPool {
                     return;
                 }
             }
-            if (open < maxConnections) {
+            if (mayConnect()) {
                 connect(acquirer);
                 return;
             }
             Waiter waiter = new Waiter(acquirer);
             waiter.timeout = loop.schedule(() -> {
                 if (waiters.remove(waiter)) {
-                    acquirer.acquireFailed(new PoolExhaustedException("all " + maxConnections
-                            + " connections to " + endpoint.authority() + " stayed busy"));
+                    acquirer.acquireFailed(new PoolExhaustedException(open >= maxConnections
+                            ? "all " + maxConnections + " connections to " + endpoint.authority() + " stayed busy"
+                            : "no connection to " + endpoint.authority() + " was free or could be opened in time"));
                 }
             }, acquireTimeoutNanos, TimeUnit.NANOSECONDS);
             waiters.addLast(waiter);
+        }
+
+        private boolean mayConnect() {
+            return open < maxConnections && connecting < maxConnecting;
+        }
+
+        /** A connect ended or a connection closed: a waiting request may open one now. */
+        private void connectForWaiter() {
+            Waiter waiter;
+            if (mayConnect() && (waiter = waiters.pollFirst()) != null) {
+                waiter.timeout.cancel(false);
+                connect(waiter.acquirer);
+            }
         }
 
         void release(Channel channel) {
@@ -159,26 +181,25 @@ final class UpstreamPool {
 
         private void connect(Acquirer acquirer) {
             open++;
-            ChannelFuture connecting = bootstrap.connect(endpoint.host(), endpoint.port());
+            connecting++;
+            ChannelFuture connect = bootstrap.connect(endpoint.host(), endpoint.port());
             // Every connection, failed or not, is closed exactly once: count it down there.
-            connecting.channel().closeFuture().addListener(f -> onClosed(connecting.channel()));
-            connecting.addListener(f -> {
+            connect.channel().closeFuture().addListener(f -> onClosed(connect.channel()));
+            connect.addListener(f -> {
+                connecting--;
                 if (f.isSuccess()) {
-                    acquirer.acquired(connecting.channel(), false);
+                    acquirer.acquired(connect.channel(), false);
                 } else {
                     acquirer.acquireFailed(f.cause());
                 }
+                connectForWaiter();
             });
         }
 
         private void onClosed(Channel channel) {
             open--;
             idle.remove(channel);
-            Waiter waiter;
-            if (open < maxConnections && (waiter = waiters.pollFirst()) != null) {
-                waiter.timeout.cancel(false);
-                connect(waiter.acquirer);
-            }
+            connectForWaiter();
         }
 
         void closeIdle() {

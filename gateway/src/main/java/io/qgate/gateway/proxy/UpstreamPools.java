@@ -33,7 +33,7 @@ public final class UpstreamPools {
             long shortestTimeout = Math.min(config.firstByteTimeout().toNanos(),
                     config.upstreamIdleTimeout().toNanos());
             pool = new UpstreamPool(loop, bootstrap(loop), config.maxConnectionsPerEndpoint(),
-                    config.connectTimeout().toNanos(), shortestTimeout);
+                    config.maxConnectingPerEndpoint(), config.connectTimeout().toNanos(), shortestTimeout);
             byLoop.put(loop, pool);
         }
         return pool;
