@@ -44,12 +44,12 @@ public final class Main {
     }
 
     /**
-     * Netty samples one buffer in 128 for leak tracking by default and records a stack trace on
-     * each use of a sampled buffer. Under load that was about a third of the gateway's user CPU
-     * per request (11.1 against 7.5 µs, measured with wrk and /proc on 2026-11-28; the proxies
-     * benchmark shows the effect on throughput). The tests run with paranoid detection and fail
-     * on any leak, so production runs without it; {@code -Dio.netty.leakDetection.level=simple}
-     * (e.g. in {@code JAVA_TOOL_OPTIONS}) turns it back on. Must run before Netty is loaded.
+     * Netty samples one buffer in 128 for leak tracking by default and records a stack trace for
+     * each sampled buffer: 2-3% of the gateway's CPU under load in a perf profile (2026-11-28,
+     * most of it filling in stack traces), on the path of every request. The tests run with
+     * paranoid detection and fail on any leak, and the soak runs with it, so production runs
+     * without it; {@code -Dio.netty.leakDetection.level=simple} (e.g. in
+     * {@code JAVA_TOOL_OPTIONS}) turns it back on. Must run before Netty is loaded.
      */
     static void leakDetectionOffUnlessAsked() {
         if (System.getProperty(LEAK_DETECTION) == null && System.getProperty(LEAK_DETECTION_OLD) == null) {

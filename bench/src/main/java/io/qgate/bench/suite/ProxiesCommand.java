@@ -14,7 +14,7 @@ public final class ProxiesCommand {
             the same load tools. Small chat completions, then SSE streams: each target's maximum
             throughput (closed loop), then every target at the same fixed rates (open loop). Needs
             nginx and haproxy installed (a missing one is skipped) and, for the maximum runs, wrk
-            (else the project's generator in closed loop). About 12 minutes with both modes.
+            (else the project's generator in closed loop). About 20 minutes with both modes.
 
               --modes M            pinned,shared (default both; pinned needs 2+ cores and taskset):
                                    pinned puts the proxy alone on the last core with one worker, the

@@ -23,7 +23,7 @@ public final class SuiteCommand {
     static final String USAGE = """
             Usage: java -jar qgate-bench.jar suite [--quick] [--out DIR] [options]
 
-            Runs proxies, routing-sweep and connections in turn (about 40 minutes; --quick: about 3),
+            Runs proxies, routing-sweep and connections in turn (about 45 minutes; --quick: about 3),
             writing proxies.json, routing.json and connections.json into DIR, then DIR/report.md with
             its charts. Progress goes to stderr. Each benchmark's own options are its defaults.
 
