@@ -53,6 +53,21 @@ class ReportTest {
     }
 
     @Test
+    void theHeadlineShowsTheAddedP99AtEveryRateAndJudgesOnlyHalfTheMaximum() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("fixture/proxies.json")) {
+            Files.copy(in, dir.resolve("proxies.json"));
+        }
+
+        String md = Files.readString(Report.render(dir));
+
+        String headline = md.substring(md.indexOf("## Headline"), md.indexOf("## 1. Proxy overhead"));
+        List<String> added = headline.lines().filter(line -> line.contains("qgate's added p99")).toList();
+        assertThat(added).hasSize(2);
+        assertThat(added.get(0)).contains("at 167 req/s (25% of").doesNotContain("≤ 1 ms");
+        assertThat(added.get(1)).contains("at 334 req/s (50% of").contains("≤ 1 ms");
+    }
+
+    @Test
     void rendersWhateverResultsThereAre() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("fixture/connections.json")) {
             Files.copy(in, dir.resolve("connections.json"));

@@ -38,6 +38,10 @@ final class ProxiesSection {
             Optional<Double> half = fraction(small, 0.5);
             Optional<Double> rate = half.isPresent() ? half
                     : small.rates().stream().map(LoadRun::offered).max(Double::compare);
+            // Lower rates come first, as context: where the added latency starts to grow.
+            small.rates().stream().map(LoadRun::offered).distinct().sorted()
+                    .filter(r -> rate.isEmpty() || r < rate.get())
+                    .forEach(r -> addedLine(small, r, mode, load, false).ifPresent(lines::add));
             rate.flatMap(r -> addedLine(small, r, mode, load, half.isPresent())).ifPresent(lines::add);
         }
         return lines;
