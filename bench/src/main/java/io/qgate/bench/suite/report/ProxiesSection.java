@@ -144,6 +144,18 @@ final class ProxiesSection {
         return md.toString();
     }
 
+    /**
+     * The proxy's CPU time per request (or stream), all its threads together: what sets its
+     * maximum once it has a core to itself, and what it takes from the load and the replicas when
+     * it shares them.
+     */
+    private static String cpuPerRequest(LoadRun run) {
+        if (run.throughputRps() <= 0) {
+            return "–";
+        }
+        return Md.f("%.1f", run.proxyCpuPercent() / 100.0 / run.throughputRps() * 1e6);
+    }
+
     private static String workloadMarkdown(ProxiesResult.Workload workload) {
         StringBuilder md = new StringBuilder();
         md.append(Md.f("**%s** — maximum throughput, %d connections:%n%n", workload.stream()
@@ -151,13 +163,15 @@ final class ProxiesSection {
         double direct = max(workload, "direct").map(LoadRun::throughputRps).orElse(Double.NaN);
         List<List<String>> rows = new ArrayList<>();
         for (LoadRun run : workload.max()) {
+            boolean proxy = !run.target().equals("direct");
             rows.add(List.of(run.target(), Md.rps(run.throughputRps()), Md.ratio(run.throughputRps() / direct),
-                    Md.ms(run.e2eP50()), Md.ms(run.e2eP99()), run.target().equals("direct") ? "–"
-                            : Md.f("%.0f%%", run.proxyCpuPercent()), Md.f("%.0f%%", run.stubCpuPercent()),
+                    Md.ms(run.e2eP50()), Md.ms(run.e2eP99()), proxy ? Md.f("%.0f%%", run.proxyCpuPercent()) : "–",
+                    proxy ? cpuPerRequest(run) : "–", Md.f("%.0f%%", run.stubCpuPercent()),
                     Md.f("%.0f%%", run.otherCpuPercent()), Long.toString(run.errors())));
         }
         md.append(Md.table(List.of("target", workload.stream() ? "streams/s" : "req/s", "of direct",
-                "p50 ms", "p99 ms", "proxy CPU", "stub CPU", "others' CPU", "errors"), "lrrrrrrrr", rows));
+                "p50 ms", "p99 ms", "proxy CPU", workload.stream() ? "proxy µs/stream" : "proxy µs/req", "stub CPU",
+                "others' CPU", "errors"), "lrrrrrrrrr", rows));
         Optional<LoadRun> qgate = max(workload, "qgate");
         if (qgate.isPresent()) {
             List<String> ratios = new ArrayList<>();
