@@ -2,6 +2,7 @@ package io.qgate.bench.fleet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.qgate.bench.load.PoissonGaps;
 import io.qgate.bench.load.Workload;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -52,7 +53,7 @@ final class Arrivals {
             return;
         }
         while (true) {
-            nextSeconds += -Math.log(1.0 - random.nextDouble()) / maxRate;
+            nextSeconds += PoissonGaps.nextSeconds(random, maxRate);
             long at = (long) (nextSeconds * NANOS_PER_SECOND);
             if (at >= endNanos) {
                 return;

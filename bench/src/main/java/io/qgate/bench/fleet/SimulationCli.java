@@ -1,9 +1,8 @@
 package io.qgate.bench.fleet;
 
+import io.qgate.bench.CommandLine;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -15,7 +14,7 @@ import java.util.function.Function;
 final class SimulationCli {
 
     /** Exit status of a bad command line. */
-    static final int USAGE_STATUS = 2;
+    static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
     /** A finished study: its markdown, and the files it was written to. */
     record Written(String markdown, Path json, Path report) {}
@@ -53,23 +52,13 @@ final class SimulationCli {
      */
     static <O> int run(String command, String usage, String[] args, PrintStream out, PrintStream err,
                        Function<String[], O> parse, BiFunction<O, PrintStream, Written> study) {
-        List<String> list = Arrays.asList(args);
-        if (list.contains("--help") || list.contains("-h")) {
-            out.print(usage);
+        return CommandLine.run(command, usage, args, out, err, parse, options -> {
+            Written written = study.apply(options, err);
+            out.print(written.markdown());
+            out.println();
+            out.println("results: " + written.json());
+            out.println("report:  " + written.report());
             return 0;
-        }
-        O options;
-        try {
-            options = parse.apply(args);
-        } catch (IllegalArgumentException e) {
-            err.println(command + ": " + e.getMessage() + " (see --help)");
-            return USAGE_STATUS;
-        }
-        Written written = study.apply(options, err);
-        out.print(written.markdown());
-        out.println();
-        out.println("results: " + written.json());
-        out.println("report:  " + written.report());
-        return 0;
+        });
     }
 }

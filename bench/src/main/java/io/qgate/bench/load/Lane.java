@@ -164,8 +164,7 @@ final class Lane {
     }
 
     private long interArrivalNanos() {
-        double seconds = -Math.log(1.0 - arrivalRandom.nextDouble()) / share.rate();
-        return Math.max(1, (long) (seconds * 1e9));
+        return PoissonGaps.nextNanos(arrivalRandom, share.rate());
     }
 
     private void dispatch(Exchange exchange) {

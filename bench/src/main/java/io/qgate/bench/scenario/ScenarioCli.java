@@ -1,13 +1,12 @@
 package io.qgate.bench.scenario;
 
+import io.qgate.bench.CommandLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -19,7 +18,7 @@ import java.util.function.Function;
 final class ScenarioCli {
 
     /** Exit status of a bad command line. */
-    static final int USAGE_STATUS = 2;
+    static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
     /** The findings of one scenario run, in both forms. */
     interface Report {
@@ -52,27 +51,17 @@ final class ScenarioCli {
     static <O> int run(String command, String usage, String[] args, PrintStream stdout, PrintStream stderr,
                        Function<String[], O> parse, Function<O, Path> out,
                        BiFunction<O, PrintStream, ? extends Report> scenario) {
-        List<String> list = Arrays.asList(args);
-        if (list.contains("--help") || list.contains("-h")) {
-            stdout.print(usage);
+        return CommandLine.run(command, usage, args, stdout, stderr, parse, options -> {
+            quietGatewayLogs();
+            Report report = scenario.apply(options, stderr);
+            Path directory = out.apply(options);
+            report.write(directory);
+            stdout.print(report.toMarkdown());
+            stdout.println();
+            stdout.println("results: " + directory.resolve(ScenarioReport.JSON_FILE));
+            stdout.println("report:  " + directory.resolve(ScenarioReport.MARKDOWN_FILE));
             return 0;
-        }
-        O options;
-        try {
-            options = parse.apply(args);
-        } catch (IllegalArgumentException e) {
-            stderr.println(command + ": " + e.getMessage() + " (see --help)");
-            return USAGE_STATUS;
-        }
-        quietGatewayLogs();
-        Report report = scenario.apply(options, stderr);
-        Path directory = out.apply(options);
-        report.write(directory);
-        stdout.print(report.toMarkdown());
-        stdout.println();
-        stdout.println("results: " + directory.resolve(ScenarioReport.JSON_FILE));
-        stdout.println("report:  " + directory.resolve(ScenarioReport.MARKDOWN_FILE));
-        return 0;
+        });
     }
 
     /**

@@ -1,8 +1,7 @@
 package io.qgate.bench.soak;
 
+import io.qgate.bench.CommandLine;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * {@code java -jar qgate-bench.jar soak [--duration 10m] [--quick] [--out DIR] [options]}: runs the
@@ -14,7 +13,7 @@ public final class SoakCommand {
     /** Exit status of a run that failed a criterion. */
     public static final int FAILED_STATUS = 1;
     /** Exit status of a bad command line. */
-    public static final int USAGE_STATUS = 2;
+    public static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
     private static final String USAGE = """
             Usage: java -jar qgate-bench.jar soak [--quick] [--duration 10m] [--out DIR] [options]
@@ -56,31 +55,21 @@ public final class SoakCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        List<String> list = Arrays.asList(args);
-        if (list.contains("--help") || list.contains("-h")) {
-            out.print(USAGE);
-            return 0;
-        }
-        SoakOptions options;
-        try {
-            options = SoakOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("soak: " + e.getMessage() + " (see --help)");
-            return USAGE_STATUS;
-        }
-        SoakResult result;
-        try {
-            result = SoakRun.run(options, err);
-        } catch (RuntimeException e) {
-            err.println("soak: the run could not complete:");
-            e.printStackTrace(err);
-            return FAILED_STATUS;
-        }
-        SoakReport.write(result, options.out());
-        out.print(SoakReport.markdown(result));
-        out.println();
-        out.println("results: " + options.out().resolve(SoakReport.JSON_FILE));
-        out.println("report:  " + options.out().resolve(SoakReport.MARKDOWN_FILE));
-        return result.passed() ? 0 : FAILED_STATUS;
+        return CommandLine.run("soak", USAGE, args, out, err, SoakOptions::parse, options -> {
+            SoakResult result;
+            try {
+                result = SoakRun.run(options, err);
+            } catch (RuntimeException e) {
+                err.println("soak: the run could not complete:");
+                e.printStackTrace(err);
+                return FAILED_STATUS;
+            }
+            SoakReport.write(result, options.out());
+            out.print(SoakReport.markdown(result));
+            out.println();
+            out.println("results: " + options.out().resolve(SoakReport.JSON_FILE));
+            out.println("report:  " + options.out().resolve(SoakReport.MARKDOWN_FILE));
+            return result.passed() ? 0 : FAILED_STATUS;
+        });
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.qgate.bench.load.PoissonGaps;
 import io.qgate.gateway.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -135,7 +136,7 @@ final class SoakLane implements SoakConnection.Owner {
     }
 
     private long interArrivalNanos() {
-        return Math.max(1, (long) (-Math.log(1.0 - arrivalRandom.nextDouble()) / rate * 1e9));
+        return PoissonGaps.nextNanos(arrivalRandom, rate);
     }
 
     private SoakExchange newExchange(long intendedStartNanos) {

@@ -1,16 +1,15 @@
 package io.qgate.bench.suite;
 
+import io.qgate.bench.CommandLine;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Arrays;
-import java.util.List;
 import java.util.function.Function;
 
 /** What the suite's commands share: {@code --help}, a bad command line refused with status 2, the default output directory. */
 final class SuiteCli {
 
-    static final int USAGE_STATUS = 2;
+    static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
     private static final String GATEWAY_LOG_LEVEL = "org.slf4j.simpleLogger.log.io.qgate.gateway";
 
@@ -27,23 +26,13 @@ final class SuiteCli {
 
     static <O> int run(String command, String usage, String[] args, PrintStream out, PrintStream err,
                        Function<String[], O> parse, Body<O> body) {
-        List<String> list = Arrays.asList(args);
-        if (list.contains("--help") || list.contains("-h")) {
-            out.print(usage);
-            return 0;
-        }
-        O options;
-        try {
-            options = parse.apply(args);
-        } catch (IllegalArgumentException e) {
-            err.println(command + ": " + e.getMessage() + " (see --help)");
-            return USAGE_STATUS;
-        }
-        // The sweep starts and stops in-process gateways by the hundred; their info lines would bury
-        // the progress lines (the same choice as the scenario commands', unless the user chose a level).
-        if (System.getProperty(GATEWAY_LOG_LEVEL) == null) {
-            System.setProperty(GATEWAY_LOG_LEVEL, "warn");
-        }
-        return body.run(options, out, err);
+        return CommandLine.run(command, usage, args, out, err, parse, options -> {
+            // The sweep starts and stops in-process gateways by the hundred; their info lines would bury
+            // the progress lines (the same choice as the scenario commands', unless the user chose a level).
+            if (System.getProperty(GATEWAY_LOG_LEVEL) == null) {
+                System.setProperty(GATEWAY_LOG_LEVEL, "warn");
+            }
+            return body.run(options, out, err);
+        });
     }
 }

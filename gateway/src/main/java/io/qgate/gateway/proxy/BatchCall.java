@@ -123,8 +123,7 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
         ForwardedHeaders.stripHopByHop(headers);
         headers.remove(HttpHeaderNames.EXPECT);
         headers.remove(HttpHeaderNames.ACCEPT_ENCODING);
-        ForwardedHeaders.addForwarded(headers, ForwardedHeaders.clientAddress(first.client()),
-                ForwardedHeaders.scheme(first.client()));
+        ForwardedHeaders.addForwarded(headers, first.frontend().forwardedFor(), first.frontend().forwardedProto());
         headers.set(HttpHeaderNames.HOST, dispatch.endpoint().authority());
         headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);

@@ -58,6 +58,11 @@ final class BatchMember implements ClientExchange {
         return routeRequest;
     }
 
+    /** The client connection's handler, which knows the connection's forwarded address and scheme. */
+    FrontendHandler frontend() {
+        return frontend;
+    }
+
     Channel client() {
         return client;
     }

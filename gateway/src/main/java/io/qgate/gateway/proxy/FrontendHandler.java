@@ -48,8 +48,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Whether the request in progress holds an {@link Admission} slot. */
     private boolean holdsSlot;
     private boolean closing;
-    /** When the last answer was complete: the idle handler counts from reads only. */
-    private long answeredNanos = System.nanoTime();
+    /** An answer ended since the last idle event: the idle handler counts from reads only. */
+    private boolean answeredSinceIdleEvent;
     private String forwardedFor;
     private String forwardedProto;
 
@@ -264,7 +264,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void finished(boolean keepAlive) {
         current = null;
-        answeredNanos = System.nanoTime();
+        answeredSinceIdleEvent = true;
         if (!keepAlive) {
             closeNow();
             return;
@@ -334,13 +334,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         // An idle keep-alive connection is closed; one waiting on a slow replica is not idle. The
-        // event counts from the last read, so an answer that ended since then restarts the wait
-        // (the next event comes a whole timeout later: such a connection is closed after one to
-        // two timeouts of silence, never sooner).
+        // event counts from the last read, so an answer that ended since the last event restarts
+        // the wait (the next event comes a whole timeout later: such a connection is closed after
+        // one to two timeouts of silence, never sooner).
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.ALL_IDLE && current == null
-                && queued.isEmpty()
-                && System.nanoTime() - answeredNanos >= context.config().clientIdleTimeout().toNanos()) {
-            ctx.close();
+                && queued.isEmpty()) {
+            if (answeredSinceIdleEvent) {
+                answeredSinceIdleEvent = false;
+            } else {
+                ctx.close();
+            }
         }
         ReferenceCountUtil.release(evt);
     }

@@ -1,6 +1,6 @@
 package io.qgate.bench.suite.stub;
 
-import java.util.Arrays;
+import io.qgate.bench.CommandLine;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -32,17 +32,10 @@ public final class StubCommand {
     private StubCommand() {}
 
     public static int run(String[] args) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.print(USAGE);
-            return 0;
-        }
-        StubOptions options;
-        try {
-            options = StubOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("stub: " + e.getMessage() + " (see --help)");
-            return 2;
-        }
+        return CommandLine.run("stub", USAGE, args, System.out, System.err, StubOptions::parse, StubCommand::serve);
+    }
+
+    private static int serve(StubOptions options) {
         StubServer server = StubServer.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
