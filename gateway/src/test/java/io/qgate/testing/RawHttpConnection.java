@@ -51,6 +51,15 @@ public final class RawHttpConnection implements AutoCloseable {
 
     /** Reads one whole response. */
     public Response read() throws IOException {
+        return read(true);
+    }
+
+    /** Reads the head of a response that has no body (the answer to a HEAD request). */
+    public Response readHead() throws IOException {
+        return read(false);
+    }
+
+    private Response read(boolean withBody) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -63,6 +72,9 @@ public final class RawHttpConnection implements AutoCloseable {
             headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (!withBody) {
+            return new Response(status, headers, "");
+        }
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             int size;
             while ((size = Integer.parseInt(line().split(";")[0].trim(), 16)) > 0) {

@@ -214,6 +214,20 @@ public final class StubReplica implements AutoCloseable {
         });
     }
 
+    /**
+     * Writes {@code wire} as it is, past the stub's HTTP encoder, for framings Netty would not
+     * produce; closes the connection after it when {@code close}.
+     */
+    public static Responder raw(String wire, boolean close) {
+        return (ctx, req, stub) -> {
+            var written = ctx.pipeline().firstContext()
+                    .writeAndFlush(Unpooled.copiedBuffer(wire, StandardCharsets.ISO_8859_1));
+            if (close) {
+                written.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            }
+        };
+    }
+
     /** Never answers (for timeout tests). */
     public static Responder hang() {
         return (ctx, req, stub) -> { };

@@ -1,5 +1,6 @@
 package io.qgate.gateway.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -7,18 +8,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
@@ -59,7 +54,9 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
     private Channel upstream;
     private boolean upstreamReused;
     private boolean done;
-    private HttpResponse head;
+    /** The replica's status and headers (hop-by-hop ones already left out), once its head arrived. */
+    private HttpResponseStatus status;
+    private HttpHeaders headers;
     private boolean upstreamKeepAlive;
     private CompositeByteBuf answer;
     private long requestSentNanos;
@@ -96,7 +93,7 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
         }
         upstream = channel;
         upstreamReused = reused;
-        UpstreamChannelInitializer.handlerOf(channel).attach(this);
+        UpstreamChannelInitializer.handlerOf(channel).attach(this, false, false);
         requestSentNanos = System.nanoTime();
         pool.timeouts().watch(this);
         channel.writeAndFlush(upstreamRequest()).addListener(f -> {
@@ -132,49 +129,42 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
     }
 
     @Override
-    public void onUpstreamMessage(Object msg) {
+    public void head(ResponseHead response) {
         if (done) {
-            ReferenceCountUtil.release(msg);
             return;
         }
-        lastUpstreamActivityNanos = System.nanoTime();
-        if (msg instanceof HttpResponse response) {
-            HttpResponseStatus status = response.status();
-            if (status.codeClass() == HttpStatusClass.INFORMATIONAL) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (status.codeClass() != HttpStatusClass.SUCCESS) {
-                ReferenceCountUtil.release(msg);
-                // The unread body makes the connection unusable.
-                releaseUpstream(false);
-                fallBack("the replica answered " + status.code(), status.code() >= 500);
-                return;
-            }
-            head = response;
-            upstreamKeepAlive = HttpUtil.isKeepAlive(response)
-                    && (HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response));
-            answer = upstream.alloc().compositeBuffer(1024);
+        if (response.status() / 100 != 2) {
+            // The unread body makes the connection unusable.
+            releaseUpstream(false);
+            fallBack("the replica answered " + response.status(), response.status() >= 500);
+            return;
         }
-        if (msg instanceof HttpContent content) {
-            if (answer == null) {
-                content.release();
-                return;
-            }
-            answer.addComponent(true, content.content().retain());
-            content.release();
-            if (answer.readableBytes() > MAX_ANSWER_BYTES) {
-                releaseUpstream(false);
-                fallBack("the answer exceeds " + MAX_ANSWER_BYTES + " bytes", false);
-                return;
-            }
-            if (content instanceof LastHttpContent) {
-                releaseUpstream(upstreamKeepAlive);
-                deliver();
-            }
-        } else if (!(msg instanceof HttpResponse)) {
-            ReferenceCountUtil.release(msg);
+        status = response.httpStatus();
+        headers = response.headers();
+        upstreamKeepAlive = response.keepAlive() && (response.contentLength() >= 0 || response.chunked());
+        answer = upstream.alloc().compositeBuffer(1024);
+    }
+
+    @Override
+    public void body(ByteBuf bytes) {
+        if (done || answer == null) {
+            bytes.release();
+            return;
         }
+        answer.addComponent(true, bytes);
+        if (answer.readableBytes() > MAX_ANSWER_BYTES) {
+            releaseUpstream(false);
+            fallBack("the answer exceeds " + MAX_ANSWER_BYTES + " bytes", false);
+        }
+    }
+
+    @Override
+    public void end() {
+        if (done || answer == null) {
+            return;
+        }
+        releaseUpstream(upstreamKeepAlive);
+        deliver();
     }
 
     private void deliver() {
@@ -187,14 +177,11 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
             return;
         }
         finish(false);
-        HttpHeaders headers = head.headers().copy();
-        ForwardedHeaders.stripHopByHop(headers);
-        headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         headers.remove(BATCH_COST_HEADER);
         headers.setInt(BATCH_SIZE_HEADER, members.size());
         for (int i = 0; i < members.size(); i++) {
-            members.get(i).answer(head.status(), headers, shares.get(i));
+            members.get(i).answer(status, headers, shares.get(i));
         }
         batcher.callEnded();
     }
@@ -202,6 +189,7 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
     @Override
     public void onUpstreamReadComplete() {
         // The answer is collected whole before anything is written, so there is nothing to flush.
+        lastUpstreamActivityNanos = System.nanoTime();
     }
 
     @Override
@@ -211,7 +199,7 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
         }
         releaseUpstream(false);
         // A reused keep-alive connection the replica closed while idle says nothing about the replica.
-        boolean replicaFailed = !upstreamReused || head != null;
+        boolean replicaFailed = !upstreamReused || status != null;
         fallBack("the connection closed" + (cause == null ? "" : ": " + cause), replicaFailed);
     }
 
@@ -220,10 +208,10 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
         if (done) {
             return;
         }
-        if (head == null && nowNanos - requestSentNanos >= context.config().firstByteTimeout().toNanos()) {
+        if (status == null && nowNanos - requestSentNanos >= context.config().firstByteTimeout().toNanos()) {
             releaseUpstream(false);
             fallBack("no response head within " + context.config().firstByteTimeout(), true);
-        } else if (head != null
+        } else if (status != null
                 && nowNanos - lastUpstreamActivityNanos >= context.config().upstreamIdleTimeout().toNanos()) {
             releaseUpstream(false);
             fallBack("the replica went silent mid-answer", true);

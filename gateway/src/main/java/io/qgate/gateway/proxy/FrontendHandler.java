@@ -28,7 +28,7 @@ import java.util.ArrayDeque;
  * the rest to a {@link ProxyExchange}, one at a time.
  *
  * <pre>
- * HttpServerCodec → ReadIdleStateHandler → RequestReadTimeout → BodyLimitAggregator → FrontendHandler → ProxyExchange
+ * HttpRequestDecoder, ClientResponseEncoder → ReadIdleStateHandler → RequestReadTimeout → BodyLimitAggregator → FrontendHandler → ProxyExchange
  * </pre>
  *
  * <p>HTTP/1.1 pipelining: requests that arrive while one is in progress wait in a short queue and
@@ -43,6 +43,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final ProxyContext context;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    private ChannelHandlerContext rawOut;
+    private final ClientResponseEncoder encoder;
     /** The exchange in progress, or a local answer being written ({@link #LOCAL}); null when idle. */
     private Object current;
     /** Whether the request in progress holds an {@link Admission} slot. */
@@ -55,13 +57,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private static final Object LOCAL = new Object();
 
-    FrontendHandler(ProxyContext context) {
+    /** @param encoder the connection's response encoder, told which request each answer is for */
+    FrontendHandler(ProxyContext context, ClientResponseEncoder encoder) {
         this.context = context;
+        this.encoder = encoder;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.rawOut = ctx.pipeline().context(RawResponseOut.NAME);
+    }
+
+    /** Where a relayed response's bytes are written: in front of the HTTP encoder. */
+    ChannelHandlerContext rawOut() {
+        return rawOut;
     }
 
     @Override
@@ -83,6 +93,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (next == null) {
                 break;
             }
+            encoder.answering(next instanceof FullHttpRequest request ? request.method() : null);
             if (next instanceof RejectedRequest rejected) {
                 respondLocally(rejected.error(), rejected.message(), rejected.version(), ApiRoute.OTHER, false);
             } else {
@@ -206,6 +217,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void malformed(Throwable cause) {
+        encoder.answering(null);
         ErrorResponses error;
         if (cause instanceof TooLongHttpHeaderException) {
             error = ErrorResponses.HEADERS_TOO_LARGE;

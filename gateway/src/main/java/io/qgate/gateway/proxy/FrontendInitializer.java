@@ -4,13 +4,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.qgate.gateway.tls.ReloadingSslContext;
 
 
 /**
  * The pipeline of a client connection on the API port. With TLS on, the TLS handler comes first
- * and the HTTP handlers behind it see decrypted bytes.
+ * and the HTTP handlers behind it see decrypted bytes. Relayed responses are written as bytes in
+ * front of the HTTP encoder ({@link RawResponseOut}); the gateway's own answers pass through it.
  */
 public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
@@ -39,16 +40,19 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(context.config().maxHeaderSize());
         RequestReadTimeout readTimeout = new RequestReadTimeout();
+        ClientResponseEncoder encoder = new ClientResponseEncoder();
         if (tls != null) {
             ch.pipeline().addLast("tls-detect", tls.newHandler());
         }
         ch.pipeline()
                 .addLast("bytes-seen", readTimeout.bytesSeen())
-                .addLast("http", new HttpServerCodec(decoder))
+                .addLast(RawResponseOut.NAME, RawResponseOut.INSTANCE)
+                .addLast("http-decoder", new HttpRequestDecoder(decoder))
+                .addLast("http-encoder", encoder)
                 .addLast("idle", new ReadIdleStateHandler(context.config().requestReadTimeout().toNanos(),
                         context.config().clientIdleTimeout().toNanos()))
                 .addLast("read-timeout", readTimeout)
                 .addLast("aggregate", new BodyLimitAggregator(context.config().maxBodySize()))
-                .addLast("proxy", new FrontendHandler(context));
+                .addLast("proxy", new FrontendHandler(context, encoder));
     }
 }

@@ -1,21 +1,17 @@
 package io.qgate.gateway.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.RouteRequest;
@@ -48,6 +44,9 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     /** The status recorded for a request whose client left before its answer (nginx's convention). */
     static final int CLIENT_CLOSED = 499;
+    private static final int HEAD_BUFFER_SIZE = 512;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
     private final FrontendHandler frontend;
     private final Channel client;
@@ -71,6 +70,10 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     private boolean responseStarted;
     private boolean responseBodyless;
     private boolean eventStream;
+    /** The client's body is chunked (an HTTP/1.1 client and a body of no known length). */
+    private boolean chunkedToClient;
+    /** The replica's body runs until it closes and the gateway puts it into chunks. */
+    private boolean wrapInChunks;
     private boolean upstreamKeepAlive;
     private boolean done;
     private int status;
@@ -121,7 +124,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         }
         upstream = channel;
         upstreamReused = reused;
-        UpstreamChannelInitializer.handlerOf(channel).attach(this);
+        UpstreamChannelInitializer.handlerOf(channel).attach(this, request.method().equals(HttpMethod.HEAD),
+                clientHttp11());
         requestSentNanos = System.nanoTime();
         pool.timeouts().watch(this);
         // A failed write (often a reused connection the replica just closed) may be reported
@@ -161,40 +165,41 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     }
 
     @Override
-    public void onUpstreamMessage(Object msg) {
-        if (done) {
-            ReferenceCountUtil.release(msg);
+    public void head(ResponseHead head) {
+        if (done || retriedElsewhere(head.status())) {
             return;
         }
-        lastUpstreamActivityNanos = System.nanoTime();
-        if (msg instanceof HttpResponse head) {
-            if (head.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
-                // An interim 1xx answer precedes the real response; the client never asked for it.
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (retriedElsewhere(head)) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            startResponse(head);
+        startResponse(head);
+    }
+
+    @Override
+    public void body(ByteBuf bytes) {
+        if (done || !responseStarted) {
+            bytes.release();
+            return;
         }
-        if (msg instanceof HttpContent content) {
-            if (!responseStarted) {
-                content.release();
-                return;
-            }
-            if (firstByteNanos < 0 && (content.content().isReadable() || content instanceof LastHttpContent)) {
-                firstByteNanos = System.nanoTime() - startNanos;
-            }
-            if (content instanceof LastHttpContent) {
-                finishResponse((LastHttpContent) content);
-            } else {
-                client.write(content, client.voidPromise());
-            }
-        } else if (!(msg instanceof HttpResponse)) {
-            ReferenceCountUtil.release(msg);
+        if (firstByteNanos < 0) {
+            firstByteNanos = System.nanoTime() - startNanos;
         }
+        ChannelHandlerContext out = frontend.rawOut();
+        if (wrapInChunks) {
+            out.write(chunkHeader(out, bytes.readableBytes()), out.voidPromise());
+            out.write(bytes, out.voidPromise());
+            out.write(Unpooled.wrappedBuffer(CRLF), out.voidPromise());
+        } else {
+            out.write(bytes, out.voidPromise());
+        }
+    }
+
+    @Override
+    public void end() {
+        if (done || !responseStarted) {
+            return;
+        }
+        if (firstByteNanos < 0) {
+            firstByteNanos = System.nanoTime() - startNanos;
+        }
+        finishResponse();
     }
 
     /**
@@ -202,8 +207,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
      * is skipped for another one, up to {@code upstream.status-retries} times. When no other
      * replica is available the answer is relayed as it is: the client learns what the replica said.
      */
-    private boolean retriedElsewhere(HttpResponse head) {
-        int code = head.status().code();
+    private boolean retriedElsewhere(int code) {
         if ((code != 429 && code != 503) || statusRetries >= context.config().statusRetries()) {
             return false;
         }
@@ -225,45 +229,58 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         return true;
     }
 
-    private void startResponse(HttpResponse head) {
-        status = head.status().code();
-        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
-        HttpVersion version = request.protocolVersion();
-        // The replica's header object is reused for the client: it is not read again upstream.
-        HttpResponse response = new DefaultHttpResponse(version, head.status(), head.headers());
-        boolean hasLength = HttpUtil.isContentLengthSet(head);
-        boolean chunked = HttpUtil.isTransferEncodingChunked(head);
-        ForwardedHeaders.stripHopByHop(response.headers());
+    /**
+     * Writes the client's response head. The body's framing for the client: as the replica framed
+     * it when it gave a length or chunks (HTTP/1.1 clients get the chunks as they are, HTTP/1.0
+     * clients the data until the connection closes); a body that runs until the replica closes
+     * is put into chunks for an HTTP/1.1 client.
+     */
+    private void startResponse(ResponseHead head) {
+        status = head.status();
+        boolean http11 = clientHttp11();
         responseBodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
-        String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        eventStream = contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
-        if (!hasLength && !chunked) {
-            // Close-delimited: the replica's connection cannot be reused after it.
-            upstreamKeepAlive = false;
-        }
+        eventStream = head.eventStream();
+        boolean hasLength = head.contentLength() >= 0;
+        // Close-delimited: the replica's connection cannot be reused after it.
+        upstreamKeepAlive = head.keepAlive() && (hasLength || head.chunked() || responseBodyless);
         if (!hasLength && !responseBodyless) {
-            if (version.equals(HttpVersion.HTTP_1_1)) {
-                HttpUtil.setTransferEncodingChunked(response, true);
+            if (http11) {
+                chunkedToClient = true;
+                wrapInChunks = !head.chunked();
             } else {
                 frontend.forceClose();
             }
         }
-        HttpUtil.setKeepAlive(response, keepClientAlive());
+        ByteBuf out = client.alloc().buffer(HEAD_BUFFER_SIZE);
+        head.writeClientHead(out, http11, keepClientAlive(), chunkedToClient);
         responseStarted = true;
-        client.write(response, client.voidPromise());
+        frontend.rawOut().write(out, client.voidPromise());
+    }
+
+    private boolean clientHttp11() {
+        return request.protocolVersion().equals(HttpVersion.HTTP_1_1);
+    }
+
+    private static ByteBuf chunkHeader(ChannelHandlerContext out, int size) {
+        ByteBuf header = out.alloc().buffer(10);
+        header.writeCharSequence(Integer.toHexString(size), StandardCharsets.US_ASCII);
+        header.writeBytes(CRLF);
+        return header;
     }
 
     private boolean keepClientAlive() {
         return clientKeepAlive && !frontend.closing() && !context.draining().getAsBoolean();
     }
 
-    private void finishResponse(LastHttpContent last) {
+    private void finishResponse() {
         boolean reusable = upstreamKeepAlive;
         releaseUpstream(reusable);
         done = true;
         boolean keepAlive = keepClientAlive();
         boolean replicaFailed = status >= 500;
-        client.writeAndFlush(last).addListener(f -> complete(status, keepAlive && f.isSuccess(), replicaFailed));
+        ByteBuf last = wrapInChunks ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+        frontend.rawOut().writeAndFlush(last)
+                .addListener(f -> complete(status, keepAlive && f.isSuccess(), replicaFailed));
     }
 
     @Override
@@ -271,6 +288,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         if (done || upstream == null) {
             return;
         }
+        lastUpstreamActivityNanos = System.nanoTime();
         client.flush();
         if (!client.isWritable() && !readPaused) {
             readPaused = true;
@@ -293,8 +311,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         if (done) {
             return;
         }
-        releaseUpstream(false);
         if (!responseStarted) {
+            releaseUpstream(false);
             // A reused keep-alive connection the replica closed while idle: try a fresh one.
             retryOrFail(cause, !upstreamReused);
             return;
@@ -356,7 +374,6 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             return;
         }
         if (nowNanos - lastUpstreamActivityNanos >= context.config().upstreamIdleTimeout().toNanos()) {
-            releaseUpstream(false);
             abortResponse("The replica sent nothing for " + context.config().upstreamIdleTimeout().toSeconds()
                     + "s in the middle of the response.");
         }
@@ -374,20 +391,40 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         pool.release(dispatch.endpoint(), channel, reusable);
     }
 
-    /** The response head is out, so no error status can be sent: end the stream visibly. */
+    /**
+     * The response head is out, so no error status can be sent: end the response visibly. An
+     * event stream gets an error event first when one can go in whole (between chunks); the
+     * connection then closes, which a client sees as a truncated response.
+     */
     private void abortResponse(String message) {
+        boolean appendEvent = eventStream && betweenEvents();
+        releaseUpstream(false);
         done = true;
         frontend.forceClose();
-        if (eventStream) {
-            // An SSE client sees why its stream ended instead of a silent truncation.
-            String event = "event: error\ndata: " + ErrorResponses.UPSTREAM_FAILED.body(message) + "\n\n";
-            client.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(event, StandardCharsets.UTF_8)))
-                    .addListener(ChannelFutureListener.CLOSE);
+        ChannelHandlerContext out = frontend.rawOut();
+        if (appendEvent) {
+            byte[] event = ("event: error\ndata: " + ErrorResponses.UPSTREAM_FAILED.body(message) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            if (chunkedToClient) {
+                out.write(chunkHeader(out, event.length), out.voidPromise());
+                out.write(Unpooled.wrappedBuffer(event, CRLF), out.voidPromise());
+            } else {
+                out.write(Unpooled.wrappedBuffer(event), out.voidPromise());
+            }
+            out.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             client.flush();
             client.close();
         }
         complete(ErrorResponses.UPSTREAM_FAILED.status().code(), false, true);
+    }
+
+    /** Whether the client's body stands where a whole event of the gateway's own can be added. */
+    private boolean betweenEvents() {
+        if (!chunkedToClient) {
+            return !responseBodyless;
+        }
+        return wrapInChunks || (upstream != null && UpstreamChannelInitializer.handlerOf(upstream).betweenChunks());
     }
 
     private void fail(ErrorResponses error, String message) {

@@ -15,7 +15,7 @@ import io.netty.handler.timeout.IdleStateEvent;
  * finished counts.
  *
  * <pre>
- * {@link #bytesSeen()} → HttpServerCodec → ReadIdleStateHandler (reader idle) → RequestReadTimeout → BodyLimitAggregator
+ * {@link #bytesSeen()} → HttpRequestDecoder → ReadIdleStateHandler (reader idle) → RequestReadTimeout → BodyLimitAggregator
  * </pre>
  *
  * A request begins with its first byte (a head still incomplete produces no message yet, so the

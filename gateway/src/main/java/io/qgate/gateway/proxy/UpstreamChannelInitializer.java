@@ -3,15 +3,11 @@ package io.qgate.gateway.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 
 
 /** The pipeline of a connection to a replica. */
 final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
-
-    private static final int MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
-    private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     private final long poolIdleTimeoutNanos;
     private final ChannelGroup connections;
@@ -24,14 +20,9 @@ final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         connections.add(ch);
-        // The replicas are ours (the client-facing decoder validates everything it reads), so
-        // their response headers are not validated a second time on every request.
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE)
-                .setMaxChunkSize(MAX_CHUNK_SIZE)
-                .setValidateHeaders(false);
+        // Requests are encoded by Netty; responses are framed, not decoded (ResponseFramer).
         ch.pipeline()
-                .addLast("http", new HttpClientCodec(decoder, false, false))
+                .addLast("http", new HttpRequestEncoder())
                 .addLast("idle", new ReadIdleStateHandler(0, poolIdleTimeoutNanos))
                 .addLast("relay", new UpstreamHandler());
     }

@@ -2,12 +2,10 @@ package io.qgate.gateway.proxy;
 
 /**
  * What owns an upstream connection while a request is on it: a {@link ProxyExchange} relaying
- * one client's response, or a {@link BatchCall} collecting the answer to a batch.
+ * one client's response, or a {@link BatchCall} collecting the answer to a batch. The response
+ * arrives as {@link ResponseFramer.Sink} events.
  */
-interface UpstreamListener {
-
-    /** A response part (head, content or last content); the listener owns it. */
-    void onUpstreamMessage(Object msg);
+interface UpstreamListener extends ResponseFramer.Sink {
 
     /** The end of one read from the connection. */
     void onUpstreamReadComplete();

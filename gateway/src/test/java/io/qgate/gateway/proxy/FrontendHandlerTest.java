@@ -41,7 +41,7 @@ class FrontendHandlerTest {
             new Admission(0, 0, 0, () -> 0),
             new UpstreamPools(Transport.nio(), config, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)),
             new Batchers(new BatchMeters(registry)), metrics, () -> false,
-            RequestBodyInspector.PrefixLimits.NONE)));
+            RequestBodyInspector.PrefixLimits.NONE), new ClientResponseEncoder()));
 
     @AfterEach
     void noMessageLeftBehind() {
