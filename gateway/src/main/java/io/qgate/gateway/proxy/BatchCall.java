@@ -6,14 +6,9 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
@@ -96,7 +91,8 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
         UpstreamChannelInitializer.handlerOf(channel).attach(this, false, false);
         requestSentNanos = System.nanoTime();
         pool.timeouts().watch(this);
-        channel.writeAndFlush(upstreamRequest()).addListener(f -> {
+        writeRequest(channel);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(batch.body())).addListener(f -> {
             if (!f.isSuccess() && channel == upstream) {
                 onUpstreamClosed(f.cause());
             }
@@ -109,23 +105,16 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
     }
 
     /**
-     * The merged request, with the first member's headers: every member has the same identity
-     * headers (they are part of the batch key). The answer must be plain JSON to be split, so
-     * no compression is asked for.
+     * The merged request goes with the first member's headers: every member has the same identity
+     * headers (they are part of the batch key). The answer must be plain JSON to be split, so no
+     * compression is asked for.
      */
-    private DefaultFullHttpRequest upstreamRequest() {
+    private void writeRequest(Channel channel) {
         BatchMember first = members.get(0);
         byte[] body = batch.body();
-        HttpHeaders headers = first.request().headers().copy();
-        ForwardedHeaders.stripHopByHop(headers);
-        headers.remove(HttpHeaderNames.EXPECT);
-        headers.remove(HttpHeaderNames.ACCEPT_ENCODING);
-        ForwardedHeaders.addForwarded(headers, first.frontend().forwardedFor(), first.frontend().forwardedProto());
-        headers.set(HttpHeaderNames.HOST, dispatch.endpoint().authority());
-        headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, first.request().uri(),
-                Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
+        channel.write(UpstreamRequestHead.write(channel.alloc(), first.request(), dispatch.endpoint().authority(),
+                first.frontend().forwardedFor(), first.frontend().forwardedProto(), body.length, true),
+                channel.voidPromise());
     }
 
     @Override

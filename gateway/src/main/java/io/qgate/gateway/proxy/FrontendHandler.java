@@ -290,14 +290,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      */
     String forwardedFor() {
         if (forwardedFor == null) {
-            forwardedFor = ForwardedHeaders.clientAddress(ctx.channel());
+            forwardedFor = UpstreamRequestHead.clientAddress(ctx.channel());
         }
         return forwardedFor;
     }
 
     String forwardedProto() {
         if (forwardedProto == null) {
-            forwardedProto = ForwardedHeaders.scheme(ctx.channel());
+            forwardedProto = UpstreamRequestHead.scheme(ctx.channel());
         }
         return forwardedProto;
     }

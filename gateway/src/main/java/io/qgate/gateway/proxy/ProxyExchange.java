@@ -5,10 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -60,7 +57,6 @@ final class ProxyExchange extends TimeoutSweeper.Watched
 
     private int attempts;
     private int statusRetries;
-    private boolean headersPrepared;
     /** Set when the replica, not the client or the gateway, made this request fail. */
     private boolean replicaFailed;
     private Router.Dispatch dispatch;
@@ -130,7 +126,10 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         pool.timeouts().watch(this);
         // A failed write (often a reused connection the replica just closed) may be reported
         // at once, retrying on another connection before this method returns.
-        channel.writeAndFlush(upstreamRequest()).addListener(f -> {
+        channel.write(UpstreamRequestHead.write(channel.alloc(), request, dispatch.endpoint().authority(),
+                frontend.forwardedFor(), frontend.forwardedProto(), request.content().readableBytes(), false),
+                channel.voidPromise());
+        channel.writeAndFlush(request.content().retainedDuplicate()).addListener(f -> {
             if (!f.isSuccess() && channel == upstream) {
                 onUpstreamClosed(f.cause());
             }
@@ -144,24 +143,6 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         }
         log.debug("connecting to {} failed: {}", dispatch.endpoint(), cause.toString());
         retryOrFail(cause, true);
-    }
-
-    /**
-     * The request as the replica gets it. The client's headers are rewritten in place once (the
-     * exchange owns the request) and shared by every attempt; only {@code Host} differs.
-     */
-    private FullHttpRequest upstreamRequest() {
-        if (!headersPrepared) {
-            headersPrepared = true;
-            HttpHeaders headers = request.headers();
-            ForwardedHeaders.stripHopByHop(headers);
-            headers.remove(HttpHeaderNames.EXPECT);
-            ForwardedHeaders.addForwarded(headers, frontend.forwardedFor(), frontend.forwardedProto());
-            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
-        }
-        request.headers().set(HttpHeaderNames.HOST, dispatch.endpoint().authority());
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
-                request.content().retainedDuplicate(), request.headers(), request.trailingHeaders());
     }
 
     @Override

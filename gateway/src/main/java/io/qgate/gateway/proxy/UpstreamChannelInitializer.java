@@ -3,10 +3,15 @@ package io.qgate.gateway.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 
 
-/** The pipeline of a connection to a replica. */
+/**
+ * The pipeline of a connection to a replica.
+ *
+ * <pre>
+ * ReadIdleStateHandler(pool idle timeout) → UpstreamHandler
+ * </pre>
+ */
 final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
 
     private final long poolIdleTimeoutNanos;
@@ -20,9 +25,9 @@ final class UpstreamChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         connections.add(ch);
-        // Requests are encoded by Netty; responses are framed, not decoded (ResponseFramer).
+        // No HTTP codec: requests are written as bytes (UpstreamRequestHead) and responses
+        // framed, not decoded (ResponseFramer).
         ch.pipeline()
-                .addLast("http", new HttpRequestEncoder())
                 .addLast("idle", new ReadIdleStateHandler(0, poolIdleTimeoutNanos))
                 .addLast("relay", new UpstreamHandler());
     }

@@ -13,7 +13,7 @@ import io.netty.util.ReferenceCountUtil;
  * connection is closed.
  *
  * <pre>
- * HttpRequestEncoder → ReadIdleStateHandler(pool idle timeout) → UpstreamHandler → {@link UpstreamListener}
+ * ReadIdleStateHandler(pool idle timeout) → UpstreamHandler → {@link UpstreamListener}
  * </pre>
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter implements ResponseFramer.Sink {
