@@ -42,6 +42,11 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     /** The status recorded for a request whose client left before its answer (nginx's convention). */
     static final int CLIENT_CLOSED = 499;
     private static final int HEAD_BUFFER_SIZE = 512;
+    /**
+     * A body up to this size is copied behind its head, so that a small request or answer leaves
+     * in one write (each write is a trip through the pipeline and an entry in the outbound buffer).
+     */
+    private static final int MERGE_LIMIT = 2048;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
@@ -77,6 +82,11 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     private long requestSentNanos;
     private long lastUpstreamActivityNanos;
     private boolean readPaused;
+    /**
+     * The client's response head, held back until the read that brought it ends or the response
+     * does, so that a small answer leaves in one write with its body copied behind the head.
+     */
+    private ByteBuf pendingHead;
     /** Set once a reused connection failed before answering: later attempts open fresh connections. */
     private boolean freshConnection;
 
@@ -126,10 +136,18 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         pool.timeouts().watch(this);
         // A failed write (often a reused connection the replica just closed) may be reported
         // at once, retrying on another connection before this method returns.
-        channel.write(UpstreamRequestHead.write(channel.alloc(), request, dispatch.endpoint().authority(),
-                frontend.forwardedFor(), frontend.forwardedProto(), request.content().readableBytes(), false),
-                channel.voidPromise());
-        channel.writeAndFlush(request.content().retainedDuplicate()).addListener(f -> {
+        ByteBuf body = request.content();
+        ByteBuf head = UpstreamRequestHead.write(channel.alloc(), request, dispatch.endpoint().authority(),
+                frontend.forwardedFor(), frontend.forwardedProto(), body.readableBytes(), false);
+        ByteBuf last;
+        if (body.readableBytes() <= MERGE_LIMIT) {
+            head.writeBytes(body, body.readerIndex(), body.readableBytes());
+            last = head;
+        } else {
+            channel.write(head, channel.voidPromise());
+            last = body.retainedDuplicate();
+        }
+        channel.writeAndFlush(last).addListener(f -> {
             if (!f.isSuccess() && channel == upstream) {
                 onUpstreamClosed(f.cause());
             }
@@ -163,6 +181,14 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             firstByteNanos = System.nanoTime() - startNanos;
         }
         ChannelHandlerContext out = frontend.rawOut();
+        if (pendingHead != null) {
+            if (!wrapInChunks && pendingHead.readableBytes() + bytes.readableBytes() <= HEAD_BUFFER_SIZE + MERGE_LIMIT) {
+                pendingHead.writeBytes(bytes);
+                bytes.release();
+                return;
+            }
+            writePendingHead();
+        }
         if (wrapInChunks) {
             out.write(chunkHeader(out, bytes.readableBytes()), out.voidPromise());
             out.write(bytes, out.voidPromise());
@@ -235,7 +261,16 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         ByteBuf out = client.alloc().buffer(HEAD_BUFFER_SIZE);
         head.writeClientHead(out, http11, keepClientAlive(), chunkedToClient);
         responseStarted = true;
-        frontend.rawOut().write(out, client.voidPromise());
+        pendingHead = out;
+    }
+
+    /** Writes the held-back head (with any body bytes behind it); see {@link #pendingHead}. */
+    private void writePendingHead() {
+        if (pendingHead != null) {
+            ByteBuf head = pendingHead;
+            pendingHead = null;
+            frontend.rawOut().write(head, client.voidPromise());
+        }
     }
 
     private boolean clientHttp11() {
@@ -259,7 +294,16 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         done = true;
         boolean keepAlive = keepClientAlive();
         boolean replicaFailed = status >= 500;
-        ByteBuf last = wrapInChunks ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+        ByteBuf last;
+        if (wrapInChunks) {
+            writePendingHead();
+            last = Unpooled.wrappedBuffer(LAST_CHUNK);
+        } else if (pendingHead != null) {
+            last = pendingHead;
+            pendingHead = null;
+        } else {
+            last = Unpooled.EMPTY_BUFFER;
+        }
         frontend.rawOut().writeAndFlush(last)
                 .addListener(f -> complete(status, keepAlive && f.isSuccess(), replicaFailed));
     }
@@ -270,6 +314,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             return;
         }
         lastUpstreamActivityNanos = System.nanoTime();
+        writePendingHead();
         client.flush();
         if (!client.isWritable() && !readPaused) {
             readPaused = true;
@@ -332,6 +377,10 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         if (done) {
             return;
         }
+        if (pendingHead != null) {
+            pendingHead.release();
+            pendingHead = null;
+        }
         releaseUpstream(false);
         done = true;
         complete(CLIENT_CLOSED, false, false);
@@ -380,6 +429,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     private void abortResponse(String message) {
         boolean appendEvent = eventStream && betweenEvents();
         releaseUpstream(false);
+        writePendingHead();
         done = true;
         frontend.forceClose();
         ChannelHandlerContext out = frontend.rawOut();
