@@ -38,6 +38,25 @@ class InputHardeningTest extends LoopbackGatewayTest {
     }
 
     @Test
+    void aContentLengthThatIsNotANumberGets400JsonAndTheGatewayGoesOn() throws Exception {
+        StubReplica replica = stub();
+        Gateway gateway = gateway(replica.url());
+
+        for (String length : new String[] {"abc", "1, 2", "-1", "0x10"}) {
+            try (io.qgate.testing.RawHttpConnection client = new io.qgate.testing.RawHttpConnection(gateway.port())) {
+                io.qgate.testing.RawHttpConnection.Response answer = client.send("POST /v1/chat/completions HTTP/1.1\r\n"
+                        + "Host: x\r\nContent-Length: " + length + "\r\n\r\n{}").read();
+
+                assertThat(answer.status()).as(length).isEqualTo(400);
+                assertThat(answer.body()).contains("\"code\":\"bad_request\"");
+                assertThat(client.closedByServer()).isTrue();
+            }
+        }
+        assertThat(replica.received()).isEmpty();
+        assertThat(post(gateway, "/v1/chat/completions", "{}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void hugeNumbersAreRefusedAndOrdinaryOnesPass() throws Exception {
         StubReplica replica = stub();
         Gateway gateway = gateway(replica.url());

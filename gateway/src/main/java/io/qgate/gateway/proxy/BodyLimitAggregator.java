@@ -24,10 +24,23 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         // A declared length over the limit: no 100 Continue, and the 413 comes from
         // handleOversizedMessage as JSON rather than Netty's own empty answer.
-        if (HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+        if (declaredLength(start) > maxContentLength) {
             return null;
         }
         return super.newContinueResponse(start, maxContentLength, pipeline);
+    }
+
+    /**
+     * The Content-Length, or -1 when there is none or it is not a number: a request the decoder
+     * refused still passes here on its way to being answered 400, and a NumberFormatException
+     * thrown here would close the connection without that answer.
+     */
+    private static long declaredLength(HttpMessage message) {
+        try {
+            return HttpUtil.getContentLength(message, -1L);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Override

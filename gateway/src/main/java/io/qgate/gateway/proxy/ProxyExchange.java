@@ -134,24 +134,20 @@ final class ProxyExchange extends TimeoutSweeper.Watched
                 clientHttp11());
         requestSentNanos = System.nanoTime();
         pool.timeouts().watch(this);
-        // A failed write (often a reused connection the replica just closed) may be reported
-        // at once, retrying on another connection before this method returns.
+        // A failed write (often a reused connection the replica just closed) is reported to the
+        // connection's handler (the void promise fires exceptionCaught), which hands it to this
+        // exchange as a closed connection: it may retry on another connection before this
+        // method returns. No listener per request.
         ByteBuf body = request.content();
         ByteBuf head = UpstreamRequestHead.write(channel.alloc(), request, dispatch.endpoint().authority(),
                 frontend.forwardedFor(), frontend.forwardedProto(), body.readableBytes(), false);
-        ByteBuf last;
         if (body.readableBytes() <= MERGE_LIMIT) {
             head.writeBytes(body, body.readerIndex(), body.readableBytes());
-            last = head;
+            channel.writeAndFlush(head, channel.voidPromise());
         } else {
             channel.write(head, channel.voidPromise());
-            last = body.retainedDuplicate();
+            channel.writeAndFlush(body.retainedDuplicate(), channel.voidPromise());
         }
-        channel.writeAndFlush(last).addListener(f -> {
-            if (!f.isSuccess() && channel == upstream) {
-                onUpstreamClosed(f.cause());
-            }
-        });
     }
 
     @Override
