@@ -1,10 +1,8 @@
 package io.qgate.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
@@ -16,7 +14,6 @@ import io.qgate.routing.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,14 +38,12 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     /** The status recorded for a request whose client left before its answer (nginx's convention). */
     static final int CLIENT_CLOSED = 499;
-    private static final int HEAD_BUFFER_SIZE = 512;
     /**
-     * A body up to this size is copied behind its head, so that a small request or answer leaves
-     * in one write (each write is a trip through the pipeline and an entry in the outbound buffer).
+     * A request body up to this size is copied behind its head, so that a small request leaves in
+     * one write (each write is a trip through the pipeline and an entry in the outbound buffer);
+     * {@link RelayedResponseWriter} does the same for answers.
      */
     private static final int MERGE_LIMIT = 2048;
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
     private final FrontendHandler frontend;
     private final Channel client;
@@ -71,10 +66,6 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     private boolean responseStarted;
     private boolean responseBodyless;
     private boolean eventStream;
-    /** The client's body is chunked (an HTTP/1.1 client and a body of no known length). */
-    private boolean chunkedToClient;
-    /** The replica's body runs until it closes and the gateway puts it into chunks. */
-    private boolean wrapInChunks;
     private boolean upstreamKeepAlive;
     private boolean done;
     private int status;
@@ -82,11 +73,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     private long requestSentNanos;
     private long lastUpstreamActivityNanos;
     private boolean readPaused;
-    /**
-     * The client's response head, held back until the read that brought it ends or the response
-     * does, so that a small answer leaves in one write with its body copied behind the head.
-     */
-    private ByteBuf pendingHead;
+    /** Writes the response to the client once its head has arrived. */
+    private RelayedResponseWriter writer;
     /** Set once a reused connection failed before answering: later attempts open fresh connections. */
     private boolean freshConnection;
 
@@ -176,22 +164,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         if (firstByteNanos < 0) {
             firstByteNanos = System.nanoTime() - startNanos;
         }
-        ChannelHandlerContext out = frontend.rawOut();
-        if (pendingHead != null) {
-            if (!wrapInChunks && pendingHead.readableBytes() + bytes.readableBytes() <= HEAD_BUFFER_SIZE + MERGE_LIMIT) {
-                pendingHead.writeBytes(bytes);
-                bytes.release();
-                return;
-            }
-            writePendingHead();
-        }
-        if (wrapInChunks) {
-            out.write(chunkHeader(out, bytes.readableBytes()), out.voidPromise());
-            out.write(bytes, out.voidPromise());
-            out.write(Unpooled.wrappedBuffer(CRLF), out.voidPromise());
-        } else {
-            out.write(bytes, out.voidPromise());
-        }
+        writer.body(bytes);
     }
 
     @Override
@@ -246,38 +219,21 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         boolean hasLength = head.contentLength() >= 0;
         // Close-delimited: the replica's connection cannot be reused after it.
         upstreamKeepAlive = head.keepAlive() && (hasLength || head.chunked() || responseBodyless);
+        boolean chunked = false;
         if (!hasLength && !responseBodyless) {
             if (http11) {
-                chunkedToClient = true;
-                wrapInChunks = !head.chunked();
+                chunked = true;
             } else {
                 frontend.forceClose();
             }
         }
-        ByteBuf out = client.alloc().buffer(HEAD_BUFFER_SIZE);
-        head.writeClientHead(out, http11, keepClientAlive(), chunkedToClient);
+        writer = RelayedResponseWriter.start(frontend.rawOut(), head, http11, keepClientAlive(), chunked,
+                chunked && !head.chunked());
         responseStarted = true;
-        pendingHead = out;
-    }
-
-    /** Writes the held-back head (with any body bytes behind it); see {@link #pendingHead}. */
-    private void writePendingHead() {
-        if (pendingHead != null) {
-            ByteBuf head = pendingHead;
-            pendingHead = null;
-            frontend.rawOut().write(head, client.voidPromise());
-        }
     }
 
     private boolean clientHttp11() {
         return request.protocolVersion().equals(HttpVersion.HTTP_1_1);
-    }
-
-    private static ByteBuf chunkHeader(ChannelHandlerContext out, int size) {
-        ByteBuf header = out.alloc().buffer(10);
-        header.writeCharSequence(Integer.toHexString(size), StandardCharsets.US_ASCII);
-        header.writeBytes(CRLF);
-        return header;
     }
 
     private boolean keepClientAlive() {
@@ -290,18 +246,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         done = true;
         boolean keepAlive = keepClientAlive();
         boolean replicaFailed = status >= 500;
-        ByteBuf last;
-        if (wrapInChunks) {
-            writePendingHead();
-            last = Unpooled.wrappedBuffer(LAST_CHUNK);
-        } else if (pendingHead != null) {
-            last = pendingHead;
-            pendingHead = null;
-        } else {
-            last = Unpooled.EMPTY_BUFFER;
-        }
-        frontend.rawOut().writeAndFlush(last)
-                .addListener(f -> complete(status, keepAlive && f.isSuccess(), replicaFailed));
+        writer.finish().addListener(f -> complete(status, keepAlive && f.isSuccess(), replicaFailed));
     }
 
     @Override
@@ -310,7 +255,9 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             return;
         }
         lastUpstreamActivityNanos = System.nanoTime();
-        writePendingHead();
+        if (writer != null) {
+            writer.endOfRead();
+        }
         client.flush();
         if (!client.isWritable() && !readPaused) {
             readPaused = true;
@@ -373,9 +320,8 @@ final class ProxyExchange extends TimeoutSweeper.Watched
         if (done) {
             return;
         }
-        if (pendingHead != null) {
-            pendingHead.release();
-            pendingHead = null;
+        if (writer != null) {
+            writer.discard();
         }
         releaseUpstream(false);
         done = true;
@@ -425,33 +371,20 @@ final class ProxyExchange extends TimeoutSweeper.Watched
     private void abortResponse(String message) {
         boolean appendEvent = eventStream && betweenEvents();
         releaseUpstream(false);
-        writePendingHead();
         done = true;
         frontend.forceClose();
-        ChannelHandlerContext out = frontend.rawOut();
-        if (appendEvent) {
-            byte[] event = ("event: error\ndata: " + ErrorResponses.UPSTREAM_FAILED.body(message) + "\n\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            if (chunkedToClient) {
-                out.write(chunkHeader(out, event.length), out.voidPromise());
-                out.write(Unpooled.wrappedBuffer(event, CRLF), out.voidPromise());
-            } else {
-                out.write(Unpooled.wrappedBuffer(event), out.voidPromise());
-            }
-            out.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            client.flush();
-            client.close();
-        }
+        String event = appendEvent
+                ? "event: error\ndata: " + ErrorResponses.UPSTREAM_FAILED.body(message) + "\n\n" : null;
+        writer.abort(event).addListener(ChannelFutureListener.CLOSE);
         complete(ErrorResponses.UPSTREAM_FAILED.status().code(), false, true);
     }
 
     /** Whether the client's body stands where a whole event of the gateway's own can be added. */
     private boolean betweenEvents() {
-        if (!chunkedToClient) {
+        if (!writer.chunked()) {
             return !responseBodyless;
         }
-        return wrapInChunks || (upstream != null && UpstreamChannelInitializer.handlerOf(upstream).betweenChunks());
+        return writer.wrapsInChunks() || (upstream != null && UpstreamChannelInitializer.handlerOf(upstream).betweenChunks());
     }
 
     private void fail(ErrorResponses error, String message) {

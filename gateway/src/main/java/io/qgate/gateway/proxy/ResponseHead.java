@@ -243,37 +243,33 @@ final class ResponseHead {
             int length = end - start;
             switch (length) {
                 case 2:
-                    return is(b, start, "te") ? HOP_BY_HOP : OTHER;
+                    return startsWithIgnoreCase(b, start, "te") ? HOP_BY_HOP : OTHER;
                 case 7:
-                    return is(b, start, "trailer") || is(b, start, "upgrade") ? HOP_BY_HOP : OTHER;
+                    return startsWithIgnoreCase(b, start, "trailer") || startsWithIgnoreCase(b, start, "upgrade") ? HOP_BY_HOP : OTHER;
                 case 10:
-                    if (is(b, start, "connection")) {
+                    if (startsWithIgnoreCase(b, start, "connection")) {
                         return CONNECTION;
                     }
-                    return is(b, start, "keep-alive") ? HOP_BY_HOP : other(b, start, length);
+                    return startsWithIgnoreCase(b, start, "keep-alive") ? HOP_BY_HOP : other(b, start, length);
                 case 12:
-                    return is(b, start, "content-type") ? CONTENT_TYPE : other(b, start, length);
+                    return startsWithIgnoreCase(b, start, "content-type") ? CONTENT_TYPE : other(b, start, length);
                 case 14:
-                    return is(b, start, "content-length") ? CONTENT_LENGTH : other(b, start, length);
+                    return startsWithIgnoreCase(b, start, "content-length") ? CONTENT_LENGTH : other(b, start, length);
                 case 16:
-                    return is(b, start, "proxy-connection") ? HOP_BY_HOP : other(b, start, length);
+                    return startsWithIgnoreCase(b, start, "proxy-connection") ? HOP_BY_HOP : other(b, start, length);
                 case 17:
-                    return is(b, start, "transfer-encoding") ? TRANSFER_ENCODING : other(b, start, length);
+                    return startsWithIgnoreCase(b, start, "transfer-encoding") ? TRANSFER_ENCODING : other(b, start, length);
                 case 18:
-                    return is(b, start, "proxy-authenticate") ? HOP_BY_HOP : other(b, start, length);
+                    return startsWithIgnoreCase(b, start, "proxy-authenticate") ? HOP_BY_HOP : other(b, start, length);
                 case 19:
-                    return is(b, start, "proxy-authorization") ? HOP_BY_HOP : other(b, start, length);
+                    return startsWithIgnoreCase(b, start, "proxy-authorization") ? HOP_BY_HOP : other(b, start, length);
                 default:
                     return other(b, start, length);
             }
         }
 
         private static HeaderName other(byte[] b, int start, int length) {
-            return length > INTERNAL_PREFIX.length() && is(b, start, INTERNAL_PREFIX) ? INTERNAL : OTHER;
-        }
-
-        private static boolean is(byte[] b, int start, String lowerCase) {
-            return startsWithIgnoreCase(b, start, lowerCase);
+            return length > INTERNAL_PREFIX.length() && startsWithIgnoreCase(b, start, INTERNAL_PREFIX) ? INTERNAL : OTHER;
         }
     }
 
