@@ -6,7 +6,7 @@ import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.Endpoint;
-import io.qgate.routing.EndpointPicker;
+import io.qgate.routing.Strategies;
 import io.qgate.routing.Router;
 
 import java.util.LinkedHashSet;
@@ -43,7 +43,7 @@ final class Promql {
             GatewayMetrics.RouteMeters meters = metrics.meters("m", ApiRoute.CHAT);
             meters.received();
             meters.answered(200, 1_000_000, 500_000);
-            Router router = new Router(EndpointPicker.roundRobin());
+            Router router = new Router(Strategies.roundRobin());
             new EndpointGauges(registry, router).update(List.of(Endpoint.of("10.0.0.1", 4000)));
             Set<String> names = new TreeSet<>(DISCOVERY_SERIES);
             for (String line : registry.scrape().split("\n")) {

@@ -29,7 +29,7 @@ import io.qgate.gateway.proxy.Batchers;
 import io.qgate.gateway.proxy.ProxyContext;
 import io.qgate.gateway.proxy.RequestBodyInspector;
 import io.qgate.gateway.proxy.UpstreamPools;
-import io.qgate.routing.EndpointPicker;
+import io.qgate.routing.Strategies;
 import io.qgate.routing.EndpointSnapshot;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
@@ -84,8 +84,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.source = source;
         RoutingSettings settings = routingSettings(config);
-        this.router = new Router(EndpointPicker.named(config.routingStrategy(), settings,
-                EndpointPicker.THREAD_LOCAL_RANDOM), settings, System::nanoTime);
+        this.router = new Router(Strategies.named(config.routingStrategy(), settings,
+                Strategies.THREAD_LOCAL_RANDOM), settings, System::nanoTime);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(), config.metricsModels(),
                 () -> router.snapshot().accepting().size());
@@ -112,12 +112,12 @@ public final class Gateway implements AutoCloseable {
     static RoutingSettings routingSettings(GatewayConfig config) {
         return new RoutingSettings(config.scrapeStaleAfter(), config.queueCorrection(), config.prefixAffinity(),
                 config.affinityMargin(), config.prefixCacheSize(), config.ejectionFailures(),
-                config.ejectionBaseTime(), config.ejectionMaxTime());
+                config.ejectionBaseTime(), config.ejectionMaxTime(), config.routingWeights());
     }
 
     /** Prompts are hashed only when the configured strategy uses the hashes. */
-    private static RequestBodyInspector.PrefixLimits prefixLimits(GatewayConfig config) {
-        return config.routingStrategy().equals("queue") && config.prefixAffinity()
+    private static RequestBodyInspector.PrefixLimits prefixLimits(GatewayConfig config, Router router) {
+        return router.strategy().usesPrefixes()
                 ? new RequestBodyInspector.PrefixLimits(config.prefixBlockChars(), config.prefixMaxBlocks())
                 : RequestBodyInspector.PrefixLimits.NONE;
     }
@@ -150,7 +150,7 @@ public final class Gateway implements AutoCloseable {
         // Scripts and tests read the ports from "listening on HOST:PORT (admin :PORT)": keep that part.
         log.info("qgate listening on {}:{} (admin :{}), {}, {} transport, {} event loops, strategy {}, replicas: {}",
                 config.host(), gateway.port(), gateway.adminPort(), gateway.tls != null ? "HTTPS" : "HTTP",
-                transport.name(), gateway.ioThreads, gateway.router.picker().name(), source.describe());
+                transport.name(), gateway.ioThreads, gateway.router.strategy(), source.describe());
         return gateway;
     }
 
@@ -158,7 +158,7 @@ public final class Gateway implements AutoCloseable {
         source.start(this::onSnapshot);
         ProxyContext context = new ProxyContext(config, router, admission, pools,
                 new Batchers(new BatchMeters(registry)), metrics, () -> draining,
-                prefixLimits(config));
+                prefixLimits(config, router));
         apiChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())

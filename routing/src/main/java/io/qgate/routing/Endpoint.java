@@ -77,30 +77,18 @@ public final class Endpoint implements Comparable<Endpoint> {
         return new Endpoint(host, port, true, false);
     }
 
-    public String host() {
-        return host;
-    }
+    public String host() { return host; }
 
-    public int port() {
-        return port;
-    }
+    public int port() { return port; }
 
-    public boolean ready() {
-        return ready;
-    }
+    public boolean ready() { return ready; }
 
-    public boolean terminating() {
-        return terminating;
-    }
+    public boolean terminating() { return terminating; }
 
     /** The engine metrics port discovery found for this replica, or 0. */
-    public int metricsPort() {
-        return metricsPort;
-    }
+    public int metricsPort() { return metricsPort; }
 
-    public Details details() {
-        return details;
-    }
+    public Details details() { return details; }
 
     public Endpoint withReady(boolean newReady) {
         return newReady == ready ? this : new Endpoint(host, port, newReady, terminating, metricsPort, details);

@@ -30,6 +30,7 @@ public final class EndpointLoad {
     /** The most requests seen running while others waited: the engine's batch limit, once learned. */
     private volatile double learnedBatchLimit = Double.NaN;
     private final Ejection ejection = new Ejection();
+    private final ScoreCard scoreCard = new ScoreCard();
     private final Runnable onModelsChanged;
 
     /** A load whose owner wants no notice of model changes (tests, tools). */
@@ -78,6 +79,11 @@ public final class EndpointLoad {
 
     Ejection ejection() {
         return ejection;
+    }
+
+    /** The scores of the last decision that considered this replica. */
+    public ScoreCard scoreCard() {
+        return scoreCard;
     }
 
     /** Whether the last scrape is recent enough to be trusted. */

@@ -5,7 +5,7 @@ package io.qgate.routing;
  * request would queue there: its engine reported waiting requests at the last fresh scrape, or
  * its estimated load has reached the batch limit it was seen to queue at, or the load exceeds the
  * lowest by more than the configured margin. A warm cache saves a prefill; a place in a queue
- * costs a whole request's share of the batch, far more.
+ * costs a whole request's share of the batch, far more. Learns from every pick.
  */
 final class PrefixAffinityScorer implements Scorer {
 
@@ -16,26 +16,38 @@ final class PrefixAffinityScorer implements Scorer {
     }
 
     @Override
-    public void score(RouteRequest request, Candidates candidates, double[] estimated, double lowest, LoadView view,
-                      double[] scores) {
-        if (request.prefixHashes().length == 0) {
+    public String name() {
+        return "prefix";
+    }
+
+    @Override
+    public void score(Decision decision, double[] scores) {
+        long[] prefix = decision.request().prefixHashes();
+        if (prefix.length == 0) {
             return;
         }
-        PrefixIndex.Match match = index.lookup(request.prefixHashes());
+        PrefixIndex.Match match = index.lookup(prefix);
         if (match == null) {
             return;
         }
-        for (int i = 0; i < candidates.size(); i++) {
-            if (candidates.endpoint(i).authority().equals(match.authority())) {
-                EndpointLoad load = candidates.load(i);
-                double waiting = load.scrapedWaiting(view.nowNanos(), view.settings().staleAfter().toNanos());
+        for (int i = 0; i < decision.size(); i++) {
+            if (decision.endpoint(i).authority().equals(match.authority())) {
+                double estimated = decision.estimated(i);
                 // NaN compares false: no fresh scrape or no limit learned yet is not known to queue.
-                boolean wouldQueue = waiting > 0 || estimated[i] + 1 > load.learnedBatchLimit();
-                if (!wouldQueue && estimated[i] <= lowest + view.settings().affinityMargin()) {
-                    scores[i] = (double) match.blocks() / request.prefixHashes().length;
+                boolean wouldQueue = decision.scrapedWaiting(i) > 0
+                        || estimated + 1 > decision.load(i).learnedBatchLimit();
+                if (!wouldQueue && estimated <= decision.lowest() + decision.settings().affinityMargin()) {
+                    scores[i] = (double) match.blocks() / prefix.length;
                 }
                 return;
             }
+        }
+    }
+
+    @Override
+    public void picked(RouteRequest request, Endpoint chosen) {
+        if (request.prefixHashes().length > 0) {
+            index.record(request.prefixHashes(), chosen.authority());
         }
     }
 }

@@ -1,104 +1,66 @@
 package io.qgate.routing;
 
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Decides where each request goes: filters the current snapshot (excluded by an earlier
- * attempt, ejected, known not to serve the model), asks the picker, and records the pick at once
- * so that the next decision already sees it.
+ * Decides where each request goes: runs the strategy's parts over the load table's accepting
+ * replicas ({@link RoutingStrategy}), and records the pick at once so that the next decision
+ * already sees it.
  *
- * <p>Thread-safe and lock-free on the request path: discovery swaps one volatile table (the
- * snapshot, and the accepting endpoints beside their {@link EndpointLoad}s), and each load is
- * atomic counters plus an immutable scrape sample. The common case, nothing to filter, costs no
- * scan of the fleet: ejections and served models are summarised as they change. Time comes from
- * the injected clock, so tests move it instead of sleeping.
+ * <p>Thread-safe and lock-free on the request path (see {@link LoadTable}); a decision's working
+ * state is a per-thread {@link Decision}. Time comes from the injected clock, read once per
+ * decision, so tests move it instead of sleeping.
  */
-public final class Router implements LoadView {
+public final class Router {
 
-    /** The snapshot and, for its accepting endpoints, their loads in the same order. */
-    private record Table(EndpointSnapshot snapshot, Candidates accepting) {}
-
-    private final EndpointPicker picker;
+    private final RoutingStrategy strategy;
     private final RoutingSettings settings;
     private final LongSupplier nanoClock;
-    private final ConcurrentHashMap<String, EndpointLoad> loads = new ConcurrentHashMap<>();
-    private volatile Table table = new Table(EndpointSnapshot.empty(), new Candidates(new Endpoint[0],
-            new EndpointLoad[0], 0));
-    /** No replica is ejected after this instant: before it, ejections are checked one by one. */
-    private volatile long ejectionHorizonNanos;
-    private volatile boolean anyEjection;
-    /** What replicas report serving, rebuilt only after a report changed. */
-    private volatile ServedModels servedModels = new ServedModels(Set.of(), Set.of());
-    private volatile boolean servedModelsStale;
+    private final LoadTable table = new LoadTable();
 
-    /** The models some replica reports, and those every reporting replica reports. */
-    private record ServedModels(Set<String> bySome, Set<String> byAll) {
-        /** Whether some replicas are known not to serve {@code model}: only then is there filtering. */
-        boolean partly(String model) {
-            return bySome.contains(model) && !byAll.contains(model);
-        }
-    }
-
-    public Router(EndpointPicker picker, RoutingSettings settings, LongSupplier nanoClock) {
-        this.picker = requireNonNull(picker, "picker");
+    public Router(RoutingStrategy strategy, RoutingSettings settings, LongSupplier nanoClock) {
+        this.strategy = requireNonNull(strategy, "strategy");
         this.settings = requireNonNull(settings, "settings");
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
     }
 
     /** A router with default settings and the system clock. */
-    public Router(EndpointPicker picker) {
-        this(picker, RoutingSettings.defaults(), System::nanoTime);
+    public Router(RoutingStrategy strategy) {
+        this(strategy, RoutingSettings.defaults(), System::nanoTime);
     }
 
     /** Replaces the known endpoints; the load state of endpoints that are gone is dropped. */
     public void update(EndpointSnapshot newSnapshot) {
-        requireNonNull(newSnapshot, "newSnapshot");
-        Set<String> current = new HashSet<>();
-        for (Endpoint endpoint : newSnapshot.endpoints()) {
-            current.add(endpoint.authority());
-        }
-        // A dispatch in progress keeps its own reference, so dropping an entry is safe.
-        loads.keySet().retainAll(current);
-        List<Endpoint> accepting = newSnapshot.accepting();
-        Endpoint[] endpoints = accepting.toArray(new Endpoint[0]);
-        EndpointLoad[] acceptingLoads = new EndpointLoad[endpoints.length];
-        for (int i = 0; i < endpoints.length; i++) {
-            acceptingLoads[i] = load(endpoints[i]);
-        }
-        table = new Table(newSnapshot, new Candidates(endpoints, acceptingLoads, endpoints.length));
-        servedModelsStale = true;
+        table.update(newSnapshot);
     }
 
     public EndpointSnapshot snapshot() {
         return table.snapshot();
     }
 
-    public EndpointPicker picker() {
-        return picker;
+    public RoutingStrategy strategy() {
+        return strategy;
     }
 
-    @Override
     public RoutingSettings settings() {
         return settings;
     }
 
-    @Override
     public long nowNanos() {
         return nanoClock.getAsLong();
     }
 
-    @Override
+    /** The load state of {@code endpoint} (never null for a known endpoint). */
     public EndpointLoad load(Endpoint endpoint) {
-        EndpointLoad load = loads.get(endpoint.authority());
-        return load != null ? load : loads.computeIfAbsent(endpoint.authority(),
-                a -> new EndpointLoad(() -> servedModelsStale = true));
+        return table.load(endpoint);
+    }
+
+    /** Requests this gateway has sent to {@code endpoint} and not yet seen finish. */
+    public int inflight(Endpoint endpoint) {
+        return load(endpoint).inflight();
     }
 
     /** Whether {@code endpoint} is ejected now. */
@@ -117,11 +79,9 @@ public final class Router implements LoadView {
      * latency. Models are not considered: this is a hint, not a routing decision.
      */
     public boolean anyIdle() {
-        Candidates accepting = table.accepting();
         long now = nowNanos();
         long staleAfter = settings.staleAfter().toNanos();
-        for (int i = 0; i < accepting.size(); i++) {
-            EndpointLoad load = accepting.load(i);
+        for (EndpointLoad load : table.accepting().loads()) {
             if (load.estimatedLoad(now, staleAfter, settings.queueCorrection()) < 0.5
                     && !load.ejection().ejected(now)) {
                 return true;
@@ -150,106 +110,16 @@ public final class Router implements LoadView {
         if (sequences < 1) {
             throw new IllegalArgumentException("sequences: " + sequences + " (expected: > 0)");
         }
-        Candidates candidates = candidates(request, excluded);
-        if (candidates.size() == 0) {
+        Decision decision = Decision.start(request, excluded, table, settings, nowNanos());
+        int chosen = strategy.choose(decision);
+        if (chosen < 0) {
             return null;
         }
-        int chosen = picker.pick(request, candidates, this);
-        Endpoint endpoint = candidates.endpoint(chosen);
-        picker.picked(request, endpoint);
-        EndpointLoad load = candidates.load(chosen);
+        Endpoint endpoint = decision.endpoint(chosen);
+        EndpointLoad load = decision.load(chosen);
+        strategy.picked(request, endpoint);
         load.dispatched(sequences);
         return new Dispatch(endpoint, load, sequences, this);
-    }
-
-    private Candidates candidates(RouteRequest request, Collection<Endpoint> excluded) {
-        Candidates all = table.accepting();
-        long now = nowNanos();
-        boolean checkEjections = anyEjection && now - ejectionHorizonNanos < 0;
-        boolean modelKnown = request.model() != null && servedModels().partly(request.model());
-        if (excluded.isEmpty() && !checkEjections && !modelKnown) {
-            return all;
-        }
-        int n = all.size();
-        Endpoint[] endpoints = new Endpoint[n];
-        EndpointLoad[] kept = new EndpointLoad[n];
-        int size = 0;
-        int healthy = 0;
-        // Two passes in one: everything that may serve, with the ejected ones moved to the back.
-        Endpoint[] ejected = new Endpoint[n];
-        EndpointLoad[] ejectedLoads = new EndpointLoad[n];
-        int ejectedCount = 0;
-        for (int i = 0; i < n; i++) {
-            Endpoint candidate = all.endpoint(i);
-            EndpointLoad load = all.load(i);
-            if (!excluded.isEmpty() && isExcluded(candidate, excluded)) {
-                continue;
-            }
-            if (modelKnown) {
-                Set<String> models = load.models();
-                if (!models.isEmpty() && !models.contains(request.model())) {
-                    continue;
-                }
-            }
-            if (checkEjections && load.ejection().ejected(now)) {
-                ejected[ejectedCount] = candidate;
-                ejectedLoads[ejectedCount++] = load;
-                continue;
-            }
-            endpoints[size] = candidate;
-            kept[size++] = load;
-            healthy++;
-        }
-        if (healthy == 0 && ejectedCount > 0) {
-            // When every replica is ejected, trying one beats failing every request.
-            return new Candidates(ejected, ejectedLoads, ejectedCount);
-        }
-        return new Candidates(endpoints, kept, size);
-    }
-
-    private static boolean isExcluded(Endpoint candidate, Collection<Endpoint> excluded) {
-        for (Endpoint endpoint : excluded) {
-            if (candidate.sameAddress(endpoint)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The models replicas report under vLLM's served names. LiteLLM may alias them, so a replica
-     * counts as known not to serve a model only when the client used a name some replica reports.
-     */
-    private ServedModels servedModels() {
-        if (servedModelsStale) {
-            servedModelsStale = false;
-            Set<String> union = new HashSet<>();
-            Set<String> intersection = null;
-            Candidates all = table.accepting();
-            for (int i = 0; i < all.size(); i++) {
-                Set<String> models = all.load(i).models();
-                if (models.isEmpty()) {
-                    continue; // unknown, not "serves nothing"
-                }
-                union.addAll(models);
-                if (intersection == null) {
-                    intersection = new HashSet<>(models);
-                } else {
-                    intersection.retainAll(models);
-                }
-            }
-            servedModels = new ServedModels(Set.copyOf(union), intersection == null ? Set.of() : Set.copyOf(intersection));
-        }
-        return servedModels;
-    }
-
-    private void ejectedUntil(long untilNanos) {
-        synchronized (this) {
-            if (!anyEjection || untilNanos - ejectionHorizonNanos > 0) {
-                ejectionHorizonNanos = untilNanos;
-            }
-            anyEjection = true;
-        }
     }
 
     /** One request sent to one endpoint; {@link #finish} it exactly once when it is over. */
@@ -296,7 +166,7 @@ public final class Router implements LoadView {
             }
             boolean ejected = load.ejection().failure(router.nowNanos(), router.settings);
             if (ejected) {
-                router.ejectedUntil(load.ejection().ejectedUntilNanos());
+                router.table.ejectedUntil(load.ejection().ejectedUntilNanos());
             }
             return ejected;
         }

@@ -2,10 +2,12 @@ package io.qgate.routing;
 
 import java.time.Duration;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * How the router weighs what it knows: the staleness limit of scraped metrics, the stale-metric
- * correction, prefix affinity and outlier ejection. Values are validated by the gateway's
- * configuration; defaults here are the documented ones.
+ * correction, prefix affinity, the scorers' weights and outlier ejection. Values are validated by
+ * the gateway's configuration; defaults here are the documented ones.
  *
  * @param staleAfter          scraped metrics older than this are not trusted
  * @param queueCorrection     add dispatched-minus-finished since the scrape to the scraped load
@@ -15,10 +17,52 @@ import java.time.Duration;
  * @param ejectionFailures    consecutive failures that eject a replica (0: never)
  * @param ejectionBaseTime    the first ejection's length; doubled on each repeat
  * @param ejectionMaxTime     the longest ejection
+ * @param weights             the queue strategy's scorer weights
  */
 public record RoutingSettings(Duration staleAfter, boolean queueCorrection, boolean prefixAffinity,
                               int affinityMargin, int prefixCacheSize, int ejectionFailures,
-                              Duration ejectionBaseTime, Duration ejectionMaxTime) {
+                              Duration ejectionBaseTime, Duration ejectionMaxTime, Weights weights) {
+
+    /**
+     * What each scorer of the queue strategy counts for; a weight of 0 leaves its scorer out.
+     *
+     * @param queue   the estimated engine queue: the main criterion
+     * @param kvCache free KV cache: a tie-breaker among equally loaded replicas, never a reason to
+     *                queue behind others
+     * @param prefix  prefix affinity: above the largest difference the other two can make, so that
+     *                affinity wins whenever its own load margin allows it
+     */
+    public record Weights(double queue, double kvCache, double prefix) {
+
+        public static final Weights DEFAULTS = new Weights(1.0, 0.1, 1.2);
+
+        public Weights {
+            requireWeight("queue", queue);
+            requireWeight("kvCache", kvCache);
+            requireWeight("prefix", prefix);
+        }
+
+        private static void requireWeight(String name, double weight) {
+            if (!(weight >= 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException(name + ": " + weight + " (expected: a finite number >= 0)");
+            }
+        }
+    }
+
+    public RoutingSettings {
+        requireNonNull(staleAfter, "staleAfter");
+        requireNonNull(ejectionBaseTime, "ejectionBaseTime");
+        requireNonNull(ejectionMaxTime, "ejectionMaxTime");
+        requireNonNull(weights, "weights");
+    }
+
+    /** Settings with the default weights. */
+    public RoutingSettings(Duration staleAfter, boolean queueCorrection, boolean prefixAffinity, int affinityMargin,
+                           int prefixCacheSize, int ejectionFailures, Duration ejectionBaseTime,
+                           Duration ejectionMaxTime) {
+        this(staleAfter, queueCorrection, prefixAffinity, affinityMargin, prefixCacheSize, ejectionFailures,
+                ejectionBaseTime, ejectionMaxTime, Weights.DEFAULTS);
+    }
 
     public static RoutingSettings defaults() {
         return new RoutingSettings(Duration.ofSeconds(1), true, true, 2, 100_000, 5,
@@ -27,16 +71,21 @@ public record RoutingSettings(Duration staleAfter, boolean queueCorrection, bool
 
     public RoutingSettings withQueueCorrection(boolean enabled) {
         return new RoutingSettings(staleAfter, enabled, prefixAffinity, affinityMargin, prefixCacheSize,
-                ejectionFailures, ejectionBaseTime, ejectionMaxTime);
+                ejectionFailures, ejectionBaseTime, ejectionMaxTime, weights);
     }
 
     public RoutingSettings withPrefixAffinity(boolean enabled) {
         return new RoutingSettings(staleAfter, queueCorrection, enabled, affinityMargin, prefixCacheSize,
-                ejectionFailures, ejectionBaseTime, ejectionMaxTime);
+                ejectionFailures, ejectionBaseTime, ejectionMaxTime, weights);
     }
 
     public RoutingSettings withEjection(int failures, Duration baseTime, Duration maxTime) {
         return new RoutingSettings(staleAfter, queueCorrection, prefixAffinity, affinityMargin, prefixCacheSize,
-                failures, baseTime, maxTime);
+                failures, baseTime, maxTime, weights);
+    }
+
+    public RoutingSettings withWeights(Weights newWeights) {
+        return new RoutingSettings(staleAfter, queueCorrection, prefixAffinity, affinityMargin, prefixCacheSize,
+                ejectionFailures, ejectionBaseTime, ejectionMaxTime, newWeights);
     }
 }

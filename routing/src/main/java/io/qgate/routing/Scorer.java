@@ -1,17 +1,23 @@
 package io.qgate.routing;
 
 /**
- * One criterion of the queue strategy: gives each candidate a score in [0,1], higher is better.
- * The picker adds the scores up with weights.
+ * One criterion of a strategy: gives each candidate a score in [0,1], higher is better. The
+ * strategy adds the scores up with the configured weights.
+ *
+ * <p>Implementations are thread-safe and do not block: they run on the gateway's event loops.
  */
-interface Scorer {
+public interface Scorer {
+
+    /** The name of the scorer, as in {@code routing.weights.<name>} and {@code /debug/endpoints}. */
+    String name();
 
     /**
-     * Writes the score of candidate {@code i} into {@code scores[i]}.
-     *
-     * @param estimated each candidate's estimated engine load, computed once per decision
-     * @param lowest    the lowest of {@code estimated}
+     * Writes the score of candidate {@code i} into {@code scores[i]}; {@code scores} holds zeros
+     * for every candidate on entry.
      */
-    void score(RouteRequest request, Candidates candidates, double[] estimated, double lowest, LoadView view,
-               double[] scores);
+    void score(Decision decision, double[] scores);
+
+    /** Called once the request was sent to {@code chosen}; scorers that learn from picks override it. */
+    default void picked(RouteRequest request, Endpoint chosen) {
+    }
 }

@@ -17,7 +17,7 @@ class EjectionTest {
     private final FakeClock clock = new FakeClock();
     private final RoutingSettings settings = RoutingSettings.defaults()
             .withEjection(3, Duration.ofSeconds(5), Duration.ofSeconds(12));
-    private final Router router = new Router(EndpointPicker.roundRobin(), settings, clock);
+    private final Router router = new Router(Strategies.roundRobin(), settings, clock);
 
     {
         router.update(EndpointSnapshot.of(List.of(A, B)));

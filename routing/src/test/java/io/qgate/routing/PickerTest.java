@@ -25,16 +25,25 @@ class PickerTest {
     private final Random seeded = new Random(42);
     private final Supplier<RandomGenerator> random = () -> seeded;
 
-    private Router router(EndpointPicker picker, RoutingSettings settings) {
-        Router router = new Router(picker, settings, clock);
+    private Router router(RoutingStrategy strategy, RoutingSettings settings) {
+        Router router = new Router(strategy, settings, clock);
         router.update(EndpointSnapshot.of(List.of(A, B, C)));
         return router;
     }
 
-    private static Candidates candidates(Router router) {
-        List<Endpoint> all = List.of(A, B, C);
-        return new Candidates(all.toArray(new Endpoint[0]),
-                all.stream().map(router::load).toArray(EndpointLoad[]::new), 3);
+    /** A table of A, B and C, and a decision over it now. */
+    private final LoadTable table = new LoadTable();
+
+    {
+        table.update(EndpointSnapshot.of(List.of(A, B, C)));
+    }
+
+    private Decision decision(RouteRequest request) {
+        return new Decision().reset(request, Set.of(), table, RoutingSettings.defaults(), clock.getAsLong());
+    }
+
+    private void scrape(Endpoint endpoint, double waiting, double running, double kv) {
+        table.load(endpoint).scraped(waiting, running, kv, Set.of(), clock.getAsLong());
     }
 
     private void scrape(Router router, Endpoint endpoint, double waiting, double running, double kv) {
@@ -43,18 +52,12 @@ class PickerTest {
 
     @Test
     void queueScorerPrefersTheLeastLoadedAndGradesTheRest() {
-        Router router = router(EndpointPicker.roundRobin(), RoutingSettings.defaults());
-        scrape(router, A, 4, 10, 0.5);
-        scrape(router, B, 0, 12, 0.5);
-        scrape(router, C, 0, 13, 0.5);
+        scrape(A, 4, 10, 0.5);
+        scrape(B, 0, 12, 0.5);
+        scrape(C, 0, 13, 0.5);
         double[] scores = new double[3];
-        Candidates candidates = candidates(router);
-        double[] estimated = new double[3];
-        for (int i = 0; i < 3; i++) {
-            estimated[i] = router.estimatedLoad(candidates.endpoint(i));
-        }
 
-        new QueueScorer().score(CHAT, candidates, estimated, 12, router, scores);
+        Scorers.QUEUE.score(decision(CHAT), scores);
 
         assertThat(scores[1]).isEqualTo(1.0);
         assertThat(scores[2]).isCloseTo(0.5, within(1e-9));
@@ -63,19 +66,18 @@ class PickerTest {
 
     @Test
     void kvCacheScorerIsNeutralWhenUnknown() {
-        Router router = router(EndpointPicker.roundRobin(), RoutingSettings.defaults());
-        scrape(router, A, 0, 0, 0.9);
-        scrape(router, B, 0, 0, 0.1);
+        scrape(A, 0, 0, 0.9);
+        scrape(B, 0, 0, 0.1);
         double[] scores = new double[3];
 
-        new KvCacheScorer().score(CHAT, candidates(router), new double[3], 0, router, scores);
+        Scorers.KV_CACHE.score(decision(CHAT), scores);
 
         assertThat(scores).containsExactly(new double[] {0.1, 0.9, 0.5}, within(1e-9));
     }
 
     @Test
     void queuePickerSendsToTheShortestQueue() {
-        Router router = router(EndpointPicker.queue(RoutingSettings.defaults(), random), RoutingSettings.defaults());
+        Router router = router(Strategies.queue(RoutingSettings.defaults(), random), RoutingSettings.defaults());
         scrape(router, A, 5, 8, 0.5);
         scrape(router, B, 0, 3, 0.5);
         scrape(router, C, 2, 8, 0.5);
@@ -86,9 +88,9 @@ class PickerTest {
     @Test
     void theCorrectionSpreadsABurstThatTheScrapeCannotSee() {
         RoutingSettings settings = RoutingSettings.defaults().withPrefixAffinity(false);
-        Router corrected = router(EndpointPicker.queue(settings, random), settings);
+        Router corrected = router(Strategies.queue(settings, random), settings);
         RoutingSettings off = settings.withQueueCorrection(false);
-        Router uncorrected = router(EndpointPicker.queue(off, random), off);
+        Router uncorrected = router(Strategies.queue(off, random), off);
         for (Router router : List.of(corrected, uncorrected)) {
             scrape(router, A, 0, 4, 0.3);
             scrape(router, B, 0, 5, 0.3);
@@ -113,7 +115,7 @@ class PickerTest {
 
     @Test
     void tiesAreBrokenAtRandom() {
-        Router router = router(EndpointPicker.queue(RoutingSettings.defaults(), random), RoutingSettings.defaults());
+        Router router = router(Strategies.queue(RoutingSettings.defaults(), random), RoutingSettings.defaults());
         Map<Endpoint, Integer> counts = new HashMap<>();
         for (int i = 0; i < 3000; i++) {
             Router.Dispatch dispatch = router.dispatch(CHAT, Set.of());
@@ -125,7 +127,7 @@ class PickerTest {
 
     @Test
     void staleReplicasAreScoredByInflight() {
-        Router router = router(EndpointPicker.queue(RoutingSettings.defaults(), random), RoutingSettings.defaults());
+        Router router = router(Strategies.queue(RoutingSettings.defaults(), random), RoutingSettings.defaults());
         scrape(router, A, 0, 0, 0.1); // looked empty, but that was long ago
         router.load(A).dispatched(1);
         router.load(A).dispatched(1);
@@ -138,7 +140,7 @@ class PickerTest {
     @Test
     void prefixAffinityKeepsAPrefixOnItsReplicaWithinTheMargin() {
         RoutingSettings settings = RoutingSettings.defaults();
-        Router router = router(EndpointPicker.queue(settings, random), settings);
+        Router router = router(Strategies.queue(settings, random), settings);
         long[] prefix = PrefixHasher.hash("s".repeat(640), 64, 32);
         RouteRequest tenant = new RouteRequest(ApiRoute.CHAT, "m", true, prefix);
         scrape(router, A, 0, 3, 0.5);
@@ -157,33 +159,28 @@ class PickerTest {
 
     @Test
     void prefixAffinityNeverSendsIntoAQueue() {
-        RoutingSettings settings = RoutingSettings.defaults();
-        Router router = router(EndpointPicker.queue(settings, random), settings);
         RouteRequest tenant = new RouteRequest(ApiRoute.CHAT, "m", true, PrefixHasher.hash("t".repeat(640), 64, 32));
-        scrape(router, A, 1, 8, 0.5); // A queued with 8 running: its batch limit is 8
-        scrape(router, A, 0, 7, 0.5);
-        scrape(router, B, 0, 6, 0.5);
-        scrape(router, C, 0, 6, 0.5);
-        router.load(A).scraped(0, 8, 0.5, Set.of(), clock.getAsLong());
+        scrape(A, 1, 8, 0.5); // A queued with 8 running: its batch limit is 8
+        scrape(A, 0, 8, 0.5);
+        scrape(B, 0, 6, 0.5);
+        scrape(C, 0, 6, 0.5);
 
         // A served the prefix and is within the margin (8 <= 6 + 2), but its batch is full: one
         // more request would wait there, so affinity gives way to the shortest queue.
         PrefixIndex index = new PrefixIndex(10);
         index.record(tenant.prefixHashes(), A.authority());
         double[] scores = new double[3];
-        Candidates all = candidates(router);
-        double[] estimated = {8.0, 6.0, 6.0};
-        new PrefixAffinityScorer(index).score(tenant, all, estimated, 6.0, router, scores);
+        new PrefixAffinityScorer(index).score(decision(tenant), scores);
         assertThat(scores[0]).isZero();
 
-        router.load(A).scraped(0, 7, 0.5, Set.of(), clock.getAsLong());
-        new PrefixAffinityScorer(index).score(tenant, all, new double[] {7.0, 6.0, 6.0}, 6.0, router, scores);
+        scrape(A, 0, 7, 0.5);
+        new PrefixAffinityScorer(index).score(decision(tenant), scores);
         assertThat(scores[0]).isEqualTo(1.0);
     }
 
     @Test
     void leastInflightPicksTheLessBusyOfTwo() {
-        Router router = new Router(EndpointPicker.leastInflight(random), RoutingSettings.defaults(), clock);
+        Router router = new Router(Strategies.leastInflight(random), RoutingSettings.defaults(), clock);
         router.update(EndpointSnapshot.of(List.of(A, B)));
         for (int i = 0; i < 5; i++) {
             router.load(A).dispatched(1);
@@ -197,7 +194,7 @@ class PickerTest {
 
     @Test
     void randomPicksEveryone() {
-        Router router = router(EndpointPicker.random(random), RoutingSettings.defaults());
+        Router router = router(Strategies.random(random), RoutingSettings.defaults());
         Map<Endpoint, Integer> counts = new HashMap<>();
         for (int i = 0; i < 300; i++) {
             counts.merge(router.dispatch(CHAT, Set.of()).endpoint(), 1, Integer::sum);
@@ -208,11 +205,11 @@ class PickerTest {
     @Test
     void strategiesByName() {
         RoutingSettings settings = RoutingSettings.defaults();
-        assertThat(EndpointPicker.named("queue", settings, random).name()).isEqualTo("queue");
-        assertThat(EndpointPicker.named("queue", settings.withQueueCorrection(false), random).name())
+        assertThat(Strategies.named("queue", settings, random).name()).isEqualTo("queue");
+        assertThat(Strategies.named("queue", settings.withQueueCorrection(false), random).name())
                 .isEqualTo("queue (uncorrected)");
-        assertThat(EndpointPicker.named("least-inflight", settings, random).name()).isEqualTo("least-inflight");
-        assertThat(EndpointPicker.named("random", settings, random).name()).isEqualTo("random");
-        assertThat(EndpointPicker.named("round-robin", settings, random).name()).isEqualTo("round-robin");
+        assertThat(Strategies.named("least-inflight", settings, random).name()).isEqualTo("least-inflight");
+        assertThat(Strategies.named("random", settings, random).name()).isEqualTo("random");
+        assertThat(Strategies.named("round-robin", settings, random).name()).isEqualTo("round-robin");
     }
 }

@@ -13,7 +13,7 @@ class RouterTest {
 
     @Test
     void roundRobinVisitsEveryAcceptingEndpointInTurn() {
-        Router router = new Router(EndpointPicker.roundRobin());
+        Router router = new Router(Strategies.roundRobin());
         router.update(EndpointSnapshot.of(List.of(
                 Endpoint.of("10.0.0.2", 80), Endpoint.of("10.0.0.1", 80),
                 Endpoint.of("10.0.0.3", 80).withTerminating(true))));
@@ -28,7 +28,7 @@ class RouterTest {
 
     @Test
     void anEndpointIsIdleUntilARequestIsDispatchedToIt() {
-        Router router = new Router(EndpointPicker.roundRobin());
+        Router router = new Router(Strategies.roundRobin());
         assertThat(router.anyIdle()).isFalse(); // no endpoint at all
 
         router.update(EndpointSnapshot.of(List.of(Endpoint.of("10.0.0.1", 80),
@@ -44,7 +44,7 @@ class RouterTest {
 
     @Test
     void aBatchCountsOncePerInputUntilItFinishes() {
-        Router router = new Router(EndpointPicker.roundRobin());
+        Router router = new Router(Strategies.roundRobin());
         Endpoint a = Endpoint.of("10.0.0.1", 80);
         router.update(EndpointSnapshot.of(List.of(a)));
 
@@ -57,7 +57,7 @@ class RouterTest {
 
     @Test
     void noEndpointMeansNoDispatch() {
-        Router router = new Router(EndpointPicker.roundRobin());
+        Router router = new Router(Strategies.roundRobin());
         assertThat(router.dispatch(CHAT, Set.of())).isNull();
 
         router.update(EndpointSnapshot.of(List.of(Endpoint.of("10.0.0.1", 80).withReady(false))));
@@ -66,7 +66,7 @@ class RouterTest {
 
     @Test
     void excludedEndpointsAreSkipped() {
-        Router router = new Router(EndpointPicker.roundRobin());
+        Router router = new Router(Strategies.roundRobin());
         Endpoint a = Endpoint.of("10.0.0.1", 80);
         Endpoint b = Endpoint.of("10.0.0.2", 80);
         router.update(EndpointSnapshot.of(List.of(a, b)));
@@ -79,7 +79,7 @@ class RouterTest {
 
     @Test
     void inflightCountsFollowDispatchAndFinishOnce() {
-        Router router = new Router(EndpointPicker.roundRobin());
+        Router router = new Router(Strategies.roundRobin());
         Endpoint a = Endpoint.of("10.0.0.1", 80);
         router.update(EndpointSnapshot.of(List.of(a)));
 

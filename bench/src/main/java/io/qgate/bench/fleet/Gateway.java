@@ -7,7 +7,7 @@ import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointLoad;
-import io.qgate.routing.EndpointPicker;
+import io.qgate.routing.Strategies;
 import io.qgate.routing.EndpointSnapshot;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
@@ -50,7 +50,7 @@ final class Gateway {
         this.sim = requireNonNull(sim, "sim");
         this.fleet = requireNonNull(fleet, "fleet");
         RandomGenerator generator = new PickerRandom(requireNonNull(random, "random").nextLong());
-        this.router = new Router(EndpointPicker.named(strategy, settings, () -> generator), settings, sim.clock());
+        this.router = new Router(Strategies.named(strategy, settings, () -> generator), settings, sim.clock());
     }
 
     /** Scrapes every engine every {@code intervalNanos}, the first round starting at {@code offsetNanos}. */

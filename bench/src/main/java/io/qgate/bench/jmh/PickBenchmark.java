@@ -2,7 +2,7 @@ package io.qgate.bench.jmh;
 
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.Endpoint;
-import io.qgate.routing.EndpointPicker;
+import io.qgate.routing.Strategies;
 import io.qgate.routing.EndpointSnapshot;
 import io.qgate.routing.PrefixHasher;
 import io.qgate.routing.RouteRequest;
@@ -51,7 +51,7 @@ public class PickBenchmark {
     @Setup
     public void setUp() {
         RoutingSettings settings = RoutingSettings.defaults();
-        router = new Router(EndpointPicker.named(strategy, settings, EndpointPicker.THREAD_LOCAL_RANDOM),
+        router = new Router(Strategies.named(strategy, settings, Strategies.THREAD_LOCAL_RANDOM),
                 settings, System::nanoTime);
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < replicas; i++) {

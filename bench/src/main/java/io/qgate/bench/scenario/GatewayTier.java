@@ -51,7 +51,7 @@ final class GatewayTier implements RoutingTier {
      */
     @Override
     public String picker() {
-        return String.join(",", gateways.stream().map(gateway -> gateway.router().picker().name()).distinct().toList());
+        return String.join(",", gateways.stream().map(gateway -> gateway.router().strategy().name()).distinct().toList());
     }
 
     private void awaitReady() {

@@ -19,8 +19,10 @@ import io.qgate.gateway.proxy.ErrorResponses;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointLoad;
 import io.qgate.routing.Router;
+import io.qgate.routing.ScoreCard;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
@@ -88,7 +90,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         long now = router.nowNanos();
         long staleAfter = router.settings().staleAfter().toNanos();
         boolean correction = router.settings().queueCorrection();
-        StringBuilder json = new StringBuilder("{\"strategy\":\"").append(router.picker().name())
+        List<String> scorers = router.strategy().scorerNames();
+        StringBuilder json = new StringBuilder("{\"strategy\":\"").append(router.strategy().name())
                 .append("\",\"staleAfterMs\":").append(staleAfter / 1_000_000)
                 .append(",\"endpoints\":[");
         boolean first = true;
@@ -114,10 +117,30 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 .append(",\"fresh\":").append(load.fresh(now, staleAfter))
                 .append(",\"lastScrapeFailed\":").append(load.lastScrapeFailed())
                 .append("},\"estimatedLoad\":").append(number(load.estimatedLoad(now, staleAfter, correction)))
-                .append('}');
+                .append(",\"scores\":");
+            appendScores(json, scorers, load.scoreCard(), now);
+            json.append('}');
             first = false;
         }
         return json.append("]}\n").toString();
+    }
+
+    /**
+     * The scores of the last decision that considered the replica, by scorer, its weighted total
+     * and its age; null when none has (a single candidate, or a strategy without scorers).
+     */
+    private static void appendScores(StringBuilder json, List<String> scorers, ScoreCard card, long now) {
+        double[] values = card.values();
+        if (!card.recorded() || values.length != scorers.size() + 1) {
+            json.append("null");
+            return;
+        }
+        json.append('{');
+        for (int k = 0; k < scorers.size(); k++) {
+            json.append('"').append(scorers.get(k)).append("\":").append(number(values[k])).append(',');
+        }
+        json.append("\"total\":").append(number(values[scorers.size()]))
+            .append(",\"ageMs\":").append((now - card.atNanos()) / 1_000_000).append('}');
     }
 
     /**

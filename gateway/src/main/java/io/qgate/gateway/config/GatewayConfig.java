@@ -2,6 +2,8 @@ package io.qgate.gateway.config;
 
 import io.qgate.discovery.kubernetes.KubernetesSettings;
 import io.qgate.routing.ApiRoute;
+import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.Strategies;
 import io.qgate.routing.batch.BatchPolicy;
 
 import java.time.Duration;
@@ -44,6 +46,7 @@ public record GatewayConfig(
         int prefixBlockChars,
         int prefixMaxBlocks,
         int prefixCacheSize,
+        RoutingSettings.Weights routingWeights,
         boolean scrapeEnabled,
         Duration scrapeInterval,
         Duration scrapeTimeout,
@@ -188,13 +191,12 @@ public record GatewayConfig(
         }
     }
 
-    static final Set<String> STRATEGIES = Set.of("queue", "least-inflight", "round-robin", "random");
     static final Set<String> ENGINES = Set.of("vllm", "sglang");
 
     public GatewayConfig {
-        if (!STRATEGIES.contains(routingStrategy)) {
+        if (!Strategies.NAMES.contains(routingStrategy)) {
             throw new IllegalArgumentException(Option.ROUTING_STRATEGY.key() + ": " + routingStrategy
-                    + " (expected: one of " + STRATEGIES + ")");
+                    + " (expected: one of " + Strategies.NAMES + ")");
         }
         if (!ENGINES.contains(scrapeEngine)) {
             throw new IllegalArgumentException(Option.SCRAPE_ENGINE.key() + ": " + scrapeEngine
@@ -271,6 +273,8 @@ public record GatewayConfig(
                 Units.integer(Option.PREFIX_BLOCK_CHARS.key(), v.get(Option.PREFIX_BLOCK_CHARS), 8, 65_536),
                 Units.integer(Option.PREFIX_MAX_BLOCKS.key(), v.get(Option.PREFIX_MAX_BLOCKS), 1, 1_024),
                 Units.integer(Option.PREFIX_CACHE_SIZE.key(), v.get(Option.PREFIX_CACHE_SIZE), 1, 100_000_000),
+                new RoutingSettings.Weights(weight(Option.WEIGHT_QUEUE, v), weight(Option.WEIGHT_KV_CACHE, v),
+                        weight(Option.WEIGHT_PREFIX, v)),
                 bool(Option.SCRAPE_ENABLED, v),
                 duration(Option.SCRAPE_INTERVAL, v),
                 duration(Option.SCRAPE_TIMEOUT, v),
@@ -302,6 +306,19 @@ public record GatewayConfig(
             return false;
         }
         throw new IllegalArgumentException(option.key() + ": " + text + " (expected: true or false)");
+    }
+
+    private static double weight(Option option, Map<Option, String> values) {
+        String text = values.get(option).trim();
+        try {
+            double weight = Double.parseDouble(text);
+            if (weight >= 0 && weight <= 1000) {
+                return weight;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option.key() + ": " + text + " (expected: a number from 0 to 1000)");
     }
 
     private static Duration duration(Option option, Map<Option, String> values) {

@@ -1,5 +1,7 @@
 package io.qgate.gateway.config;
 
+import io.qgate.routing.Strategies;
+
 import java.util.Locale;
 
 /**
@@ -51,7 +53,7 @@ public enum Option {
     STATUS_RETRIES("upstream.status-retries", "1", null,
             "times a 429 or 503 answered before any byte is retried on another replica (0: never)"),
     ROUTING_STRATEGY("routing.strategy", "queue", "--strategy",
-            "how a replica is picked: queue, least-inflight, round-robin, random"),
+            "how a replica is picked: " + String.join(", ", Strategies.NAMES)),
     QUEUE_CORRECTION("routing.queue-correction", "true", null,
             "add requests dispatched since the last scrape to the scraped queue (queue strategy)"),
     PREFIX_AFFINITY("routing.prefix-affinity", "true", null,
@@ -61,6 +63,12 @@ public enum Option {
     PREFIX_BLOCK_CHARS("routing.prefix-block-chars", "64", null, "characters per hashed prompt block"),
     PREFIX_MAX_BLOCKS("routing.prefix-max-blocks", "32", null, "leading prompt blocks hashed per request"),
     PREFIX_CACHE_SIZE("routing.prefix-cache-size", "100000", null, "prefix hashes remembered (LRU-like bound)"),
+    WEIGHT_QUEUE("routing.weights.queue", "1.0", null,
+            "weight of the estimated engine queue in the queue strategy's score (0: left out)"),
+    WEIGHT_KV_CACHE("routing.weights.kv-cache", "0.1", null,
+            "weight of free KV cache: a tie-breaker among equally loaded replicas (0: left out)"),
+    WEIGHT_PREFIX("routing.weights.prefix", "1.2", null,
+            "weight of prefix affinity: above the others' largest difference, so affinity wins within its margin"),
     SCRAPE_ENABLED("scrape.enabled", "true", null,
             "read each replica's engine metrics (off: every strategy works on in-flight counts alone)"),
     SCRAPE_INTERVAL("scrape.interval", "100ms", null, "how often each replica's engine metrics are read"),

@@ -1,6 +1,7 @@
 package io.qgate.gateway.config;
 
 import io.qgate.routing.ApiRoute;
+import io.qgate.routing.RoutingSettings;
 import io.qgate.routing.batch.BatchPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,23 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--batching.routes=chat"}, Map.of()))
                 .hasMessageContaining("batching.routes: chat");
+    }
+
+    @Test
+    void scorerWeightsComeFromTheConfigurationWithTodaysDefaults() throws Exception {
+        assertThat(ConfigLoader.load(new String[0], Map.of()).routingWeights())
+                .isEqualTo(new RoutingSettings.Weights(1.0, 0.1, 1.2));
+
+        Path file = dir.resolve("weights.yaml");
+        Files.writeString(file, "routing:\n  weights:\n    queue: 2\n    kv-cache: 0.5\n");
+        GatewayConfig config = ConfigLoader.load(new String[] {"--config", file.toString(),
+                "--routing.weights.prefix", "0"}, Map.of("QGATE_ROUTING_WEIGHTS_KV_CACHE", "0.25"));
+        assertThat(config.routingWeights()).isEqualTo(new RoutingSettings.Weights(2, 0.25, 0));
+
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--routing.weights.queue", "-1"}, Map.of()))
+                .hasMessage("routing.weights.queue: -1 (expected: a number from 0 to 1000)");
+        assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--routing.weights.prefix", "much"}, Map.of()))
+                .hasMessage("routing.weights.prefix: much (expected: a number from 0 to 1000)");
     }
 
     @Test

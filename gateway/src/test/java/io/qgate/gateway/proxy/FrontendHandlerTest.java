@@ -15,7 +15,7 @@ import io.qgate.gateway.Transport;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.GatewayMetrics;
-import io.qgate.routing.EndpointPicker;
+import io.qgate.routing.Strategies;
 import io.qgate.routing.Router;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class FrontendHandlerTest {
 
     private final GatewayConfig config = GatewayConfig.of(Map.of("endpoints", ""));
-    private final Router router = new Router(EndpointPicker.roundRobin());
+    private final Router router = new Router(Strategies.roundRobin());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 0);
     private final EmbeddedChannel channel = new EmbeddedChannel(new FrontendHandler(new ProxyContext(config, router,

@@ -1,0 +1,200 @@
+package io.qgate.routing;
+
+import java.util.Arrays;
+import java.util.Collection;
+
+/**
+ * One routing decision in progress (GIE's CycleState): the request, the instant and staleness
+ * limit every part reads time and metrics by, the candidates still in the running, their
+ * estimated loads and the lowest of them, and the scores. Filters narrow the candidates, scorers
+ * write into arrays indexed by candidate, the picker reads the totals.
+ *
+ * <p>Allocation-free once warm: each thread reuses one decision and grows its arrays as needed.
+ * A decision starts on the load table's own arrays and copies them only when a filter leaves a
+ * candidate out. Confined to one thread and to one call of {@link Router#dispatch}; nothing may
+ * keep a reference to it.
+ */
+public final class Decision {
+
+    private static final ThreadLocal<Decision> PER_THREAD = ThreadLocal.withInitial(Decision::new);
+    private static final Endpoint[] NO_ENDPOINTS = new Endpoint[0];
+    private static final EndpointLoad[] NO_LOADS = new EndpointLoad[0];
+
+    private RouteRequest request;
+    private Collection<Endpoint> excluded;
+    private LoadTable table;
+    private RoutingSettings settings;
+    private long nowNanos;
+    private long staleAfterNanos;
+
+    /** The candidates: the table's arrays until a filter leaves one out, then this decision's own. */
+    private Endpoint[] endpoints = NO_ENDPOINTS;
+    private EndpointLoad[] loads = NO_LOADS;
+    private int size;
+    private boolean owned;
+    private Endpoint[] ownEndpoints = NO_ENDPOINTS;
+    private EndpointLoad[] ownLoads = NO_LOADS;
+
+    private double[] estimated = new double[0];
+    private double lowest;
+    private boolean estimatedReady;
+    private double[][] scores = new double[0][];
+    private double[] totals = new double[0];
+    private boolean scored;
+
+    Decision() {
+    }
+
+    /** This thread's decision, reset for {@code request} over the table's accepting replicas. */
+    static Decision start(RouteRequest request, Collection<Endpoint> excluded, LoadTable table,
+                          RoutingSettings settings, long nowNanos) {
+        return PER_THREAD.get().reset(request, excluded, table, settings, nowNanos);
+    }
+
+    Decision reset(RouteRequest request, Collection<Endpoint> excluded, LoadTable table, RoutingSettings settings,
+                   long nowNanos) {
+        this.request = request;
+        this.excluded = excluded;
+        this.table = table;
+        this.settings = settings;
+        this.nowNanos = nowNanos;
+        this.staleAfterNanos = settings.staleAfter().toNanos();
+        LoadTable.Accepting accepting = table.accepting();
+        this.endpoints = accepting.endpoints();
+        this.loads = accepting.loads();
+        this.size = endpoints.length;
+        this.owned = false;
+        this.estimatedReady = false;
+        this.scored = false;
+        return this;
+    }
+
+    public RouteRequest request() { return request; }
+
+    /** Endpoints an earlier attempt of the same request failed on. */
+    public Collection<Endpoint> excluded() { return excluded; }
+
+    LoadTable table() { return table; }
+
+    public RoutingSettings settings() { return settings; }
+
+    /** The instant of the decision: every part reads time here, not from a clock. */
+    public long nowNanos() { return nowNanos; }
+
+    public int size() { return size; }
+
+    public Endpoint endpoint(int candidate) { return endpoints[candidate]; }
+
+    public EndpointLoad load(int candidate) { return loads[candidate]; }
+
+    /** The candidate's estimated engine load ({@link EndpointLoad#estimatedLoad}), computed once per decision. */
+    public double estimated(int candidate) { return estimates()[candidate]; }
+
+    /** The lowest estimated load among the candidates. */
+    public double lowest() {
+        estimates();
+        return lowest;
+    }
+
+    /** The candidate's KV-cache use in [0,1] at the last fresh scrape, or NaN. */
+    public double kvCacheUsage(int candidate) {
+        return loads[candidate].kvCacheUsage(nowNanos, staleAfterNanos);
+    }
+
+    /** The candidate's waiting queue at the last fresh scrape, or NaN. */
+    public double scrapedWaiting(int candidate) {
+        return loads[candidate].scrapedWaiting(nowNanos, staleAfterNanos);
+    }
+
+    /** The candidate's weighted score: 0 for all until the strategy has scored (it may have no scorer). */
+    public double total(int candidate) {
+        return scored ? totals[candidate] : 0.0;
+    }
+
+    private double[] estimates() {
+        if (estimatedReady) {
+            return estimated;
+        }
+        if (estimated.length < size) {
+            estimated = new double[loads.length];
+        }
+        boolean correction = settings.queueCorrection();
+        double low = Double.MAX_VALUE;
+        for (int i = 0; i < size; i++) {
+            estimated[i] = loads[i].estimatedLoad(nowNanos, staleAfterNanos, correction);
+            low = Math.min(low, estimated[i]);
+        }
+        lowest = low;
+        estimatedReady = true;
+        return estimated;
+    }
+
+    /** Leaves out the candidates {@code filter} does not keep, in order; a filter that does not apply costs nothing. */
+    void filter(Filter filter) {
+        if (size == 0 || !filter.applies(this)) {
+            return;
+        }
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            if (filter.keeps(this, i)) {
+                if (kept != i) {
+                    own();
+                    endpoints[kept] = endpoints[i];
+                    loads[kept] = loads[i];
+                }
+                kept++;
+            }
+        }
+        // Nothing moved before the first candidate kept, so a filter that gives way has changed nothing.
+        if (kept > 0 || !filter.givesWay()) {
+            size = kept;
+            estimatedReady = false;
+        }
+    }
+
+    /** Copy-on-write: the table's arrays are shared by every decision and never written. */
+    private void own() {
+        if (owned) {
+            return;
+        }
+        if (ownEndpoints.length < size) {
+            ownEndpoints = new Endpoint[endpoints.length];
+            ownLoads = new EndpointLoad[endpoints.length];
+        }
+        System.arraycopy(endpoints, 0, ownEndpoints, 0, size);
+        System.arraycopy(loads, 0, ownLoads, 0, size);
+        endpoints = ownEndpoints;
+        loads = ownLoads;
+        owned = true;
+    }
+
+    /**
+     * Runs each scorer into its own array, then adds them up with the weights, in the scorers'
+     * order, and notes every candidate's scores on its load for {@code /debug/endpoints}.
+     */
+    void score(Scorer[] scorers, double[] weights) {
+        int n = size;
+        if (scores.length < scorers.length) {
+            scores = Arrays.copyOf(scores, scorers.length);
+        }
+        for (int k = 0; k < scorers.length; k++) {
+            if (scores[k] == null || scores[k].length < n) {
+                scores[k] = new double[endpoints.length];
+            }
+            Arrays.fill(scores[k], 0, n, 0.0);
+            scorers[k].score(this, scores[k]);
+        }
+        if (totals.length < n) {
+            totals = new double[endpoints.length];
+        }
+        for (int i = 0; i < n; i++) {
+            double total = 0.0;
+            for (int k = 0; k < scorers.length; k++) {
+                total += weights[k] * scores[k][i];
+            }
+            totals[i] = total;
+            loads[i].scoreCard().record(nowNanos, scores, scorers.length, i, total);
+        }
+        scored = true;
+    }
+}

@@ -1,0 +1,94 @@
+package io.qgate.routing;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The replicas discovery last reported, each beside its {@link EndpointLoad}, and two summaries
+ * that let a decision skip whole filters: what the replicas serve, and until when any of them may
+ * be ejected.
+ *
+ * <p>Thread-safe and lock-free to read: an update swaps one volatile table (the snapshot, and the
+ * accepting endpoints beside their loads in the same order); a load is atomic counters plus an
+ * immutable scrape sample. The summaries are rebuilt only after they changed.
+ */
+public final class LoadTable {
+
+    /** The snapshot and, for its accepting endpoints, their loads in the same order. */
+    private record Table(EndpointSnapshot snapshot, Accepting accepting) {}
+
+    /**
+     * The endpoints that take requests beside their loads, index for index, so that a decision
+     * reaches a load by index instead of looking it up by address for every candidate: over a
+     * thousand replicas that lookup was most of a decision's cost. Never written once built.
+     */
+    record Accepting(Endpoint[] endpoints, EndpointLoad[] loads) {}
+
+    private final ConcurrentHashMap<String, EndpointLoad> loads = new ConcurrentHashMap<>();
+    private volatile Table table = new Table(EndpointSnapshot.empty(),
+            new Accepting(new Endpoint[0], new EndpointLoad[0]));
+    private volatile ServedModels servedModels = ServedModels.NONE;
+    private volatile boolean servedModelsStale;
+    /** No replica is ejected after this instant: before it, ejections are checked one by one. */
+    private volatile long ejectionHorizonNanos;
+    private volatile boolean anyEjection;
+
+    /** Replaces the known endpoints; the load state of endpoints that are gone is dropped. */
+    public void update(EndpointSnapshot newSnapshot) {
+        requireNonNull(newSnapshot, "newSnapshot");
+        Set<String> current = new HashSet<>();
+        for (Endpoint endpoint : newSnapshot.endpoints()) {
+            current.add(endpoint.authority());
+        }
+        // A dispatch in progress keeps its own reference, so dropping an entry is safe.
+        loads.keySet().retainAll(current);
+        Endpoint[] endpoints = newSnapshot.accepting().toArray(new Endpoint[0]);
+        EndpointLoad[] acceptingLoads = new EndpointLoad[endpoints.length];
+        for (int i = 0; i < endpoints.length; i++) {
+            acceptingLoads[i] = load(endpoints[i]);
+        }
+        table = new Table(newSnapshot, new Accepting(endpoints, acceptingLoads));
+        servedModelsStale = true;
+    }
+
+    public EndpointSnapshot snapshot() {
+        return table.snapshot();
+    }
+
+    /** The endpoints that take requests, beside their loads. */
+    Accepting accepting() {
+        return table.accepting();
+    }
+
+    /** The load state of {@code endpoint}, created on first sight. */
+    public EndpointLoad load(Endpoint endpoint) {
+        EndpointLoad load = loads.get(endpoint.authority());
+        return load != null ? load : loads.computeIfAbsent(endpoint.authority(),
+                a -> new EndpointLoad(() -> servedModelsStale = true));
+    }
+
+    /** What the accepting replicas report serving, rebuilt only after a report changed. */
+    ServedModels servedModels() {
+        if (servedModelsStale) {
+            servedModelsStale = false;
+            servedModels = ServedModels.of(table.accepting().loads());
+        }
+        return servedModels;
+    }
+
+    /** Whether some replica may be ejected at {@code nowNanos}; false lets a decision skip the check. */
+    boolean ejectionsPossible(long nowNanos) {
+        return anyEjection && nowNanos - ejectionHorizonNanos < 0;
+    }
+
+    /** A replica is ejected until {@code untilNanos}: moves the horizon out if needed. */
+    synchronized void ejectedUntil(long untilNanos) {
+        if (!anyEjection || untilNanos - ejectionHorizonNanos > 0) {
+            ejectionHorizonNanos = untilNanos;
+        }
+        anyEjection = true;
+    }
+}

@@ -1,0 +1,89 @@
+package io.qgate.routing;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A way of routing composed of named parts, as GIE's scheduler profile: filters narrow the
+ * candidates, weighted scorers grade them, a picker chooses. {@link Strategies} builds the
+ * configured ones by name.
+ */
+public final class RoutingStrategy {
+
+    /** A scorer and what its scores count for in the total. */
+    public record WeightedScorer(Scorer scorer, double weight) {
+        public WeightedScorer {
+            requireNonNull(scorer, "scorer");
+            if (!(weight > 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("weight of " + scorer.name() + ": " + weight
+                        + " (expected: a finite number > 0)");
+            }
+        }
+    }
+
+    private final String name;
+    private final Filter[] filters;
+    private final Scorer[] scorers;
+    private final double[] weights;
+    private final Picker picker;
+
+    public RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker) {
+        this.name = requireNonNull(name, "name");
+        this.filters = filters.toArray(new Filter[0]);
+        this.scorers = scorers.stream().map(WeightedScorer::scorer).toArray(Scorer[]::new);
+        this.weights = scorers.stream().mapToDouble(WeightedScorer::weight).toArray();
+        this.picker = requireNonNull(picker, "picker");
+    }
+
+    /**
+     * Runs the parts on {@code decision}: the index of the chosen candidate, or -1 when the
+     * filters kept none. A single candidate is not scored: there is nothing to weigh.
+     */
+    int choose(Decision decision) {
+        for (Filter filter : filters) {
+            decision.filter(filter);
+        }
+        if (decision.size() == 0) {
+            return -1;
+        }
+        if (scorers.length > 0 && decision.size() > 1) {
+            decision.score(scorers, weights);
+        }
+        return picker.pick(decision);
+    }
+
+    /** Tells the scorers where the request went, once it was sent. */
+    void picked(RouteRequest request, Endpoint chosen) {
+        for (Scorer scorer : scorers) {
+            scorer.picked(request, chosen);
+        }
+    }
+
+    /** The name of the strategy, as configured and logged. */
+    public String name() {
+        return name;
+    }
+
+    /** The scorers' names in order: the order of a {@link ScoreCard}'s values. */
+    public List<String> scorerNames() {
+        return Arrays.stream(scorers).map(Scorer::name).toList();
+    }
+
+    /** Whether a scorer reads the request's prompt prefix hashes: only then are prompts hashed. */
+    public boolean usesPrefixes() {
+        return Arrays.stream(scorers).anyMatch(PrefixAffinityScorer.class::isInstance);
+    }
+
+    /** The parts, e.g. {@code queue [excluded, served-model, ejected] [queue: 1.0, kv-cache: 0.1] max-score}. */
+    @Override
+    public String toString() {
+        StringBuilder parts = new StringBuilder(name).append(' ')
+                .append(Arrays.stream(filters).map(Filter::name).toList()).append(" [");
+        for (int k = 0; k < scorers.length; k++) {
+            parts.append(k == 0 ? "" : ", ").append(scorers[k].name()).append(": ").append(weights[k]);
+        }
+        return parts.append("] ").append(picker.name()).toString();
+    }
+}

@@ -1,0 +1,79 @@
+package io.qgate.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The one place that maps a strategy's name to its parts: the filters of {@link Filters}, the
+ * scorers of {@link Scorers} and {@link PrefixAffinityScorer} with their configured weights, a
+ * picker of {@link Pickers}. Add a strategy here and its name to {@link #NAMES}.
+ */
+public final class Strategies {
+
+    public static final String QUEUE = "queue";
+    public static final String LEAST_INFLIGHT = "least-inflight";
+    public static final String ROUND_ROBIN = "round-robin";
+    public static final String RANDOM = "random";
+
+    /** The names {@code routing.strategy} takes. */
+    public static final List<String> NAMES = List.of(QUEUE, LEAST_INFLIGHT, ROUND_ROBIN, RANDOM);
+
+    /** The randomness of the production pickers: per thread, no contention. */
+    public static final Supplier<RandomGenerator> THREAD_LOCAL_RANDOM = ThreadLocalRandom::current;
+
+    private Strategies() {
+    }
+
+    /** The strategy called {@code name} in the configuration. */
+    public static RoutingStrategy named(String name, RoutingSettings settings, Supplier<RandomGenerator> random) {
+        return switch (name) {
+            case QUEUE -> queue(settings, random);
+            case LEAST_INFLIGHT -> leastInflight(random);
+            case ROUND_ROBIN -> roundRobin();
+            case RANDOM -> random(random);
+            default -> throw new IllegalArgumentException("routing.strategy: " + name
+                    + " (expected: one of " + NAMES + ")");
+        };
+    }
+
+    /**
+     * The default: estimated engine queue (scraped and corrected), KV-cache use and, when
+     * {@code settings.prefixAffinity()}, prefix affinity, weighted by {@code settings.weights()};
+     * the best total with a random tie-break. A scorer of weight 0 is left out.
+     */
+    public static RoutingStrategy queue(RoutingSettings settings, Supplier<RandomGenerator> random) {
+        RoutingSettings.Weights weights = settings.weights();
+        List<RoutingStrategy.WeightedScorer> scorers = new ArrayList<>();
+        add(scorers, Scorers.QUEUE, weights.queue());
+        add(scorers, Scorers.KV_CACHE, weights.kvCache());
+        if (settings.prefixAffinity()) {
+            add(scorers, new PrefixAffinityScorer(new PrefixIndex(settings.prefixCacheSize())), weights.prefix());
+        }
+        return new RoutingStrategy(settings.queueCorrection() ? QUEUE : QUEUE + " (uncorrected)", Filters.ALL, scorers,
+                Pickers.maxScore(random));
+    }
+
+    private static void add(List<RoutingStrategy.WeightedScorer> scorers, Scorer scorer, double weight) {
+        if (weight > 0) {
+            scorers.add(new RoutingStrategy.WeightedScorer(scorer, weight));
+        }
+    }
+
+    /** Power of two choices on the gateway's own in-flight counts: a baseline that scrapes nothing. */
+    public static RoutingStrategy leastInflight(Supplier<RandomGenerator> random) {
+        return new RoutingStrategy(LEAST_INFLIGHT, Filters.ALL, List.of(), Pickers.leastInflight(random));
+    }
+
+    /** Each candidate in turn: a baseline. */
+    public static RoutingStrategy roundRobin() {
+        return new RoutingStrategy(ROUND_ROBIN, Filters.ALL, List.of(), Pickers.roundRobin());
+    }
+
+    /** Uniformly at random: a baseline. */
+    public static RoutingStrategy random(Supplier<RandomGenerator> random) {
+        return new RoutingStrategy(RANDOM, Filters.ALL, List.of(), Pickers.random(random));
+    }
+}
