@@ -51,8 +51,8 @@ class GatewayConfigTest {
     void theBaseFileIsAValidGatewayConfiguration() {
         Path file = DeployFiles.deployDir().resolve("base/qgate.yaml");
         GatewayConfig config = ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of());
-        assertThat(config.kubernetes().enabled()).isTrue();
-        assertThat(config.endpoints()).isEmpty();
+        assertThat(config.discovery().kubernetes().enabled()).isTrue();
+        assertThat(config.discovery().endpoints()).isEmpty();
     }
 
     @Test
@@ -73,11 +73,11 @@ class GatewayConfigTest {
         var ports = ReferencesTest.gatewayContainer(rendered).getPorts();
         assertThat(ports).anySatisfy(p -> {
             assertThat(p.getName()).isEqualTo("http");
-            assertThat(p.getContainerPort()).isEqualTo(config.port());
+            assertThat(p.getContainerPort()).isEqualTo(config.server().port());
         });
         assertThat(ports).anySatisfy(p -> {
             assertThat(p.getName()).isEqualTo("metrics");
-            assertThat(p.getContainerPort()).isEqualTo(config.adminPort());
+            assertThat(p.getContainerPort()).isEqualTo(config.server().adminPort());
         });
     }
 
@@ -85,7 +85,7 @@ class GatewayConfigTest {
     @MethodSource("io.qgate.deploy.Overlays#names")
     void discoveryFollowsTheLiteLlmServiceByItsPortNames(String overlay) throws IOException {
         Rendered rendered = Overlays.rendered(overlay);
-        GatewayConfig.Kubernetes discovery = load(rendered).kubernetes();
+        GatewayConfig.Kubernetes discovery = load(rendered).discovery().kubernetes();
         assertThat(discovery.enabled()).isTrue();
         assertThat(discovery.namespace()).as("empty: the pod's own namespace").isEmpty();
         Service service = rendered.get(Service.class, discovery.service());
@@ -106,10 +106,10 @@ class GatewayConfigTest {
         GatewayConfig config = load(rendered);
         long grace = rendered.get(Deployment.class, "qgate").getSpec().getTemplate().getSpec()
                 .getTerminationGracePeriodSeconds();
-        Duration drain = config.shutdownDelay().plus(config.shutdownTimeout());
+        Duration drain = config.shutdown().delay().plus(config.shutdown().timeout());
         assertThat(Duration.ofSeconds(grace)).isGreaterThan(drain);
         // ... and the drain lets a request that waited the longest for its first byte finish.
-        assertThat(config.shutdownTimeout()).isGreaterThanOrEqualTo(config.firstByteTimeout());
+        assertThat(config.shutdown().timeout()).isGreaterThanOrEqualTo(config.upstream().firstByteTimeout());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -121,7 +121,7 @@ class GatewayConfigTest {
                 .get("haproxy.router.openshift.io/timeout");
         // HAProxy durations (us, ms, s, m, h, d) in the forms used here are the gateway's too.
         Duration router = Units.duration("haproxy.router.openshift.io/timeout", timeout);
-        assertThat(router).isGreaterThan(config.firstByteTimeout());
+        assertThat(router).isGreaterThan(config.upstream().firstByteTimeout());
         assertThat(router).isGreaterThanOrEqualTo(Duration.ofMinutes(10));
     }
 

@@ -83,13 +83,14 @@ public final class Gateway implements AutoCloseable {
                 : null;
         this.config = config;
         this.source = source;
-        RoutingSettings settings = routingSettings(config);
-        this.router = new Router(Strategies.named(config.routingStrategy(), settings,
+        RoutingSettings settings = config.routing().settings();
+        this.router = new Router(Strategies.named(config.routing().strategy(), settings,
                 Strategies.THREAD_LOCAL_RANDOM), settings, System::nanoTime);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(), config.metricsModels(),
+        this.metrics = new GatewayMetrics(registry, config.metrics().maxModels(), config.metrics().models(),
                 () -> router.snapshot().accepting().size());
-        this.ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        int configuredThreads = config.server().ioThreads();
+        this.ioThreads = configuredThreads > 0 ? configuredThreads : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(ioThreads, "qgate-io");
         this.pools = new UpstreamPools(transport, config, replicaConnections);
         GatewayConfig.AdmissionLimits limits = config.admission();
@@ -109,16 +110,11 @@ public final class Gateway implements AutoCloseable {
                 .strongReference(true).register(registry);
     }
 
-    static RoutingSettings routingSettings(GatewayConfig config) {
-        return new RoutingSettings(config.scrapeStaleAfter(), config.queueCorrection(), config.prefixAffinity(),
-                config.affinityMargin(), config.prefixCacheSize(), config.ejectionFailures(),
-                config.ejectionBaseTime(), config.ejectionMaxTime(), config.routingWeights());
-    }
-
     /** Prompts are hashed only when the configured strategy uses the hashes. */
     private static RequestBodyInspector.PrefixLimits prefixLimits(GatewayConfig config, Router router) {
         return router.strategy().usesPrefixes()
-                ? new RequestBodyInspector.PrefixLimits(config.prefixBlockChars(), config.prefixMaxBlocks())
+                ? new RequestBodyInspector.PrefixLimits(config.routing().prefixBlockChars(),
+                        config.routing().prefixMaxBlocks())
                 : RequestBodyInspector.PrefixLimits.NONE;
     }
 
@@ -131,9 +127,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     static EndpointSource source(GatewayConfig config) {
-        GatewayConfig.Kubernetes kubernetes = config.kubernetes();
+        GatewayConfig.Kubernetes kubernetes = config.discovery().kubernetes();
         if (!kubernetes.enabled()) {
-            return StaticEndpointSource.parse(config.endpoints());
+            return StaticEndpointSource.parse(config.discovery().endpoints());
         }
         return KubernetesEndpointSource.create(kubernetes.settings());
     }
@@ -149,7 +145,7 @@ public final class Gateway implements AutoCloseable {
         }
         // Scripts and tests read the ports from "listening on HOST:PORT (admin :PORT)": keep that part.
         log.info("qgate listening on {}:{} (admin :{}), {}, {} transport, {} event loops, strategy {}, replicas: {}",
-                config.host(), gateway.port(), gateway.adminPort(), gateway.tls != null ? "HTTPS" : "HTTP",
+                config.server().host(), gateway.port(), gateway.adminPort(), gateway.tls != null ? "HTTPS" : "HTTP",
                 transport.name(), gateway.ioThreads, gateway.router.strategy(), source.describe());
         return gateway;
     }
@@ -167,7 +163,7 @@ public final class Gateway implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new FrontendInitializer(context, clientConnections, tls))
-                .bind(new InetSocketAddress(config.host(), config.port()))
+                .bind(new InetSocketAddress(config.server().host(), config.server().port()))
                 .syncUninterruptibly().channel();
         if (tls != null) {
             tls.watch(group.next(), config.tls().reloadInterval());
@@ -178,7 +174,7 @@ public final class Gateway implements AutoCloseable {
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new AdminInitializer(admin))
-                .bind(new InetSocketAddress(config.host(), config.adminPort()))
+                .bind(new InetSocketAddress(config.server().host(), config.server().adminPort()))
                 .syncUninterruptibly().channel();
     }
 
@@ -190,7 +186,7 @@ public final class Gateway implements AutoCloseable {
         router.update(snapshot);
         admission.limitChanged();
         pools.retain(snapshot);
-        if (config.scrapeEnabled()) {
+        if (config.scrape().enabled()) {
             scraper.update(snapshot);
         }
         endpointGauges.update(snapshot.endpoints());
@@ -238,10 +234,10 @@ public final class Gateway implements AutoCloseable {
         }
         draining = true;
         log.info("draining: /readyz is false; serving {} more, then waiting up to {} for {} open request(s)",
-                Units.format(config.shutdownDelay()), Units.format(config.shutdownTimeout()), metrics.inflight());
-        sleep(config.shutdownDelay().toMillis());
+                Units.format(config.shutdown().delay()), Units.format(config.shutdown().timeout()), metrics.inflight());
+        sleep(config.shutdown().delay().toMillis());
         apiChannel.close().syncUninterruptibly();
-        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        long deadline = System.nanoTime() + config.shutdown().timeout().toNanos();
         while (metrics.inflight() > 0 && System.nanoTime() < deadline) {
             sleep(50);
         }

@@ -34,8 +34,8 @@ public final class Main {
             gateway = Gateway.start(config);
         } catch (Exception e) {
             // Typically a port already in use: say so in one line, not a stack trace.
-            System.err.println("qgate: cannot start on " + config.host() + ":" + config.port() + " (admin :"
-                    + config.adminPort() + "): " + e.getMessage());
+            System.err.println("qgate: cannot start on " + config.server().host() + ":" + config.server().port()
+                    + " (admin :" + config.server().adminPort() + "): " + e.getMessage());
             System.exit(1);
             return;
         }

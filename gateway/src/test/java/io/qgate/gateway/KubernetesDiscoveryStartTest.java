@@ -49,9 +49,9 @@ class KubernetesDiscoveryStartTest {
 
     @Test
     void theKeysAreValidatedAtTheEdgeAndTheStaticListStaysTheDefault() {
-        assertThat(CONFIG.kubernetes().enabled()).isFalse();
+        assertThat(CONFIG.discovery().kubernetes().enabled()).isFalse();
         assertThat(GatewayConfig.of(Map.of("discovery.kubernetes.service", "litellm",
-                "discovery.kubernetes.metrics-port", "metrics")).kubernetes().settings().metricsPort())
+                "discovery.kubernetes.metrics-port", "metrics")).discovery().kubernetes().settings().metricsPort())
                 .isEqualTo("metrics");
         assertThatThrownBy(() -> GatewayConfig.of(Map.of("discovery.kubernetes.api", "slices")))
                 .hasMessage("discovery.kubernetes.api: slices (expected: auto, endpointslices or endpoints)");

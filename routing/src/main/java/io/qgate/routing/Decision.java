@@ -56,16 +56,16 @@ public final class Decision {
         this.request = request;
         this.excluded = excluded;
         this.table = table;
-        this.settings = settings;
-        this.nowNanos = nowNanos;
-        this.staleAfterNanos = settings.staleAfter().toNanos();
         LoadTable.Accepting accepting = table.accepting();
         this.endpoints = accepting.endpoints();
         this.loads = accepting.loads();
         this.size = endpoints.length;
-        this.owned = false;
-        this.estimatedReady = false;
-        this.scored = false;
+        this.settings = settings;
+        this.staleAfterNanos = settings.staleAfter().toNanos();
+        this.nowNanos = nowNanos;
+        owned = false;
+        estimatedReady = false;
+        scored = false;
         return this;
     }
 

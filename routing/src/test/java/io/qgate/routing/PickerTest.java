@@ -11,15 +11,15 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
+import static io.qgate.routing.Replicas.A;
+import static io.qgate.routing.Replicas.B;
+import static io.qgate.routing.Replicas.C;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 class PickerTest {
 
     private static final RouteRequest CHAT = new RouteRequest(ApiRoute.CHAT, "m", true);
-    private static final Endpoint A = Endpoint.of("10.0.0.1", 4000);
-    private static final Endpoint B = Endpoint.of("10.0.0.2", 4000);
-    private static final Endpoint C = Endpoint.of("10.0.0.3", 4000);
 
     private final FakeClock clock = new FakeClock();
     private final Random seeded = new Random(42);

@@ -9,6 +9,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
+import static io.qgate.routing.Replicas.A;
+import static io.qgate.routing.Replicas.B;
+import static io.qgate.routing.Replicas.C;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -17,9 +20,6 @@ import static org.assertj.core.api.Assertions.within;
 class RoutingPartsTest {
 
     private static final RouteRequest CHAT = new RouteRequest(ApiRoute.CHAT, "m", false);
-    private static final Endpoint A = Endpoint.of("10.0.0.1", 4000);
-    private static final Endpoint B = Endpoint.of("10.0.0.2", 4000);
-    private static final Endpoint C = Endpoint.of("10.0.0.3", 4000);
 
     private final FakeClock clock = new FakeClock();
     private final Random seeded = new Random(7);
@@ -40,7 +40,8 @@ class RoutingPartsTest {
 
     private void eject(Endpoint endpoint) {
         EndpointLoad load = table.load(endpoint);
-        RoutingSettings once = RoutingSettings.defaults().withEjection(1, Duration.ofSeconds(10), Duration.ofMinutes(1));
+        RoutingSettings once = RoutingSettings.defaults()
+                .withEjection(1, Duration.ofSeconds(10), Duration.ofMinutes(1));
         assertThat(load.ejection().failure(clock.getAsLong(), once)).isTrue();
         table.ejectedUntil(load.ejection().ejectedUntilNanos());
     }
@@ -205,7 +206,8 @@ class RoutingPartsTest {
             assertThat(Strategies.named(name, RoutingSettings.defaults(), random).name()).isEqualTo(name);
         }
         assertThatThrownBy(() -> Strategies.named("fastest", RoutingSettings.defaults(), random))
-                .hasMessage("routing.strategy: fastest (expected: one of [queue, least-inflight, round-robin, random])");
+                .hasMessage("routing.strategy: fastest"
+                        + " (expected: one of [queue, least-inflight, round-robin, random])");
     }
 
     @Test

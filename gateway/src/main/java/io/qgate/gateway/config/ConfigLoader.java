@@ -30,10 +30,7 @@ public final class ConfigLoader {
     }
 
     public static GatewayConfig load(String[] args, Map<String, String> environment) {
-        Map<Option, String> values = new EnumMap<>(Option.class);
-        for (Option option : Option.values()) {
-            values.put(option, option.defaultValue());
-        }
+        Map<Option, String> values = ConfigValues.defaults();
         Map<Option, String> flags = parseFlags(args);
         String configFile = flags.containsKey(null) ? flags.remove(null) : environment.get("QGATE_CONFIG");
         if (configFile != null && !configFile.isBlank()) {
@@ -50,7 +47,7 @@ public final class ConfigLoader {
             }
         }
         values.putAll(flags);
-        return GatewayConfig.fromValues(values);
+        return ConfigValues.parse(values);
     }
 
     /** Flags as options; the {@code null} key holds {@code --config}. */

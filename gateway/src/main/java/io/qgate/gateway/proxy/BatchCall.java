@@ -197,11 +197,11 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
         if (done) {
             return;
         }
-        if (status == null && nowNanos - requestSentNanos >= context.config().firstByteTimeout().toNanos()) {
+        if (status == null && nowNanos - requestSentNanos >= context.config().upstream().firstByteTimeout().toNanos()) {
             releaseUpstream(false);
-            fallBack("no response head within " + context.config().firstByteTimeout(), true);
+            fallBack("no response head within " + context.config().upstream().firstByteTimeout(), true);
         } else if (status != null
-                && nowNanos - lastUpstreamActivityNanos >= context.config().upstreamIdleTimeout().toNanos()) {
+                && nowNanos - lastUpstreamActivityNanos >= context.config().upstream().idleTimeout().toNanos()) {
             releaseUpstream(false);
             fallBack("the replica went silent mid-answer", true);
         }

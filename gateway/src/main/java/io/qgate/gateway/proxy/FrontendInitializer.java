@@ -38,7 +38,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         connections.add(ch);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                .setMaxHeaderSize(context.config().maxHeaderSize());
+                .setMaxHeaderSize(context.config().server().maxHeaderSize());
         RequestReadTimeout readTimeout = new RequestReadTimeout();
         ClientResponseEncoder encoder = new ClientResponseEncoder();
         if (tls != null) {
@@ -49,10 +49,10 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
                 .addLast(RawResponseOut.NAME, RawResponseOut.INSTANCE)
                 .addLast("http-decoder", new HttpRequestDecoder(decoder))
                 .addLast("http-encoder", encoder)
-                .addLast("idle", new ReadIdleStateHandler(context.config().requestReadTimeout().toNanos(),
-                        context.config().clientIdleTimeout().toNanos()))
+                .addLast("idle", new ReadIdleStateHandler(context.config().server().requestReadTimeout().toNanos(),
+                        context.config().server().idleTimeout().toNanos()))
                 .addLast("read-timeout", readTimeout)
-                .addLast("aggregate", new BodyLimitAggregator(context.config().maxBodySize()))
+                .addLast("aggregate", new BodyLimitAggregator(context.config().server().maxBodySize()))
                 .addLast("proxy", new FrontendHandler(context, encoder));
     }
 }

@@ -184,7 +184,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
      * replica is available the answer is relayed as it is: the client learns what the replica said.
      */
     private boolean retriedElsewhere(int code) {
-        if ((code != 429 && code != 503) || statusRetries >= context.config().statusRetries()) {
+        if ((code != 429 && code != 503) || statusRetries >= context.config().upstream().statusRetries()) {
             return false;
         }
         List<Endpoint> excluded = new ArrayList<>(failedEndpoints);
@@ -306,7 +306,7 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             // refused one counts as the replica's failure.
             freshConnection = true;
         }
-        if (attempts < context.config().connectAttempts()) {
+        if (attempts < context.config().upstream().connectAttempts()) {
             attempt();
             return;
         }
@@ -334,19 +334,19 @@ final class ProxyExchange extends TimeoutSweeper.Watched
             return;
         }
         if (!responseStarted) {
-            if (nowNanos - requestSentNanos < context.config().firstByteTimeout().toNanos()) {
+            if (nowNanos - requestSentNanos < context.config().upstream().firstByteTimeout().toNanos()) {
                 return;
             }
             log.debug("replica {} sent no response head in {}", dispatch.endpoint(),
-                    context.config().firstByteTimeout());
+                    context.config().upstream().firstByteTimeout());
             releaseUpstream(false);
             replicaFailed = true;
             fail(ErrorResponses.UPSTREAM_TIMEOUT, "The replica did not answer within "
-                    + context.config().firstByteTimeout().toSeconds() + "s.");
+                    + context.config().upstream().firstByteTimeout().toSeconds() + "s.");
             return;
         }
-        if (nowNanos - lastUpstreamActivityNanos >= context.config().upstreamIdleTimeout().toNanos()) {
-            abortResponse("The replica sent nothing for " + context.config().upstreamIdleTimeout().toSeconds()
+        if (nowNanos - lastUpstreamActivityNanos >= context.config().upstream().idleTimeout().toNanos()) {
+            abortResponse("The replica sent nothing for " + context.config().upstream().idleTimeout().toSeconds()
                     + "s in the middle of the response.");
         }
     }

@@ -30,10 +30,10 @@ public final class UpstreamPools {
         UpstreamPool pool = byLoop.get(loop);
         if (pool == null) {
             // Only this loop creates its own pool, so a get-then-put cannot race.
-            long shortestTimeout = Math.min(config.firstByteTimeout().toNanos(),
-                    config.upstreamIdleTimeout().toNanos());
-            pool = new UpstreamPool(loop, bootstrap(loop), config.maxConnectionsPerEndpoint(),
-                    config.maxConnectingPerEndpoint(), config.connectTimeout().toNanos(), shortestTimeout);
+            long shortestTimeout = Math.min(config.upstream().firstByteTimeout().toNanos(),
+                    config.upstream().idleTimeout().toNanos());
+            pool = new UpstreamPool(loop, bootstrap(loop), config.upstream().maxConnections(),
+                    config.upstream().maxConnecting(), config.upstream().connectTimeout().toNanos(), shortestTimeout);
             byLoop.put(loop, pool);
         }
         return pool;
@@ -44,10 +44,10 @@ public final class UpstreamPools {
                 .group(loop)
                 .channel(transport.socketChannelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        config.connectTimeout().toMillis()))
+                        config.upstream().connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .handler(new UpstreamChannelInitializer(config.poolIdleTimeout().toNanos(), connections));
+                .handler(new UpstreamChannelInitializer(config.upstream().poolIdleTimeout().toNanos(), connections));
     }
 
     /** Closes pooled connections to replicas that discovery no longer lists. */

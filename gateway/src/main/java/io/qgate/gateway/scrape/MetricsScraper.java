@@ -41,7 +41,7 @@ public final class MetricsScraper implements AutoCloseable {
         this.transport = transport;
         this.config = config;
         this.router = router;
-        this.profile = EngineProfile.of(config.scrapeEngine());
+        this.profile = EngineProfile.of(config.scrape().engine());
     }
 
     /** Starts scraping replicas new in {@code snapshot} and stops those no longer in it. */
@@ -71,11 +71,11 @@ public final class MetricsScraper implements AutoCloseable {
         EventLoop loop = group.next();
         // A metrics port discovery found for this replica wins; then the configured one; then the API port.
         int port = endpoint.metricsPort() > 0 ? endpoint.metricsPort()
-                : config.scrapePort() > 0 ? config.scrapePort() : endpoint.port();
+                : config.scrape().port() > 0 ? config.scrape().port() : endpoint.port();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannelClass())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, config.scrapeTimeout().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, config.scrape().timeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -83,9 +83,9 @@ public final class MetricsScraper implements AutoCloseable {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_METRICS_SIZE));
                     }
                 });
-        return new ScrapeTarget(endpoint, port, config.scrapePath(), loop, bootstrap, router.load(endpoint),
-                new EngineMetricsParser(profile), config.scrapeInterval().toNanos(),
-                config.scrapeTimeout().toNanos());
+        return new ScrapeTarget(endpoint, port, config.scrape().path(), loop, bootstrap, router.load(endpoint),
+                new EngineMetricsParser(profile), config.scrape().interval().toNanos(),
+                config.scrape().timeout().toNanos());
     }
 
     @Override

@@ -23,11 +23,11 @@ class ConfigLoaderTest {
     void defaultsNeedNoFile() {
         GatewayConfig config = ConfigLoader.load(new String[0], Map.of());
 
-        assertThat(config.port()).isEqualTo(8080);
-        assertThat(config.adminPort()).isEqualTo(9090);
-        assertThat(config.maxBodySize()).isEqualTo(16 << 20);
-        assertThat(config.routingStrategy()).isEqualTo("queue");
-        assertThat(config.endpoints()).isEmpty();
+        assertThat(config.server().port()).isEqualTo(8080);
+        assertThat(config.server().adminPort()).isEqualTo(9090);
+        assertThat(config.server().maxBodySize()).isEqualTo(16 << 20);
+        assertThat(config.routing().strategy()).isEqualTo("queue");
+        assertThat(config.discovery().endpoints()).isEmpty();
     }
 
     @Test
@@ -50,11 +50,11 @@ class ConfigLoaderTest {
                 new String[] {"--config", file.toString(), "--admin-port=7101"},
                 Map.of("QGATE_PORT", "7100", "QGATE_ADMIN_PORT", "7200", "QGATE_UPSTREAM_CONNECT_TIMEOUT", "2s"));
 
-        assertThat(config.port()).isEqualTo(7100);
-        assertThat(config.adminPort()).isEqualTo(7101);
-        assertThat(config.maxBodySize()).isEqualTo(1 << 20);
-        assertThat(config.endpoints()).isEqualTo("http://10.0.0.1:4000,http://10.0.0.2:4000");
-        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.server().port()).isEqualTo(7100);
+        assertThat(config.server().adminPort()).isEqualTo(7101);
+        assertThat(config.server().maxBodySize()).isEqualTo(1 << 20);
+        assertThat(config.discovery().endpoints()).isEqualTo("http://10.0.0.1:4000,http://10.0.0.2:4000");
+        assertThat(config.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -78,15 +78,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theRoutingGroupHandsTheRouterItsSettingsWithTheScrapeAndEjectionValues() {
+        assertThat(GatewayConfig.of(Map.of()).routing().settings()).isEqualTo(RoutingSettings.defaults());
+
+        GatewayConfig config = GatewayConfig.of(Map.of("scrape.stale-after", "3s", "ejection.consecutive-failures", "2",
+                "ejection.base-time", "1s", "ejection.max-time", "10s", "routing.prefix-affinity", "false",
+                "routing.strategy", "round-robin"));
+
+        assertThat(config.routing().strategy()).isEqualTo("round-robin");
+        assertThat(config.scrape().staleAfter()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.ejection()).isEqualTo(new GatewayConfig.Ejection(2, Duration.ofSeconds(1),
+                Duration.ofSeconds(10)));
+        assertThat(config.routing().settings()).isEqualTo(new RoutingSettings(Duration.ofSeconds(3), true, false, 2,
+                100_000, 2, Duration.ofSeconds(1), Duration.ofSeconds(10)));
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("ejection.base-time", "1m", "ejection.max-time", "10s")))
+                .hasMessage("ejection.max-time: 10s (expected: >= ejection.base-time)");
+    }
+
+    @Test
     void scorerWeightsComeFromTheConfigurationWithTodaysDefaults() throws Exception {
-        assertThat(ConfigLoader.load(new String[0], Map.of()).routingWeights())
+        assertThat(ConfigLoader.load(new String[0], Map.of()).routing().settings().weights())
                 .isEqualTo(new RoutingSettings.Weights(1.0, 0.1, 1.2));
 
         Path file = dir.resolve("weights.yaml");
         Files.writeString(file, "routing:\n  weights:\n    queue: 2\n    kv-cache: 0.5\n");
         GatewayConfig config = ConfigLoader.load(new String[] {"--config", file.toString(),
                 "--routing.weights.prefix", "0"}, Map.of("QGATE_ROUTING_WEIGHTS_KV_CACHE", "0.25"));
-        assertThat(config.routingWeights()).isEqualTo(new RoutingSettings.Weights(2, 0.25, 0));
+        assertThat(config.routing().settings().weights()).isEqualTo(new RoutingSettings.Weights(2, 0.25, 0));
 
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--routing.weights.queue", "-1"}, Map.of()))
                 .hasMessage("routing.weights.queue: -1 (expected: a number from 0 to 1000)");
@@ -99,8 +117,8 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.load(new String[0],
                 Map.of("QGATE_PORT", "1", "QGATE_SERVER_PORT", "2", "QGATE_ENDPOINTS", "http://a:1"));
 
-        assertThat(config.port()).isEqualTo(2);
-        assertThat(config.endpoints()).isEqualTo("http://a:1");
+        assertThat(config.server().port()).isEqualTo(2);
+        assertThat(config.discovery().endpoints()).isEqualTo("http://a:1");
     }
 
     @Test
@@ -110,7 +128,7 @@ class ConfigLoaderTest {
 
         GatewayConfig config = ConfigLoader.load(new String[0], Map.of("QGATE_CONFIG", file.toString()));
 
-        assertThat(config.shutdownDelay()).isZero();
+        assertThat(config.shutdown().delay()).isZero();
     }
 
     @Test

@@ -1,0 +1,177 @@
+package io.qgate.gateway.config;
+
+import io.qgate.routing.ApiRoute;
+import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.batch.BatchPolicy;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the resolved string value of every {@link Option} into {@link GatewayConfig}'s groups,
+ * each value checked against its range with the key in the message.
+ */
+final class ConfigValues {
+
+    private final Map<Option, String> values;
+
+    private ConfigValues(Map<Option, String> values) {
+        this.values = values;
+    }
+
+    /** Every option at its default. */
+    static Map<Option, String> defaults() {
+        Map<Option, String> values = new EnumMap<>(Option.class);
+        for (Option option : Option.values()) {
+            values.put(option, option.defaultValue());
+        }
+        return values;
+    }
+
+    /** The defaults with the given keys (YAML paths such as {@code server.port}) overridden. */
+    static Map<Option, String> defaultsWith(Map<String, String> overrides) {
+        Map<Option, String> values = defaults();
+        overrides.forEach((key, value) -> {
+            Option option = Option.ofKey(key);
+            if (option == null) {
+                throw new IllegalArgumentException("unknown configuration key: " + key);
+            }
+            values.put(option, value);
+        });
+        return values;
+    }
+
+    static GatewayConfig parse(Map<Option, String> values) {
+        return new ConfigValues(values).config();
+    }
+
+    private GatewayConfig config() {
+        GatewayConfig.Server server = new GatewayConfig.Server(text(Option.SERVER_HOST), port(Option.SERVER_PORT),
+                port(Option.ADMIN_PORT), integer(Option.IO_THREADS, 0, 1024), intSize(Option.MAX_BODY_SIZE, 1024),
+                intSize(Option.MAX_HEADER_SIZE, 1024), duration(Option.CLIENT_IDLE_TIMEOUT),
+                duration(Option.REQUEST_READ_TIMEOUT));
+        GatewayConfig.Upstream upstream = new GatewayConfig.Upstream(duration(Option.CONNECT_TIMEOUT),
+                duration(Option.FIRST_BYTE_TIMEOUT), duration(Option.UPSTREAM_IDLE_TIMEOUT),
+                integer(Option.MAX_CONNECTIONS, 1, 1_000_000), integer(Option.MAX_CONNECTING, 1, 1_000_000),
+                duration(Option.POOL_IDLE_TIMEOUT), integer(Option.CONNECT_ATTEMPTS, 1, 10),
+                integer(Option.STATUS_RETRIES, 0, 5));
+        GatewayConfig.Scrape scrape = new GatewayConfig.Scrape(bool(Option.SCRAPE_ENABLED),
+                duration(Option.SCRAPE_INTERVAL), duration(Option.SCRAPE_TIMEOUT), port(Option.SCRAPE_PORT),
+                text(Option.SCRAPE_PATH), text(Option.SCRAPE_ENGINE), duration(Option.SCRAPE_STALE_AFTER));
+        GatewayConfig.Ejection ejection = new GatewayConfig.Ejection(integer(Option.EJECTION_FAILURES, 0, 1_000),
+                duration(Option.EJECTION_BASE_TIME), duration(Option.EJECTION_MAX_TIME));
+        return new GatewayConfig(server, upstream, routing(scrape, ejection), scrape, ejection, admission(),
+                batching(), discovery(), new GatewayConfig.Shutdown(duration(Option.SHUTDOWN_DELAY),
+                duration(Option.SHUTDOWN_TIMEOUT)), new GatewayConfig.Metrics(list(Option.METRICS_MODELS),
+                integer(Option.METRICS_MAX_MODELS, 0, 10_000)), tls());
+    }
+
+    private GatewayConfig.Routing routing(GatewayConfig.Scrape scrape, GatewayConfig.Ejection ejection) {
+        RoutingSettings.Weights weights = new RoutingSettings.Weights(weight(Option.WEIGHT_QUEUE),
+                weight(Option.WEIGHT_KV_CACHE), weight(Option.WEIGHT_PREFIX));
+        RoutingSettings settings = new RoutingSettings(scrape.staleAfter(), bool(Option.QUEUE_CORRECTION),
+                bool(Option.PREFIX_AFFINITY), integer(Option.AFFINITY_MARGIN, 0, 1_000_000),
+                integer(Option.PREFIX_CACHE_SIZE, 1, 100_000_000), ejection.consecutiveFailures(),
+                ejection.baseTime(), ejection.maxTime(), weights);
+        return new GatewayConfig.Routing(text(Option.ROUTING_STRATEGY), integer(Option.PREFIX_BLOCK_CHARS, 8, 65_536),
+                integer(Option.PREFIX_MAX_BLOCKS, 1, 1_024), settings);
+    }
+
+    private GatewayConfig.AdmissionLimits admission() {
+        return new GatewayConfig.AdmissionLimits(integer(Option.ADMISSION_MAX_INFLIGHT, 0, 10_000_000),
+                integer(Option.ADMISSION_MAX_PER_REPLICA, 0, 1_000_000),
+                integer(Option.ADMISSION_QUEUE_SIZE, 0, 10_000_000), duration(Option.ADMISSION_QUEUE_TIMEOUT),
+                duration(Option.ADMISSION_RETRY_AFTER));
+    }
+
+    private GatewayConfig.Batching batching() {
+        Set<ApiRoute> routes = EnumSet.noneOf(ApiRoute.class);
+        for (String label : list(Option.BATCHING_ROUTES)) {
+            if (label.equals(ApiRoute.EMBEDDINGS.label())) {
+                routes.add(ApiRoute.EMBEDDINGS);
+            } else if (label.equals(ApiRoute.COMPLETIONS.label())) {
+                routes.add(ApiRoute.COMPLETIONS);
+            } else {
+                throw new IllegalArgumentException(Option.BATCHING_ROUTES.key() + ": " + label
+                        + " (expected: embeddings, completions or nothing)");
+            }
+        }
+        BatchPolicy policy = new BatchPolicy(integer(Option.BATCHING_MAX_ITEMS, 1, 2048),
+                integer(Option.BATCHING_MAX_TOKENS, 1, 10_000_000), duration(Option.BATCHING_MAX_WAIT));
+        return new GatewayConfig.Batching(routes, policy, integer(Option.BATCHING_MAX_COMPLETION_TOKENS, 0, 1_000_000));
+    }
+
+    private GatewayConfig.Discovery discovery() {
+        return new GatewayConfig.Discovery(text(Option.ENDPOINTS), new GatewayConfig.Kubernetes(
+                text(Option.KUBERNETES_SERVICE), text(Option.KUBERNETES_NAMESPACE), text(Option.KUBERNETES_API),
+                text(Option.KUBERNETES_PORT_NAME), text(Option.KUBERNETES_METRICS_PORT)));
+    }
+
+    private GatewayConfig.Tls tls() {
+        return new GatewayConfig.Tls(text(Option.TLS_CERT), text(Option.TLS_KEY), duration(Option.TLS_RELOAD_INTERVAL));
+    }
+
+    static void requirePositive(Option option, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(option.key() + ": " + Units.format(value) + " (expected: > 0)");
+        }
+    }
+
+    private String text(Option option) {
+        return values.get(option).trim();
+    }
+
+    private List<String> list(Option option) {
+        return Arrays.stream(values.get(option).split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    private int integer(Option option, int min, int max) {
+        return Units.integer(option.key(), values.get(option), min, max);
+    }
+
+    private int port(Option option) {
+        return integer(option, 0, 65535);
+    }
+
+    private boolean bool(Option option) {
+        String text = text(option);
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(option.key() + ": " + text + " (expected: true or false)");
+    }
+
+    private double weight(Option option) {
+        String text = text(option);
+        try {
+            double weight = Double.parseDouble(text);
+            if (weight >= 0 && weight <= 1000) {
+                return weight;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option.key() + ": " + text + " (expected: a number from 0 to 1000)");
+    }
+
+    private Duration duration(Option option) {
+        return Units.duration(option.key(), values.get(option));
+    }
+
+    private int intSize(Option option, int min) {
+        String text = values.get(option);
+        long bytes = Units.size(option.key(), text);
+        if (bytes < min || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(option.key() + ": " + text + " (expected: " + min + " bytes to 2GiB)");
+        }
+        return (int) bytes;
+    }
+}

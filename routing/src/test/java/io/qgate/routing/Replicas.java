@@ -1,0 +1,12 @@
+package io.qgate.routing;
+
+/** The three replicas the routing tests route among, sorted as a snapshot sorts them. */
+final class Replicas {
+
+    static final Endpoint A = Endpoint.of("10.0.0.1", 4000);
+    static final Endpoint B = Endpoint.of("10.0.0.2", 4000);
+    static final Endpoint C = Endpoint.of("10.0.0.3", 4000);
+
+    private Replicas() {
+    }
+}
