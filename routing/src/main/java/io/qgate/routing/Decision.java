@@ -87,6 +87,9 @@ public final class Decision {
 
     public EndpointLoad load(int candidate) { return loads[candidate]; }
 
+    /** The candidates' loads, for a loop that reads them all; index {@link #size()} and beyond is stale. */
+    EndpointLoad[] loads() { return loads; }
+
     /** The candidate's estimated engine load ({@link EndpointLoad#estimatedLoad}), computed once per decision. */
     public double estimated(int candidate) { return estimates()[candidate]; }
 
@@ -96,10 +99,8 @@ public final class Decision {
         return lowest;
     }
 
-    /** The candidate's KV-cache use in [0,1] at the last fresh scrape, or NaN. */
-    public double kvCacheUsage(int candidate) {
-        return loads[candidate].kvCacheUsage(nowNanos, staleAfterNanos);
-    }
+    /** Scraped metrics older than this are not trusted. */
+    public long staleAfterNanos() { return staleAfterNanos; }
 
     /** The candidate's waiting queue at the last fresh scrape, or NaN. */
     public double scrapedWaiting(int candidate) {
@@ -111,22 +112,28 @@ public final class Decision {
         return scored ? totals[candidate] : 0.0;
     }
 
-    private double[] estimates() {
+    /** Every candidate's estimated load, computed on first use in a decision. */
+    double[] estimates() {
         if (estimatedReady) {
             return estimated;
         }
-        if (estimated.length < size) {
+        int n = size;
+        if (estimated.length < n) {
             estimated = new double[loads.length];
         }
+        double[] out = estimated;
+        EndpointLoad[] candidates = loads;
+        long now = nowNanos;
+        long staleAfter = staleAfterNanos;
         boolean correction = settings.queueCorrection();
         double low = Double.MAX_VALUE;
-        for (int i = 0; i < size; i++) {
-            estimated[i] = loads[i].estimatedLoad(nowNanos, staleAfterNanos, correction);
-            low = Math.min(low, estimated[i]);
+        for (int i = 0; i < n; i++) {
+            out[i] = candidates[i].estimatedLoad(now, staleAfter, correction);
+            low = Math.min(low, out[i]);
         }
         lowest = low;
         estimatedReady = true;
-        return estimated;
+        return out;
     }
 
     /** Leaves out the candidates {@code filter} does not keep, in order; a filter that does not apply costs nothing. */
@@ -177,24 +184,40 @@ public final class Decision {
         if (scores.length < scorers.length) {
             scores = Arrays.copyOf(scores, scorers.length);
         }
+        if (totals.length < n) {
+            totals = new double[endpoints.length];
+        }
+        double[] sums = totals;
         for (int k = 0; k < scorers.length; k++) {
             if (scores[k] == null || scores[k].length < n) {
                 scores[k] = new double[endpoints.length];
             }
-            Arrays.fill(scores[k], 0, n, 0.0);
-            scorers[k].score(this, scores[k]);
-        }
-        if (totals.length < n) {
-            totals = new double[endpoints.length];
-        }
-        for (int i = 0; i < n; i++) {
-            double total = 0.0;
-            for (int k = 0; k < scorers.length; k++) {
-                total += weights[k] * scores[k][i];
+            double[] column = scores[k];
+            scorers[k].score(this, column);
+            double weight = weights[k];
+            for (int i = 0; i < n; i++) {
+                // Adding in the scorers' order from 0.0 gives the same sums as a running total.
+                sums[i] = (k == 0 ? 0.0 : sums[i]) + weight * column[i];
             }
-            totals[i] = total;
-            loads[i].scoreCard().record(nowNanos, scores, scorers.length, i, total);
         }
+        recordScores(scorers.length, sums);
         scored = true;
+    }
+
+    /**
+     * Notes each candidate's scores on its load for {@code /debug/endpoints}: a card holds the
+     * first {@link ScoreCard#SCORERS} scorers' scores, hoisted out of the loop so that the copy
+     * costs a few stores per candidate and no lookup.
+     */
+    private void recordScores(int scorers, double[] sums) {
+        double[] none = sums;
+        double[] first = scorers > 0 ? scores[0] : none;
+        double[] second = scorers > 1 ? scores[1] : none;
+        double[] third = scorers > 2 ? scores[2] : none;
+        EndpointLoad[] candidates = loads;
+        long now = nowNanos;
+        for (int i = 0; i < size; i++) {
+            candidates[i].scoreCard().record(now, first[i], second[i], third[i], sums[i]);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.qgate.routing;
 
+import java.util.Arrays;
+
 /**
  * Prefers the replica that already holds the request's prompt prefix in its cache, unless the
  * request would queue there: its engine reported waiting requests at the last fresh scrape, or
@@ -22,6 +24,7 @@ final class PrefixAffinityScorer implements Scorer {
 
     @Override
     public void score(Decision decision, double[] scores) {
+        Arrays.fill(scores, 0, decision.size(), 0.0);
         long[] prefix = decision.request().prefixHashes();
         if (prefix.length == 0) {
             return;

@@ -1,28 +1,31 @@
 package io.qgate.routing;
 
 /**
- * The scores of the last decision that considered one replica: one per scorer in the strategy's
- * order, then the weighted total, and the decision's instant. For {@code /debug/endpoints}.
+ * The scores of the last decision that considered one replica, for {@code /debug/endpoints}:
+ * the first {@link #SCORERS} scorers' scores in the strategy's order, the weighted total, and the
+ * decision's instant.
  *
- * <p>Written without a fence by whichever event loop decides, so a reader may see a mix of two
- * decisions' values: a debugging aid must not cost the hot path a memory barrier per candidate.
+ * <p>Fields, not an array, and written without a fence by whichever event loop decides, so that
+ * noting the scores costs a decision a few stores per candidate: a reader may see a mix of two
+ * decisions' values, which a debugging aid can afford and the hot path could not.
  */
 public final class ScoreCard {
 
-    private double[] values = new double[0];
+    /** The scorers whose scores a card keeps; a strategy's further scorers count in the total only. */
+    public static final int SCORERS = 3;
+
+    private double first;
+    private double second;
+    private double third;
+    private double total;
     private long atNanos;
     private boolean recorded;
 
-    void record(long nowNanos, double[][] scores, int scorers, int candidate, double total) {
-        double[] card = values;
-        if (card.length != scorers + 1) {
-            card = new double[scorers + 1];
-            values = card;
-        }
-        for (int k = 0; k < scorers; k++) {
-            card[k] = scores[k][candidate];
-        }
-        card[scorers] = total;
+    void record(long nowNanos, double firstScore, double secondScore, double thirdScore, double weightedTotal) {
+        first = firstScore;
+        second = secondScore;
+        third = thirdScore;
+        total = weightedTotal;
         atNanos = nowNanos;
         recorded = true;
     }
@@ -37,8 +40,19 @@ public final class ScoreCard {
         return atNanos;
     }
 
-    /** The scores by scorer in the strategy's order, then the total; empty before any decision. */
-    public double[] values() {
-        return values.clone();
+    /** The score of the strategy's scorer {@code scorer}, from 0 to {@link #SCORERS} - 1. */
+    public double score(int scorer) {
+        return switch (scorer) {
+            case 0 -> first;
+            case 1 -> second;
+            case 2 -> third;
+            default -> throw new IndexOutOfBoundsException(
+                    "scorer: " + scorer + " (expected: 0 to " + (SCORERS - 1) + ")");
+        };
+    }
+
+    /** The weighted total of all the strategy's scorers. */
+    public double total() {
+        return total;
     }
 }

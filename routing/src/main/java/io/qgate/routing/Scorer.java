@@ -12,8 +12,8 @@ public interface Scorer {
     String name();
 
     /**
-     * Writes the score of candidate {@code i} into {@code scores[i]}; {@code scores} holds zeros
-     * for every candidate on entry.
+     * Writes the score of every candidate {@code i} into {@code scores[i]}; what {@code scores}
+     * holds on entry is left over from an earlier decision.
      */
     void score(Decision decision, double[] scores);
 

@@ -33,15 +33,19 @@ final class Scorers {
     }
 
     private static void queue(Decision decision, double[] scores) {
+        double[] estimated = decision.estimates();
         double lowest = decision.lowest();
         for (int i = 0; i < decision.size(); i++) {
-            scores[i] = 1.0 / (1.0 + decision.estimated(i) - lowest);
+            scores[i] = 1.0 / (1.0 + estimated[i] - lowest);
         }
     }
 
     private static void kvCache(Decision decision, double[] scores) {
+        long now = decision.nowNanos();
+        long staleAfter = decision.staleAfterNanos();
+        EndpointLoad[] candidates = decision.loads();
         for (int i = 0; i < decision.size(); i++) {
-            double used = decision.kvCacheUsage(i);
+            double used = candidates[i].kvCacheUsage(now, staleAfter);
             scores[i] = Double.isNaN(used) ? 0.5 : 1.0 - Math.max(0.0, Math.min(1.0, used));
         }
     }

@@ -130,7 +130,9 @@ class RoutingPartsTest {
         ScoreCard card = table.load(C).scoreCard();
         assertThat(card.recorded()).isTrue();
         assertThat(card.atNanos()).isEqualTo(clock.getAsLong());
-        assertThat(card.values()).containsExactly(new double[] {0.5, 0.5, 1.25}, within(1e-12));
+        assertThat(card.score(0)).isEqualTo(0.5);
+        assertThat(card.score(1)).isEqualTo(0.5);
+        assertThat(card.total()).isCloseTo(1.25, within(1e-12));
     }
 
     @Test

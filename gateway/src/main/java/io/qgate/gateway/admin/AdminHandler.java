@@ -130,16 +130,15 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
      * and its age; null when none has (a single candidate, or a strategy without scorers).
      */
     private static void appendScores(StringBuilder json, List<String> scorers, ScoreCard card, long now) {
-        double[] values = card.values();
-        if (!card.recorded() || values.length != scorers.size() + 1) {
+        if (!card.recorded()) {
             json.append("null");
             return;
         }
         json.append('{');
-        for (int k = 0; k < scorers.size(); k++) {
-            json.append('"').append(scorers.get(k)).append("\":").append(number(values[k])).append(',');
+        for (int k = 0; k < Math.min(scorers.size(), ScoreCard.SCORERS); k++) {
+            json.append('"').append(scorers.get(k)).append("\":").append(number(card.score(k))).append(',');
         }
-        json.append("\"total\":").append(number(values[scorers.size()]))
+        json.append("\"total\":").append(number(card.total()))
             .append(",\"ageMs\":").append((now - card.atNanos()) / 1_000_000).append('}');
     }
 
