@@ -47,12 +47,12 @@ public final class Decision {
 
     /** This thread's decision, reset for {@code request} over the table's accepting replicas. */
     static Decision start(RouteRequest request, Collection<Endpoint> excluded, LoadTable table,
-                          RoutingSettings settings, long nowNanos) {
-        return PER_THREAD.get().reset(request, excluded, table, settings, nowNanos);
+                          RoutingSettings settings, long staleAfterNanos, long nowNanos) {
+        return PER_THREAD.get().reset(request, excluded, table, settings, staleAfterNanos, nowNanos);
     }
 
     Decision reset(RouteRequest request, Collection<Endpoint> excluded, LoadTable table, RoutingSettings settings,
-                   long nowNanos) {
+                   long staleAfterNanos, long nowNanos) {
         this.request = request;
         this.excluded = excluded;
         this.table = table;
@@ -61,7 +61,7 @@ public final class Decision {
         this.loads = accepting.loads();
         this.size = endpoints.length;
         this.settings = settings;
-        this.staleAfterNanos = settings.staleAfter().toNanos();
+        this.staleAfterNanos = staleAfterNanos;
         this.nowNanos = nowNanos;
         owned = false;
         estimatedReady = false;

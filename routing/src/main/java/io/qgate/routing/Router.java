@@ -18,12 +18,14 @@ public final class Router {
 
     private final RoutingStrategy strategy;
     private final RoutingSettings settings;
+    private final long staleAfterNanos;
     private final LongSupplier nanoClock;
     private final LoadTable table = new LoadTable();
 
     public Router(RoutingStrategy strategy, RoutingSettings settings, LongSupplier nanoClock) {
         this.strategy = requireNonNull(strategy, "strategy");
         this.settings = requireNonNull(settings, "settings");
+        this.staleAfterNanos = settings.staleAfter().toNanos();
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
     }
 
@@ -80,9 +82,8 @@ public final class Router {
      */
     public boolean anyIdle() {
         long now = nowNanos();
-        long staleAfter = settings.staleAfter().toNanos();
         for (EndpointLoad load : table.accepting().loads()) {
-            if (load.estimatedLoad(now, staleAfter, settings.queueCorrection()) < 0.5
+            if (load.estimatedLoad(now, staleAfterNanos, settings.queueCorrection()) < 0.5
                     && !load.ejection().ejected(now)) {
                 return true;
             }
@@ -110,7 +111,7 @@ public final class Router {
         if (sequences < 1) {
             throw new IllegalArgumentException("sequences: " + sequences + " (expected: > 0)");
         }
-        Decision decision = Decision.start(request, excluded, table, settings, nowNanos());
+        Decision decision = Decision.start(request, excluded, table, settings, staleAfterNanos, nowNanos());
         int chosen = strategy.choose(decision);
         if (chosen < 0) {
             return null;

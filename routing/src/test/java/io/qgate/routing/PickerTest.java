@@ -14,6 +14,7 @@ import java.util.random.RandomGenerator;
 import static io.qgate.routing.Replicas.A;
 import static io.qgate.routing.Replicas.B;
 import static io.qgate.routing.Replicas.C;
+import static io.qgate.routing.Replicas.STALE_AFTER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -39,7 +40,8 @@ class PickerTest {
     }
 
     private Decision decision(RouteRequest request) {
-        return new Decision().reset(request, Set.of(), table, RoutingSettings.defaults(), clock.getAsLong());
+        return new Decision().reset(request, Set.of(), table, RoutingSettings.defaults(), STALE_AFTER,
+                clock.getAsLong());
     }
 
     private void scrape(Endpoint endpoint, double waiting, double running, double kv) {

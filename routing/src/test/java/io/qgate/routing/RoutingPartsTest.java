@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
 import static io.qgate.routing.Replicas.A;
 import static io.qgate.routing.Replicas.B;
 import static io.qgate.routing.Replicas.C;
+import static io.qgate.routing.Replicas.STALE_AFTER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -31,7 +32,8 @@ class RoutingPartsTest {
     }
 
     private Decision decision(RouteRequest request, Set<Endpoint> excluded) {
-        return new Decision().reset(request, excluded, table, RoutingSettings.defaults(), clock.getAsLong());
+        return new Decision().reset(request, excluded, table, RoutingSettings.defaults(), STALE_AFTER,
+                clock.getAsLong());
     }
 
     private static List<Endpoint> candidates(Decision decision) {
