@@ -381,7 +381,7 @@ class PrometheusScalingQueriesTest {
             String query = panel.replace("$namespace", namespace);
             List<Sample> result = prometheus.query(query);
             // The operator labels every target with endpoint=<port name>; the gateway's own
-            // `endpoint` label (DESIGN.md: qgate_endpoint_queue_length{endpoint}) must survive it.
+            // `endpoint` label (docs/design.md: qgate_endpoint_queue_length{endpoint}) must survive it.
             assertThat(result.stream().map(s -> s.labels().get("endpoint")).collect(Collectors.toSet()))
                     .as(query + " -> " + result).isEqualTo(authorities);
         }
