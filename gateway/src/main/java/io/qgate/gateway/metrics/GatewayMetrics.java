@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 
 /**
- * The gateway's request metrics, named as DESIGN.md's contract says (the HPA and dashboards
+ * The gateway's request metrics, named as docs/design.md's contract says (the HPA and dashboards
  * depend on these names). A request looks its {@link RouteMeters} up once, on arrival, and
  * records everything else on them: the registry's own lookup is too slow for every request.
  */
