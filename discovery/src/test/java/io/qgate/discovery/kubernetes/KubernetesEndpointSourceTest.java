@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 
 import static io.qgate.discovery.kubernetes.Slices.Member;
 import static io.qgate.discovery.kubernetes.Slices.port;
