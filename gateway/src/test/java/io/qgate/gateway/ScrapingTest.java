@@ -9,11 +9,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointLoad;
-import io.qgate.routing.metrics.Fixtures;
 import io.qgate.testing.StubReplica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,9 +41,12 @@ class ScrapingTest {
         }
     }
 
-    /** Current vLLM with two engines, from routing's test fixtures. */
-    private static String fixture() {
-        return new String(Fixtures.bytes(Fixtures.VLLM_V1), StandardCharsets.UTF_8);
+    /** Current vLLM with two engines: routing's fixture, which the pom adds to the test resources. */
+    private static String fixture() throws IOException {
+        try (InputStream in = ScrapingTest.class.getResourceAsStream("/fixtures/vllm-v1-two-engines.txt")) {
+            assertThat(in).as("routing's fixtures on the test class path").isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private StubReplica replicaServingMetrics(String metrics) {

@@ -8,18 +8,18 @@ import java.io.UncheckedIOException;
  * The engine metrics fixtures of {@code src/test/resources/fixtures} (its README says what each
  * holds and what it should read as), from the classpath so that a lone clone runs the tests.
  */
-public final class Fixtures {
+final class Fixtures {
 
     /** Current vLLM, two data-parallel engines, one LoRA adapter. */
-    public static final String VLLM_V1 = "vllm-v1-two-engines.txt";
+    static final String VLLM_V1 = "vllm-v1-two-engines.txt";
     /** vLLM before the V1 engine. */
-    public static final String VLLM_V0 = "vllm-v0.txt";
-    public static final String SGLANG = "sglang.txt";
+    static final String VLLM_V0 = "vllm-v0.txt";
+    static final String SGLANG = "sglang.txt";
 
     private Fixtures() {
     }
 
-    public static byte[] bytes(String name) {
+    static byte[] bytes(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("fixture: " + name + " (expected: a file in src/test/resources/fixtures)");
