@@ -91,7 +91,7 @@ public final class Gateway implements AutoCloseable {
                 () -> router.snapshot().accepting().size());
         this.ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(ioThreads, "qgate-io");
-        this.pools = new UpstreamPools(transport, config, replicaConnections);
+        this.pools = new UpstreamPools(transport, config, replicaConnections, router::nowNanos);
         GatewayConfig.AdmissionLimits limits = config.admission();
         this.admission = new Admission(limits.maxInflight(), limits.maxPerReplica(), limits.queueSize(),
                 () -> router.snapshot().accepting().size());
