@@ -35,8 +35,9 @@ final class ClientRequest implements ChannelFutureListener {
     final ProxyContext context;
     final Channel client;
     final HttpVersion version;
-    /** The request's bytes; null once released. */
-    private FullHttpRequest http;
+    /** The request as read; null for one refused before it was whole ({@link RejectedRequest}). */
+    private final FullHttpRequest http;
+    private boolean released;
     private boolean keepAliveRequested;
     RouteRequest routeRequest;
     private GatewayMetrics.RouteMeters meters;
@@ -61,6 +62,7 @@ final class ClientRequest implements ChannelFutureListener {
             this.version = parsed ? request.protocolVersion() : HttpVersion.HTTP_1_1;
             this.keepAliveRequested = parsed && HttpUtil.isKeepAlive(request);
         } else {
+            this.http = null;
             this.version = ((RejectedRequest) msg).version();
         }
     }
@@ -178,6 +180,10 @@ final class ClientRequest implements ChannelFutureListener {
         frontend.forceClose();
     }
 
+    /**
+     * The request as read. Its head stays readable after the request is over (a batch writes its
+     * first member's headers even when that client has left); its body only until then.
+     */
     FullHttpRequest http() {
         return http;
     }
@@ -229,9 +235,9 @@ final class ClientRequest implements ChannelFutureListener {
     }
 
     private void release() {
-        if (http != null) {
+        if (!released && http != null) {
+            released = true;
             http.release();
-            http = null;
         }
     }
 }

@@ -41,7 +41,8 @@ final class JsonSyntaxMessage {
             return "'" + matcher.group(1) + "' is not a JSON value (strings need double quotes)";
         }
         if (original.contains("nesting depth")) {
-            return "it nests arrays and objects more than " + RequestBodyInspector.MAX_NESTING_DEPTH + " levels deep";
+            return "its nesting depth (arrays and objects inside one another) is over the limit of "
+                    + RequestBodyInspector.MAX_NESTING_DEPTH;
         }
         if (original.contains("Number value length")) {
             return "a number has more than " + RequestBodyInspector.MAX_NUMBER_LENGTH + " digits";
