@@ -127,4 +127,38 @@ class FakeClockTest {
         other.answered(200, 0, -1);
         admission.release();
     }
+
+    @Test
+    void aClientThatLeavesWhileWaitingForASlotIsCountedOnceAndHoldsNothing() {
+        assertThat(admission.tryAcquire()).isTrue();
+        FullHttpRequest request = post("/v1/chat/completions", "{\"model\":\"m\"}");
+        channel.writeInbound(request);
+
+        channel.close();
+        advanceMillis(30_000);
+
+        assertThat(request.refCnt()).isZero();
+        assertThat(admission.queued()).isZero();
+        assertThat(metrics.inflight()).isZero();
+        assertThat(registry.get("qgate.request.duration").timer().count()).isOne();
+        admission.release();
+        assertThat(admission.inflight()).as("no slot went to the request that left").isZero();
+    }
+
+    @Test
+    void aClientThatLeavesWhileWaitingInABatchIsNotSentAtTheDeadline() {
+        GatewayMetrics.RouteMeters other = metrics.meters(null, ApiRoute.EMBEDDINGS);
+        other.received();
+        FullHttpRequest request = post("/v1/embeddings", "{\"model\":\"m\",\"input\":\"hello\"}");
+        channel.writeInbound(request);
+        channel.runPendingTasks();
+
+        channel.close();
+        advanceMillis(50);
+
+        assertThat(request.refCnt()).isZero();
+        assertThat(admission.inflight()).as("its slot is given back").isZero();
+        assertThat(metrics.inflight()).isOne();
+        other.answered(200, 0, -1);
+    }
 }
