@@ -68,6 +68,17 @@ class FakeClockTest {
         return request;
     }
 
+    private static FullHttpRequest embeddings() {
+        return post("/v1/embeddings", "{\"model\":\"m\",\"input\":\"hello\"}");
+    }
+
+    /** Another request open at the gateway and no idle replica: a batch waits for company. */
+    private GatewayMetrics.RouteMeters anotherRequestOpen() {
+        GatewayMetrics.RouteMeters other = metrics.meters(null, ApiRoute.EMBEDDINGS);
+        other.received();
+        return other;
+    }
+
     private void advanceMillis(long millis) {
         ticker.advance(millis, TimeUnit.MILLISECONDS);
         channel.runPendingTasks();
@@ -111,10 +122,8 @@ class FakeClockTest {
 
     @Test
     void aBatchLeavesAtTheEndOfItsWindowOnTheGatewaysClock() {
-        // Another request open at the gateway and no idle replica: waiting for company pays.
-        GatewayMetrics.RouteMeters other = metrics.meters(null, ApiRoute.EMBEDDINGS);
-        other.received();
-        FullHttpRequest request = post("/v1/embeddings", "{\"model\":\"m\",\"input\":\"hello\"}");
+        GatewayMetrics.RouteMeters other = anotherRequestOpen();
+        FullHttpRequest request = embeddings();
 
         channel.writeInbound(request);
         advanceMillis(49);
@@ -125,7 +134,6 @@ class FakeClockTest {
         assertThat(answered()).as("sent alone at the deadline; no replica is known").isEqualTo(503);
         assertThat(request.refCnt()).isZero();
         other.answered(200, 0, -1);
-        admission.release();
     }
 
     @Test
@@ -147,9 +155,8 @@ class FakeClockTest {
 
     @Test
     void aClientThatLeavesWhileWaitingInABatchIsNotSentAtTheDeadline() {
-        GatewayMetrics.RouteMeters other = metrics.meters(null, ApiRoute.EMBEDDINGS);
-        other.received();
-        FullHttpRequest request = post("/v1/embeddings", "{\"model\":\"m\",\"input\":\"hello\"}");
+        GatewayMetrics.RouteMeters other = anotherRequestOpen();
+        FullHttpRequest request = embeddings();
         channel.writeInbound(request);
         channel.runPendingTasks();
 
