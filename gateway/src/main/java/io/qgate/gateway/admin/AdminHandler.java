@@ -80,7 +80,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     endpointsJson(), true);
             case "/scaling" -> send(ctx, request, HttpResponseStatus.OK, "application/json", scalingJson(), true);
             default -> send(ctx, request, HttpResponseStatus.NOT_FOUND, "application/json",
-                    ErrorResponses.NOT_FOUND.body("Unknown admin path; try /metrics, /healthz, /readyz."), true);
+                    ErrorResponses.NOT_FOUND.body("Unknown admin path; try /metrics, /healthz, /readyz, /scaling or /debug/endpoints."), true);
         }
     }
 

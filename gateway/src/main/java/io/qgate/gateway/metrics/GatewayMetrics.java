@@ -53,8 +53,9 @@ public final class GatewayMetrics {
         this(registry, maxModels, knownModels, readyEndpoints, System::nanoTime);
     }
 
-    GatewayMetrics(MeterRegistry registry, int maxModels, Collection<String> knownModels,
-                   IntSupplier readyEndpoints, java.util.function.LongSupplier nanoClock) {
+    /** @param nanoClock the gateway's clock, which the request window runs on */
+    public GatewayMetrics(MeterRegistry registry, int maxModels, Collection<String> knownModels,
+                          IntSupplier readyEndpoints, java.util.function.LongSupplier nanoClock) {
         this.registry = registry;
         this.models = new ModelLabels(maxModels, knownModels);
         this.window = new RequestWindow(nanoClock);

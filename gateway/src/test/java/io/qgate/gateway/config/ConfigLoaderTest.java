@@ -125,6 +125,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void helpNamesEachVariableOnceAndKeepsDescriptionsInOneColumn() {
+        String help = ConfigLoader.usage();
+
+        assertThat(help).contains("env QGATE_ADMIN_PORT,").doesNotContain("QGATE_ADMIN_PORT or QGATE_ADMIN_PORT")
+                .contains("env QGATE_SERVER_PORT or QGATE_PORT,");
+        for (String line : help.substring(help.indexOf("  --config")).split("\n")) {
+            boolean flagAlone = line.startsWith("  --") && !line.strip().contains(" ");
+            assertThat(flagAlone || line.length() > 26 && line.charAt(25) == ' ' && line.charAt(26) != ' ')
+                    .as("text in column 26, or a long flag on a line of its own: '%s'", line).isTrue();
+        }
+    }
+
+    @Test
     void unitsParse() {
         assertThat(Units.duration("k", "100ms")).isEqualTo(Duration.ofMillis(100));
         assertThat(Units.duration("k", "1.5s")).isEqualTo(Duration.ofMillis(1500));
