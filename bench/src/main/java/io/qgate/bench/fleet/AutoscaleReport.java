@@ -1,5 +1,14 @@
 package io.qgate.bench.fleet;
 
+import io.qgate.fleet.AutoscaleOptions;
+import io.qgate.fleet.AutoscaleRun;
+import io.qgate.fleet.AutoscaleScenario;
+import io.qgate.fleet.AutoscaleSetup;
+import io.qgate.fleet.EngineModel;
+import io.qgate.fleet.Format;
+import io.qgate.fleet.ScalingSignal;
+import io.qgate.fleet.Trace;
+import io.qgate.fleet.TtftLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

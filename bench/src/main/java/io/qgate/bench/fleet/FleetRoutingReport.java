@@ -1,6 +1,10 @@
 package io.qgate.bench.fleet;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.fleet.FleetRoutingScenario;
+import io.qgate.fleet.Format;
+import io.qgate.fleet.RoutingCase;
+import io.qgate.fleet.RoutingRun;
+import io.qgate.routing.config.Units;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
