@@ -27,11 +27,11 @@ import java.util.function.Predicate;
  */
 public final class AutoscaleScenario {
 
-    public static final double[] RATE_TARGETS = {40, 50, 60, 65, 70};
+    public static final List<Double> RATE_TARGETS = List.of(40.0, 50.0, 60.0, 65.0, 70.0);
     static final int[] CPU_TARGETS = {50, 60, 70, 80};
     static final double[] QUEUE_TARGETS = {10, 50, 200};
     static final double[] INFLIGHT_TARGETS = {120, 150, 180};
-    public static final double[] COMBINED_QUEUE_TARGETS = {4, 20, 50, 200, 1000};
+    public static final List<Double> COMBINED_QUEUE_TARGETS = List.of(4.0, 20.0, 50.0, 200.0, 1000.0);
     static final double[] STEADY_LOADS = {50, 55, 60, 65, 70, 75};
     static final List<String> SMOOTH_TRACES = List.of("ramp", "diurnal");
 

@@ -25,9 +25,9 @@ public final class FleetRoutingScenario {
     public static final int MAX_NUM_SEQS = 8;
     public static final double LOAD = 0.85;
     static final int[] REPLICAS = {4, 16, 64, 256, 1000};
-    public static final Duration[] SCRAPE_INTERVALS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofSeconds(1), Duration.ofSeconds(5)};
-    public static final int[] GATEWAYS = {1, 3};
+    public static final List<Duration> SCRAPE_INTERVALS = List.of(Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5));
+    public static final List<Integer> GATEWAYS = List.of(1, 3);
     public static final List<String> BASELINES = List.of("round-robin", "random", "least-inflight");
     /** Enough measured requests for a steady p99: at least this many, and at least two minutes. */
     static final double MEASURED_REQUESTS = 20_000;
@@ -47,7 +47,7 @@ public final class FleetRoutingScenario {
             new LiveCase("queue-uncorrected", Duration.ofSeconds(1)));
 
     /** Loads of the replay: the live bench's nominal one, and a little less. */
-    public static final double[] LIVE_LOADS = {0.85, 0.80};
+    public static final List<Double> LIVE_LOADS = List.of(0.85, 0.80);
 
     /** The DES's p99 TTFT of one live-check configuration at one load over several seeds. */
     public record LiveCheck(LiveCase liveCase, double load, double[] p99Ms) {
@@ -107,7 +107,7 @@ public final class FleetRoutingScenario {
                 + "saturated; offered load %.0f%% of the fleet's%n", MAX_NUM_SEQS, capacity, 100 * LOAD);
 
         int[] sizes = quick ? new int[] {4, 16} : REPLICAS;
-        Duration[] intervals = quick ? new Duration[] {Duration.ofMillis(100), Duration.ofSeconds(1)} : SCRAPE_INTERVALS;
+        List<Duration> intervals = quick ? List.of(Duration.ofMillis(100), Duration.ofSeconds(1)) : SCRAPE_INTERVALS;
         double warmup = quick ? 30 : 60;
         List<RoutingRun.Result> runs = new ArrayList<>();
         progress.println("phase 1/3: every policy against the oracle");

@@ -201,7 +201,7 @@ final class AutoscaleReport {
         return Math.round(min * 10) / 10.0;
     }
 
-    private static String list(double[] values) {
+    private static String list(List<Double> values) {
         List<String> parts = new ArrayList<>();
         for (double value : values) {
             parts.add(Format.number(value));

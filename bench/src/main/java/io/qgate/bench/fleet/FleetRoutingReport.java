@@ -171,8 +171,8 @@ final class FleetRoutingReport {
             }
         }
         int base = label.startsWith("queue-uncorrected") ? 200 : 100;
-        for (int i = 0; i < FleetRoutingScenario.SCRAPE_INTERVALS.length; i++) {
-            if (label.endsWith(" @" + Units.format(FleetRoutingScenario.SCRAPE_INTERVALS[i]))) {
+        for (int i = 0; i < FleetRoutingScenario.SCRAPE_INTERVALS.size(); i++) {
+            if (label.endsWith(" @" + Units.format(FleetRoutingScenario.SCRAPE_INTERVALS.get(i)))) {
                 return base + i;
             }
         }
