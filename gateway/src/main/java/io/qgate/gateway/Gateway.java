@@ -17,7 +17,7 @@ import io.qgate.discovery.kubernetes.KubernetesEndpointSource;
 import io.qgate.gateway.admin.AdminHandler;
 import io.qgate.gateway.admin.AdminInitializer;
 import io.qgate.gateway.config.GatewayConfig;
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;

@@ -3,7 +3,7 @@ package io.qgate.bench.prometheus;
 import io.qgate.bench.load.LoadGenerator;
 import io.qgate.bench.load.LoadOptions;
 import io.qgate.bench.load.LoadResult;
-import io.qgate.bench.load.Workload;
+import io.qgate.fleet.workload.Workload;
 import io.qgate.bench.prometheus.LocalPrometheus.Sample;
 import io.qgate.bench.prometheus.ScalingManifests.AdapterRule;
 import io.qgate.bench.prometheus.ScalingManifests.HpaMetric;

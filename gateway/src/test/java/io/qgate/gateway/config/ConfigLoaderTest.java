@@ -2,6 +2,7 @@ package io.qgate.gateway.config;
 
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.batch.BatchPolicy;
+import io.qgate.routing.config.Units;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
