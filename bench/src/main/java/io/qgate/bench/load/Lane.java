@@ -1,5 +1,6 @@
 package io.qgate.bench.load;
 
+import io.qgate.fleet.workload.PoissonGaps;
 import io.qgate.gateway.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;

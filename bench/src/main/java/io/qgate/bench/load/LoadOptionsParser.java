@@ -1,6 +1,7 @@
 package io.qgate.bench.load;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.fleet.workload.Workload;
+import io.qgate.routing.config.Units;
 import java.net.URI;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package io.qgate.bench.scenario;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

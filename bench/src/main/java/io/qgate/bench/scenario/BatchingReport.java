@@ -2,7 +2,7 @@ package io.qgate.bench.scenario;
 
 import static java.util.Objects.requireNonNull;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.qgate.bench.scenario;
 
-import io.qgate.bench.load.Workload;
-import io.qgate.gateway.config.Units;
+import io.qgate.fleet.workload.Workload;
+import io.qgate.routing.config.Units;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

@@ -2,7 +2,7 @@ package io.qgate.bench.scenario;
 
 import static java.util.Objects.requireNonNull;
 
-import io.qgate.bench.load.Workload;
+import io.qgate.fleet.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.qgate.bench.load.PoissonGaps;
+import io.qgate.fleet.workload.PoissonGaps;
 import io.qgate.gateway.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;

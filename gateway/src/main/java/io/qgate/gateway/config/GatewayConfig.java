@@ -5,6 +5,7 @@ import io.qgate.routing.ApiRoute;
 import io.qgate.routing.RoutingSettings;
 import io.qgate.routing.Strategies;
 import io.qgate.routing.batch.BatchPolicy;
+import io.qgate.routing.config.Units;
 
 import java.time.Duration;
 import java.util.List;

@@ -85,7 +85,7 @@ public final class MetricsScraper implements AutoCloseable {
                 });
         return new ScrapeTarget(endpoint, port, config.scrape().path(), loop, bootstrap, router.load(endpoint),
                 new EngineMetricsParser(profile), config.scrape().interval().toNanos(),
-                config.scrape().timeout().toNanos());
+                config.scrape().timeout().toNanos(), router::nowNanos);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.qgate.bench.suite.stub;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import java.time.Duration;
 
 /**
