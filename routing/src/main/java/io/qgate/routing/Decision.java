@@ -107,9 +107,19 @@ public final class Decision {
         return loads[candidate].scrapedWaiting(nowNanos, staleAfterNanos);
     }
 
-    /** The candidate's weighted score: 0 for all until the strategy has scored (it may have no scorer). */
-    public double total(int candidate) {
-        return scored ? totals[candidate] : 0.0;
+    /** The candidate's weighted score: 0 for all when the strategy has no scorer. */
+    public double total(int candidate) { return totals()[candidate]; }
+
+    /** Every candidate's weighted score, for a loop that reads them all. */
+    double[] totals() {
+        if (!scored) {
+            if (totals.length < size) {
+                totals = new double[endpoints.length];
+            }
+            Arrays.fill(totals, 0, size, 0.0);
+            scored = true;
+        }
+        return totals;
     }
 
     /** Every candidate's estimated load, computed on first use in a decision. */
@@ -195,9 +205,15 @@ public final class Decision {
             double[] column = scores[k];
             scorers[k].score(this, column);
             double weight = weights[k];
-            for (int i = 0; i < n; i++) {
-                // Adding in the scorers' order from 0.0 gives the same sums as a running total.
-                sums[i] = (k == 0 ? 0.0 : sums[i]) + weight * column[i];
+            if (k == 0) {
+                // The first scorer's weighted score is what 0.0 plus it would be: no clearing pass.
+                for (int i = 0; i < n; i++) {
+                    sums[i] = weight * column[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    sums[i] += weight * column[i];
+                }
             }
         }
         recordScores(scorers.length, sums);

@@ -56,16 +56,17 @@ final class Pickers {
         if (n == 1) {
             return 0;
         }
+        double[] totals = decision.totals();
         double best = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            best = Math.max(best, decision.total(i));
+            best = Math.max(best, totals[i]);
         }
         // Reservoir sampling: a uniform choice among the near-best without a second list.
         RandomGenerator r = random.get();
         int chosen = -1;
         int seen = 0;
         for (int i = 0; i < n; i++) {
-            if (decision.total(i) >= best - NEAR_EQUAL && r.nextInt(++seen) == 0) {
+            if (totals[i] >= best - NEAR_EQUAL && r.nextInt(++seen) == 0) {
                 chosen = i;
             }
         }

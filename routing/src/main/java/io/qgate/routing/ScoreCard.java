@@ -14,25 +14,25 @@ public final class ScoreCard {
     /** The scorers whose scores a card keeps; a strategy's further scorers count in the total only. */
     public static final int SCORERS = 3;
 
-    private double first;
-    private double second;
-    private double third;
+    /** Floats: a debugging aid needs no more digits, and a smaller card is a cheaper write. */
+    private float first;
+    private float second;
+    private float third;
     private double total;
-    private long atNanos;
-    private boolean recorded;
+    /** {@link Long#MIN_VALUE} until the first decision: no clock reads it. */
+    private long atNanos = Long.MIN_VALUE;
 
     void record(long nowNanos, double firstScore, double secondScore, double thirdScore, double weightedTotal) {
-        first = firstScore;
-        second = secondScore;
-        third = thirdScore;
+        first = (float) firstScore;
+        second = (float) secondScore;
+        third = (float) thirdScore;
         total = weightedTotal;
         atNanos = nowNanos;
-        recorded = true;
     }
 
     /** Whether a scoring decision has considered the replica yet. */
     public boolean recorded() {
-        return recorded;
+        return atNanos != Long.MIN_VALUE;
     }
 
     /** The instant of that decision. */
@@ -40,15 +40,17 @@ public final class ScoreCard {
         return atNanos;
     }
 
-    /** The score of the strategy's scorer {@code scorer}, from 0 to {@link #SCORERS} - 1. */
+    /** The score of the strategy's scorer {@code scorer}, from 0 to {@link #SCORERS} - 1, to a float's digits. */
     public double score(int scorer) {
-        return switch (scorer) {
+        float score = switch (scorer) {
             case 0 -> first;
             case 1 -> second;
             case 2 -> third;
             default -> throw new IndexOutOfBoundsException(
                     "scorer: " + scorer + " (expected: 0 to " + (SCORERS - 1) + ")");
         };
+        // 0.1f read as 0.1, not 0.10000000149011612.
+        return Double.parseDouble(Float.toString(score));
     }
 
     /** The weighted total of all the strategy's scorers. */
