@@ -36,6 +36,8 @@ import java.util.function.LongSupplier;
 final class ScrapeTarget {
 
     private static final Logger log = LoggerFactory.getLogger(ScrapeTarget.class);
+    /** Failures in a row before one is logged as a warning. */
+    private static final int FAILURES_BEFORE_WARNING = 3;
 
     private final Endpoint endpoint;
     private final String host;
@@ -136,10 +138,10 @@ final class ScrapeTarget {
     private void succeed(EngineMetrics metrics) {
         cancelTimeout();
         inFlight = false;
-        if (failuresInRow > 0) {
+        if (failuresInRow >= FAILURES_BEFORE_WARNING) {
             log.info("scraping {} works again after {} failure(s)", endpoint.authority(), failuresInRow);
-            failuresInRow = 0;
         }
+        failuresInRow = 0;
         load.scraped(metrics.waiting(), metrics.running(), metrics.kvCacheUsage(), metrics.models(), clock.getAsLong());
     }
 
@@ -150,8 +152,13 @@ final class ScrapeTarget {
         cancelTimeout();
         inFlight = false;
         load.scrapeFailed(clock.getAsLong());
-        // Log the first failure of a run, then every 100th: a down replica must not flood the log.
-        if (failuresInRow++ % 100 == 0) {
+        // Warn once a run of failures is long enough to matter, then every 100th failure: a down
+        // replica must not flood the log. A lone miss (a JVM still warming up at start, a
+        // replica's GC pause) costs one interval of the gateway's own counts and is only debug.
+        failuresInRow++;
+        if (failuresInRow < FAILURES_BEFORE_WARNING) {
+            log.debug("scraping http://{}:{}{} failed: {}", host, port, path, reason);
+        } else if ((failuresInRow - FAILURES_BEFORE_WARNING) % 100 == 0) {
             log.warn("scraping http://{}:{}{} failed: {} (routing uses the gateway's own counts meanwhile)",
                     host, port, path, reason);
         }
