@@ -1,5 +1,7 @@
 package io.qgate.bench.soak;
 
+import io.qgate.bench.load.ErrorKinds;
+
 /**
  * How one request of the soak ended, as its client saw it. Every request ends exactly once.
  */
@@ -24,5 +26,20 @@ enum Ending {
     /** Whether this ending is a failure (neither an answer nor the client's own choice). */
     boolean failed() {
         return this != OK && this != ABORTED;
+    }
+
+    /** The ending of a lane's outcome, by its error kind ({@code null}: answered). */
+    static Ending of(String errorKind) {
+        if (errorKind == null) {
+            return OK;
+        }
+        return switch (errorKind) {
+            case ErrorKinds.ABORTED -> ABORTED;
+            case ErrorKinds.STREAM_ERROR -> STREAM_ERROR;
+            case ErrorKinds.INCOMPLETE_STREAM -> INCOMPLETE;
+            case ErrorKinds.CONNECT, ErrorKinds.CLIENT_SATURATED -> CONNECT;
+            case ErrorKinds.TIMEOUT -> TIMEOUT;
+            default -> errorKind.startsWith("http_") ? HTTP_ERROR : RESET; // reset, or an answer not HTTP
+        };
     }
 }

@@ -5,6 +5,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.qgate.bench.load.Lane;
+import io.qgate.bench.load.LanePlan;
 import io.qgate.gateway.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -15,11 +17,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The soak's load generator: one {@link SoakLane} per event loop, each with an equal share of the
+ * The soak's load generator: one load generator's {@link Lane} per event loop, each with an equal share of the
  * rate (open loop) or of the users (closed loop). A run is started, then awaited; the client can
  * run several loads one after the other, and is closed at the end.
  */
 final class SoakClient implements AutoCloseable {
+
+    /** A request that cannot get a connection beyond this many per lane is not sent (ended as {@link Ending#CONNECT}). */
+    private static final int MAX_CONNECTIONS = 4096;
+    private static final long CLOSED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final InetSocketAddress target;
     private final Transport transport = Transport.best();
@@ -47,17 +53,19 @@ final class SoakClient implements AutoCloseable {
                                           Duration duration, long seed) {
         SplittableRandom seeds = new SplittableRandom(seed);
         long startNanos = System.nanoTime();
-        List<SoakLane> lanes = new ArrayList<>();
+        SoakLoad load = new SoakLoad(traffic, stats, target.getHostString() + ":" + target.getPort());
+        List<Lane<SoakTraffic.Request>> lanes = new ArrayList<>();
         int index = 0;
         for (EventExecutor executor : group) {
             int laneUsers = users / threads + (index < users % threads ? 1 : 0);
-            lanes.add(new SoakLane((EventLoop) executor, transport, target, traffic, stats, seeds.split(),
-                    rate / threads, laneUsers, startNanos, duration.toNanos(),
-                    SoakOptions.REQUEST_TIMEOUT.toNanos(), SoakOptions.DRAIN_TIMEOUT.toNanos()));
+            LanePlan plan = new LanePlan(rate / threads, laneUsers, Long.MAX_VALUE, MAX_CONNECTIONS, startNanos,
+                    startNanos, startNanos + duration.toNanos(), SoakOptions.REQUEST_TIMEOUT.toNanos(),
+                    SoakOptions.DRAIN_TIMEOUT.toNanos(), CLOSED_RETRY_NANOS);
+            lanes.add(new Lane<>(plan, load, (EventLoop) executor, transport, target, seeds.split()));
             index++;
         }
-        lanes.forEach(SoakLane::start);
-        return CompletableFuture.allOf(lanes.stream().map(SoakLane::done).toArray(CompletableFuture[]::new));
+        lanes.forEach(Lane::start);
+        return CompletableFuture.allOf(lanes.stream().map(Lane::done).toArray(CompletableFuture[]::new));
     }
 
     @Override

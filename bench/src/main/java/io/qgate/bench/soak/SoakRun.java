@@ -1,10 +1,13 @@
 package io.qgate.bench.soak;
 
+import io.qgate.bench.suite.GatewayProcess;
+
 import io.qgate.bench.sim.SimOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +35,9 @@ final class SoakRun {
 
     private static final double PROBE_WINDOW_START = 0.25;
     private static final double PROBE_WINDOW_END = 0.95;
+    /** The JVM flags the gateway runs with, besides {@code -Xmx}; the report repeats its command line. */
+    static final List<String> JVM_FLAGS = List.of("-XX:+UseG1GC", "-Dio.netty.leakDetection.level=advanced");
+    static final String LEAK_MARK = "LEAK:";
     private static final long READY_TIMEOUT_MILLIS = 15_000;
     private static final long SETTLE_TIMEOUT_MILLIS = 15_000;
     /** Requests of the leak check after the soak: enough buffers for the sampling leak detector to look. */
@@ -73,7 +79,7 @@ final class SoakRun {
             for (int i = 0; i < options.replicas(); i++) {
                 replicas.add(SoakReplica.start(i, simOptions(i)));
             }
-            gateway = GatewayProcess.start(options.gatewayJar(), options.gatewayHeap(), gatewayFlags(),
+            gateway = GatewayProcess.fromJar(options.gatewayJar(), gatewayJvm(), gatewayFlags(),
                     options.out().resolve("gateway.log"));
             attachHeap();
             awaitReady();
@@ -112,8 +118,8 @@ final class SoakRun {
             return new SoakResult(options, startedAt, gateway.command(), probe, maxRps, rate, loadSeconds,
                     stats.sentByKind(), accounting, latency(stats.total()), List.copyOf(samples),
                     List.copyOf(heapSamples), trend(loadStart, true), trend(loadStart, false),
-                    gateway.logLines(GatewayProcess.LEAK_MARK), warnings(), heapUnavailable,
-                    replicas.stream().map(SoakReplica::answered).toList(), gateway.alive());
+                    gateway.logLines(LEAK_MARK), warnings(), heapUnavailable,
+                    replicas.stream().map(SoakReplica::answered).toList(), gateway.process().alive());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -147,6 +153,13 @@ final class SoakRun {
         return SimOptions.defaults().model();
     }
 
+    /** The packaged gateway as an operator runs it, with Netty's leak detector at advanced (paranoid is too slow). */
+    private List<String> gatewayJvm() {
+        List<String> flags = new ArrayList<>(List.of("-Xmx" + options.gatewayHeap()));
+        flags.addAll(JVM_FLAGS);
+        return flags;
+    }
+
     private List<String> gatewayFlags() {
         StringJoiner endpoints = new StringJoiner(",");
         replicas.forEach(replica -> endpoints.add(replica.url()));
@@ -155,7 +168,7 @@ final class SoakRun {
 
     private void attachHeap() {
         try {
-            heap = GatewayHeap.attach(gateway.pid());
+            heap = GatewayHeap.attach(gateway.process().pid());
         } catch (IOException | RuntimeException | LinkageError e) {
             heapUnavailable = e.toString();
             progress.println("soak: cannot read the gateway's heap: " + e);
@@ -163,14 +176,8 @@ final class SoakRun {
     }
 
     /** Until the gateway reports ready (it has scraped its replicas). */
-    private void awaitReady() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
-        while (gateway.adminStatus("/readyz") != 200) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the gateway was not ready in " + READY_TIMEOUT_MILLIS + " ms");
-            }
-            Thread.sleep(100);
-        }
+    private void awaitReady() {
+        gateway.awaitReady(Duration.ofMillis(READY_TIMEOUT_MILLIS));
     }
 
     /** A closed loop with twice as many users as the fleet has batch slots: the most the set-up answers. */
@@ -346,7 +353,7 @@ final class SoakRun {
     }
 
     private List<String> warnings() {
-        return gateway.logText().lines()
+        return gateway.process().output().lines()
                 .filter(line -> line.contains("[WARN]") || line.contains("[ERROR]"))
                 .toList();
     }

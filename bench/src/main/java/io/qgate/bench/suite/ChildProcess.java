@@ -23,7 +23,7 @@ import java.util.function.Predicate;
 public final class ChildProcess implements AutoCloseable {
 
     private static final Set<ChildProcess> RUNNING = ConcurrentHashMap.newKeySet();
-    private static final long STOP_GRACE_MILLIS = 5_000;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(RUNNING).forEach(ChildProcess::close),
@@ -33,11 +33,13 @@ public final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final Duration stopGrace;
 
-    private ChildProcess(String name, Process process, Path log) {
+    private ChildProcess(String name, Process process, Path log, Duration stopGrace) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.stopGrace = stopGrace;
     }
 
     /**
@@ -45,6 +47,11 @@ public final class ChildProcess implements AutoCloseable {
      * command, so the pid is the command's own).
      */
     public static ChildProcess start(String name, List<String> command, Cpus cpus, Path log) {
+        return start(name, command, cpus, log, STOP_GRACE);
+    }
+
+    /** As {@link #start(String, List, Cpus, Path)}; {@link #close()} waits {@code stopGrace} after SIGTERM. */
+    public static ChildProcess start(String name, List<String> command, Cpus cpus, Path log, Duration stopGrace) {
         requireNonNull(name, "name");
         List<String> full = new ArrayList<>(cpus.prefix());
         full.addAll(command);
@@ -55,7 +62,7 @@ public final class ChildProcess implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .start();
-            ChildProcess child = new ChildProcess(name, process, log);
+            ChildProcess child = new ChildProcess(name, process, log, stopGrace);
             RUNNING.add(child);
             return child;
         } catch (IOException e) {
@@ -150,9 +157,9 @@ public final class ChildProcess implements AutoCloseable {
         process.destroy();
         descendants.forEach(ProcessHandle::destroy);
         try {
-            if (!process.waitFor(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                process.waitFor(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

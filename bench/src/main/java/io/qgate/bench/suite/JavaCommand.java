@@ -17,12 +17,19 @@ public final class JavaCommand {
     private JavaCommand() {}
 
     public static List<String> of(List<String> jvmOptions, String mainClass, List<String> args) {
+        return java(jvmOptions, List.of("-cp", System.getProperty("java.class.path"), mainClass), args);
+    }
+
+    /** {@code java -jar jar}, as an operator runs a packaged jar. */
+    public static List<String> jar(List<String> jvmOptions, Path jar, List<String> args) {
+        return java(jvmOptions, List.of("-jar", jar.toString()), args);
+    }
+
+    private static List<String> java(List<String> jvmOptions, List<String> main, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
+        command.addAll(main);
         command.addAll(args);
         return command;
     }

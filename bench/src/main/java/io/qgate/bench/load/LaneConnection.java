@@ -11,27 +11,28 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * One keep-alive connection of the generator, carrying one request at a time (no pipelining, as
- * real OpenAI clients do).
+ * One keep-alive connection of a lane, carrying one request at a time (no pipelining, as real
+ * OpenAI clients do).
  *
  * <pre>
- * socket ⇄ HttpClientCodec ⇄ LoadConnection → Lane
+ * socket ⇄ HttpClientCodec ⇄ LaneConnection → Lane
  * </pre>
  *
  * Every message it reads is released here: nothing is forwarded.
+ *
+ * @param <R> the study's request
  */
-final class LoadConnection extends ChannelInboundHandlerAdapter {
+final class LaneConnection<R> extends ChannelInboundHandlerAdapter {
 
-    private final Lane lane;
-    private final boolean streamRequested;
+    private final Lane<R> lane;
     private final ResponseReader reader = new ResponseReader();
     private Channel channel;
-    private Exchange exchange;
+    private Exchange<R> exchange;
+    private int abortAfterEvents;
     private boolean reusable = true;
 
-    LoadConnection(Lane lane, boolean streamRequested) {
+    LaneConnection(Lane<R> lane) {
         this.lane = lane;
-        this.streamRequested = streamRequested;
     }
 
     @Override
@@ -45,14 +46,16 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The request in flight, or {@code null}. */
-    Exchange exchange() {
+    Exchange<R> exchange() {
         return exchange;
     }
 
-    void send(Exchange next) {
+    void send(Exchange<R> next) {
         exchange = next;
-        reader.begin(streamRequested);
-        channel.writeAndFlush(lane.template().request(next.request())).addListener((ChannelFutureListener) f -> {
+        LaneTraffic<R> traffic = lane.traffic();
+        reader.begin(traffic.streams(next.request()));
+        abortAfterEvents = traffic.abortAfterEvents(next.request());
+        channel.writeAndFlush(traffic.encode(next.request())).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() && exchange == next) {
                 fail(ErrorKinds.RESET);
             }
@@ -61,12 +64,12 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
 
     /** Ends the request in flight, if any, as {@code kind}, and closes the connection. */
     void fail(String kind) {
-        Exchange failed = exchange;
+        Exchange<R> failed = exchange;
         exchange = null;
         reusable = false;
         channel.close();
         if (failed != null) {
-            lane.complete(this, failed, Outcome.failed(kind));
+            lane.complete(this, failed, reader.failed(kind));
         }
     }
 
@@ -93,7 +96,9 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
             if (msg instanceof HttpContent) {
                 long now = System.nanoTime();
                 reader.onContent(((HttpContent) msg).content(), now);
-                if (msg instanceof LastHttpContent) {
+                if (abortAfterEvents > 0 && reader.events() >= abortAfterEvents && reader.streamOpen()) {
+                    fail(ErrorKinds.ABORTED); // the fault hook: this client leaves mid-stream
+                } else if (msg instanceof LastHttpContent) {
                     complete(now);
                 }
             }
@@ -103,20 +108,21 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void complete(long now) {
-        Exchange done = exchange;
+        Exchange<R> done = exchange;
         exchange = null;
         if (!reader.keepAlive()) {
             reusable = false;
             channel.close();
         }
-        lane.complete(this, done, reader.finish(done.intendedStartNanos(), now));
+        lane.complete(this, done, reader.finish(done.intendedStartNanos(), now)
+                .withResponse(reader.status(), reader.errorBody()));
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         reusable = false;
         if (exchange != null) {
-            fail(ErrorKinds.RESET);
+            fail(reader.cutKind());
         }
         lane.closed(this);
         ctx.fireChannelInactive();
@@ -125,6 +131,6 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // An I/O error (typically "connection reset by peer") ends this connection, not the run.
-        fail(ErrorKinds.RESET);
+        fail(reader.cutKind());
     }
 }
