@@ -8,7 +8,8 @@ import java.util.function.Function;
 /**
  * What every bench command does before its own work: {@code --help} (or {@code -h}) prints the
  * usage, and a command line that does not parse is refused with one line on stderr and
- * {@link #USAGE_STATUS}.
+ * {@link #USAGE_STATUS}. The command lines themselves are read by the one parser,
+ * {@link io.qgate.bench.harness.Flags}.
  */
 public final class CommandLine {
 
@@ -41,5 +42,17 @@ public final class CommandLine {
             return USAGE_STATUS;
         }
         return body.run(options);
+    }
+
+    /**
+     * The studies start and stop gateways, in-process by the hundred; their info lines would bury
+     * the progress lines, so only warnings are shown, unless the user chose a level. slf4j-simple
+     * reads this when a logger is created, which for the gateway is when its class first loads.
+     */
+    public static void quietGatewayLogs() {
+        String key = "org.slf4j.simpleLogger.log.io.qgate.gateway";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "warn");
+        }
     }
 }

@@ -31,9 +31,13 @@ public final class DemoFleet implements AutoCloseable {
         StringJoiner endpoints = new StringJoiner(",");
         try {
             for (int i = 0; i < replicaCount; i++) {
-                SimServer sim = SimServer.start(SimOptions.defaults().withHost("127.0.0.1")
-                        .withPort(firstReplicaPort == 0 ? 0 : firstReplicaPort + i)
-                        .withTimeScale(timeScale).withSeed(i + 1));
+                int index = i;
+                SimServer sim = SimServer.start(SimOptions.defaults().with(o -> {
+                    o.host = "127.0.0.1";
+                    o.port = firstReplicaPort == 0 ? 0 : firstReplicaPort + index;
+                    o.timeScale = timeScale;
+                    o.seed = index + 1;
+                }));
                 replicas.add(sim);
                 endpoints.add("http://127.0.0.1:" + sim.port());
             }

@@ -53,18 +53,18 @@ public final class Main {
             case "demo" -> DemoCommand.run(rest);
             case "sim" -> SimCommand.run(rest);
             case "load" -> LoadCommand.run(rest);
-            case "routing" -> io.qgate.bench.scenario.RoutingCommand.run(rest);
-            case "batching" -> io.qgate.bench.scenario.BatchingCommand.run(rest);
-            case "soak" -> io.qgate.bench.soak.SoakCommand.run(rest);
+            case "routing" -> io.qgate.bench.study.routing.RoutingCommand.run(rest);
+            case "batching" -> io.qgate.bench.study.batching.BatchingCommand.run(rest);
+            case "soak" -> io.qgate.bench.study.soak.SoakCommand.run(rest);
             case "autoscale" -> io.qgate.bench.fleet.AutoscaleCommand.run(rest);
             case "fleet-routing" -> io.qgate.bench.fleet.FleetRoutingCommand.run(rest);
             case "jmh" -> runJmh(rest);
-            case "proxies" -> io.qgate.bench.suite.ProxiesCommand.run(rest);
-            case "routing-sweep" -> io.qgate.bench.suite.SweepCommand.run(rest);
-            case "connections" -> io.qgate.bench.suite.ConnectionsCommand.run(rest);
-            case "suite" -> io.qgate.bench.suite.SuiteCommand.run(rest);
-            case "report" -> io.qgate.bench.suite.report.ReportCommand.run(rest);
-            case "stub" -> io.qgate.bench.suite.stub.StubCommand.run(rest);
+            case "proxies" -> io.qgate.bench.study.proxies.ProxiesCommand.run(rest);
+            case "routing-sweep" -> io.qgate.bench.study.routing.SweepCommand.run(rest);
+            case "connections" -> io.qgate.bench.study.connections.ConnectionsCommand.run(rest);
+            case "suite" -> io.qgate.bench.study.suite.SuiteCommand.run(rest);
+            case "report" -> io.qgate.bench.study.suite.ReportCommand.run(rest);
+            case "stub" -> io.qgate.bench.harness.stub.StubCommand.run(rest);
             default -> {
                 System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);
                 yield 2;
