@@ -54,6 +54,7 @@ public final class Lane<R> {
     private boolean finished;
     private long nextArrivalNanos;
     private long lastCompletionNanos;
+    private long stoppedIssuingNanos;
     private long endNanos;
 
     public Lane(LanePlan plan, LaneTraffic<R> traffic, EventLoop loop, Transport transport, InetSocketAddress address,
@@ -87,6 +88,11 @@ public final class Lane<R> {
     /** When the lane's last request ended; read after {@link #done()} completed. */
     public long endNanos() {
         return endNanos;
+    }
+
+    /** When the lane stopped issuing (its deadline, its budget or its last user); read after {@link #done()}. */
+    public long stoppedIssuingNanos() {
+        return stoppedIssuingNanos;
     }
 
     /** Starts issuing; call on any thread. */
@@ -257,6 +263,7 @@ public final class Lane<R> {
             return;
         }
         issuing = false;
+        stoppedIssuingNanos = System.nanoTime();
         timers.add(loop.schedule(this::finish, plan.drainNanos(), TimeUnit.NANOSECONDS));
         maybeFinish();
     }

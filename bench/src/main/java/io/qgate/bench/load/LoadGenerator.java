@@ -73,10 +73,14 @@ public final class LoadGenerator {
                         seeds.split()), traffic));
             }
             lanes.forEach(measured -> measured.lane().start());
-            StatsSnapshot total = await(lanes, progress, measureFromNanos);
+            StatsSnapshot total = await(lanes, progress, measureFromNanos,
+                    options.stream() && options.api().generates());
             long endNanos = lanes.stream().mapToLong(measured -> measured.lane().endNanos()).max()
                     .orElse(measureFromNanos);
-            return LoadResult.of(options, startedAt, total, (endNanos - measureFromNanos) / 1e9);
+            long issuedUntilNanos = lanes.stream().mapToLong(measured -> measured.lane().stoppedIssuingNanos()).max()
+                    .orElse(measureFromNanos);
+            return LoadResult.of(options, startedAt, total, (endNanos - measureFromNanos) / 1e9,
+                    Math.max(0, issuedUntilNanos - measureFromNanos) / 1e9);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -91,11 +95,13 @@ public final class LoadGenerator {
         }
     }
 
-    private static StatsSnapshot await(List<Measured> lanes, PrintStream progress, long startNanos) {
+    /** @param progressShowsTtft whether the answers stream, so that the progress line shows time to first token */
+    private static StatsSnapshot await(List<Measured> lanes, PrintStream progress, long startNanos,
+                                       boolean progressShowsTtft) {
         CompletableFuture<?>[] done = lanes.stream().map(measured -> measured.lane().done())
                 .toArray(CompletableFuture[]::new);
         CompletableFuture<Void> all = CompletableFuture.allOf(done);
-        ProgressLine line = new ProgressLine(startNanos);
+        ProgressLine line = new ProgressLine(startNanos, progressShowsTtft);
         while (true) {
             try {
                 all.get(PROGRESS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
