@@ -1,7 +1,7 @@
 package io.qgate.bench.study.batching;
 
 import io.qgate.bench.harness.Flags;
-import io.qgate.bench.harness.ScenarioCli;
+import io.qgate.bench.harness.StudyCli;
 import io.qgate.gateway.config.Units;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ public final class BatchingCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return ScenarioCli.run("batching", USAGE, args, out, err, BatchingCommand::parse, BatchingOptions::out,
+        return StudyCli.run("batching", USAGE, args, out, err, BatchingCommand::parse, BatchingOptions::out,
                 BatchingScenario::run);
     }
 

@@ -1,6 +1,6 @@
 package io.qgate.bench.study.batching;
 
-import io.qgate.bench.harness.ScenarioCli;
+import io.qgate.bench.harness.StudyCli;
 import static java.util.Objects.requireNonNull;
 
 import io.qgate.gateway.config.Units;
@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  *                          both configurations ran unbatched
  */
 public record BatchingReport(BatchingOptions options, Instant startedAt, double wallSeconds, boolean batchingAvailable,
-                             List<BatchingRow> rows, List<BatchingRatio> ratios) implements ScenarioCli.Report {
+                             List<BatchingRow> rows, List<BatchingRatio> ratios) implements StudyCli.Report {
 
     public BatchingReport {
         requireNonNull(options, "options");

@@ -1,7 +1,7 @@
 package io.qgate.bench.study.routing;
 
 import io.qgate.bench.harness.Flags;
-import io.qgate.bench.harness.ScenarioCli;
+import io.qgate.bench.harness.StudyCli;
 import io.qgate.bench.load.Workload;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import java.util.Set;
 public final class RoutingCommand {
 
     /** Exit status of a bad command line. */
-    public static final int USAGE_STATUS = ScenarioCli.USAGE_STATUS;
+    public static final int USAGE_STATUS = StudyCli.USAGE_STATUS;
 
     private static final String USAGE = """
             Usage: java -jar qgate-bench.jar routing [--quick] [--out DIR] [options]
@@ -49,7 +49,7 @@ public final class RoutingCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return ScenarioCli.run("routing", USAGE, args, out, err, RoutingCommand::parse, ScenarioOptions::out,
+        return StudyCli.run("routing", USAGE, args, out, err, RoutingCommand::parse, ScenarioOptions::out,
                 RoutingScenario::run);
     }
 

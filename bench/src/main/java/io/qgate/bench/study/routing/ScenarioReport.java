@@ -1,6 +1,6 @@
 package io.qgate.bench.study.routing;
 
-import io.qgate.bench.harness.ScenarioCli;
+import io.qgate.bench.harness.StudyCli;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
@@ -14,10 +14,10 @@ import java.util.List;
  */
 public record ScenarioReport(ScenarioOptions options, Instant startedAt, double wallSeconds, Capacity capacity,
                              double offeredRps, List<RowResult> rows, List<Ratio> ratios)
-        implements ScenarioCli.Report {
+        implements StudyCli.Report {
 
-    public static final String JSON_FILE = "results.json";
-    public static final String MARKDOWN_FILE = "report.md";
+    public static final String JSON_FILE = StudyCli.JSON_FILE;
+    public static final String MARKDOWN_FILE = StudyCli.MARKDOWN_FILE;
 
     public ScenarioReport {
         requireNonNull(options, "options");
