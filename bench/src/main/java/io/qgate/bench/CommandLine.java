@@ -9,7 +9,7 @@ import java.util.function.Function;
  * What every bench command does before its own work: {@code --help} (or {@code -h}) prints the
  * usage, and a command line that does not parse is refused with one line on stderr and
  * {@link #USAGE_STATUS}. The command lines themselves are read by the one parser,
- * {@link io.qgate.bench.harness.Flags}.
+ * {@link io.qgate.bench.cli.Flags}.
  */
 public final class CommandLine {
 

@@ -1,6 +1,6 @@
 package io.qgate.bench;
 
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import java.util.Set;
 
 import java.util.concurrent.CountDownLatch;

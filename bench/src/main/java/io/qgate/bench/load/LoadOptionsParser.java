@@ -1,6 +1,6 @@
 package io.qgate.bench.load;
 
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import io.qgate.gateway.config.Units;
 import java.net.URI;
 import java.nio.file.Path;

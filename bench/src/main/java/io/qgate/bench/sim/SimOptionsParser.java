@@ -1,6 +1,6 @@
 package io.qgate.bench.sim;
 
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.qgate.bench.harness.stub;
 
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import java.time.Duration;
 import java.util.Set;
 

@@ -1,6 +1,6 @@
 package io.qgate.bench.study.batching;
 
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.StudyCli;
 import io.qgate.gateway.config.Units;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.qgate.bench.study.connections;
 
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;

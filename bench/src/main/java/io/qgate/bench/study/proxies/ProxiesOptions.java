@@ -1,6 +1,6 @@
 package io.qgate.bench.study.proxies;
 
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;

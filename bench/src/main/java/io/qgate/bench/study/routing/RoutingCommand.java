@@ -1,6 +1,6 @@
 package io.qgate.bench.study.routing;
 
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.StudyCli;
 import io.qgate.bench.load.Workload;
 import java.io.PrintStream;

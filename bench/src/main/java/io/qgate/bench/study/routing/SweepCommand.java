@@ -1,7 +1,7 @@
 package io.qgate.bench.study.routing;
 
 import io.qgate.bench.CommandLine;
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.JsonFiles;
 import io.qgate.bench.harness.peer.Balance;
 import io.qgate.bench.harness.peer.NginxTier;

@@ -2,7 +2,7 @@ package io.qgate.bench.study.soak;
 
 import static java.util.Objects.requireNonNull;
 
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import io.qgate.gateway.config.Units;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.qgate.bench.study.suite;
 
 import io.qgate.bench.CommandLine;
-import io.qgate.bench.harness.Flags;
+import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.JsonFiles;
 import io.qgate.bench.harness.ProcStat;
 import io.qgate.bench.study.connections.ConnectionsBenchmark;

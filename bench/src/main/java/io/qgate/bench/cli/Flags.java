@@ -1,4 +1,4 @@
-package io.qgate.bench.harness;
+package io.qgate.bench.cli;
 
 import io.qgate.gateway.config.Units;
 import java.time.Duration;
