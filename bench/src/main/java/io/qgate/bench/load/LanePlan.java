@@ -22,13 +22,20 @@ public record LanePlan(double rate, int users, long requests, int maxConnections
     private static final long MAX_CONNECT_TIMEOUT_MILLIS = 10_000;
 
     public LanePlan {
-        if (rate < 0 || users < 0 || requests < 0 || maxConnections < 0) {
-            throw new IllegalArgumentException("rate " + rate + ", users " + users + ", requests " + requests
-                    + ", maxConnections " + maxConnections + " (expected: >= 0)");
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("rate: " + rate + " (expected: >= 0)");
         }
-        if (requestTimeoutNanos <= 0 || drainNanos < 0 || connectRetryNanos < 0) {
-            throw new IllegalArgumentException("requestTimeoutNanos " + requestTimeoutNanos + ", drainNanos "
-                    + drainNanos + ", connectRetryNanos " + connectRetryNanos + " (expected: > 0, >= 0, >= 0)");
+        atLeast("users", users, 0);
+        atLeast("requests", requests, 0);
+        atLeast("maxConnections", maxConnections, 0);
+        atLeast("requestTimeoutNanos", requestTimeoutNanos, 1);
+        atLeast("drainNanos", drainNanos, 0);
+        atLeast("connectRetryNanos", connectRetryNanos, 0);
+    }
+
+    private static void atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + min + ")");
         }
     }
 
