@@ -1,8 +1,8 @@
 package io.qgate.bench;
 
+import io.qgate.bench.cli.CommandLine;
 import io.qgate.bench.cli.Flags;
 import java.util.Set;
-
 import java.util.concurrent.CountDownLatch;
 
 /**

@@ -1,6 +1,6 @@
 package io.qgate.bench.harness;
 
-import io.qgate.bench.CommandLine;
+import io.qgate.bench.cli.CommandLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

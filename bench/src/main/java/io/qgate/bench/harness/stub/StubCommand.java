@@ -1,6 +1,6 @@
 package io.qgate.bench.harness.stub;
 
-import io.qgate.bench.CommandLine;
+import io.qgate.bench.cli.CommandLine;
 import java.util.concurrent.CountDownLatch;
 
 /**

@@ -1,6 +1,6 @@
 package io.qgate.bench.study.connections;
 
-import io.qgate.bench.CommandLine;
+import io.qgate.bench.cli.CommandLine;
 import io.qgate.bench.harness.JsonFiles;
 import io.qgate.bench.study.suite.Report;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.qgate.bench.study.routing;
 
-import io.qgate.bench.CommandLine;
+import io.qgate.bench.cli.CommandLine;
 import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.JsonFiles;
 import io.qgate.bench.harness.peer.Balance;

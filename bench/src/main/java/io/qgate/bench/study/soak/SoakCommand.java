@@ -1,6 +1,6 @@
 package io.qgate.bench.study.soak;
 
-import io.qgate.bench.CommandLine;
+import io.qgate.bench.cli.CommandLine;
 import java.io.PrintStream;
 
 /**

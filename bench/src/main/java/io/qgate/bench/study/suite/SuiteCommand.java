@@ -1,6 +1,6 @@
 package io.qgate.bench.study.suite;
 
-import io.qgate.bench.CommandLine;
+import io.qgate.bench.cli.CommandLine;
 import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.JsonFiles;
 import io.qgate.bench.harness.ProcStat;
@@ -10,9 +10,9 @@ import io.qgate.bench.study.connections.ConnectionsResult;
 import io.qgate.bench.study.proxies.ProxiesOptions;
 import io.qgate.bench.study.proxies.ProxiesResult;
 import io.qgate.bench.study.proxies.ProxyBenchmark;
-import io.qgate.bench.study.routing.SweepCommand;
 import io.qgate.bench.study.routing.RoutingSweep;
 import io.qgate.bench.study.routing.RoutingSweepResult;
+import io.qgate.bench.study.routing.SweepCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
