@@ -21,6 +21,7 @@ WORKDIR /src
 # The reactor reads every module's pom, even of modules it does not build.
 COPY pom.xml .
 COPY routing/pom.xml routing/
+COPY fleet/pom.xml fleet/
 COPY discovery/pom.xml discovery/
 COPY gateway/pom.xml gateway/
 COPY bench/pom.xml bench/

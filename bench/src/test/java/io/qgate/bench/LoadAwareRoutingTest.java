@@ -3,7 +3,7 @@ package io.qgate.bench;
 import io.qgate.bench.load.LoadGenerator;
 import io.qgate.bench.load.LoadOptions;
 import io.qgate.bench.load.LoadResult;
-import io.qgate.bench.load.Workload;
+import io.qgate.fleet.workload.Workload;
 import io.qgate.bench.sim.SimOptions;
 import io.qgate.bench.sim.SimServer;
 import io.qgate.gateway.Gateway;

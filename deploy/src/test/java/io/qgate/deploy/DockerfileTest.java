@@ -156,7 +156,7 @@ class DockerfileTest {
 
     @Test
     void copiesTheJarTheGatewayModuleBuildsAndEveryModulesPom() {
-        assertThat(DeployFiles.read(ROOT.resolve("gateway/pom.xml"))).contains("<finalName>qgate-gateway</finalName>");
+        assertThat(DeployFiles.read(ROOT.resolve("gateway/pom.xml"))).contains("<qgate.jar.name>qgate-gateway</qgate.jar.name>");
         assertThat(String.join("\n", last().all("COPY"))).contains("/src/gateway/target/qgate-gateway.jar");
         // The reactor reads every module's pom, so a new module needs a COPY line.
         List<String> copies = stages().get(0).all("COPY");

@@ -8,7 +8,7 @@ import io.qgate.deploy.CustomResources.Route;
 import io.qgate.gateway.config.ConfigLoader;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.config.Option;
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

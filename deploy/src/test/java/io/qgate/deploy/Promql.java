@@ -78,7 +78,7 @@ final class Promql {
     }
 
     /**
-     * The aggregation rules of the contract (DESIGN.md): counters and histograms of the gateway
+     * The aggregation rules of the metrics contract (docs/design.md): counters and histograms of the gateway
      * pods are read as rates and summed, pool gauges are combined with max. Returns what breaks them.
      */
     static List<String> aggregationViolations(String expr) {

@@ -17,7 +17,7 @@ import io.qgate.discovery.kubernetes.KubernetesEndpointSource;
 import io.qgate.gateway.admin.AdminHandler;
 import io.qgate.gateway.admin.AdminInitializer;
 import io.qgate.gateway.config.GatewayConfig;
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
@@ -40,6 +40,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A running gateway: the API listener, the admin listener, the router fed by an endpoint source,
@@ -76,7 +77,11 @@ public final class Gateway implements AutoCloseable {
     private Channel apiChannel;
     private Channel adminChannel;
 
-    private Gateway(GatewayConfig config, EndpointSource source, Transport transport) {
+    /**
+     * @param clock the gateway's one clock (nanoseconds, as {@link System#nanoTime}): routing,
+     *              timeouts, batch windows and the request window all read it
+     */
+    private Gateway(GatewayConfig config, EndpointSource source, Transport transport, LongSupplier clock) {
         // First: files that do not load stop the start before anything is bound or started.
         this.tls = config.tls().enabled()
                 ? ReloadingSslContext.load(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()))
@@ -85,13 +90,13 @@ public final class Gateway implements AutoCloseable {
         this.source = source;
         RoutingSettings settings = routingSettings(config);
         this.router = new Router(EndpointPicker.named(config.routingStrategy(), settings,
-                EndpointPicker.THREAD_LOCAL_RANDOM), settings, System::nanoTime);
+                EndpointPicker.THREAD_LOCAL_RANDOM), settings, clock);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new GatewayMetrics(registry, config.metricsMaxModels(), config.metricsModels(),
-                () -> router.snapshot().accepting().size());
+                () -> router.snapshot().accepting().size(), router::nowNanos);
         this.ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(ioThreads, "qgate-io");
-        this.pools = new UpstreamPools(transport, config, replicaConnections);
+        this.pools = new UpstreamPools(transport, config, replicaConnections, router::nowNanos);
         GatewayConfig.AdmissionLimits limits = config.admission();
         this.admission = new Admission(limits.maxInflight(), limits.maxPerReplica(), limits.queueSize(),
                 () -> router.snapshot().accepting().size());
@@ -139,8 +144,13 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewayConfig config, EndpointSource source) {
+        return start(config, source, System::nanoTime);
+    }
+
+    /** As {@link #start(GatewayConfig, EndpointSource)}, on {@code clock} (tests move it). */
+    static Gateway start(GatewayConfig config, EndpointSource source, LongSupplier clock) {
         Transport transport = Transport.best();
-        Gateway gateway = new Gateway(config, source, transport);
+        Gateway gateway = new Gateway(config, source, transport, clock);
         try {
             gateway.bind(transport);
         } catch (Exception e) {
@@ -241,6 +251,7 @@ public final class Gateway implements AutoCloseable {
                 Units.format(config.shutdownDelay()), Units.format(config.shutdownTimeout()), metrics.inflight());
         sleep(config.shutdownDelay().toMillis());
         apiChannel.close().syncUninterruptibly();
+        // Real time, not the gateway's clock: this thread sleeps while real requests finish.
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         while (metrics.inflight() > 0 && System.nanoTime() < deadline) {
             sleep(50);

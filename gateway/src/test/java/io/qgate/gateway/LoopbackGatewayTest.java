@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Gateways and scriptable stub replicas on loopback, closed after each test: the shared set-up of
@@ -39,6 +40,11 @@ abstract class LoopbackGatewayTest {
     }
 
     Gateway gateway(String endpoints, String... settings) {
+        return gateway(System::nanoTime, endpoints, settings);
+    }
+
+    /** A gateway whose one clock is {@code clock}. */
+    Gateway gateway(LongSupplier clock, String endpoints, String... settings) {
         Map<String, String> config = new HashMap<>();
         config.put("server.host", "127.0.0.1");
         config.put("server.port", "0");
@@ -50,7 +56,8 @@ abstract class LoopbackGatewayTest {
         for (int i = 0; i < settings.length; i += 2) {
             config.put(settings[i], settings[i + 1]);
         }
-        Gateway gateway = Gateway.start(GatewayConfig.of(config));
+        GatewayConfig parsed = GatewayConfig.of(config);
+        Gateway gateway = Gateway.start(parsed, Gateway.source(parsed), clock);
         resources.add(gateway);
         return gateway;
     }

@@ -13,13 +13,13 @@ import io.qgate.testing.StubReplica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-/** The gateway reading its replicas' engine metrics, against stubs serving the shared fixture. */
+/** The gateway reading its replicas' engine metrics, against stubs serving a current vLLM exposition. */
 class ScrapingTest {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -41,13 +41,12 @@ class ScrapingTest {
         }
     }
 
-    private static String fixture() throws Exception {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("shared/fixtures/vllm-metrics.txt"))) {
-            dir = dir.getParent();
+    /** Current vLLM with two engines: routing's fixture, which the pom adds to the test resources. */
+    private static String fixture() throws IOException {
+        try (InputStream in = ScrapingTest.class.getResourceAsStream("/fixtures/vllm-v1-two-engines.txt")) {
+            assertThat(in).as("routing's fixtures on the test class path").isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        assertThat(dir).as("shared/fixtures above the working directory").isNotNull();
-        return Files.readString(dir.resolve("shared/fixtures/vllm-metrics.txt"));
     }
 
     private StubReplica replicaServingMetrics(String metrics) {
@@ -88,21 +87,21 @@ class ScrapingTest {
         EndpointLoad load = load(gateway, replica.port());
         long now = System.nanoTime();
         long stale = Duration.ofSeconds(1).toNanos();
-        assertThat(load.scrapedWaiting(now, stale)).isEqualTo(15);
-        assertThat(load.scrapedRunning(now, stale)).isEqualTo(72);
-        assertThat(load.kvCacheUsage(now, stale)).isCloseTo((0.8125 + 0.7) / 2, within(1e-9));
-        assertThat(load.models()).containsExactly("meta-llama/Llama-3.1-8B-Instruct");
+        assertThat(load.scrapedWaiting(now, stale)).isEqualTo(13);
+        assertThat(load.scrapedRunning(now, stale)).isEqualTo(79);
+        assertThat(load.kvCacheUsage(now, stale)).isCloseTo((0.625 + 0.75) / 2, within(1e-9));
+        assertThat(load.models()).containsExactly("Qwen/Qwen3-8B");
 
         HttpClient http = HttpClient.newHttpClient();
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort()
                 + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics)
-                .contains("qgate_endpoint_queue_length{endpoint=\"127.0.0.1:" + replica.port() + "\"} 15.0")
-                .contains("qgate_endpoint_running{endpoint=\"127.0.0.1:" + replica.port() + "\"} 72.0")
-                .contains("qgate_pool_queue_length 15.0");
+                .contains("qgate_endpoint_queue_length{endpoint=\"127.0.0.1:" + replica.port() + "\"} 13.0")
+                .contains("qgate_endpoint_running{endpoint=\"127.0.0.1:" + replica.port() + "\"} 79.0")
+                .contains("qgate_pool_queue_length 13.0");
         String debug = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort()
                 + "/debug/endpoints")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(debug).contains("\"waiting\":15").contains("\"running\":72").contains("\"fresh\":true")
+        assertThat(debug).contains("\"waiting\":13").contains("\"running\":79").contains("\"fresh\":true")
                 .contains("\"state\":\"ready\"");
     }
 

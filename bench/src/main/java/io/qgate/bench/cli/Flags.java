@@ -1,6 +1,6 @@
 package io.qgate.bench.cli;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,8 @@
 package io.qgate.bench.fleet;
 
+import io.qgate.fleet.AutoscaleOptions;
+import io.qgate.fleet.AutoscaleScenario;
+import io.qgate.fleet.Trace;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

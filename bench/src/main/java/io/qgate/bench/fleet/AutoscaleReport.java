@@ -1,5 +1,14 @@
 package io.qgate.bench.fleet;
 
+import io.qgate.fleet.AutoscaleOptions;
+import io.qgate.fleet.AutoscaleRun;
+import io.qgate.fleet.AutoscaleScenario;
+import io.qgate.fleet.AutoscaleSetup;
+import io.qgate.fleet.EngineModel;
+import io.qgate.fleet.Format;
+import io.qgate.fleet.ScalingSignal;
+import io.qgate.fleet.Trace;
+import io.qgate.fleet.TtftLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,7 +201,7 @@ final class AutoscaleReport {
         return Math.round(min * 10) / 10.0;
     }
 
-    private static String list(double[] values) {
+    private static String list(List<Double> values) {
         List<String> parts = new ArrayList<>();
         for (double value : values) {
             parts.add(Format.number(value));

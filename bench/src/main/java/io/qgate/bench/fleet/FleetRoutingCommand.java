@@ -1,5 +1,6 @@
 package io.qgate.bench.fleet;
 
+import io.qgate.fleet.FleetRoutingScenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

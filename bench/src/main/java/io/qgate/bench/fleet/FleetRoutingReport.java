@@ -1,6 +1,10 @@
 package io.qgate.bench.fleet;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.fleet.FleetRoutingScenario;
+import io.qgate.fleet.Format;
+import io.qgate.fleet.RoutingCase;
+import io.qgate.fleet.RoutingRun;
+import io.qgate.routing.config.Units;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,8 +171,8 @@ final class FleetRoutingReport {
             }
         }
         int base = label.startsWith("queue-uncorrected") ? 200 : 100;
-        for (int i = 0; i < FleetRoutingScenario.SCRAPE_INTERVALS.length; i++) {
-            if (label.endsWith(" @" + Units.format(FleetRoutingScenario.SCRAPE_INTERVALS[i]))) {
+        for (int i = 0; i < FleetRoutingScenario.SCRAPE_INTERVALS.size(); i++) {
+            if (label.endsWith(" @" + Units.format(FleetRoutingScenario.SCRAPE_INTERVALS.get(i)))) {
                 return base + i;
             }
         }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.qgate.fleet.workload.PoissonGaps;
 import io.qgate.gateway.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package io.qgate.bench.load;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import io.qgate.gateway.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;

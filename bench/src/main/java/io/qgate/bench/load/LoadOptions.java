@@ -2,6 +2,7 @@ package io.qgate.bench.load;
 
 import static java.util.Objects.requireNonNull;
 
+import io.qgate.fleet.workload.Workload;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,8 @@
 package io.qgate.bench.load;
 
 import io.qgate.bench.cli.Flags;
-import io.qgate.gateway.config.Units;
+import io.qgate.fleet.workload.Workload;
+import io.qgate.routing.config.Units;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Set;

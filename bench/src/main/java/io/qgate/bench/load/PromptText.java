@@ -1,5 +1,6 @@
 package io.qgate.bench.load;
 
+import io.qgate.fleet.workload.Workload;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -15,7 +16,7 @@ import java.util.SplittableRandom;
 final class PromptText {
 
     static final int CHARS_PER_TOKEN = 4;
-    static final int MAX_TOKENS = 32_768;
+    static final int MAX_TOKENS = Workload.MAX_PROMPT_TOKENS;
 
     private static final String[] WORDS = {
         "the", "model", "answer", "question", "server", "request", "token", "latency", "queue",

@@ -1,5 +1,6 @@
 package io.qgate.bench.load;
 
+import io.qgate.fleet.workload.Workload;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import tools.jackson.databind.json.JsonMapper;

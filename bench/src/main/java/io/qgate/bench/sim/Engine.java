@@ -3,6 +3,7 @@ package io.qgate.bench.sim;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.qgate.fleet.EngineModel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,10 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A continuous-batching engine in the manner of vLLM's V1 scheduler, in modelled time.
+ * A continuous-batching engine in the manner of vLLM's V1 scheduler, in modelled time: the
+ * fleet's {@link EngineModel} run on the executor's timers, streaming every token.
  *
  * <p>At most {@code maxNumSeqs} sequences run; the rest wait in arrival order, and the head of
- * the queue is admitted only while the KV cache has room for its prompt. An admitted sequence
+ * the queue is admitted only while the KV cache has room for its prompt ({@link
+ * EngineModel#admits}, the rule the fleet's virtual engine applies too). An admitted sequence
  * first prefills (a fixed cost plus a cost per prompt token the prefix cache does not already
  * hold) and so produces its first token; from then on every decode step gives each decoding
  * sequence one more token, and a step takes longer the more sequences run.
@@ -34,8 +37,7 @@ final class Engine implements SimMetrics.Gauges {
 
     private final EventExecutor executor;
     private final LatencyModel latency;
-    private final int maxNumSeqs;
-    private final long kvCapacityTokens;
+    private final EngineModel model;
     private final PrefixCache prefixCache;
     private final SimMetrics metrics;
 
@@ -51,18 +53,11 @@ final class Engine implements SimMetrics.Gauges {
     private volatile int waitingView;
     private volatile long kvUsedView;
 
-    Engine(EventExecutor executor, LatencyModel latency, int maxNumSeqs, long kvCapacityTokens,
-           PrefixCache prefixCache, SimMetrics metrics) {
+    /** The batch size and the KV cache are {@code latency}'s engine's. */
+    Engine(EventExecutor executor, LatencyModel latency, PrefixCache prefixCache, SimMetrics metrics) {
         this.executor = requireNonNull(executor, "executor");
         this.latency = requireNonNull(latency, "latency");
-        if (maxNumSeqs <= 0) {
-            throw new IllegalArgumentException("maxNumSeqs: " + maxNumSeqs + " (expected: > 0)");
-        }
-        if (kvCapacityTokens <= 0) {
-            throw new IllegalArgumentException("kvCapacityTokens: " + kvCapacityTokens + " (expected: > 0)");
-        }
-        this.maxNumSeqs = maxNumSeqs;
-        this.kvCapacityTokens = kvCapacityTokens;
+        this.model = latency.engine();
         this.prefixCache = requireNonNull(prefixCache, "prefixCache");
         this.metrics = requireNonNull(metrics, "metrics");
     }
@@ -115,7 +110,7 @@ final class Engine implements SimMetrics.Gauges {
 
     @Override
     public double kvCacheUsage() {
-        return Math.min(1.0, (double) kvUsedView / kvCapacityTokens);
+        return model.kvCacheUsage(kvUsedView);
     }
 
     private void enqueue(Sequence seq) {
@@ -130,15 +125,8 @@ final class Engine implements SimMetrics.Gauges {
     }
 
     private void admit() {
-        while (!waiting.isEmpty() && running < maxNumSeqs) {
-            Sequence head = waiting.peek();
-            // Strict FCFS like vLLM: a head that does not fit holds back everything behind it.
-            // An empty engine always takes it, so a prompt larger than the cache cannot wedge it.
-            if (running > 0 && kvUsed + head.prompt.tokens() > kvCapacityTokens) {
-                break;
-            }
-            waiting.poll();
-            start(head);
+        while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().prompt.tokens())) {
+            start(waiting.poll());
         }
     }
 

@@ -1,16 +1,17 @@
 package io.qgate.bench.sim;
 
-/**
- * How long the modelled engine takes for each kind of work, already multiplied by the time scale.
- *
- * <p>A decode step of a batch costs {@code tpot × loadFactor(running)}: one sequence alone
- * decodes at {@code tpot}, a full batch ({@code maxNumSeqs}) at {@code tpot × loadFactorAtMax},
- * linearly in between, which is roughly how a memory-bound decode slows as the batch grows.
- */
-record LatencyModel(double timeScale, double prefillOverheadMs, double prefillMsPerToken, double tpotMs,
-                    double loadFactorAtMax, int maxNumSeqs, double embeddingMsPerItem) {
+import static java.util.Objects.requireNonNull;
 
-    private static final double NANOS_PER_MS = 1_000_000.0;
+import io.qgate.fleet.EngineModel;
+
+/**
+ * How long the live simulator's engine takes for each kind of work, already multiplied by the
+ * time scale: the fleet's {@link EngineModel} (the one model of the engine, which the virtual-time
+ * simulation runs too) on a wall clock, plus the embeddings that only the live simulator serves.
+ *
+ * @param embeddingMsPerItem engine time each input adds to its embeddings request
+ */
+record LatencyModel(double timeScale, EngineModel engine, double embeddingMsPerItem) {
 
     /**
      * Embedding models are small encoders that skip sampling, so their fixed cost is a tenth of
@@ -18,9 +19,12 @@ record LatencyModel(double timeScale, double prefillOverheadMs, double prefillMs
      */
     private static final double EMBEDDING_OVERHEAD_SHARE = 0.1;
 
+    LatencyModel {
+        requireNonNull(engine, "engine");
+    }
+
     static LatencyModel of(SimOptions o) {
-        return new LatencyModel(o.timeScale(), o.prefillOverheadMs(), o.prefillMsPerToken(), o.tpotMs(),
-                o.loadFactorAtMax(), o.maxNumSeqs(), o.embeddingMsPerItem());
+        return new LatencyModel(o.timeScale(), o.engine(), o.embeddingMsPerItem());
     }
 
     boolean instant() {
@@ -28,7 +32,7 @@ record LatencyModel(double timeScale, double prefillOverheadMs, double prefillMs
     }
 
     long prefillNanos(int uncachedTokens) {
-        return nanos(prefillOverheadMs + prefillMsPerToken * uncachedTokens);
+        return nanos(engine.prefillMs(uncachedTokens));
     }
 
     /**
@@ -39,23 +43,15 @@ record LatencyModel(double timeScale, double prefillOverheadMs, double prefillMs
      * than one of a single input, but by far less than the proxy work of 31 more requests.
      */
     long embeddingNanos(int tokens, int requestItems) {
-        return nanos(prefillOverheadMs * EMBEDDING_OVERHEAD_SHARE + prefillMsPerToken * tokens
+        return nanos(engine.prefillOverheadMs() * EMBEDDING_OVERHEAD_SHARE + engine.prefillMsPerToken() * tokens
                 + embeddingMsPerItem * requestItems);
     }
 
     long stepNanos(int running) {
-        return nanos(tpotMs * loadFactor(running));
-    }
-
-    double loadFactor(int running) {
-        if (maxNumSeqs <= 1) {
-            return 1.0;
-        }
-        int clamped = Math.max(1, Math.min(maxNumSeqs, running));
-        return 1.0 + (loadFactorAtMax - 1.0) * (clamped - 1) / (maxNumSeqs - 1);
+        return nanos(engine.stepMs(running));
     }
 
     long nanos(double ms) {
-        return Math.round(ms * timeScale * NANOS_PER_MS);
+        return EngineModel.nanos(ms, timeScale);
     }
 }

@@ -2,6 +2,7 @@ package io.qgate.bench.sim;
 
 import static java.util.Objects.requireNonNull;
 
+import io.qgate.fleet.EngineModel;
 import java.util.function.Consumer;
 
 /**
@@ -58,9 +59,13 @@ public record SimOptions(
     /** {@link #metricsPort()} value meaning "serve {@code /metrics} on the API port". */
     public static final int SAME_PORT = -1;
 
+    /** The engine's defaults are the fleet simulation's, so that both simulators model the same replica. */
+    private static final EngineModel ENGINE = EngineModel.defaults();
+
     private static final SimOptions DEFAULTS = new SimOptions(
-            "127.0.0.1", 8001, SAME_PORT, "meta-llama/Llama-3.1-8B-Instruct", 256, 1.0,
-            60.0, 0.04, 7.5, 2.0, 3.0, 0.0, 1, 200_000, 8192, 220, 2048, 384, 0.2, 0, 0);
+            "127.0.0.1", 8001, SAME_PORT, "meta-llama/Llama-3.1-8B-Instruct", ENGINE.maxNumSeqs(), 1.0,
+            ENGINE.prefillOverheadMs(), ENGINE.prefillMsPerToken(), ENGINE.tpotMs(), ENGINE.loadFactorAtMax(),
+            ENGINE.proxyOverheadMs(), 0.0, 1, ENGINE.kvCapacityTokens(), 8192, 220, 2048, 384, 0.2, 0, 0);
 
     public SimOptions {
         requireNonNull(host, "host");
@@ -120,6 +125,12 @@ public record SimOptions(
     /** Text listing every flag with its default, for {@code --help}. */
     public static String usage() {
         return SimOptionsParser.usage(DEFAULTS);
+    }
+
+    /** The engine these settings describe, in modelled time (the time scale is the caller's). */
+    public EngineModel engine() {
+        return new EngineModel(prefillOverheadMs, prefillMsPerToken, tpotMs, loadFactorAtMax, maxNumSeqs,
+                kvCapacityTokens, proxyOverheadMs);
     }
 
     /** Whether {@code /metrics} has a listener of its own. */

@@ -66,8 +66,8 @@ public final class SimServer implements AutoCloseable {
                 new DefaultThreadFactory("qgate-sim-io", true), TRANSPORT.ioHandlerFactory());
         this.engineExecutor = new DefaultEventExecutor(new DefaultThreadFactory("qgate-sim-engine", true));
         this.metrics = new SimMetrics(options.model());
-        this.engine = new Engine(engineExecutor, LatencyModel.of(options), options.maxNumSeqs(),
-                options.kvCapacityTokens(), new PrefixCache(options.prefixCacheBlocks()), metrics);
+        this.engine = new Engine(engineExecutor, LatencyModel.of(options), new PrefixCache(options.prefixCacheBlocks()),
+                metrics);
         this.sim = new SimContext(options, engine, metrics);
     }
 

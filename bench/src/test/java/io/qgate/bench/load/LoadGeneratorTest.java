@@ -2,6 +2,7 @@ package io.qgate.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qgate.fleet.workload.Workload;
 import io.qgate.bench.load.StubServer.Reply;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,6 +1,7 @@
 package io.qgate.bench.load;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.fleet.workload.Workload;
+import io.qgate.routing.config.Units;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The gateway's {@code /metrics} after it has carried every kind of traffic (all routes, streams,
  * errors of its own and of the replicas, several models, model names no replica serves)
- * in front of simulated replicas whose engine metrics it scrapes: the DESIGN.md contract is there
+ * in front of simulated replicas whose engine metrics it scrapes: the metrics contract of docs/design.md is there
  * with exactly its names and label sets, the label values stay bounded, and {@code promtool check
  * metrics} (when installed) accepts the text without a single lint.
  */

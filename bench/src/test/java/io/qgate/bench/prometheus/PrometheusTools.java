@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assumptions.assumeThat;
+
 /**
  * The {@code prometheus} and {@code promtool} binaries (the Debian package that {@code .ci/run}
  * installs), found on the {@code PATH}. Tests that need them assume they are present, so a
@@ -25,6 +27,17 @@ public final class PrometheusTools {
         public boolean ok() {
             return exitCode == 0;
         }
+    }
+
+    /** Both binaries are on the PATH. */
+    public static boolean installed() {
+        return prometheus().isPresent() && promtool().isPresent();
+    }
+
+    /** Skips the calling test, saying what to install, when either binary is missing. */
+    public static void assumeInstalled() {
+        assumeThat(prometheus()).as("prometheus on the PATH (Debian package prometheus)").isPresent();
+        assumeThat(promtool()).as("promtool on the PATH (Debian package prometheus)").isPresent();
     }
 
     public static Optional<Path> prometheus() {

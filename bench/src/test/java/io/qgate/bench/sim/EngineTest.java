@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.util.concurrent.DefaultEventExecutor;
+import io.qgate.fleet.EngineModel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -76,8 +77,8 @@ class EngineTest {
     }
 
     private Engine engine(int maxNumSeqs, long kvCapacity, double timeScale) {
-        LatencyModel latency = new LatencyModel(timeScale, 50, 0.04, 7.5, 2.0, maxNumSeqs, 0.2);
-        return new Engine(executor, latency, maxNumSeqs, kvCapacity, new PrefixCache(64), metrics);
+        EngineModel model = new EngineModel(50, 0.04, 7.5, 2.0, maxNumSeqs, kvCapacity, 0);
+        return new Engine(executor, new LatencyModel(timeScale, model, 0.2), new PrefixCache(64), metrics);
     }
 
     private static SequenceListener listener(List<Integer> tokens, CompletableFuture<FinishReason> done) {

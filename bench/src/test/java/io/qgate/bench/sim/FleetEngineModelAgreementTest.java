@@ -2,20 +2,25 @@ package io.qgate.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qgate.bench.fleet.EngineModel;
+import io.qgate.fleet.EngineModel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fleet simulation's engine timing ({@link EngineModel}, virtual time) against the live
- * simulator's ({@link LatencyModel}): the same nanoseconds for every prefill, decode step and
- * LiteLLM hop, with the defaults and with other settings. Lives beside the simulator because
- * {@code LatencyModel} is package-private.
+ * The live simulator runs the fleet simulation's engine ({@link EngineModel}): its defaults are
+ * the fleet's, and at time scale 1 its {@link LatencyModel} gives the virtual engine's nanoseconds
+ * for every prefill, decode step and LiteLLM hop, with the defaults and with other settings.
+ * Lives beside the simulator because {@code LatencyModel} is package-private.
  */
 class FleetEngineModelAgreementTest {
 
     @Test
-    void prefillStepAndHopTakeTheSameTimeInBothModels() {
+    void theSimulatorsDefaultReplicaIsTheFleets() {
+        assertThat(SimOptions.defaults().engine()).isEqualTo(EngineModel.defaults());
+    }
+
+    @Test
+    void prefillStepAndHopTakeTheSameTimeInBothSimulators() {
         List<SimOptions> settings = List.of(SimOptions.defaults(), SimOptions.defaults().with(o -> o.maxNumSeqs = 8),
                 SimOptions.defaults().with(o -> {
                     o.tpotMs = 12.5;
@@ -27,7 +32,7 @@ class FleetEngineModelAgreementTest {
                 }));
         for (SimOptions options : settings) {
             LatencyModel live = LatencyModel.of(options.with(o -> o.timeScale = 1.0));
-            EngineModel virtual = EngineModel.of(options);
+            EngineModel virtual = options.engine();
             for (int running = 0; running <= options.maxNumSeqs() + 8; running++) {
                 assertThat(virtual.stepNanos(running)).as("step with %d running", running)
                         .isEqualTo(live.stepNanos(running));

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.qgate.fleet.EngineModel;
 import org.junit.jupiter.api.Test;
 
 /** The deterministic pieces: text, embeddings, prefix cache and the latency model. */
 class SimModelTest {
+
+    /** 50 ms prefill overhead, 0.04 ms a prompt token, 7.5 ms a decode step alone and twice that for 256. */
+    private static final EngineModel ENGINE = new EngineModel(50, 0.04, 7.5, 2.0, 256, 200_000, 0);
 
     @Test
     void sameSeedAndKeyGiveTheSameText() {
@@ -103,28 +107,28 @@ class SimModelTest {
 
     @Test
     void decodeSlowsLinearlyWithTheBatch() {
-        LatencyModel m = new LatencyModel(1.0, 50, 0.04, 7.5, 2.0, 256, 0.2);
+        LatencyModel m = new LatencyModel(1.0, ENGINE, 0.2);
 
-        assertThat(m.loadFactor(0)).isEqualTo(1.0);
-        assertThat(m.loadFactor(1)).isEqualTo(1.0);
-        assertThat(m.loadFactor(256)).isEqualTo(2.0);
-        assertThat(m.loadFactor(1000)).isEqualTo(2.0);
-        assertThat(m.loadFactor(129)).isCloseTo(1.5, within(0.01));
+        assertThat(m.engine().loadFactor(0)).isEqualTo(1.0);
+        assertThat(m.engine().loadFactor(1)).isEqualTo(1.0);
+        assertThat(m.engine().loadFactor(256)).isEqualTo(2.0);
+        assertThat(m.engine().loadFactor(1000)).isEqualTo(2.0);
+        assertThat(m.engine().loadFactor(129)).isCloseTo(1.5, within(0.01));
         assertThat(m.stepNanos(256)).isEqualTo(15_000_000);
         assertThat(m.prefillNanos(1000)).isEqualTo(90_000_000);
-        assertThat(new LatencyModel(0.1, 50, 0.04, 7.5, 2.0, 256, 0.2).stepNanos(1)).isEqualTo(750_000);
-        assertThat(new LatencyModel(0, 50, 0.04, 7.5, 2.0, 256, 0.2).instant()).isTrue();
+        assertThat(new LatencyModel(0.1, ENGINE, 0.2).stepNanos(1)).isEqualTo(750_000);
+        assertThat(new LatencyModel(0, ENGINE, 0.2).instant()).isTrue();
     }
 
     @Test
     void anEmbeddingsRequestCostsALittleMorePerInput() {
         // 50 ms prefill overhead: an encoder pays a tenth, 5 ms, plus 0.04 ms per token and 0.2 ms per input.
-        LatencyModel m = new LatencyModel(1.0, 50, 0.04, 7.5, 2.0, 256, 0.2);
+        LatencyModel m = new LatencyModel(1.0, ENGINE, 0.2);
 
         assertThat(m.embeddingNanos(100, 1)).isEqualTo(9_200_000);
         assertThat(m.embeddingNanos(100, 32)).isEqualTo(15_400_000);
-        assertThat(new LatencyModel(0.5, 50, 0.04, 7.5, 2.0, 256, 0.2).embeddingNanos(100, 32)).isEqualTo(7_700_000);
-        assertThat(new LatencyModel(1.0, 50, 0.04, 7.5, 2.0, 256, 0).embeddingNanos(100, 32)).isEqualTo(9_000_000);
+        assertThat(new LatencyModel(0.5, ENGINE, 0.2).embeddingNanos(100, 32)).isEqualTo(7_700_000);
+        assertThat(new LatencyModel(1.0, ENGINE, 0).embeddingNanos(100, 32)).isEqualTo(9_000_000);
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 
 import static io.qgate.discovery.kubernetes.Slices.Member;
 import static io.qgate.discovery.kubernetes.Slices.port;
@@ -43,7 +44,16 @@ class KubernetesEndpointSourceTest {
             source.close();
         }
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // The mock server gives its Vert.x instance a fixed 10 s to close and throws past it,
+            // which a loaded 2-core machine has exceeded once. Nothing is asserted about closing;
+            // every test starts its own server on an ephemeral port, so none inherits this one.
+            if (!(e.getCause() instanceof TimeoutException)) {
+                throw e;
+            }
+        }
     }
 
     private KubernetesEndpointSource start(KubernetesSettings settings) {

@@ -13,11 +13,11 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.gateway.proxy.ErrorResponses;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointLoad;
+import io.qgate.routing.PoolQueue;
 import io.qgate.routing.Router;
 
 import java.nio.charset.StandardCharsets;
@@ -80,7 +80,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     endpointsJson(), true);
             case "/scaling" -> send(ctx, request, HttpResponseStatus.OK, "application/json", scalingJson(), true);
             default -> send(ctx, request, HttpResponseStatus.NOT_FOUND, "application/json",
-                    ErrorResponses.NOT_FOUND.body("Unknown admin path; try /metrics, /healthz, /readyz."), true);
+                    ErrorResponses.NOT_FOUND.body("Unknown admin path; try /metrics, /healthz, /readyz, /scaling or /debug/endpoints."), true);
         }
     }
 
@@ -128,7 +128,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private String scalingJson() {
         return "{\"requestRate\":" + number(metrics.requestRate())
                 + ",\"averageLatencySeconds\":" + number(metrics.averageLatencySeconds())
-                + ",\"poolQueueLength\":" + number(EndpointGauges.poolQueue(router))
+                + ",\"poolQueueLength\":" + number(PoolQueue.length(router))
                 + ",\"gatewayQueueLength\":" + gatewayQueue.getAsInt()
                 + ",\"readyReplicas\":" + router.snapshot().accepting().size()
                 + ",\"inflight\":" + metrics.inflight() + "}\n";

@@ -137,23 +137,38 @@ public final class ConfigLoader {
         return value.asString();
     }
 
+    /** Where an option's description starts; a longer flag puts it on the next line. */
+    private static final int HELP_COLUMN = 26;
+
     /** The --help text: every option with its flag, environment variable and default. */
     public static String usage() {
         StringBuilder out = new StringBuilder();
         out.append("Usage: java -jar qgate-gateway.jar [--config FILE] [options]\n\n")
            .append("Every option is read, in this order, from its default, the YAML file (key),\n")
            .append("the environment (variable) and the command line (flag); the last one wins.\n")
-           .append("Durations: 250ms, 2s, 10m. Sizes: 16MiB, 512KiB.\n\n")
-           .append(String.format("  %-22s %s%n", "--config FILE", "YAML configuration file (env QGATE_CONFIG)"));
+           .append("Durations: 250ms, 2s, 10m. Sizes: 16MiB, 512KiB.\n\n");
+        helpEntry(out, "--config FILE", "YAML configuration file (env QGATE_CONFIG)");
         for (Option option : Option.values()) {
             String flag = option.flag() != null ? option.flag() : "--" + option.key();
-            String env = option.flagEnvironmentVariable() != null
-                    ? option.environmentVariable() + " or " + option.flagEnvironmentVariable()
+            // A flag named like its key (--admin-port, admin.port) has one variable, not two.
+            String flagVariable = option.flagEnvironmentVariable();
+            String env = flagVariable != null && !flagVariable.equals(option.environmentVariable())
+                    ? option.environmentVariable() + " or " + flagVariable
                     : option.environmentVariable();
-            out.append(String.format("  %-22s %s%n", flag, option.description()))
-               .append(String.format("  %-22s key %s, env %s, default %s%n", "", option.key(), env,
-                       option.defaultValue().isEmpty() ? "(none)" : option.defaultValue()));
+            helpEntry(out, flag, option.description());
+            helpEntry(out, "", "key " + option.key() + ", env " + env + ", default "
+                    + (option.defaultValue().isEmpty() ? "(none)" : option.defaultValue()));
         }
         return out.toString();
+    }
+
+    private static void helpEntry(StringBuilder out, String flag, String text) {
+        out.append("  ").append(flag);
+        int column = 2 + flag.length();
+        if (column >= HELP_COLUMN) {
+            out.append('\n');
+            column = 0;
+        }
+        out.append(" ".repeat(HELP_COLUMN - column)).append(text).append('\n');
     }
 }

@@ -3,6 +3,7 @@ package io.qgate.gateway.config;
 import io.qgate.discovery.kubernetes.KubernetesSettings;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.batch.BatchPolicy;
+import io.qgate.routing.config.Units;
 
 import java.time.Duration;
 import java.util.Arrays;

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointLoad;
+import io.qgate.routing.PoolQueue;
 import io.qgate.routing.Router;
 
 import java.util.ArrayList;
@@ -28,24 +29,10 @@ public final class EndpointGauges {
     public EndpointGauges(MeterRegistry registry, Router router) {
         this.registry = registry;
         this.router = router;
-        Gauge.builder("qgate.pool.queue.length", router, EndpointGauges::poolQueue)
+        Gauge.builder("qgate.pool.queue.length", router, PoolQueue::length)
                 .description("Sum over ready endpoints of the scraped vLLM waiting queue (fresh scrapes only)")
                 .strongReference(true)
                 .register(registry);
-    }
-
-    /** The sum over accepting endpoints of the fresh scraped waiting queues. */
-    public static double poolQueue(Router router) {
-        long now = router.nowNanos();
-        long staleAfter = router.settings().staleAfter().toNanos();
-        double sum = 0;
-        for (Endpoint endpoint : router.snapshot().accepting()) {
-            double waiting = router.load(endpoint).scrapedWaiting(now, staleAfter);
-            if (!Double.isNaN(waiting)) {
-                sum += waiting;
-            }
-        }
-        return sum;
     }
 
     /** Registers gauges for new endpoints and removes those of endpoints that are gone. */

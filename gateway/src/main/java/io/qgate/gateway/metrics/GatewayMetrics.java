@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 
 /**
- * The gateway's request metrics, named as DESIGN.md's contract says (the HPA and dashboards
+ * The gateway's request metrics, named as docs/design.md's contract says (the HPA and dashboards
  * depend on these names). A request looks its {@link RouteMeters} up once, on arrival, and
  * records everything else on them: the registry's own lookup is too slow for every request.
  */
@@ -53,8 +53,9 @@ public final class GatewayMetrics {
         this(registry, maxModels, knownModels, readyEndpoints, System::nanoTime);
     }
 
-    GatewayMetrics(MeterRegistry registry, int maxModels, Collection<String> knownModels,
-                   IntSupplier readyEndpoints, java.util.function.LongSupplier nanoClock) {
+    /** @param nanoClock the gateway's clock, which the request window runs on */
+    public GatewayMetrics(MeterRegistry registry, int maxModels, Collection<String> knownModels,
+                          IntSupplier readyEndpoints, java.util.function.LongSupplier nanoClock) {
         this.registry = registry;
         this.models = new ModelLabels(maxModels, knownModels);
         this.window = new RequestWindow(nanoClock);

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -28,7 +27,7 @@ import java.util.List;
  * own, with the retries and timeouts of a single request: a bad input fails only its own
  * request, and no client loses its answer or gets two.
  */
-final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acquirer, UpstreamListener {
+final class BatchCall extends UpstreamCall {
 
     private static final Logger log = LoggerFactory.getLogger(BatchCall.class);
     /** A batch of 32 embeddings of 4096 floats is about 3 MiB of JSON; beyond this, something is off. */
@@ -38,70 +37,36 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
     private static final String BATCH_SIZE_HEADER = "x-qgate-batch-size";
 
     private final Batcher batcher;
-    private final ProxyContext context;
-    private final EventLoop loop;
+    private final Router router;
     private final Batch batch;
-    private final List<BatchMember> members;
+    private final List<BatchWait> members;
     private final BatchMeters meters;
 
-    private Router.Dispatch dispatch;
-    private UpstreamPool pool;
-    private Channel upstream;
-    private boolean upstreamReused;
-    private boolean done;
     /** The replica's status and headers (hop-by-hop ones already left out), once its head arrived. */
     private HttpResponseStatus status;
     private HttpHeaders headers;
-    private boolean upstreamKeepAlive;
     private CompositeByteBuf answer;
-    private long requestSentNanos;
-    private long lastUpstreamActivityNanos;
 
-    BatchCall(Batcher batcher, ProxyContext context, EventLoop loop, Batch batch, List<BatchMember> members,
+    BatchCall(Batcher batcher, UpstreamPool pool, Router router, Batch batch, List<BatchWait> members,
               BatchMeters meters) {
+        super(pool);
         this.batcher = batcher;
-        this.context = context;
-        this.loop = loop;
+        this.router = router;
         this.batch = batch;
         this.members = members;
         this.meters = meters;
     }
 
     void start() {
-        RouteRequest first = members.get(0).routeRequest();
+        RouteRequest first = members.get(0).request().routeRequest;
         // Each input is a sequence in the engine: the batch weighs that much in routing.
-        dispatch = context.router().dispatch(new RouteRequest(batch.route(), first.model(), false), List.of(),
+        Router.Dispatch next = router.dispatch(new RouteRequest(batch.route(), first.model(), false), List.of(),
                 batch.itemCount());
-        if (dispatch == null) {
+        if (next == null) {
             fallBack("no replica is available", false);
             return;
         }
-        pool = context.pools().forLoop(loop);
-        pool.acquire(dispatch.endpoint(), this);
-    }
-
-    @Override
-    public void acquired(Channel channel, boolean reused) {
-        if (done) {
-            pool.release(dispatch.endpoint(), channel, true);
-            return;
-        }
-        upstream = channel;
-        upstreamReused = reused;
-        UpstreamChannelInitializer.handlerOf(channel).attach(this, false, false);
-        requestSentNanos = System.nanoTime();
-        pool.timeouts().watch(this);
-        writeRequest(channel);
-        channel.writeAndFlush(Unpooled.wrappedBuffer(batch.body())).addListener(f -> {
-            if (!f.isSuccess() && channel == upstream) {
-                onUpstreamClosed(f.cause());
-            }
-        });
-    }
-
-    @Override
-    public void acquireFailed(Throwable cause) {
-        fallBack("connecting to " + dispatch.endpoint() + " failed: " + cause, true);
+        send(next, true, false, false);
     }
 
     /**
@@ -109,19 +74,17 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
      * headers (they are part of the batch key). The answer must be plain JSON to be split, so no
      * compression is asked for.
      */
-    private void writeRequest(Channel channel) {
-        BatchMember first = members.get(0);
-        byte[] body = batch.body();
-        channel.write(UpstreamRequestHead.write(channel.alloc(), first.request(), dispatch.endpoint().authority(),
-                first.frontend().forwardedFor(), first.frontend().forwardedProto(), body.length, true),
-                channel.voidPromise());
+    @Override
+    void writeRequest(Channel channel) {
+        ClientRequest first = members.get(0).request();
+        ByteBuf body = Unpooled.wrappedBuffer(batch.body());
+        write(channel, UpstreamRequestHead.write(channel.alloc(), first.http(), dispatch.endpoint().authority(),
+                first.frontend.forwardedFor(), first.frontend.forwardedProto(), body.readableBytes(), true), body);
+        body.release();
     }
 
     @Override
-    public void head(ResponseHead response) {
-        if (done) {
-            return;
-        }
+    void onHead(ResponseHead response) {
         if (response.status() / 100 != 2) {
             // The unread body makes the connection unusable.
             releaseUpstream(false);
@@ -130,13 +93,12 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
         }
         status = response.httpStatus();
         headers = response.headers();
-        upstreamKeepAlive = response.keepAlive() && (response.contentLength() >= 0 || response.chunked());
-        answer = upstream.alloc().compositeBuffer(1024);
+        answer = upstreamAlloc().compositeBuffer(1024);
     }
 
     @Override
-    public void body(ByteBuf bytes) {
-        if (done || answer == null) {
+    void onBody(ByteBuf bytes) {
+        if (answer == null) {
             bytes.release();
             return;
         }
@@ -148,15 +110,7 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
     }
 
     @Override
-    public void end() {
-        if (done || answer == null) {
-            return;
-        }
-        releaseUpstream(upstreamKeepAlive);
-        deliver();
-    }
-
-    private void deliver() {
+    void onEnd() {
         byte[] bytes = ByteBufUtil.getBytes(answer);
         List<byte[]> shares;
         try {
@@ -165,7 +119,7 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
             fallBack("the answer cannot be split: " + e.getMessage(), false);
             return;
         }
-        finish(false);
+        finish(false, null);
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         headers.remove(BATCH_COST_HEADER);
         headers.setInt(BATCH_SIZE_HEADER, members.size());
@@ -176,70 +130,34 @@ final class BatchCall extends TimeoutSweeper.Watched implements UpstreamPool.Acq
     }
 
     @Override
-    public void onUpstreamReadComplete() {
-        // The answer is collected whole before anything is written, so there is nothing to flush.
-        lastUpstreamActivityNanos = System.nanoTime();
-    }
-
-    @Override
-    public void onUpstreamClosed(Throwable cause) {
-        if (done) {
-            return;
+    void onFailure(Failure failure, Throwable cause) {
+        switch (failure) {
+            case CONNECT -> fallBack("connecting to " + dispatch.endpoint() + " failed: " + cause, true);
+            // A reused keep-alive connection the replica closed while idle says nothing about the replica.
+            case CLOSED -> fallBack("the connection closed" + (cause == null ? "" : ": " + cause),
+                    !reused() || headArrived());
+            case NO_HEAD -> fallBack("no response head within the first-byte timeout", true);
+            case SILENT -> fallBack("the replica went silent mid-answer", true);
         }
-        releaseUpstream(false);
-        // A reused keep-alive connection the replica closed while idle says nothing about the replica.
-        boolean replicaFailed = !upstreamReused || status != null;
-        fallBack("the connection closed" + (cause == null ? "" : ": " + cause), replicaFailed);
-    }
-
-    @Override
-    void expireIfDue(long nowNanos) {
-        if (done) {
-            return;
-        }
-        if (status == null && nowNanos - requestSentNanos >= context.config().firstByteTimeout().toNanos()) {
-            releaseUpstream(false);
-            fallBack("no response head within " + context.config().firstByteTimeout(), true);
-        } else if (status != null
-                && nowNanos - lastUpstreamActivityNanos >= context.config().upstreamIdleTimeout().toNanos()) {
-            releaseUpstream(false);
-            fallBack("the replica went silent mid-answer", true);
-        }
-    }
-
-    private void releaseUpstream(boolean reusable) {
-        Channel channel = upstream;
-        if (channel == null) {
-            return;
-        }
-        upstream = null;
-        UpstreamChannelInitializer.handlerOf(channel).detach();
-        pool.release(dispatch.endpoint(), channel, reusable);
     }
 
     /** Every member goes on alone; the batch's replica is charged only when it was at fault. */
     private void fallBack(String reason, boolean replicaFailed) {
         log.debug("batch of {} requests to {} failed ({}); sending them one by one", members.size(),
                 dispatch == null ? "no replica" : dispatch.endpoint(), reason);
-        finish(replicaFailed);
+        finish(replicaFailed, reason);
         meters.fellBack(batch.route());
-        for (BatchMember member : members) {
+        for (BatchWait member : members) {
             member.sendAlone();
         }
         batcher.callEnded();
     }
 
-    private void finish(boolean replicaFailed) {
-        done = true;
-        if (pool != null) {
-            pool.timeouts().unwatch(this);
-        }
+    private void finish(boolean replicaFailed, String reason) {
+        finishDispatch(replicaFailed, reason);
         if (answer != null) {
             answer.release();
             answer = null;
-        }
-        if (dispatch != null && dispatch.finish(replicaFailed)) {
-            log.warn("replica {} ejected after repeated failures", dispatch.endpoint());
         }
     }
 }

@@ -1,14 +1,11 @@
 package io.qgate.gateway.proxy;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.qgate.gateway.metrics.BatchMeters;
-import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.routing.ApiRoute;
-import io.qgate.routing.RouteRequest;
 import io.qgate.routing.batch.Batch;
 import io.qgate.routing.batch.BatchPolicy;
 import io.qgate.routing.batch.BatchableRequest;
@@ -47,7 +44,7 @@ final class Batcher {
     /** A batch still open to new members. */
     private final class Pending {
         final String key;
-        final List<BatchMember> members = new ArrayList<>();
+        final List<BatchWait> members = new ArrayList<>();
         int items;
         int tokens;
         long oldestArrivalNanos;
@@ -62,7 +59,7 @@ final class Batcher {
             return new BatchPolicy.Pending(items, tokens, oldestArrivalNanos);
         }
 
-        void add(BatchMember member) {
+        void add(BatchWait member) {
             members.add(member);
             items += member.batchable().items().size();
             tokens += member.batchable().estimatedTokens();
@@ -83,11 +80,11 @@ final class Batcher {
     /**
      * Takes a request of a batching route into a batch.
      *
-     * @return the member now owning the request, or null when the caller should send it alone now
+     * @return the request's stage in its batch, or null when the caller should send it alone now
      */
-    BatchMember admit(FrontendHandler frontend, Channel client, FullHttpRequest request, RouteRequest routeRequest,
-                      GatewayMetrics.RouteMeters routeMeters, long startNanos) {
-        ApiRoute route = routeRequest.route();
+    BatchWait admit(ClientRequest client) {
+        FullHttpRequest request = client.http();
+        ApiRoute route = client.routeRequest.route();
         // This request is counted in flight already: more than one means others are open.
         if (pending.isEmpty() && (context.metrics().inflight() <= 1 || context.router().anyIdle())) {
             meters.sent(route, 1);
@@ -98,8 +95,7 @@ final class Batcher {
         if (batchable == null || (route == ApiRoute.COMPLETIONS && !shortCompletion(batchable))) {
             return null;
         }
-        BatchMember member = new BatchMember(frontend, client, context, request, routeRequest, routeMeters,
-                startNanos, batchable);
+        BatchWait member = new BatchWait(client, batchable);
         // The URI is part of the key: a query string may mean something to the replica.
         String key = request.uri() + '\n' + batchable.key();
         Pending batch = pending.get(key);
@@ -109,13 +105,13 @@ final class Batcher {
             batch = null;
         }
         if (batch == null) {
-            batch = new Pending(key, startNanos);
+            batch = new Pending(key, client.startNanos);
             pending.put(key, batch);
         }
         batch.add(member);
         if (batch.full()) {
-            // As a task: the caller makes this member its connection's current request only
-            // after this returns, and a batch that fails at once sends its members on alone.
+            // As a task: the caller makes this member its request's stage only after this
+            // returns, and a batch that fails at once sends its members on alone.
             pending.remove(key);
             Pending full = batch;
             loop.execute(() -> send(full));
@@ -148,7 +144,7 @@ final class Batcher {
         if (pending.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = context.nowNanos();
         boolean replicaIdle = context.router().anyIdle();
         int open = context.metrics().inflight();
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
@@ -184,8 +180,8 @@ final class Batcher {
             batch.deadline.cancel(false);
             batch.deadline = null;
         }
-        List<BatchMember> members = new ArrayList<>(batch.members.size());
-        for (BatchMember member : batch.members) {
+        List<BatchWait> members = new ArrayList<>(batch.members.size());
+        for (BatchWait member : batch.members) {
             if (member.waiting()) {
                 members.add(member);
             }
@@ -200,9 +196,10 @@ final class Batcher {
             return;
         }
         List<BatchableRequest> requests = new ArrayList<>(members.size());
-        for (BatchMember member : members) {
+        for (BatchWait member : members) {
             requests.add(member.batchable());
         }
-        new BatchCall(this, context, loop, new Batch(requests), members, meters).start();
+        new BatchCall(this, context.pools().forLoop(loop), context.router(), new Batch(requests), members, meters)
+                .start();
     }
 }

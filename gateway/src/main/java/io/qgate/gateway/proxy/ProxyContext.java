@@ -15,4 +15,9 @@ import java.util.function.BooleanSupplier;
 public record ProxyContext(GatewayConfig config, Router router, Admission admission, UpstreamPools pools,
                            Batchers batchers, GatewayMetrics metrics, BooleanSupplier draining,
                            RequestBodyInspector.PrefixLimits prefixLimits) {
+
+    /** The gateway's one clock, the router's: tests move it instead of waiting. */
+    long nowNanos() {
+        return router.nowNanos();
+    }
 }

@@ -111,7 +111,7 @@ public final class RequestBodyInspector {
                 throw new InvalidBody("The request body is not valid JSON: unexpected content after the object.");
             }
         } catch (JacksonException e) {
-            throw new InvalidBody("The request body is not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidBody("The request body is not valid JSON: " + JsonSyntaxMessage.of(e) + ".");
         }
         if (prefix == null || prefix.length() < limits.blockChars()) {
             return new RouteRequest(route, model, stream);

@@ -5,10 +5,18 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import static io.qgate.gateway.proxy.HeadBytes.ascii;
+import static io.qgate.gateway.proxy.HeadBytes.digit;
+import static io.qgate.gateway.proxy.HeadBytes.indexOf;
+import static io.qgate.gateway.proxy.HeadBytes.regionMatchesIgnoreCase;
+import static io.qgate.gateway.proxy.HeadBytes.skipSpace;
+import static io.qgate.gateway.proxy.HeadBytes.startsWith;
+import static io.qgate.gateway.proxy.HeadBytes.trimCr;
+import static io.qgate.gateway.proxy.HeadBytes.trimSpace;
 
 /**
  * The head of a replica's response, read as far as the gateway needs it: the status, how the
@@ -29,7 +37,6 @@ final class ResponseHead {
     private static final byte[] KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
     private static final byte[] HTTP_1_1 = ascii("HTTP/1.1");
     private static final byte[] HTTP_1_0 = ascii("HTTP/1.0");
-    private static final String INTERNAL_PREFIX = "x-qgate-";
 
     private final byte[] bytes;
     private final int status;
@@ -169,7 +176,7 @@ final class ResponseHead {
             int valueStart = skipSpace(bytes, colon + 1, contentEnd);
             int valueEnd = trimSpace(bytes, valueStart, contentEnd);
             boolean keep = true;
-            switch (HeaderName.of(bytes, start, colon)) {
+            switch (ResponseHeaderName.of(bytes, start, colon)) {
                 case CONTENT_LENGTH -> {
                     long declared = parseLength(bytes, valueStart, valueEnd);
                     if (contentLength >= 0 && declared != contentLength) {
@@ -235,44 +242,6 @@ final class ResponseHead {
                 eventStream);
     }
 
-    /** The header names the parser treats specially, recognised without building strings. */
-    private enum HeaderName {
-        CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION, CONTENT_TYPE, HOP_BY_HOP, INTERNAL, OTHER;
-
-        static HeaderName of(byte[] b, int start, int end) {
-            int length = end - start;
-            switch (length) {
-                case 2:
-                    return startsWithIgnoreCase(b, start, "te") ? HOP_BY_HOP : OTHER;
-                case 7:
-                    return startsWithIgnoreCase(b, start, "trailer") || startsWithIgnoreCase(b, start, "upgrade") ? HOP_BY_HOP : OTHER;
-                case 10:
-                    if (startsWithIgnoreCase(b, start, "connection")) {
-                        return CONNECTION;
-                    }
-                    return startsWithIgnoreCase(b, start, "keep-alive") ? HOP_BY_HOP : other(b, start, length);
-                case 12:
-                    return startsWithIgnoreCase(b, start, "content-type") ? CONTENT_TYPE : other(b, start, length);
-                case 14:
-                    return startsWithIgnoreCase(b, start, "content-length") ? CONTENT_LENGTH : other(b, start, length);
-                case 16:
-                    return startsWithIgnoreCase(b, start, "proxy-connection") ? HOP_BY_HOP : other(b, start, length);
-                case 17:
-                    return startsWithIgnoreCase(b, start, "transfer-encoding") ? TRANSFER_ENCODING : other(b, start, length);
-                case 18:
-                    return startsWithIgnoreCase(b, start, "proxy-authenticate") ? HOP_BY_HOP : other(b, start, length);
-                case 19:
-                    return startsWithIgnoreCase(b, start, "proxy-authorization") ? HOP_BY_HOP : other(b, start, length);
-                default:
-                    return other(b, start, length);
-            }
-        }
-
-        private static HeaderName other(byte[] b, int start, int length) {
-            return length > INTERNAL_PREFIX.length() && startsWithIgnoreCase(b, start, INTERNAL_PREFIX) ? INTERNAL : OTHER;
-        }
-    }
-
     private static int removeNamed(byte[] bytes, int[] kept, int keptCount, List<String> named) {
         for (int i = keptCount - 2; i >= 0; i -= 2) {
             int colon = indexOf(bytes, kept[i], kept[i + 1], (byte) ':');
@@ -312,72 +281,5 @@ final class ResponseHead {
         }
         int tokenStart = skipSpace(b, comma + 1, end);
         return end - tokenStart == 7 && regionMatchesIgnoreCase(b, tokenStart, end, "chunked");
-    }
-
-    private static boolean regionMatchesIgnoreCase(byte[] b, int start, int end, String lowerCase) {
-        return end - start >= lowerCase.length() && startsWithIgnoreCase(b, start, lowerCase);
-    }
-
-    /** Whether {@code b} holds {@code lowerCase} at {@code start}, in any case; the caller checks the length. */
-    private static boolean startsWithIgnoreCase(byte[] b, int start, String lowerCase) {
-        for (int i = 0; i < lowerCase.length(); i++) {
-            if (lower(b[start + i]) != lowerCase.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int lower(byte c) {
-        return c >= 'A' && c <= 'Z' ? c + 32 : c;
-    }
-
-    private static boolean digit(byte c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean startsWith(byte[] b, String prefix) {
-        for (int i = 0; i < prefix.length(); i++) {
-            if (b[i] != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The index of {@code c} in {@code b[start, end)}, or {@code end}. */
-    private static int indexOf(byte[] b, int start, int end, byte c) {
-        for (int i = start; i < end; i++) {
-            if (b[i] == c) {
-                return i;
-            }
-        }
-        return end;
-    }
-
-    private static int trimCr(byte[] b, int start, int end) {
-        return end > start && b[end - 1] == '\r' ? end - 1 : end;
-    }
-
-    private static int skipSpace(byte[] b, int start, int end) {
-        while (start < end && (b[start] == ' ' || b[start] == '\t')) {
-            start++;
-        }
-        return start;
-    }
-
-    private static int trimSpace(byte[] b, int start, int end) {
-        while (end > start && (b[end - 1] == ' ' || b[end - 1] == '\t')) {
-            end--;
-        }
-        return end;
-    }
-
-    private static String ascii(byte[] b, int start, int end) {
-        return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

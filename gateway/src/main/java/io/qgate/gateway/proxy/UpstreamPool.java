@@ -54,21 +54,22 @@ final class UpstreamPool {
     private final Map<String, Connections> byAddress = new HashMap<>();
     private final TimeoutSweeper timeouts;
 
+    /** @param timeouts the response timeouts of the calls on {@code loop} */
     UpstreamPool(EventLoop loop, Bootstrap bootstrap, int maxConnections, int maxConnecting,
-                 long acquireTimeoutNanos, long shortestTimeoutNanos) {
+                 long acquireTimeoutNanos, TimeoutSweeper timeouts) {
         this.loop = loop;
         this.bootstrap = bootstrap;
         this.maxConnections = maxConnections;
         this.maxConnecting = maxConnecting;
         this.acquireTimeoutNanos = acquireTimeoutNanos;
-        this.timeouts = new TimeoutSweeper(loop, shortestTimeoutNanos);
+        this.timeouts = timeouts;
     }
 
     EventLoop loop() {
         return loop;
     }
 
-    /** The response timeouts of the exchanges on this loop. */
+    /** The response timeouts of the calls on this loop, and the clock they run on. */
     TimeoutSweeper timeouts() {
         return timeouts;
     }

@@ -10,6 +10,7 @@ import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.routing.EndpointSnapshot;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /** One {@link UpstreamPool} per event loop, created on first use. */
 public final class UpstreamPools {
@@ -18,22 +19,27 @@ public final class UpstreamPools {
     private final Transport transport;
     private final GatewayConfig config;
     private final ChannelGroup connections;
+    private final LongSupplier clock;
 
-    /** @param connections where every replica connection is registered, so shutdown can close them */
-    public UpstreamPools(Transport transport, GatewayConfig config, ChannelGroup connections) {
+    /**
+     * @param connections where every replica connection is registered, so shutdown can close them
+     * @param clock       the gateway's clock, which the response timeouts run on
+     */
+    public UpstreamPools(Transport transport, GatewayConfig config, ChannelGroup connections, LongSupplier clock) {
         this.transport = transport;
         this.config = config;
         this.connections = connections;
+        this.clock = clock;
     }
 
     UpstreamPool forLoop(EventLoop loop) {
         UpstreamPool pool = byLoop.get(loop);
         if (pool == null) {
             // Only this loop creates its own pool, so a get-then-put cannot race.
-            long shortestTimeout = Math.min(config.firstByteTimeout().toNanos(),
+            TimeoutSweeper timeouts = new TimeoutSweeper(loop, clock, config.firstByteTimeout().toNanos(),
                     config.upstreamIdleTimeout().toNanos());
             pool = new UpstreamPool(loop, bootstrap(loop), config.maxConnectionsPerEndpoint(),
-                    config.maxConnectingPerEndpoint(), config.connectTimeout().toNanos(), shortestTimeout);
+                    config.maxConnectingPerEndpoint(), config.connectTimeout().toNanos(), timeouts);
             byLoop.put(loop, pool);
         }
         return pool;

@@ -85,7 +85,7 @@ public final class MetricsScraper implements AutoCloseable {
                 });
         return new ScrapeTarget(endpoint, port, config.scrapePath(), loop, bootstrap, router.load(endpoint),
                 new EngineMetricsParser(profile), config.scrapeInterval().toNanos(),
-                config.scrapeTimeout().toNanos());
+                config.scrapeTimeout().toNanos(), router::nowNanos);
     }
 
     @Override

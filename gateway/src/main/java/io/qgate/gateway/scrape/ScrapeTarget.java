@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Polls one replica's engine metrics on one event loop over a kept-alive connection: a scrape
@@ -46,6 +47,8 @@ final class ScrapeTarget {
     private final EngineMetricsParser parser;
     private final long intervalNanos;
     private final long timeoutNanos;
+    /** The gateway's clock: the load's readings are stamped with it. */
+    private final LongSupplier clock;
 
     private Channel channel;
     private boolean inFlight;
@@ -55,7 +58,7 @@ final class ScrapeTarget {
     private int failuresInRow;
 
     ScrapeTarget(Endpoint endpoint, int port, String path, EventLoop loop, Bootstrap bootstrap, EndpointLoad load,
-                 EngineMetricsParser parser, long intervalNanos, long timeoutNanos) {
+                 EngineMetricsParser parser, long intervalNanos, long timeoutNanos, LongSupplier clock) {
         this.endpoint = endpoint;
         this.host = endpoint.host();
         this.port = port;
@@ -66,6 +69,7 @@ final class ScrapeTarget {
         this.parser = parser;
         this.intervalNanos = intervalNanos;
         this.timeoutNanos = timeoutNanos;
+        this.clock = clock;
     }
 
     Endpoint endpoint() {
@@ -136,7 +140,7 @@ final class ScrapeTarget {
             log.info("scraping {} works again after {} failure(s)", endpoint.authority(), failuresInRow);
             failuresInRow = 0;
         }
-        load.scraped(metrics.waiting(), metrics.running(), metrics.kvCacheUsage(), metrics.models(), System.nanoTime());
+        load.scraped(metrics.waiting(), metrics.running(), metrics.kvCacheUsage(), metrics.models(), clock.getAsLong());
     }
 
     private void fail(String reason) {
@@ -145,7 +149,7 @@ final class ScrapeTarget {
         }
         cancelTimeout();
         inFlight = false;
-        load.scrapeFailed(System.nanoTime());
+        load.scrapeFailed(clock.getAsLong());
         // Log the first failure of a run, then every 100th: a down replica must not flood the log.
         if (failuresInRow++ % 100 == 0) {
             log.warn("scraping http://{}:{}{} failed: {} (routing uses the gateway's own counts meanwhile)",

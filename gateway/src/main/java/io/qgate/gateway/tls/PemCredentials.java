@@ -1,7 +1,6 @@
 package io.qgate.gateway.tls;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -146,8 +145,8 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
                     return pkcs8(block.der(), name, "PKCS#8");
                 case "RSA PRIVATE KEY":
                     requireUnencrypted(block, name);
-                    return pkcs8(der(SEQUENCE, VERSION_0, der(SEQUENCE, OID_RSA, DER_NULL),
-                            der(OCTET_STRING, block.der())), name, "PKCS#1");
+                    return pkcs8(Der.encode(SEQUENCE, VERSION_0, Der.encode(SEQUENCE, OID_RSA, DER_NULL),
+                            Der.encode(OCTET_STRING, block.der())), name, "PKCS#1");
                 case "EC PRIVATE KEY":
                     requireUnencrypted(block, name);
                     return pkcs8(sec1ToPkcs8(block.der(), curveFromParameters, name), name, "SEC1");
@@ -178,9 +177,9 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
     private static PrivateKey pkcs8(byte[] der, String name, String format) throws InvalidPemException {
         String algorithm;
         try {
-            Reader info = new Reader(der, name).enter(SEQUENCE);
+            Der.Reader info = new Der.Reader(der, name).enter(SEQUENCE);
             info.skip(INTEGER);
-            byte[] oid = new Reader(info.next(SEQUENCE), name).nextElement(OBJECT_IDENTIFIER);
+            byte[] oid = new Der.Reader(info.next(SEQUENCE), name).nextElement(OBJECT_IDENTIFIER);
             algorithm = Arrays.equals(oid, OID_RSA) ? "RSA"
                     : Arrays.equals(oid, OID_EC) ? "EC"
                     : Arrays.equals(oid, OID_ED25519) ? "Ed25519"
@@ -206,16 +205,16 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
      */
     private static byte[] sec1ToPkcs8(byte[] sec1, byte[] curveFromParameters, String name)
             throws InvalidPemException {
-        Reader key = new Reader(sec1, name).enter(SEQUENCE);
+        Der.Reader key = new Der.Reader(sec1, name).enter(SEQUENCE);
         key.skip(INTEGER);
         key.skip(OCTET_STRING);
         byte[] curve = key.hasNext() && key.peekTag() == CONTEXT_0
-                ? new Reader(key.next(CONTEXT_0), name).nextElement(OBJECT_IDENTIFIER)
+                ? new Der.Reader(key.next(CONTEXT_0), name).nextElement(OBJECT_IDENTIFIER)
                 : curveFromParameters;
         if (curve == null || curve.length == 0 || curve[0] != OBJECT_IDENTIFIER) {
             throw new InvalidPemException(name + ": the EC private key names no curve");
         }
-        return der(SEQUENCE, VERSION_0, der(SEQUENCE, OID_EC, curve), der(OCTET_STRING, sec1));
+        return Der.encode(SEQUENCE, VERSION_0, Der.encode(SEQUENCE, OID_EC, curve), Der.encode(OCTET_STRING, sec1));
     }
 
     private static void requireMatch(X509Certificate certificate, PrivateKey key, String certName, String keyName)
@@ -244,109 +243,6 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
             throw new InvalidPemException(keyName + ": the private key does not belong to the first certificate of "
                     + certName + " (" + certificate.getSubjectX500Principal().getName()
                     + "), which must be the server's own");
-        }
-    }
-
-    // ----- the little DER needed to wrap and unwrap keys -----
-
-    private static byte[] der(int tag, byte[]... parts) {
-        int length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(length + 6);
-        out.write(tag);
-        if (length < 0x80) {
-            out.write(length);
-        } else {
-            int bytes = length > 0xffffff ? 4 : length > 0xffff ? 3 : length > 0xff ? 2 : 1;
-            out.write(0x80 | bytes);
-            for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
-                out.write(length >>> shift);
-            }
-        }
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
-    /** Reads consecutive DER elements of one level. */
-    private static final class Reader {
-        private final byte[] der;
-        private final String name;
-        private int position;
-        private final int end;
-
-        Reader(byte[] der, String name) {
-            this(der, name, 0, der.length);
-        }
-
-        private Reader(byte[] der, String name, int start, int end) {
-            this.der = der;
-            this.name = name;
-            this.position = start;
-            this.end = end;
-        }
-
-        boolean hasNext() {
-            return position < end;
-        }
-
-        int peekTag() {
-            return der[position] & 0xff;
-        }
-
-        /** A reader of the contents of the next element, which must have {@code tag}. */
-        Reader enter(int tag) throws InvalidPemException {
-            int[] bounds = element(tag);
-            return new Reader(der, name, bounds[1], bounds[2]);
-        }
-
-        /** The contents of the next element, which must have {@code tag}. */
-        byte[] next(int tag) throws InvalidPemException {
-            int[] bounds = element(tag);
-            return Arrays.copyOfRange(der, bounds[1], bounds[2]);
-        }
-
-        /** The whole next element (tag, length and contents), which must have {@code tag}. */
-        byte[] nextElement(int tag) throws InvalidPemException {
-            int[] bounds = element(tag);
-            return Arrays.copyOfRange(der, bounds[0], bounds[2]);
-        }
-
-        void skip(int tag) throws InvalidPemException {
-            element(tag);
-        }
-
-        /** {start of element, start of contents, end} of the next element; moves past it. */
-        private int[] element(int tag) throws InvalidPemException {
-            int start = position;
-            if (end - position < 2 || (der[position] & 0xff) != tag) {
-                throw malformed();
-            }
-            position++;
-            int length = der[position++] & 0xff;
-            if (length >= 0x80) {
-                int bytes = length & 0x7f;
-                if (bytes == 0 || bytes > 3 || end - position < bytes) {
-                    throw malformed();
-                }
-                length = 0;
-                for (int i = 0; i < bytes; i++) {
-                    length = (length << 8) | (der[position++] & 0xff);
-                }
-            }
-            if (length > end - position) {
-                throw malformed();
-            }
-            int contents = position;
-            position += length;
-            return new int[] {start, contents, position};
-        }
-
-        private InvalidPemException malformed() {
-            return new InvalidPemException(name + ": malformed DER in the private key");
         }
     }
 }

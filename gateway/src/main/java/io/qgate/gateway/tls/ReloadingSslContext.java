@@ -9,7 +9,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.qgate.gateway.config.Option;
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

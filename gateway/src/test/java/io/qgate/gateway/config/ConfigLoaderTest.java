@@ -2,6 +2,7 @@ package io.qgate.gateway.config;
 
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.batch.BatchPolicy;
+import io.qgate.routing.config.Units;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +123,19 @@ class ConfigLoaderTest {
                     }
                     assertThat(e.getMessage()).contains("--endpoints").contains("QGATE_ENDPOINTS");
                 });
+    }
+
+    @Test
+    void helpNamesEachVariableOnceAndKeepsDescriptionsInOneColumn() {
+        String help = ConfigLoader.usage();
+
+        assertThat(help).contains("env QGATE_ADMIN_PORT,").doesNotContain("QGATE_ADMIN_PORT or QGATE_ADMIN_PORT")
+                .contains("env QGATE_SERVER_PORT or QGATE_PORT,");
+        for (String line : help.substring(help.indexOf("  --config")).split("\n")) {
+            boolean flagAlone = line.startsWith("  --") && !line.strip().contains(" ");
+            assertThat(flagAlone || line.length() > 26 && line.charAt(25) == ' ' && line.charAt(26) != ' ')
+                    .as("text in column 26, or a long flag on a line of its own: '%s'", line).isTrue();
+        }
     }
 
     @Test

@@ -39,7 +39,8 @@ class FrontendHandlerTest {
     private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 0);
     private final EmbeddedChannel channel = new EmbeddedChannel(new FrontendHandler(new ProxyContext(config, router,
             new Admission(0, 0, 0, () -> 0),
-            new UpstreamPools(Transport.nio(), config, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)),
+            new UpstreamPools(Transport.nio(), config, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
+                    router::nowNanos),
             new Batchers(new BatchMeters(registry)), metrics, () -> false,
             RequestBodyInspector.PrefixLimits.NONE), new ClientResponseEncoder()));
 

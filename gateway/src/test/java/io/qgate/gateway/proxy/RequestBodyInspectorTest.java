@@ -61,4 +61,22 @@ class RequestBodyInspectorTest {
         assertThatThrownBy(() -> inspect("{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}"))
                 .hasMessageContaining("not valid JSON");
     }
+
+    @Test
+    void aMalformedBodyIsDescribedInTheClientsTermsNotTheParsers() {
+        assertThatThrownBy(() -> inspect("{oops")).hasMessage("The request body is not valid JSON: unexpected 'o'"
+                + " where a property name in double quotes should be (at byte 1).");
+        assertThatThrownBy(() -> inspect("{\"a\":[1,2}")).hasMessage("The request body is not valid JSON: '}' where"
+                + " ']' closes what was opened (at byte 9).");
+        assertThatThrownBy(() -> inspect("{\"a\":1")).hasMessageContaining("ends before the JSON value is complete");
+        assertThatThrownBy(() -> inspect("{\"a\":tru}")).hasMessageContaining("'tru' is not a JSON value");
+        assertThatThrownBy(() -> inspect("{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}"))
+                .hasMessageContaining("nesting depth").hasMessageContaining("over the limit of 128");
+        for (String body : new String[] {"{oops", "{\"a\":[1,2}", "{\"a\":1", "{\"a\" 1}", "{\"a\":1 \"b\":2}",
+                "{\"a\":01}", "{\"a\":\"\u0001\"}", "{\"a\":" + "9".repeat(2000) + "}"}) {
+            assertThatThrownBy(() -> inspect(body)).message().as(body)
+                    .doesNotContain("StreamRead").doesNotContain("#UNKNOWN").doesNotContain("Source")
+                    .doesNotContain("code ");
+        }
+    }
 }

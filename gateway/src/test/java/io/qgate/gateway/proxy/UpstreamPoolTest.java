@@ -70,7 +70,8 @@ class UpstreamPoolTest {
                         // nothing is read or written: the tests are about the pool's bookkeeping
                     }
                 });
-        return new UpstreamPool(loop, bootstrap, maxConnections, maxConnecting, TIMEOUT, TIMEOUT);
+        return new UpstreamPool(loop, bootstrap, maxConnections, maxConnecting, TIMEOUT,
+                new TimeoutSweeper(loop, System::nanoTime, TIMEOUT, TIMEOUT));
     }
 
     /**

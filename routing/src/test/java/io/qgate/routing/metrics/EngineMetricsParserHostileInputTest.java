@@ -131,7 +131,7 @@ class EngineMetricsParserHostileInputTest {
 
     @Test
     void mutatedFixturesNeverThrow() {
-        byte[] fixture = Fixtures.bytes("vllm-metrics.txt");
+        byte[] fixture = Fixtures.bytes(Fixtures.VLLM_V1);
         byte[] alphabet = "{}\",=\\ \t\r\n#.eE+-0123456789aINf:_".getBytes(StandardCharsets.US_ASCII);
         Random random = new Random(42);
         for (int n = 0; n < 3000; n++) {
@@ -148,7 +148,7 @@ class EngineMetricsParserHostileInputTest {
 
     @Test
     void randomSlicesOfADirectBufferNeverThrow() {
-        byte[] fixture = Fixtures.bytes("vllm-metrics.txt");
+        byte[] fixture = Fixtures.bytes(Fixtures.VLLM_V1);
         ByteBuffer direct = ByteBuffer.allocateDirect(fixture.length).put(fixture).flip();
         Random random = new Random(7);
         for (int n = 0; n < 1000; n++) {

@@ -12,25 +12,26 @@ import static org.assertj.core.api.Assertions.within;
 
 class EngineMetricsParserTest {
 
-    private static final String LLAMA = "meta-llama/Llama-3.1-8B-Instruct";
+    private static final String QWEN = "Qwen/Qwen3-8B";
 
     private final EngineMetricsParser vllm = new EngineMetricsParser(EngineProfile.VLLM);
 
     @Test
     void currentVllmSumsOverEnginesAndAveragesKvCache() {
-        EngineMetrics m = vllm.parse(Fixtures.bytes("vllm-metrics.txt"));
+        EngineMetrics m = vllm.parse(Fixtures.bytes(Fixtures.VLLM_V1));
 
-        assertThat(m.waiting()).isEqualTo(15);
-        assertThat(m.running()).isEqualTo(72);
-        assertThat(m.kvCacheUsage()).isCloseTo((0.8125 + 0.7) / 2, within(1e-12));
-        assertThat(m.models()).containsExactly(LLAMA);
+        // waiting_by_reason, lora_requests_info and the prefix-cache counters are not the queue.
+        assertThat(m.waiting()).isEqualTo(13);
+        assertThat(m.running()).isEqualTo(79);
+        assertThat(m.kvCacheUsage()).isCloseTo((0.625 + 0.75) / 2, within(1e-12));
+        assertThat(m.models()).containsExactly(QWEN);
         assertThat(m.waitingFound()).isTrue();
         assertThat(m.runningFound()).isTrue();
     }
 
     @Test
     void olderVllmFallsBackToGpuCacheUsage() {
-        EngineMetrics m = vllm.parse(Fixtures.bytes("vllm-metrics-v0.txt"));
+        EngineMetrics m = vllm.parse(Fixtures.bytes(Fixtures.VLLM_V0));
 
         assertThat(m.waiting()).isEqualTo(7);
         assertThat(m.running()).isEqualTo(4);
@@ -73,20 +74,9 @@ class EngineMetricsParserTest {
     @Test
     void sglangProfileReadsItsOwnNames() {
         EngineMetricsParser sglang = new EngineMetricsParser(EngineProfile.of("sglang"));
-        EngineMetrics m = sglang.parse("""
-                # HELP sglang:num_queue_reqs The number of requests in the waiting queue.
-                # TYPE sglang:num_queue_reqs gauge
-                sglang:num_queue_reqs{model_name="Qwen/Qwen2.5-7B-Instruct",tp_rank="0"} 6.0
-                sglang:num_queue_reqs{model_name="Qwen/Qwen2.5-7B-Instruct",tp_rank="1"} 2.0
-                # TYPE sglang:num_running_reqs gauge
-                sglang:num_running_reqs{model_name="Qwen/Qwen2.5-7B-Instruct",tp_rank="0"} 30.0
-                # TYPE sglang:token_usage gauge
-                sglang:token_usage{model_name="Qwen/Qwen2.5-7B-Instruct",tp_rank="0"} 0.5
-                sglang:token_usage{model_name="Qwen/Qwen2.5-7B-Instruct",tp_rank="1"} 0.25
-                # TYPE sglang:gen_throughput gauge
-                sglang:gen_throughput{model_name="Qwen/Qwen2.5-7B-Instruct"} 812.5
-                vllm:num_requests_waiting 99
-                """);
+        String exposition = new String(Fixtures.bytes(Fixtures.SGLANG), StandardCharsets.UTF_8)
+                + "vllm:num_requests_waiting 99\n"; // another engine's name: not SGLang's queue
+        EngineMetrics m = sglang.parse(exposition);
         assertThat(m.waiting()).isEqualTo(8);
         assertThat(m.running()).isEqualTo(30);
         assertThat(m.kvCacheUsage()).isEqualTo(0.375);
@@ -190,7 +180,7 @@ class EngineMetricsParserTest {
 
     @Test
     void readsBetweenPositionAndLimitAndLeavesThemAlone() {
-        byte[] fixture = Fixtures.bytes("vllm-metrics.txt");
+        byte[] fixture = Fixtures.bytes(Fixtures.VLLM_V1);
         byte[] padded = new byte[fixture.length + 64];
         byte[] junk = "vllm:num_requests_waiting 1000\n".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(junk, 0, padded, 0, junk.length);
@@ -200,14 +190,14 @@ class EngineMetricsParserTest {
 
         EngineMetrics m = vllm.parse(buffer);
 
-        assertThat(m.waiting()).isEqualTo(15);
+        assertThat(m.waiting()).isEqualTo(13);
         assertThat(buffer.position()).isEqualTo(32);
         assertThat(buffer.limit()).isEqualTo(32 + fixture.length);
     }
 
     @Test
     void directBuffersAreReadToo() {
-        byte[] fixture = Fixtures.bytes("vllm-metrics.txt");
+        byte[] fixture = Fixtures.bytes(Fixtures.VLLM_V1);
         ByteBuffer direct = ByteBuffer.allocateDirect(fixture.length).put(fixture).flip();
         assertThat(vllm.parse(direct)).isEqualTo(vllm.parse(fixture));
         assertThat(direct.position()).isZero();
@@ -215,7 +205,7 @@ class EngineMetricsParserTest {
 
     @Test
     void modelNamesAreTheSameStringsScrapeAfterScrape() {
-        byte[] fixture = Fixtures.bytes("vllm-metrics.txt");
+        byte[] fixture = Fixtures.bytes(Fixtures.VLLM_V1);
         String first = vllm.parse(fixture).models().iterator().next();
         String second = vllm.parse(fixture).models().iterator().next();
         assertThat(second).isSameAs(first);

@@ -1,39 +1,32 @@
 package io.qgate.routing.metrics;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-/** The shared fixtures, found by walking up from the working directory to the {@code shared} folder. */
+/**
+ * The engine metrics fixtures of {@code src/test/resources/fixtures} (its README says what each
+ * holds and what it should read as), from the classpath so that a lone clone runs the tests.
+ */
 final class Fixtures {
 
-    private static final Path DIRECTORY = locate();
+    /** Current vLLM, two data-parallel engines, one LoRA adapter. */
+    static final String VLLM_V1 = "vllm-v1-two-engines.txt";
+    /** vLLM before the V1 engine. */
+    static final String VLLM_V0 = "vllm-v0.txt";
+    static final String SGLANG = "sglang.txt";
 
     private Fixtures() {
     }
 
     static byte[] bytes(String name) {
-        try {
-            return Files.readAllBytes(DIRECTORY.resolve(name));
+        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("fixture: " + name + " (expected: a file in src/test/resources/fixtures)");
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * The module runs its tests in its own directory, one level below the project clone, and
-     * {@code shared/} sits beside the clone (in CI) or above the worktree; walking up finds both.
-     */
-    private static Path locate() {
-        Path start = Path.of("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("fixtures");
-            if (Files.isRegularFile(candidate.resolve("vllm-metrics.txt"))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("shared/fixtures/vllm-metrics.txt: not found above " + start
-                + " (expected: the shared folder beside the project clone)");
     }
 }

@@ -2,7 +2,7 @@ package io.qgate.bench.study.batching;
 
 import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.StudyCli;
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

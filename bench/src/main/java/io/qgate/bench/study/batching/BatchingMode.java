@@ -1,7 +1,7 @@
 package io.qgate.bench.study.batching;
 
 import io.qgate.gateway.config.ConfigLoader;
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.qgate.bench.study.batching;
 import io.qgate.bench.harness.StudyCli;
 import static java.util.Objects.requireNonNull;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.qgate.bench.study.routing;
 
 import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.StudyCli;
-import io.qgate.bench.load.Workload;
+import io.qgate.fleet.workload.Workload;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

@@ -2,8 +2,8 @@ package io.qgate.bench.study.routing;
 
 import static java.util.Objects.requireNonNull;
 
-import io.qgate.bench.load.Workload;
 import io.qgate.bench.sim.SimOptions;
+import io.qgate.fleet.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

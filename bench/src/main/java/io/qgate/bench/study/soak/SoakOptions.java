@@ -3,7 +3,7 @@ package io.qgate.bench.study.soak;
 import static java.util.Objects.requireNonNull;
 
 import io.qgate.bench.cli.Flags;
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;

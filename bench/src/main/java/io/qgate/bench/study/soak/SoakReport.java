@@ -1,6 +1,6 @@
 package io.qgate.bench.study.soak;
 
-import io.qgate.gateway.config.Units;
+import io.qgate.routing.config.Units;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

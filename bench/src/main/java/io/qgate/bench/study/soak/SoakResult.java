@@ -62,7 +62,7 @@ record SoakResult(SoakOptions options, Instant startedAt, List<String> gatewayCo
                 : !heapTrend.judged() ? "too few samples after the warm-up (" + heapTrend.samples() + ")"
                 : String.format(java.util.Locale.ROOT, "slope %.3f MB/min over %d samples after %s (limit %.2f)",
                         heapTrend.slopeMbPerMin(), heapTrend.samples(),
-                        io.qgate.gateway.config.Units.format(options.heapWarmup()), options.heapSlopeLimitMb());
+                        io.qgate.routing.config.Units.format(options.heapWarmup()), options.heapSlopeLimitMb());
         checks.add(new Check("heap flat", heapUnavailable != null || !heapTrend.judged() ? null
                 : heapTrend.flat(options.heapSlopeLimitMb()), heapDetail));
         boolean restarted = a.kills().stream().allMatch(Accounting.KillOutcome::restarted);

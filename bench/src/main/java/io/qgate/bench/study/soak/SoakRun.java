@@ -90,10 +90,10 @@ final class SoakRun {
             double rate = options.offeredRate(maxRps);
             progress.printf(Locale.ROOT, "soak: %.1f req/s open loop for %s (%s), a replica killed every %s, "
                             + "back after %s; %.1f%% of clients abort mid-stream%n", rate,
-                    io.qgate.gateway.config.Units.format(options.duration()),
+                    io.qgate.routing.config.Units.format(options.duration()),
                     probe == null ? "given rate" : String.format(Locale.ROOT, "%.0f%% of %.1f", 100 * options.loadFraction(), maxRps),
-                    io.qgate.gateway.config.Units.format(options.killEvery()),
-                    io.qgate.gateway.config.Units.format(options.restartAfter()), 100 * options.abortFraction());
+                    io.qgate.routing.config.Units.format(options.killEvery()),
+                    io.qgate.routing.config.Units.format(options.restartAfter()), 100 * options.abortFraction());
 
             GatewayCounts before = GatewayCounts.parse(gateway.metrics());
             SoakStats stats = new SoakStats();
@@ -186,7 +186,7 @@ final class SoakRun {
     private SoakResult.Probe probe(SoakClient client) throws InterruptedException {
         int users = 2 * options.replicas() * options.maxNumSeqs();
         progress.printf(Locale.ROOT, "probe: closed loop, %d users, %s%n", users,
-                io.qgate.gateway.config.Units.format(options.probeDuration()));
+                io.qgate.routing.config.Units.format(options.probeDuration()));
         SoakStats stats = new SoakStats();
         SoakTraffic traffic = new SoakTraffic(model(), "probe", 0, options.seed() + 7);
         long start = System.nanoTime();

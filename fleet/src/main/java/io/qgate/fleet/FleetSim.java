@@ -1,0 +1,137 @@
+package io.qgate.fleet;
+
+import static java.util.Objects.requireNonNull;
+
+import io.qgate.fleet.workload.Workload;
+import io.qgate.routing.RoutingSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One simulated deployment: the pods, who routes to them, and the path of every request — the
+ * gateway picks a replica on arrival, the LiteLLM hop carries the request into the engine, the
+ * first token and the end of the answer come back through the hop — with time to first token
+ * logged as the client sees it.
+ *
+ * <p>All randomness comes from one seed, split into a stream per purpose in a fixed order, so a
+ * seed gives the same run every time, and the same arrivals whoever routes them.
+ */
+final class FleetSim implements VirtualEngine.Listener {
+
+    private final Simulation sim;
+    private final long hopNanos;
+    private final Fleet fleet;
+    private final TtftLog log;
+    private final SplittableRandom arrivalRandom;
+    private final SplittableRandom routingSeeds;
+    private final SplittableRandom otherSeeds;
+    private Routing routing;
+    private GatewayTier gateways;
+    private long failed;
+
+    FleetSim(Simulation sim, EngineModel model, Fleet.Settings settings, TtftLog log, long seed) {
+        this.sim = requireNonNull(sim, "sim");
+        this.hopNanos = model.proxyNanos();
+        this.log = requireNonNull(log, "log");
+        // A stream per purpose, so that every routing policy sees the same arrivals for a seed.
+        SplittableRandom seeds = new SplittableRandom(seed);
+        this.fleet = new Fleet(sim, model, this, settings, seeds.split());
+        this.arrivalRandom = seeds.split();
+        this.routingSeeds = seeds.split();
+        this.otherSeeds = seeds.split();
+    }
+
+    Fleet fleet() {
+        return fleet;
+    }
+
+    /** The oracle routes every request. */
+    void routeByOracle() {
+        routing = new Oracle(fleet, routingSeeds.split());
+    }
+
+    /**
+     * {@code count} qgate gateways route, each with the strategy and settings given, scraping every
+     * engine every {@code scrapeInterval} (none: no scrapes, for strategies that do not read them).
+     */
+    void routeByGateways(int count, String strategy, RoutingSettings settings, Duration scrapeInterval) {
+        if (count < 1) {
+            throw new IllegalArgumentException("gateways: " + count + " (expected: > 0)");
+        }
+        List<Gateway> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Gateway gateway = new Gateway(sim, fleet, strategy, settings, routingSeeds.split());
+            fleet.onDiscovery(gateway::update);
+            if (scrapeInterval != null) {
+                long interval = scrapeInterval.toNanos();
+                // Gateways started at different moments: their scrape rounds are out of phase.
+                gateway.scrapeEvery(interval, sim.now() + (long) (routingSeeds.nextDouble() * interval));
+            }
+            list.add(gateway);
+        }
+        gateways = new GatewayTier(list, routingSeeds.split());
+        routing = gateways;
+    }
+
+    /** The gateways, or null when the oracle routes. */
+    GatewayTier gateways() {
+        return gateways;
+    }
+
+    Routing routing() {
+        return routing;
+    }
+
+    /** Poisson arrivals along {@code trace}, starting now. */
+    Arrivals offer(Trace trace, Workload workload) {
+        Arrivals arrivals = new Arrivals(sim, trace, workload, arrivalRandom, this::arrive);
+        arrivals.start();
+        return arrivals;
+    }
+
+    /** A stream of randomness for another component of the run (taken in a fixed order, it keeps the run deterministic). */
+    SplittableRandom split() {
+        return otherSeeds.split();
+    }
+
+    /** Requests that got no replica (a 503). */
+    long failed() {
+        return failed;
+    }
+
+    void arrive(Request request) {
+        log.arrived(request);
+        Replica replica = routing.route(request);
+        if (replica == null) {
+            request.failed = true;
+            failed++;
+            return;
+        }
+        request.replica = replica;
+        replica.inHop++;
+        replica.accepted++;
+        sim.after(hopNanos, () -> enter(request));
+    }
+
+    private void enter(Request request) {
+        Replica replica = request.replica;
+        replica.inHop--;
+        replica.engine.submit(request);
+    }
+
+    @Override
+    public void firstToken(Request request) {
+        request.firstTokenNanos = sim.now() + hopNanos;
+        log.firstToken(request);
+    }
+
+    @Override
+    public void finished(Request request) {
+        sim.after(hopNanos, () -> {
+            routing.finished(request);
+            fleet.requestDone(request.replica);
+        });
+    }
+}

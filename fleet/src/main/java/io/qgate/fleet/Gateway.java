@@ -1,0 +1,126 @@
+package io.qgate.fleet;
+
+import static java.util.Objects.requireNonNull;
+
+import io.qgate.routing.ApiRoute;
+import io.qgate.routing.Endpoint;
+import io.qgate.routing.EndpointLoad;
+import io.qgate.routing.EndpointPicker;
+import io.qgate.routing.EndpointSnapshot;
+import io.qgate.routing.PoolQueue;
+import io.qgate.routing.RouteRequest;
+import io.qgate.routing.Router;
+import io.qgate.routing.RoutingSettings;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * One qgate gateway in virtual time: the production {@link Router} with the simulation's clock,
+ * fed by discovery snapshots and by engine scrapes at the scrape interval, exactly as the gateway
+ * feeds it (scraped waiting, running and KV-cache use, then dispatches and finishes counted in
+ * between). What is not modelled: the HTTP of a scrape (a scrape reads the engine's state at one
+ * instant) and ejection (replicas never fail).
+ */
+final class Gateway {
+
+    /** The live simulator's default model; every replica serves it, so any one name would do. */
+    private static final String MODEL = "meta-llama/Llama-3.1-8B-Instruct";
+    private static final Set<String> MODELS = Set.of(MODEL);
+    private static final RouteRequest CHAT = new RouteRequest(ApiRoute.CHAT, MODEL, true);
+
+    /** Scrapes of one interval are spread over this many instants, as the gateway spreads them over its event loops. */
+    private static final int SCRAPE_PHASES = 16;
+
+    private final Simulation sim;
+    private final Fleet fleet;
+    private final Router router;
+    private long received;
+    private long open;
+    private Replica[] targets = new Replica[0];
+    private EndpointLoad[] targetLoads = new EndpointLoad[0];
+
+    /**
+     * @param strategy  a {@code routing.strategy} name
+     * @param settings  the router's settings
+     * @param random    the pickers' randomness (one stream per gateway keeps the run deterministic)
+     */
+    Gateway(Simulation sim, Fleet fleet, String strategy, RoutingSettings settings, SplittableRandom random) {
+        this.sim = requireNonNull(sim, "sim");
+        this.fleet = requireNonNull(fleet, "fleet");
+        RandomGenerator generator = new PickerRandom(requireNonNull(random, "random").nextLong());
+        this.router = new Router(EndpointPicker.named(strategy, settings, () -> generator), settings, sim.clock());
+    }
+
+    /** Scrapes every engine every {@code intervalNanos}, the first round starting at {@code offsetNanos}. */
+    void scrapeEvery(long intervalNanos, long offsetNanos) {
+        for (int phase = 0; phase < SCRAPE_PHASES; phase++) {
+            int first = phase;
+            sim.every(offsetNanos + intervalNanos * phase / SCRAPE_PHASES, intervalNanos, () -> scrape(first));
+        }
+    }
+
+    /** A new discovery snapshot. */
+    void update(EndpointSnapshot snapshot) {
+        router.update(snapshot);
+        List<Endpoint> accepting = snapshot.accepting();
+        Replica[] replicas = new Replica[accepting.size()];
+        EndpointLoad[] loads = new EndpointLoad[accepting.size()];
+        for (int i = 0; i < replicas.length; i++) {
+            Endpoint endpoint = accepting.get(i);
+            replicas[i] = fleet.byAuthority(endpoint.authority());
+            loads[i] = router.load(endpoint);
+        }
+        targets = replicas;
+        targetLoads = loads;
+    }
+
+    /** Receives and routes {@code request}; null when the gateway knows no ready replica (a 503). */
+    Replica dispatch(Request request) {
+        received++;
+        Router.Dispatch dispatch = router.dispatch(CHAT, List.of());
+        if (dispatch == null) {
+            return null;
+        }
+        request.dispatch = dispatch;
+        request.gateway = this;
+        open++;
+        return fleet.byAuthority(dispatch.endpoint().authority());
+    }
+
+    /** The last chunk of {@code request}'s answer went out. */
+    void finish(Request request) {
+        request.dispatch.finish(false);
+        open--;
+    }
+
+    /** qgate_requests_received_total. */
+    long received() {
+        return received;
+    }
+
+    /** qgate_inflight_requests: requests this gateway has open. */
+    long inflight() {
+        return open;
+    }
+
+    /** qgate_pool_queue_length, computed by the same code as the gateway's gauge. */
+    double poolQueue() {
+        return PoolQueue.length(router);
+    }
+
+    private void scrape(int phase) {
+        Replica[] replicas = targets;
+        EndpointLoad[] loads = targetLoads;
+        long now = sim.now();
+        for (int i = phase; i < replicas.length; i += SCRAPE_PHASES) {
+            Replica replica = replicas[i];
+            if (replica == null || replica.state == Replica.State.GONE) {
+                continue; // the snapshot is older than the pod's departure; the scrape fails
+            }
+            VirtualEngine engine = replica.engine;
+            loads[i].scraped(engine.waiting(), engine.running(), engine.kvCacheUsage(), MODELS, now);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.qgate.fleet;
+
+import io.qgate.routing.Router;
+
+/**
+ * One client request on its way through the simulated fleet: the gateway that took it, the
+ * replica it went to, and when its first token reached the client. Mutable, touched by the
+ * simulation's single thread only.
+ */
+final class Request {
+
+    /** {@link #firstTokenNanos} of a request that never got a first token. */
+    static final long NEVER = Long.MAX_VALUE;
+
+    final long id;
+    final long arrivalNanos;
+    final int promptTokens;
+    final int outputTokens;
+
+    /** The gateway's dispatch, finished when the answer's last chunk reaches the client; null for the oracle. */
+    Router.Dispatch dispatch;
+    Replica replica;
+    /** The gateway that took the request, or null for the oracle. */
+    Gateway gateway;
+    long firstTokenNanos = NEVER;
+    boolean failed;
+
+    /** The engine's decode step at which the last token comes out. */
+    long finishStep;
+
+    Request(long id, long arrivalNanos, int promptTokens, int outputTokens) {
+        if (promptTokens < 1) {
+            throw new IllegalArgumentException("promptTokens: " + promptTokens + " (expected: > 0)");
+        }
+        if (outputTokens < 1) {
+            throw new IllegalArgumentException("outputTokens: " + outputTokens + " (expected: > 0)");
+        }
+        this.id = id;
+        this.arrivalNanos = arrivalNanos;
+        this.promptTokens = promptTokens;
+        this.outputTokens = outputTokens;
+    }
+
+    /** Time to first token as the client sees it, or {@link #NEVER}. */
+    long ttftNanos() {
+        return firstTokenNanos == NEVER ? NEVER : firstTokenNanos - arrivalNanos;
+    }
+}

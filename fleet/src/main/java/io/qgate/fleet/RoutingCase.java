@@ -1,0 +1,75 @@
+package io.qgate.fleet;
+
+import static java.util.Objects.requireNonNull;
+
+import io.qgate.routing.config.Units;
+import io.qgate.routing.RoutingSettings;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One routing configuration of the fleet-scale comparison.
+ *
+ * @param replicas       ready replicas
+ * @param gateways       gateway instances sharing them (ignored by the oracle)
+ * @param policy         {@code oracle}, {@code queue}, {@code queue-uncorrected}, {@code least-inflight},
+ *                       {@code round-robin} or {@code random}
+ * @param scrapeInterval how often each gateway scrapes each engine; null for policies that read no scrapes
+ */
+public record RoutingCase(int replicas, int gateways, String policy, Duration scrapeInterval) {
+
+    static final List<String> POLICIES = List.of("oracle", "queue", "queue-uncorrected", "least-inflight",
+            "round-robin", "random");
+
+    public RoutingCase {
+        requireNonNull(policy, "policy");
+        if (!POLICIES.contains(policy)) {
+            throw new IllegalArgumentException("policy: " + policy + " (expected: one of " + POLICIES + ")");
+        }
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas: " + replicas + " (expected: > 0)");
+        }
+        if (gateways < 1) {
+            throw new IllegalArgumentException("gateways: " + gateways + " (expected: > 0)");
+        }
+        if (scrapes(policy) != (scrapeInterval != null)) {
+            throw new IllegalArgumentException("scrapeInterval: " + scrapeInterval + " (expected: "
+                    + (scrapes(policy) ? "a duration for " : "none for ") + policy + ")");
+        }
+    }
+
+    /** Whether the policy reads engine scrapes (only the queue strategies do). */
+    static boolean scrapes(String policy) {
+        return policy.startsWith("queue");
+    }
+
+    public boolean oracle() {
+        return policy.equals("oracle");
+    }
+
+    /** The {@code routing.strategy} name the gateway is configured with. */
+    String strategy() {
+        return scrapes(policy) ? "queue" : policy;
+    }
+
+    /**
+     * The router's settings: the defaults, without prefix affinity (the requests share no
+     * prefixes), and a staleness limit of at least twice the scrape interval, as anyone scraping
+     * slower than the 1 s default limit would have to configure.
+     */
+    RoutingSettings settings() {
+        Duration staleAfter = Duration.ofSeconds(1);
+        if (scrapeInterval != null && scrapeInterval.multipliedBy(2).compareTo(staleAfter) > 0) {
+            staleAfter = scrapeInterval.multipliedBy(2);
+        }
+        RoutingSettings defaults = RoutingSettings.defaults();
+        return new RoutingSettings(staleAfter, !policy.equals("queue-uncorrected"), false,
+                defaults.affinityMargin(), defaults.prefixCacheSize(), defaults.ejectionFailures(),
+                defaults.ejectionBaseTime(), defaults.ejectionMaxTime());
+    }
+
+    public String label() {
+        String who = oracle() ? "oracle" : policy + (scrapeInterval == null ? "" : " @" + Units.format(scrapeInterval));
+        return who + ", " + replicas + " replicas" + (oracle() ? "" : ", " + gateways + " gateway" + (gateways > 1 ? "s" : ""));
+    }
+}

@@ -1,0 +1,62 @@
+package io.qgate.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qgate.fleet.workload.Workload;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Routing in virtual time, through the production router: behaviour, never wall-clock timings. */
+class RoutingRunTest {
+
+    /** The live routing bench's replicas: a queue forms at a few requests per second. */
+    private static final EngineModel SMALL = EngineModel.defaults().withMaxNumSeqs(8);
+    private static final double CAPACITY = EngineCapacity.requestsPerSecond(SMALL, Workload.sharegpt(), 1, 1200);
+
+    @Test
+    void theOracleBeatsRoundRobinOnALoadedSmallFleet() {
+        RoutingRun.Result oracle = run(new RoutingCase(4, 1, "oracle", null));
+        RoutingRun.Result roundRobin = run(new RoutingCase(4, 1, "round-robin", null));
+
+        assertThat(oracle.ttft().requests()).isEqualTo(roundRobin.ttft().requests()).isGreaterThan(2000);
+        // Round-robin ignores queues: at 85% load its p99 is several times the oracle's. Generous margins.
+        assertThat(oracle.ttft().p99Ms()).isLessThan(roundRobin.ttft().p99Ms());
+        assertThat(oracle.ttft().meanMs()).isLessThan(roundRobin.ttft().meanMs());
+    }
+
+    @Test
+    void queueRoutingWithFreshScrapesComesCloseToTheOracle() {
+        RoutingRun.Result oracle = run(new RoutingCase(16, 1, "oracle", null));
+        RoutingRun.Result queue = run(new RoutingCase(16, 1, "queue", Duration.ofMillis(100)));
+        RoutingRun.Result random = run(new RoutingCase(16, 1, "random", null));
+
+        assertThat(queue.ttft().p99Ms()).isLessThan(2 * oracle.ttft().p99Ms());
+        assertThat(queue.ttft().p99Ms()).isLessThan(random.ttft().p99Ms());
+        assertThat(queue.failed()).isZero();
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRun() {
+        RoutingCase routingCase = new RoutingCase(8, 3, "queue", Duration.ofMillis(250));
+        RoutingRun.Result first = run(routingCase);
+        RoutingRun.Result second = run(routingCase);
+
+        assertThat(second.ttft()).isEqualTo(first.ttft());
+        assertThat(second.events()).isEqualTo(first.events());
+        assertThat(run(routingCase, 8).ttft()).isNotEqualTo(first.ttft());
+    }
+
+    @Test
+    void oneReplicaFinishesWhatTheLiveBenchMeasured() {
+        // The live routing bench measured 9.86 requests/s for four such replicas on real sockets.
+        assertThat(4 * CAPACITY).isBetween(9.86 * 0.95, 9.86 * 1.05);
+    }
+
+    private static RoutingRun.Result run(RoutingCase routingCase) {
+        return run(routingCase, 7);
+    }
+
+    private static RoutingRun.Result run(RoutingCase routingCase, long seed) {
+        return RoutingRun.run(routingCase, SMALL, Workload.sharegpt(), CAPACITY, 0.85, 60, 300, seed);
+    }
+}

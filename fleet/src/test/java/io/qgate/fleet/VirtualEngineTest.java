@@ -1,0 +1,86 @@
+package io.qgate.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The engine's queueing on cases small enough to work out by hand. */
+class VirtualEngineTest {
+
+    private static final long MS = 1_000_000;
+
+    private final Simulation sim = new Simulation();
+    private final Map<Long, Long> firstTokens = new LinkedHashMap<>();
+    private final Map<Long, Long> finishes = new LinkedHashMap<>();
+
+    @Test
+    void aThirdRequestWaitsForASlot() {
+        // Prefill 10 ms flat, 5 ms per step whatever the batch, two slots.
+        VirtualEngine engine = engine(new EngineModel(10, 0, 5, 1.0, 2, 1_000_000, 0));
+        for (long id = 0; id < 3; id++) {
+            engine.submit(new Request(id, 0, 16, 3));
+        }
+        assertThat(engine.running()).isEqualTo(2);
+        assertThat(engine.waiting()).isEqualTo(1);
+
+        sim.runUntil(1000 * MS);
+
+        // A and B: first token after the 10 ms prefill, tokens 2 and 3 at the steps of 15 and 20 ms.
+        // C takes the slot A and B free at 20 ms: first token at 30 ms, done at 40 ms.
+        assertThat(firstTokens).containsExactly(Map.entry(0L, 10 * MS), Map.entry(1L, 10 * MS),
+                Map.entry(2L, 30 * MS));
+        assertThat(finishes).containsExactly(Map.entry(0L, 20 * MS), Map.entry(1L, 20 * MS), Map.entry(2L, 40 * MS));
+        assertThat(engine.idle()).isTrue();
+        assertThat(engine.tokensEmitted()).isEqualTo(9);
+    }
+
+    @Test
+    void stepsSlowDownAsTheBatchFills() {
+        // 10 ms per token alone, 30 ms with the full batch of 3: with 3 running a step takes 30 ms,
+        // with 2 running 20 ms.
+        VirtualEngine engine = engine(new EngineModel(0, 0, 10, 3.0, 3, 1_000_000, 0));
+        engine.submit(new Request(0, 0, 8, 2));
+        engine.submit(new Request(1, 0, 8, 3));
+        engine.submit(new Request(2, 0, 8, 3));
+
+        sim.runUntil(1000 * MS);
+
+        // Prefill takes no time: first tokens at 0. Step 1, with 3 running, takes 30 ms: request 0 is done at 30.
+        // Step 2 is timed when it is scheduled, after request 0 left: 2 running, 20 ms, done at 50.
+        assertThat(finishes).containsExactly(Map.entry(0L, 30 * MS), Map.entry(1L, 50 * MS), Map.entry(2L, 50 * MS));
+    }
+
+    @Test
+    void aPromptThatDoesNotFitTheCacheHoldsBackTheQueue() {
+        // Room for 150 tokens: the second 100-token prompt waits although a slot is free.
+        VirtualEngine engine = engine(new EngineModel(10, 0, 5, 1.0, 4, 150, 0));
+        engine.submit(new Request(0, 0, 100, 2));
+        engine.submit(new Request(1, 0, 100, 2));
+        engine.submit(new Request(2, 0, 10, 2));
+
+        assertThat(engine.running()).isEqualTo(1);
+        assertThat(engine.waiting()).isEqualTo(2);
+        assertThat(engine.kvCacheUsage()).isEqualTo(100.0 / 150);
+
+        sim.runUntil(1000 * MS);
+        // The first is done at 15 ms (prefill 10, one step 5); only then do the other two start.
+        assertThat(firstTokens).containsExactly(Map.entry(0L, 10 * MS), Map.entry(1L, 25 * MS),
+                Map.entry(2L, 25 * MS));
+    }
+
+    private VirtualEngine engine(EngineModel model) {
+        return new VirtualEngine(sim, model, new VirtualEngine.Listener() {
+            @Override
+            public void firstToken(Request request) {
+                firstTokens.put(request.id, sim.now());
+            }
+
+            @Override
+            public void finished(Request request) {
+                finishes.put(request.id, sim.now());
+            }
+        });
+    }
+}

@@ -1,0 +1,60 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A request waiting in the {@link Admission} queue for a slot. It goes on when a slot is handed
+ * to it, is refused with 429 when it has waited {@code admission.queue-timeout}, and leaves the
+ * queue when its client goes away. Exactly one of the three happens.
+ */
+final class AdmissionWait implements Stage, Admission.Waiter {
+
+    private final ClientRequest request;
+    private ScheduledFuture<?> timeout;
+    private boolean gone;
+
+    AdmissionWait(ClientRequest request) {
+        this.request = request;
+    }
+
+    /** Refuses the request after {@code waitNanos}, on its event loop's clock. */
+    void armTimeout(long waitNanos) {
+        timeout = loop().schedule(this::expire, waitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public EventLoop loop() {
+        return request.client.eventLoop();
+    }
+
+    @Override
+    public void admitted() {
+        if (gone) {
+            request.context.admission().release(); // the client left while the slot was on its way
+            return;
+        }
+        gone = true;
+        timeout.cancel(false);
+        request.admitted();
+    }
+
+    private void expire() {
+        if (!gone && request.context.admission().withdraw(this)) {
+            gone = true;
+            request.refuseOverloaded();
+        }
+    }
+
+    @Override
+    public void clientClosed() {
+        gone = true;
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        // When withdrawing fails a slot is already on its way; admitted() passes it on.
+        request.context.admission().withdraw(this);
+    }
+}

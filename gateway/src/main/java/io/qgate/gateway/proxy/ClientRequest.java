@@ -1,0 +1,243 @@
+package io.qgate.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.qgate.gateway.metrics.GatewayMetrics;
+import io.qgate.routing.ApiRoute;
+import io.qgate.routing.RouteRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client request, from the moment its head is read to the last byte of its answer. It goes
+ * through {@link Stage}s, each replacing the one before; what they share lives here: the
+ * request's bytes (released once), keep-alive, the meters and the answer's accounting, the
+ * admission slot, and completion, exactly once. {@link FrontendHandler} starts it and passes the
+ * client's close and writability on; it tells the handler when it is over.
+ *
+ * <p>Once the answer's last write is under way, that write's outcome ends the request: a client
+ * that leaves meanwhile changes nothing.
+ */
+final class ClientRequest implements ChannelFutureListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientRequest.class);
+    /** The status recorded for a request whose client left before its answer (nginx's convention). */
+    static final int CLIENT_CLOSED = 499;
+
+    final FrontendHandler frontend;
+    final ProxyContext context;
+    final Channel client;
+    final HttpVersion version;
+    /** The request as read; null for one refused before it was whole ({@link RejectedRequest}). */
+    private final FullHttpRequest http;
+    private boolean released;
+    private boolean keepAliveRequested;
+    RouteRequest routeRequest;
+    private GatewayMetrics.RouteMeters meters;
+    long startNanos;
+    private Stage stage = LocalAnswer.INSTANCE;
+    private boolean holdsSlot;
+    /** The answer's last write is under way. */
+    private boolean answering;
+    private boolean done;
+    private int status;
+    private boolean keepAliveAfter;
+    private long firstByteNanos = -1;
+
+    /** @param msg a {@link FullHttpRequest} or a {@link RejectedRequest} */
+    ClientRequest(FrontendHandler frontend, ProxyContext context, Channel client, Object msg) {
+        this.frontend = frontend;
+        this.context = context;
+        this.client = client;
+        if (msg instanceof FullHttpRequest request) {
+            this.http = request;
+            boolean parsed = request.decoderResult().isSuccess();
+            this.version = parsed ? request.protocolVersion() : HttpVersion.HTTP_1_1;
+            this.keepAliveRequested = parsed && HttpUtil.isKeepAlive(request);
+        } else {
+            this.http = null;
+            this.version = ((RejectedRequest) msg).version();
+        }
+    }
+
+    /** Answers the request or sends it on; {@code msg} is the one given to the constructor. */
+    void start(Object msg) {
+        if (msg instanceof RejectedRequest rejected) {
+            answerLocally(rejected.error(), rejected.message(), ApiRoute.OTHER, null);
+            return;
+        }
+        try {
+            routeRequest = RequestCheck.check(http, context.prefixLimits());
+        } catch (RequestCheck.Refused refused) {
+            if (refused.close) {
+                log.debug("malformed request from {}: {}", client.remoteAddress(), refused.getCause().toString());
+                keepAliveRequested = false;
+            }
+            release();
+            answerLocally(refused.error, refused.getMessage(), refused.route, refused.allow);
+            return;
+        }
+        startNanos = context.nowNanos();
+        meters = context.metrics().meters(routeRequest.model(), routeRequest.route());
+        meters.received();
+        Admission admission = context.admission();
+        if (admission.tryAcquire()) {
+            admitted();
+            return;
+        }
+        AdmissionWait wait = new AdmissionWait(this);
+        stage = wait;
+        switch (admission.acquireOrQueue(wait)) {
+            case ADMITTED -> admitted();
+            case QUEUED -> wait.armTimeout(context.config().admission().queueTimeout().toNanos());
+            case REJECTED -> refuseOverloaded();
+        }
+    }
+
+    /** The request holds a slot now, until it is over: into a batch, or relayed on its own. */
+    void admitted() {
+        holdsSlot = true;
+        if (context.config().batching().enabled(routeRequest.route()) && !routeRequest.stream()) {
+            BatchWait wait = context.batchers().forLoop(client.eventLoop(), context).admit(this);
+            if (wait != null) {
+                stage = wait;
+                return;
+            }
+        }
+        relay();
+    }
+
+    /** Relays the request to a replica of its own. */
+    void relay() {
+        Relay relay = new Relay(this);
+        stage = relay;
+        relay.start();
+    }
+
+    /** Answers 429 to a request that found the queue full or waited too long for a slot. */
+    void refuseOverloaded() {
+        long retryAfter = context.config().admission().retryAfterSeconds();
+        boolean keepAlive = keepAlive();
+        FullHttpResponse response = ErrorResponses.OVERLOADED.response(client.alloc(), version,
+                "The gateway is at its limit of requests in flight and its queue is full or the wait was too long;"
+                        + " retry after " + retryAfter + " s.", keepAlive);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+        respond(response, keepAlive);
+    }
+
+    private void answerLocally(ErrorResponses error, String message, ApiRoute route, HttpMethod allow) {
+        startNanos = context.nowNanos();
+        meters = context.metrics().meters(null, route);
+        meters.received();
+        stage = LocalAnswer.INSTANCE;
+        boolean keepAlive = keepAlive();
+        FullHttpResponse response = error.response(client.alloc(), version, message, keepAlive);
+        if (allow != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, allow.name());
+        }
+        respond(response, keepAlive);
+    }
+
+    /** Answers with the gateway's own error. */
+    void answerError(ErrorResponses error, String message) {
+        boolean keepAlive = keepAlive();
+        respond(error.response(client.alloc(), version, message, keepAlive), keepAlive);
+    }
+
+    /** Writes the whole answer; the request is over when the write is. */
+    void respond(FullHttpResponse response, boolean keepAlive) {
+        int code = response.status().code();
+        lastWrite(client.writeAndFlush(response), code, keepAlive);
+    }
+
+    /** The answer's last write is under way: its outcome ends the request. */
+    void lastWrite(ChannelFuture write, int status, boolean keepAlive) {
+        answering = true;
+        this.status = status;
+        this.keepAliveAfter = keepAlive;
+        write.addListener(this);
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture write) {
+        complete(status, keepAliveAfter && write.isSuccess());
+    }
+
+    /** Whether the answer may keep the connection open: the client asked, and nothing closes it. */
+    boolean keepAlive() {
+        return keepAliveRequested && !frontend.closing() && !context.draining().getAsBoolean();
+    }
+
+    /** The connection closes after this answer (e.g. an HTTP/1.0 body that runs until the close). */
+    void closeAfter() {
+        frontend.forceClose();
+    }
+
+    /**
+     * The request as read. Its head stays readable after the request is over (a batch writes its
+     * first member's headers even when that client has left); its body only until then.
+     */
+    FullHttpRequest http() {
+        return http;
+    }
+
+    boolean http11() {
+        return version.equals(HttpVersion.HTTP_1_1);
+    }
+
+    boolean headRequest() {
+        return http.method().equals(HttpMethod.HEAD);
+    }
+
+    /** The first byte of the answer goes out now, unless one did already. */
+    void firstByte() {
+        if (firstByteNanos < 0) {
+            firstByteNanos = context.nowNanos() - startNanos;
+        }
+    }
+
+    /** The client went away; ignored once the answer's last write is under way. */
+    void clientClosed() {
+        if (!done && !answering) {
+            stage.clientClosed();
+            complete(CLIENT_CLOSED, false);
+        }
+    }
+
+    void clientWritable() {
+        stage.clientWritable();
+    }
+
+    /** The request is over: everything it holds is given back, once. */
+    void complete(int code, boolean keepAlive) {
+        if (done) {
+            return;
+        }
+        done = true;
+        stage.ended();
+        release();
+        if (code / 100 == 2) {
+            context.metrics().modelServed(routeRequest.model());
+        }
+        meters.answered(code, context.nowNanos() - startNanos, firstByteNanos);
+        if (holdsSlot) {
+            holdsSlot = false;
+            context.admission().release();
+        }
+        frontend.requestDone(this, keepAlive);
+    }
+
+    private void release() {
+        if (!released && http != null) {
+            released = true;
+            http.release();
+        }
+    }
+}
