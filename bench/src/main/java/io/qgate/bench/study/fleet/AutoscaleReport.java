@@ -1,5 +1,7 @@
-package io.qgate.bench.fleet;
+package io.qgate.bench.study.fleet;
 
+import io.qgate.bench.harness.Charts;
+import io.qgate.bench.harness.StudyCli;
 import io.qgate.fleet.AutoscaleOptions;
 import io.qgate.fleet.AutoscaleRun;
 import io.qgate.fleet.AutoscaleScenario;
@@ -21,8 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code report.md}, {@code results.json} and one plot per trace, from an autoscaling study. */
 final class AutoscaleReport {
 
-    static final String MARKDOWN_FILE = "report.md";
-    static final String JSON_FILE = "results.json";
+    static final String MARKDOWN_FILE = StudyCli.MARKDOWN_FILE;
+    static final String JSON_FILE = StudyCli.JSON_FILE;
 
     private AutoscaleReport() {}
 

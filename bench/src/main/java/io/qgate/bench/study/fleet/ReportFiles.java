@@ -1,4 +1,4 @@
-package io.qgate.bench.fleet;
+package io.qgate.bench.study.fleet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,8 @@
-package io.qgate.bench.fleet;
+package io.qgate.bench.study.fleet;
 
+import io.qgate.bench.cli.CommandLine;
+import io.qgate.bench.cli.Flags;
+import io.qgate.bench.harness.StudyCli;
 import io.qgate.fleet.AutoscaleOptions;
 import io.qgate.fleet.AutoscaleScenario;
 import io.qgate.fleet.Trace;
@@ -8,8 +11,8 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code autoscale} command line: runs the study, progress on stderr, the report on stdout, and
@@ -18,7 +21,7 @@ import java.util.List;
 public final class AutoscaleCommand {
 
     /** Exit status of a bad command line. */
-    public static final int USAGE_STATUS = SimulationCli.USAGE_STATUS;
+    public static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
     private static final String USAGE = """
             Usage: java -jar qgate-bench.jar autoscale [--quick] [--trace T] [--out DIR] [options]
@@ -48,50 +51,36 @@ public final class AutoscaleCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return SimulationCli.run("autoscale", USAGE, args, out, err, AutoscaleCommand::parse, (options, progress) -> {
+        return StudyCli.run("autoscale", USAGE, args, out, err, AutoscaleCommand::parse, (options, progress) -> {
             AutoscaleScenario.Report report = AutoscaleScenario.run(options, progress);
             List<Path> plots = AutoscaleReport.write(report, options.out());
-            return new SimulationCli.Written(AutoscaleReport.markdown(report, plots),
+            return new StudyCli.Written(AutoscaleReport.markdown(report, plots),
                     options.out().resolve(AutoscaleReport.JSON_FILE), options.out().resolve(AutoscaleReport.MARKDOWN_FILE));
         });
     }
 
+    /** {@code --quick} changes the defaults (one trace, a lower base rate) that the other flags override. */
     static AutoscaleOptions parse(String[] args) {
-        boolean quick = Arrays.asList(args).contains("--quick");
+        Flags flags = Flags.parse(args, Set.of("--trace", "--base-rate", "--seed", "--out"), Set.of("--quick"));
+        boolean quick = flags.on("--quick");
         List<String> traces = new ArrayList<>();
-        double[] baseRate = {quick ? 100 : 200};
-        long[] seed = {42};
-        Path[] out = {Path.of("bench", "results", "autoscale-" + LocalDateTime.now().format(STAMP))};
-        SimulationCli.forEachOption(args, (name, value) -> {
-            switch (name) {
-                case "--trace" -> {
-                    for (String trace : value.split(",")) {
-                        if (!trace.isBlank()) {
-                            traces.add(trace.strip());
-                        }
-                    }
+        for (String value : flags.all("--trace")) {
+            for (String trace : value.split(",")) {
+                if (!trace.isBlank()) {
+                    traces.add(trace.strip());
                 }
-                case "--base-rate" -> baseRate[0] = number(name, value);
-                case "--seed" -> seed[0] = (long) number(name, value);
-                case "--out" -> out[0] = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown option " + name);
             }
-        });
+        }
         if (traces.isEmpty()) {
             traces.addAll(quick ? List.of("step") : AutoscaleOptions.ALL_TRACES);
         }
+        double baseRate = flags.number("--base-rate", quick ? 100 : 200);
         for (String trace : traces) {
             // Fail on a bad name or file now rather than after minutes of simulation.
-            Trace.named(trace, baseRate[0]);
+            Trace.named(trace, baseRate);
         }
-        return new AutoscaleOptions(quick, traces, baseRate[0], seed[0], out[0]);
-    }
-
-    private static double number(String name, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: a number)");
-        }
+        Path defaultOut = Path.of("bench", "results", "autoscale-" + LocalDateTime.now().format(STAMP));
+        return new AutoscaleOptions(quick, traces, baseRate, (long) flags.number("--seed", 42),
+                Path.of(flags.text("--out", defaultOut.toString())));
     }
 }

@@ -1,12 +1,15 @@
-package io.qgate.bench.fleet;
+package io.qgate.bench.study.fleet;
 
+import io.qgate.bench.cli.CommandLine;
+import io.qgate.bench.cli.Flags;
+import io.qgate.bench.harness.StudyCli;
 import io.qgate.fleet.FleetRoutingScenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code fleet-routing} command line: runs the study, progress on stderr, the report on
@@ -15,7 +18,7 @@ import java.util.List;
 public final class FleetRoutingCommand {
 
     /** Exit status of a bad command line. */
-    public static final int USAGE_STATUS = SimulationCli.USAGE_STATUS;
+    public static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
     /** The command's choices. */
     private record Options(boolean quick, long seed, Path out) {}
@@ -44,34 +47,21 @@ public final class FleetRoutingCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return SimulationCli.run("fleet-routing", USAGE, args, out, err, FleetRoutingCommand::parse,
+        return StudyCli.run("fleet-routing", USAGE, args, out, err, FleetRoutingCommand::parse,
                 (options, progress) -> {
                     FleetRoutingScenario.Report report = FleetRoutingScenario.run(options.quick(), options.seed(),
                             progress);
                     List<Path> plots = FleetRoutingReport.write(report, options.out());
-                    return new SimulationCli.Written(FleetRoutingReport.markdown(report, plots),
+                    return new StudyCli.Written(FleetRoutingReport.markdown(report, plots),
                             options.out().resolve(FleetRoutingReport.JSON_FILE),
                             options.out().resolve(FleetRoutingReport.MARKDOWN_FILE));
                 });
     }
 
     private static Options parse(String[] args) {
-        boolean quick = Arrays.asList(args).contains("--quick");
-        long[] seed = {42};
-        Path[] dir = {Path.of("bench", "results", "fleet-routing-" + LocalDateTime.now().format(STAMP))};
-        SimulationCli.forEachOption(args, (name, value) -> {
-            switch (name) {
-                case "--seed" -> {
-                    try {
-                        seed[0] = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--seed: " + value + " (expected: a whole number)");
-                    }
-                }
-                case "--out" -> dir[0] = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown option " + name);
-            }
-        });
-        return new Options(quick, seed[0], dir[0]);
+        Flags flags = Flags.parse(args, Set.of("--seed", "--out"), Set.of("--quick"));
+        Path defaultOut = Path.of("bench", "results", "fleet-routing-" + LocalDateTime.now().format(STAMP));
+        return new Options(flags.on("--quick"), flags.wholeLong("--seed", 42),
+                Path.of(flags.text("--out", defaultOut.toString())));
     }
 }

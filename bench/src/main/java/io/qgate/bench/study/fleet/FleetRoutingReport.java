@@ -1,5 +1,6 @@
-package io.qgate.bench.fleet;
+package io.qgate.bench.study.fleet;
 
+import io.qgate.bench.harness.Charts;
 import io.qgate.fleet.FleetRoutingScenario;
 import io.qgate.fleet.Format;
 import io.qgate.fleet.RoutingCase;

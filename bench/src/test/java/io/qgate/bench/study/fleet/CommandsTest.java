@@ -1,4 +1,4 @@
-package io.qgate.bench.fleet;
+package io.qgate.bench.study.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +41,7 @@ class CommandsTest {
         assertThat(text(err)).contains("autoscale: trace: sawtooth");
         assertThat(FleetRoutingCommand.run(new String[] {"--replicas", "4"}, print(out), print(err)))
                 .isEqualTo(FleetRoutingCommand.USAGE_STATUS);
-        assertThat(text(err)).contains("fleet-routing: unknown option --replicas");
+        assertThat(text(err)).contains("fleet-routing: unknown option: --replicas");
     }
 
     @Test
