@@ -1,6 +1,8 @@
 package io.qgate.bench;
 
-
+import io.qgate.bench.cli.CommandLine;
+import io.qgate.bench.cli.Flags;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -21,42 +23,28 @@ public final class DemoCommand {
     private DemoCommand() {}
 
     public static int run(String[] args) {
-        int port = 8080;
-        int adminPort = 9090;
-        int replicas = 3;
-        int firstReplicaPort = 8001;
-        double timeScale = 1.0;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (flag.equals("--help") || flag.equals("-h")) {
-                    System.out.print(USAGE);
-                    return 0;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(flag + ": missing value");
-                }
-                String value = args[++i];
-                switch (flag) {
-                    case "--port" -> port = Integer.parseInt(value);
-                    case "--admin-port" -> adminPort = Integer.parseInt(value);
-                    case "--replicas" -> replicas = Integer.parseInt(value);
-                    case "--first-replica-port" -> firstReplicaPort = Integer.parseInt(value);
-                    case "--time-scale" -> timeScale = Double.parseDouble(value);
-                    default -> throw new IllegalArgumentException("unknown option: " + flag);
-                }
-            }
-            if (replicas < 1 || replicas > 64) {
-                throw new IllegalArgumentException("--replicas: " + replicas + " (expected: 1-64)");
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("demo: " + e.getMessage() + " (see --help)");
-            return 2;
-        }
+        return CommandLine.run("demo", USAGE, args, System.out, System.err, DemoCommand::parse, DemoCommand::start);
+    }
 
+    /** What the demo starts. */
+    private record Options(int port, int adminPort, int replicas, int firstReplicaPort, double timeScale) {}
+
+    private static Options parse(String[] args) {
+        Flags flags = Flags.parse(args, Set.of("--port", "--admin-port", "--replicas", "--first-replica-port",
+                "--time-scale"), Set.of());
+        int replicas = flags.whole("--replicas", 3);
+        if (replicas < 1 || replicas > 64) {
+            throw new IllegalArgumentException("--replicas: " + replicas + " (expected: 1-64)");
+        }
+        return new Options(flags.whole("--port", 8080), flags.whole("--admin-port", 9090), replicas,
+                flags.whole("--first-replica-port", 8001), flags.number("--time-scale", 1.0));
+    }
+
+    private static int start(Options options) {
         DemoFleet fleet;
         try {
-            fleet = DemoFleet.start(port, adminPort, replicas, firstReplicaPort, timeScale);
+            fleet = DemoFleet.start(options.port(), options.adminPort(), options.replicas(),
+                    options.firstReplicaPort(), options.timeScale());
         } catch (RuntimeException e) {
             System.err.println("demo: could not start: " + e.getMessage()
                     + " (is a port taken? try --port, --admin-port, --first-replica-port)");

@@ -1,5 +1,6 @@
 package io.qgate.bench;
 
+import io.qgate.bench.harness.Fleet;
 import io.qgate.bench.sim.SimOptions;
 import io.qgate.bench.sim.SimServer;
 import io.qgate.gateway.Gateway;
@@ -8,7 +9,6 @@ import io.qgate.gateway.config.GatewayConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * What the demo runs: simulated replicas on consecutive ports and the gateway in front of them,
@@ -16,37 +16,37 @@ import java.util.StringJoiner;
  */
 public final class DemoFleet implements AutoCloseable {
 
-    private final List<SimServer> replicas;
+    private final Fleet replicas;
     private final Gateway gateway;
-    private final StringJoiner endpoints;
 
-    private DemoFleet(List<SimServer> replicas, Gateway gateway, StringJoiner endpoints) {
+    private DemoFleet(Fleet replicas, Gateway gateway) {
         this.replicas = replicas;
         this.gateway = gateway;
-        this.endpoints = endpoints;
     }
 
     public static DemoFleet start(int port, int adminPort, int replicaCount, int firstReplicaPort, double timeScale) {
-        List<SimServer> replicas = new ArrayList<>();
-        StringJoiner endpoints = new StringJoiner(",");
+        List<SimOptions> settings = new ArrayList<>();
+        for (int i = 0; i < replicaCount; i++) {
+            int index = i;
+            settings.add(SimOptions.defaults().with(o -> {
+                o.host = "127.0.0.1";
+                o.port = firstReplicaPort == 0 ? 0 : firstReplicaPort + index;
+                o.timeScale = timeScale;
+                o.seed = index + 1;
+            }));
+        }
+        Fleet replicas = Fleet.start(settings);
         try {
-            for (int i = 0; i < replicaCount; i++) {
-                SimServer sim = SimServer.start(SimOptions.defaults().withHost("127.0.0.1")
-                        .withPort(firstReplicaPort == 0 ? 0 : firstReplicaPort + i)
-                        .withTimeScale(timeScale).withSeed(i + 1));
-                replicas.add(sim);
-                endpoints.add("http://127.0.0.1:" + sim.port());
-            }
             Gateway gateway = Gateway.start(GatewayConfig.of(Map.of(
                     "server.host", "127.0.0.1",
                     "server.port", Integer.toString(port),
                     "admin.port", Integer.toString(adminPort),
-                    "endpoints", endpoints.toString(),
+                    "endpoints", replicas.endpoints(),
                     "shutdown.delay", "0s",
                     "shutdown.timeout", "5s")));
-            return new DemoFleet(replicas, gateway, endpoints);
+            return new DemoFleet(replicas, gateway);
         } catch (RuntimeException e) {
-            replicas.forEach(SimServer::close);
+            replicas.close();
             throw e;
         }
     }
@@ -56,23 +56,24 @@ public final class DemoFleet implements AutoCloseable {
     }
 
     public List<SimServer> replicas() {
-        return replicas;
+        return replicas.replicas();
     }
 
     /** The curl examples and pointers the demo prints, with the ports actually in use. */
     public String instructions() {
-        return instructions(gateway.port(), gateway.adminPort(), replicas.get(0).options().model(), endpoints,
-                "http://127.0.0.1:" + replicas.get(0).metricsPort());
+        SimServer first = replicas.replicas().get(0);
+        return instructions(gateway.port(), gateway.adminPort(), first.options().model(), replicas.endpoints(),
+                "http://127.0.0.1:" + first.metricsPort());
     }
 
     /** Drains the gateway (open streams finish), then stops the replicas. */
     @Override
     public void close() {
         gateway.shutdownGracefully();
-        replicas.forEach(SimServer::close);
+        replicas.close();
     }
 
-    private static String instructions(int port, int adminPort, String model, StringJoiner endpoints,
+    private static String instructions(int port, int adminPort, String model, String endpoints,
                                        String firstReplicaMetrics) {
         String base = "http://127.0.0.1:" + port;
         return """

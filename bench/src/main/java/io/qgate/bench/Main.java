@@ -1,11 +1,24 @@
 package io.qgate.bench;
 
+import io.qgate.bench.harness.stub.StubCommand;
 import io.qgate.bench.load.LoadCommand;
 import io.qgate.bench.sim.SimCommand;
-
+import io.qgate.bench.study.batching.BatchingCommand;
+import io.qgate.bench.study.connections.ConnectionsCommand;
+import io.qgate.bench.study.fleet.AutoscaleCommand;
+import io.qgate.bench.study.fleet.FleetRoutingCommand;
+import io.qgate.bench.study.proxies.ProxiesCommand;
+import io.qgate.bench.study.routing.RoutingCommand;
+import io.qgate.bench.study.routing.SweepCommand;
+import io.qgate.bench.study.soak.SoakCommand;
+import io.qgate.bench.study.suite.ReportCommand;
+import io.qgate.bench.study.suite.SuiteCommand;
 import java.util.Arrays;
 
-/** {@code java -jar qgate-bench.jar <demo|sim|load> [options]}. */
+/**
+ * {@code java -jar qgate-bench.jar <command> [options]}: the tools (the demo, the simulator, the
+ * load generator, the stub, the report) and the studies, each by its name.
+ */
 public final class Main {
 
     private static final String USAGE = """
@@ -53,18 +66,18 @@ public final class Main {
             case "demo" -> DemoCommand.run(rest);
             case "sim" -> SimCommand.run(rest);
             case "load" -> LoadCommand.run(rest);
-            case "routing" -> io.qgate.bench.scenario.RoutingCommand.run(rest);
-            case "batching" -> io.qgate.bench.scenario.BatchingCommand.run(rest);
-            case "soak" -> io.qgate.bench.soak.SoakCommand.run(rest);
-            case "autoscale" -> io.qgate.bench.fleet.AutoscaleCommand.run(rest);
-            case "fleet-routing" -> io.qgate.bench.fleet.FleetRoutingCommand.run(rest);
+            case "routing" -> RoutingCommand.run(rest);
+            case "batching" -> BatchingCommand.run(rest);
+            case "soak" -> SoakCommand.run(rest);
+            case "autoscale" -> AutoscaleCommand.run(rest);
+            case "fleet-routing" -> FleetRoutingCommand.run(rest);
             case "jmh" -> runJmh(rest);
-            case "proxies" -> io.qgate.bench.suite.ProxiesCommand.run(rest);
-            case "routing-sweep" -> io.qgate.bench.suite.SweepCommand.run(rest);
-            case "connections" -> io.qgate.bench.suite.ConnectionsCommand.run(rest);
-            case "suite" -> io.qgate.bench.suite.SuiteCommand.run(rest);
-            case "report" -> io.qgate.bench.suite.report.ReportCommand.run(rest);
-            case "stub" -> io.qgate.bench.suite.stub.StubCommand.run(rest);
+            case "proxies" -> ProxiesCommand.run(rest);
+            case "routing-sweep" -> SweepCommand.run(rest);
+            case "connections" -> ConnectionsCommand.run(rest);
+            case "suite" -> SuiteCommand.run(rest);
+            case "report" -> ReportCommand.run(rest);
+            case "stub" -> StubCommand.run(rest);
             default -> {
                 System.err.print("qgate-bench: unknown command '" + args[0] + "'\n\n" + USAGE);
                 yield 2;

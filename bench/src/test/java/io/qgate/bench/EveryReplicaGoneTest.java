@@ -33,8 +33,13 @@ class EveryReplicaGoneTest {
         List<SimServer> replicas = new ArrayList<>();
         StringJoiner endpoints = new StringJoiner(",");
         for (int i = 0; i < 3; i++) {
-            SimServer replica = SimServer.start(SimOptions.defaults().withPort(0).withSeed(11 + i)
-                    .withTimeScale(0.1).withMaxNumSeqs(2));
+            long seed = 11 + i;
+            SimServer replica = SimServer.start(SimOptions.defaults().with(o -> {
+                o.port = 0;
+                o.seed = seed;
+                o.timeScale = 0.1;
+                o.maxNumSeqs = 2;
+            }));
             replicas.add(replica);
             endpoints.add("http://127.0.0.1:" + replica.port());
         }

@@ -41,7 +41,11 @@ class GatewayEndToEndTest {
         StringJoiner endpoints = new StringJoiner(",");
         for (int i = 0; i < 3; i++) {
             // One seed for all: the same request gets the same answer on any replica.
-            SimServer replica = SimServer.start(SimOptions.defaults().withPort(0).withSeed(7).withTimeScale(0.5));
+            SimServer replica = SimServer.start(SimOptions.defaults().with(o -> {
+                o.port = 0;
+                o.seed = 7;
+                o.timeScale = 0.5;
+            }));
             replicas.add(replica);
             endpoints.add("http://127.0.0.1:" + replica.port());
         }

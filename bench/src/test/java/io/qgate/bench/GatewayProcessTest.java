@@ -41,7 +41,10 @@ class GatewayProcessTest {
     @Test
     void sigtermTurnsReadinessOffLetsTheOpenStreamFinishAndExits() throws Exception {
         assumeThat(Files.isRegularFile(JAR)).as("run with mvn verify so the gateway jar exists").isTrue();
-        try (SimServer replica = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(1))) {
+        try (SimServer replica = SimServer.start(SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.timeScale = 1;
+        }))) {
             Process gateway = startGateway(List.of(), "--endpoints", "http://127.0.0.1:" + replica.port(),
                     "--shutdown.delay", "500ms", "--shutdown.timeout", "20s");
             try {
@@ -77,7 +80,10 @@ class GatewayProcessTest {
     void credentialsNeverReachTheLogEvenAtDebugLevel() throws Exception {
         assumeThat(Files.isRegularFile(JAR)).as("run with mvn verify so the gateway jar exists").isTrue();
         String secret = "sk-qgate-never-log-" + System.nanoTime();
-        try (SimServer replica = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(0));
+        try (SimServer replica = SimServer.start(SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.timeScale = 0;
+        }));
              ServerSocket closed = new ServerSocket(0)) {
             int deadPort = closed.getLocalPort();
             closed.close();

@@ -53,12 +53,25 @@ class KubernetesDiscoveryEndToEndTest {
 
     @BeforeEach
     void start() {
-        SimOptions options = SimOptions.defaults().withSeed(1).withTimeScale(1).withMaxNumSeqs(64);
-        SimServer first = SimServer.start(options.withHost("127.0.0.1").withPort(0));
+        SimOptions options = SimOptions.defaults().with(o -> {
+            o.seed = 1;
+            o.timeScale = 1;
+            o.maxNumSeqs = 64;
+        });
+        SimServer first = SimServer.start(options.with(o -> {
+            o.host = "127.0.0.1";
+            o.port = 0;
+        }));
         replicas.add(first);
         port = first.port();
-        replicas.add(SimServer.start(options.withHost("127.0.0.2").withPort(port)));
-        replicas.add(SimServer.start(options.withHost("127.0.0.3").withPort(port)));
+        replicas.add(SimServer.start(options.with(o -> {
+            o.host = "127.0.0.2";
+            o.port = port;
+        })));
+        replicas.add(SimServer.start(options.with(o -> {
+            o.host = "127.0.0.3";
+            o.port = port;
+        })));
 
         api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesMixedDispatcher(new HashMap<>()), false);

@@ -43,7 +43,7 @@ class LoadAwareRoutingTest {
     private void start(List<SimOptions> fleet) {
         StringJoiner endpoints = new StringJoiner(",");
         for (SimOptions options : fleet) {
-            SimServer replica = SimServer.start(options.withPort(0));
+            SimServer replica = SimServer.start(options.with(o -> o.port = 0));
             replicas.add(replica);
             endpoints.add("http://127.0.0.1:" + replica.port());
         }
@@ -55,8 +55,12 @@ class LoadAwareRoutingTest {
 
     @Test
     void aSlowReplicaGetsClearlyFewerRequests() {
-        SimOptions normal = SimOptions.defaults().withSeed(1).withTimeScale(0.2).withMaxNumSeqs(8);
-        start(List.of(normal, normal.withMaxNumSeqs(1), normal));
+        SimOptions normal = SimOptions.defaults().with(o -> {
+            o.seed = 1;
+            o.timeScale = 0.2;
+            o.maxNumSeqs = 8;
+        });
+        start(List.of(normal, normal.with(o -> o.maxNumSeqs = 1), normal));
 
         LoadResult result = LoadGenerator.run(LoadOptions.builder()
                 .url("http://127.0.0.1:" + gateway.port()).concurrency(24).requests(600)
@@ -70,7 +74,11 @@ class LoadAwareRoutingTest {
 
     @Test
     void aBurstRightAfterAScrapeIsSpreadNotSentToOneReplica() throws Exception {
-        SimOptions options = SimOptions.defaults().withSeed(1).withTimeScale(1).withMaxNumSeqs(64);
+        SimOptions options = SimOptions.defaults().with(o -> {
+            o.seed = 1;
+            o.timeScale = 1;
+            o.maxNumSeqs = 64;
+        });
         start(List.of(options, options, options));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         // Let every replica be scraped empty first.

@@ -16,6 +16,8 @@ public final class ErrorKinds {
     public static final String INCOMPLETE_STREAM = "incomplete_stream";
     /** A stream that carried an {@code error} event. */
     public static final String STREAM_ERROR = "stream_error";
+    /** The client left mid-stream on purpose (a study's fault, see {@link LaneTraffic#abortAfterEvents}). */
+    public static final String ABORTED = "aborted";
 
     private ErrorKinds() {}
 

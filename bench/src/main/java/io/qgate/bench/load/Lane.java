@@ -1,7 +1,5 @@
 package io.qgate.bench.load;
 
-import io.qgate.fleet.workload.PoissonGaps;
-import io.qgate.gateway.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -10,6 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.qgate.fleet.workload.PoissonGaps;
+import io.qgate.gateway.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,44 +20,34 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
- * The load of one event loop: its connections, its arrivals and its measurements. Every method
- * runs on that loop's thread, so nothing here is locked.
+ * The load of one event loop: its connections, its arrivals and its timeouts. Every method runs
+ * on that loop's thread, so nothing here is locked. What is sent and how it is counted belong to
+ * the {@link LaneTraffic}: the load generator and the soak drive this same lane.
  *
- * <p>Closed loop: {@code concurrency} virtual users, each sending its next request when the
- * previous one ended. Open loop: Poisson arrivals scheduled against absolute intended start
- * times; each takes an idle connection or opens one, and latency counts from the intended start,
- * so a slow server or a late timer shows up as latency instead of as a lower offered load.
+ * <p>Closed loop: virtual users, each sending its next request when the previous one ended.
+ * Open loop: Poisson arrivals scheduled against absolute intended start times; each takes an idle
+ * connection or opens one, and latency counts from the intended start, so a slow server or a late
+ * timer shows up as latency instead of as a lower offered load.
+ *
+ * @param <R> the study's request
  */
-final class Lane {
+public final class Lane<R> {
 
-    /**
-     * A refused connection fails in microseconds: without a pause a closed loop would burn its
-     * request budget and a core on connect errors.
-     */
-    private static final long CONNECT_RETRY_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final int MAX_CONNECT_TIMEOUT_MILLIS = 10_000;
-
-    private final LoadOptions options;
-    private final LaneShare share;
+    private final LanePlan plan;
+    private final LaneTraffic<R> traffic;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final InetSocketAddress address;
-    private final RequestTemplate template;
-    private final RequestFactory factory;
     private final SplittableRandom requestRandom;
     private final SplittableRandom arrivalRandom;
-    private final long startNanos;
-    /** Requests meant to start before this are the warm-up: sent, but not counted. */
-    private final long measureFromNanos;
-    private final long deadlineNanos;
-    private final LaneStats stats = new LaneStats();
-    private final ArrayDeque<LoadConnection> idle = new ArrayDeque<>();
-    private final Set<LoadConnection> connections = new HashSet<>();
-    private final Set<Exchange> connecting = new HashSet<>();
+    private final ArrayDeque<LaneConnection<R>> idle = new ArrayDeque<>();
+    private final Set<LaneConnection<R>> connections = new HashSet<>();
+    private final Set<Exchange<R>> connecting = new HashSet<>();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
-    private final CompletableFuture<StatsSnapshot> done = new CompletableFuture<>();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     private long remaining;
     private int inFlight;
@@ -65,80 +55,77 @@ final class Lane {
     private boolean finished;
     private long nextArrivalNanos;
     private long lastCompletionNanos;
+    private long stoppedIssuingNanos;
     private long endNanos;
 
-    Lane(LoadOptions options, LaneShare share, EventLoop loop, Transport transport, InetSocketAddress address,
-         RequestTemplate template, RequestFactory factory, SplittableRandom random, long startNanos,
-         long measureFromNanos) {
-        this.options = options;
-        this.share = share;
+    public Lane(LanePlan plan, LaneTraffic<R> traffic, EventLoop loop, Transport transport, InetSocketAddress address,
+                SplittableRandom random) {
+        this.plan = plan;
+        this.traffic = traffic;
         this.loop = loop;
         this.address = address;
-        this.template = template;
-        this.factory = factory;
         this.requestRandom = random.split();
         this.arrivalRandom = random.split();
-        this.startNanos = startNanos;
-        this.measureFromNanos = measureFromNanos;
-        this.deadlineNanos = options.duration() == null ? Long.MAX_VALUE
-                : measureFromNanos + options.duration().toNanos();
-        this.remaining = share.requests();
-        this.lastCompletionNanos = measureFromNanos;
-        boolean stream = options.stream() && options.api().generates();
-        int connectTimeout = (int) Math.min(MAX_CONNECT_TIMEOUT_MILLIS, Math.max(1, options.requestTimeout().toMillis()));
+        this.remaining = plan.requests();
+        this.lastCompletionNanos = plan.measureFromNanos();
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, plan.connectTimeoutMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new LoadConnection(Lane.this, stream));
+                        ch.pipeline().addLast(new HttpClientCodec(), new LaneConnection<>(Lane.this));
                     }
                 });
     }
 
-    /** Completes with the lane's final measurements once it has stopped and drained. */
-    CompletableFuture<StatsSnapshot> done() {
+    /** Completes once the lane has stopped issuing and every request it sent has ended. */
+    public CompletableFuture<Void> done() {
         return done;
     }
 
     /** When the lane's last request ended; read after {@link #done()} completed. */
-    long endNanos() {
+    public long endNanos() {
         return endNanos;
     }
 
-    RequestTemplate template() {
-        return template;
+    /** When the lane stopped issuing (its deadline, its budget or its last user); read after {@link #done()}. */
+    public long stoppedIssuingNanos() {
+        return stoppedIssuingNanos;
     }
 
     /** Starts issuing; call on any thread. */
-    void start() {
+    public void start() {
         loop.execute(this::begin);
     }
 
-    /** Measurements so far; call on any thread. */
-    CompletableFuture<StatsSnapshot> snapshot() {
-        return CompletableFuture.supplyAsync(() -> stats.snapshot(inFlight), loop);
+    /** Runs {@code read} on the lane's loop, given the number of requests in flight; call on any thread. */
+    public <T> CompletableFuture<T> read(LongFunction<T> read) {
+        return CompletableFuture.supplyAsync(() -> read.apply(inFlight), loop);
+    }
+
+    LaneTraffic<R> traffic() {
+        return traffic;
     }
 
     private void begin() {
         long now = System.nanoTime();
-        if (deadlineNanos != Long.MAX_VALUE) {
-            timers.add(loop.schedule(this::stopIssuing, deadlineNanos - now, TimeUnit.NANOSECONDS));
+        if (plan.deadlineNanos() != Long.MAX_VALUE) {
+            timers.add(loop.schedule(this::stopIssuing, Math.max(0, plan.deadlineNanos() - now), TimeUnit.NANOSECONDS));
         }
-        long sweep = Math.min(TimeUnit.SECONDS.toNanos(1), options.requestTimeout().toNanos());
+        long sweep = plan.sweepNanos();
         timers.add(loop.scheduleAtFixedRate(this::expireRequests, sweep, sweep, TimeUnit.NANOSECONDS));
-        if (options.openLoop()) {
-            nextArrivalNanos = startNanos + interArrivalNanos();
+        if (plan.openLoop()) {
+            nextArrivalNanos = plan.startNanos() + interArrivalNanos();
             arrive();
         } else {
-            for (int user = 0; user < share.concurrency(); user++) {
+            for (int user = 0; user < plan.users(); user++) {
                 issueClosed(null);
             }
         }
-        if (share.concurrency() == 0 && !options.openLoop() || remaining == 0) {
+        if (plan.users() == 0 && !plan.openLoop() || remaining == 0) {
             stopIssuing();
         }
     }
@@ -150,7 +137,7 @@ final class Lane {
         }
         long now = System.nanoTime();
         while (nextArrivalNanos <= now) {
-            if (nextArrivalNanos >= deadlineNanos) {
+            if (nextArrivalNanos >= plan.deadlineNanos()) {
                 stopIssuing();
                 return;
             }
@@ -165,18 +152,18 @@ final class Lane {
     }
 
     private long interArrivalNanos() {
-        return PoissonGaps.nextNanos(arrivalRandom, share.rate());
+        return PoissonGaps.nextNanos(arrivalRandom, plan.rate());
     }
 
-    private void dispatch(Exchange exchange) {
-        LoadConnection connection;
+    private void dispatch(Exchange<R> exchange) {
+        LaneConnection<R> connection;
         while ((connection = idle.pollLast()) != null) {
             if (connection.isReusable()) {
                 connection.send(exchange);
                 return;
             }
         }
-        if (connections.size() + connecting.size() < share.maxConnections()) {
+        if (connections.size() + connecting.size() < plan.maxConnections()) {
             connect(exchange);
         } else {
             // Waiting for a free connection would quietly lower the offered load.
@@ -185,13 +172,13 @@ final class Lane {
     }
 
     /** A closed-loop user's next request, on its own connection when that can be reused. */
-    private void issueClosed(LoadConnection connection) {
+    private void issueClosed(LaneConnection<R> connection) {
         long now = System.nanoTime();
-        if (!issuing || remaining == 0 || now >= deadlineNanos) {
+        if (!issuing || remaining == 0 || now >= plan.deadlineNanos()) {
             stopIssuing();
             return;
         }
-        Exchange exchange = newExchange(now);
+        Exchange<R> exchange = newExchange(now);
         if (connection != null && connection.isReusable()) {
             connection.send(exchange);
         } else {
@@ -199,21 +186,23 @@ final class Lane {
         }
     }
 
-    private Exchange newExchange(long intendedStartNanos) {
+    private Exchange<R> newExchange(long intendedStartNanos) {
+        R request = traffic.next(requestRandom);
         inFlight++;
-        if (intendedStartNanos >= measureFromNanos) {
+        Exchange<R> exchange = new Exchange<>(request, intendedStartNanos);
+        if (measured(exchange)) {
             remaining--;
-            stats.sent();
+            traffic.sent(request);
         }
-        return new Exchange(factory.next(requestRandom), intendedStartNanos);
+        return exchange;
     }
 
     /** Whether the request counts: the warm-up's requests go out on the same connections, uncounted. */
-    private boolean measured(Exchange exchange) {
-        return exchange.intendedStartNanos() >= measureFromNanos;
+    private boolean measured(Exchange<R> exchange) {
+        return exchange.intendedStartNanos() >= plan.measureFromNanos();
     }
 
-    private void connect(Exchange exchange) {
+    private void connect(Exchange<R> exchange) {
         connecting.add(exchange);
         ChannelFuture future = bootstrap.connect(address);
         future.addListener((ChannelFutureListener) f -> {
@@ -225,36 +214,46 @@ final class Lane {
                 complete(null, exchange, Outcome.failed(ErrorKinds.CONNECT));
                 return;
             }
-            LoadConnection connection = f.channel().pipeline().get(LoadConnection.class);
+            @SuppressWarnings("unchecked")
+            LaneConnection<R> connection = f.channel().pipeline().get(LaneConnection.class);
             connections.add(connection);
             connection.send(exchange);
         });
     }
 
     /** Called by a connection (or by the lane, for requests that never got one) when a request ended. */
-    void complete(LoadConnection connection, Exchange exchange, Outcome outcome) {
-        if (finished) {
+    void complete(LaneConnection<R> connection, Exchange<R> exchange, Outcome outcome) {
+        if (finished || !end(exchange, outcome)) {
             return; // already counted as a timeout when the drain ran out
         }
-        inFlight--;
-        lastCompletionNanos = System.nanoTime();
-        if (measured(exchange)) {
-            stats.record(outcome);
-        }
-        if (options.openLoop()) {
+        if (plan.openLoop()) {
             if (connection != null && connection.isReusable()) {
                 idle.addLast(connection);
             }
         } else if (ErrorKinds.CONNECT.equals(outcome.error())) {
-            loop.schedule(() -> issueClosed(null), CONNECT_RETRY_DELAY_NANOS, TimeUnit.NANOSECONDS);
+            loop.schedule(() -> issueClosed(null), plan.connectRetryNanos(), TimeUnit.NANOSECONDS);
         } else {
             issueClosed(connection);
         }
         maybeFinish();
     }
 
+    /** Counts the end of a request once; false if it had already ended. */
+    private boolean end(Exchange<R> exchange, Outcome outcome) {
+        if (!exchange.markEnded()) {
+            traffic.endedTwice(exchange.request());
+            return false;
+        }
+        inFlight--;
+        lastCompletionNanos = System.nanoTime();
+        if (measured(exchange)) {
+            traffic.ended(exchange.request(), outcome);
+        }
+        return true;
+    }
+
     /** Called by a connection when its channel has closed. */
-    void closed(LoadConnection connection) {
+    void closed(LaneConnection<R> connection) {
         connections.remove(connection);
         idle.remove(connection);
     }
@@ -265,7 +264,8 @@ final class Lane {
             return;
         }
         issuing = false;
-        timers.add(loop.schedule(this::finish, options.drainTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        stoppedIssuingNanos = System.nanoTime();
+        timers.add(loop.schedule(this::finish, plan.drainNanos(), TimeUnit.NANOSECONDS));
         maybeFinish();
     }
 
@@ -277,10 +277,10 @@ final class Lane {
 
     /** Fails the requests that have waited longer than the request timeout. */
     private void expireRequests() {
-        long limit = System.nanoTime() - options.requestTimeout().toNanos();
-        List<LoadConnection> expired = new ArrayList<>();
-        for (LoadConnection connection : connections) {
-            Exchange exchange = connection.exchange();
+        long limit = System.nanoTime() - plan.requestTimeoutNanos();
+        List<LaneConnection<R>> expired = new ArrayList<>();
+        for (LaneConnection<R> connection : connections) {
+            Exchange<R> exchange = connection.exchange();
             if (exchange != null && exchange.intendedStartNanos() < limit) {
                 expired.add(connection);
             }
@@ -288,31 +288,27 @@ final class Lane {
         expired.forEach(connection -> connection.fail(ErrorKinds.TIMEOUT));
     }
 
-    /** Counts what is still outstanding as timed out, closes every connection and reports. */
+    /** Ends what is still outstanding as timed out, closes every connection and completes {@link #done()}. */
     private void finish() {
         if (finished) {
             return;
         }
-        long now = System.nanoTime();
-        endNanos = inFlight == 0 ? lastCompletionNanos : now;
-        for (LoadConnection connection : connections) {
-            if (connection.exchange() != null && measured(connection.exchange())) {
-                stats.record(Outcome.failed(ErrorKinds.TIMEOUT));
-            }
-        }
-        for (Exchange exchange : connecting) {
-            if (measured(exchange)) {
-                stats.record(Outcome.failed(ErrorKinds.TIMEOUT));
-            }
-        }
         finished = true;
+        endNanos = inFlight == 0 ? lastCompletionNanos : System.nanoTime();
+        List<Exchange<R>> open = new ArrayList<>(connecting);
+        for (LaneConnection<R> connection : connections) {
+            if (connection.exchange() != null) {
+                open.add(connection.exchange());
+            }
+        }
+        open.forEach(exchange -> end(exchange, Outcome.failed(ErrorKinds.TIMEOUT)));
         inFlight = 0;
         connecting.clear();
         timers.forEach(timer -> timer.cancel(false));
-        for (LoadConnection connection : new ArrayList<>(connections)) {
+        for (LaneConnection<R> connection : new ArrayList<>(connections)) {
             connection.discard();
         }
         idle.clear();
-        done.complete(stats.snapshot(0));
+        done.complete(null);
     }
 }

@@ -1,7 +1,7 @@
 package io.qgate.bench.load;
 
+import io.qgate.bench.cli.CommandLine;
 import java.io.PrintStream;
-import java.util.Arrays;
 
 /**
  * The {@code load} command line: parses options, runs, prints the summary on stdout and writes the
@@ -10,7 +10,7 @@ import java.util.Arrays;
 public final class LoadCommand {
 
     /** Exit status of a bad command line. */
-    public static final int USAGE = 2;
+    public static final int USAGE = CommandLine.USAGE_STATUS;
 
     private LoadCommand() {}
 
@@ -27,17 +27,11 @@ public final class LoadCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            out.print(LoadOptions.help());
-            return 0;
-        }
-        LoadOptions options;
-        try {
-            options = LoadOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("load: " + e.getMessage());
-            return USAGE;
-        }
+        return CommandLine.run("load", LoadOptions.help(), args, out, err, LoadOptions::parse,
+                options -> load(options, out, err));
+    }
+
+    private static int load(LoadOptions options, PrintStream out, PrintStream err) {
         LoadResult result;
         try {
             result = LoadGenerator.run(options, options.quiet() ? null : err);

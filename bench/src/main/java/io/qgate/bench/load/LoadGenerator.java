@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs one load test in-process and returns what it measured.
  *
- * <p>Each event loop thread carries an independent {@link Lane} with its own share of the rate,
+ * <p>Each event loop thread carries an independent {@link Lane} and its {@link LoadTraffic} with its own share of the rate,
  * concurrency, request budget and connection limit; their measurements are merged at the end.
  * The calling thread only waits and prints the progress line.
  */
@@ -64,32 +64,51 @@ public final class LoadGenerator {
             Instant startedAt = Instant.now().plusNanos(warmupNanos);
             long startNanos = System.nanoTime();
             long measureFromNanos = startNanos + warmupNanos;
-            List<Lane> lanes = new ArrayList<>();
+            List<Measured> lanes = new ArrayList<>();
             int index = 0;
             for (EventExecutor executor : group) {
-                lanes.add(new Lane(options, LaneShare.of(options, index++), (EventLoop) executor, transport, address,
-                        template, factory, seeds.split(), startNanos, measureFromNanos));
+                LoadTraffic traffic = new LoadTraffic(options, factory, template);
+                LanePlan plan = LaneShare.of(options, index++).plan(options, startNanos, measureFromNanos);
+                lanes.add(new Measured(new Lane<>(plan, traffic, (EventLoop) executor, transport, address,
+                        seeds.split()), traffic));
             }
-            lanes.forEach(Lane::start);
-            StatsSnapshot total = await(lanes, progress, measureFromNanos);
-            long endNanos = lanes.stream().mapToLong(Lane::endNanos).max().orElse(measureFromNanos);
-            return LoadResult.of(options, startedAt, total, (endNanos - measureFromNanos) / 1e9);
+            lanes.forEach(measured -> measured.lane().start());
+            StatsSnapshot total = await(lanes, progress, measureFromNanos,
+                    options.stream() && options.api().generates());
+            long endNanos = lanes.stream().mapToLong(measured -> measured.lane().endNanos()).max()
+                    .orElse(measureFromNanos);
+            long issuedUntilNanos = lanes.stream().mapToLong(measured -> measured.lane().stoppedIssuingNanos()).max()
+                    .orElse(measureFromNanos);
+            return LoadResult.of(options, startedAt, total, (endNanos - measureFromNanos) / 1e9,
+                    Math.max(0, issuedUntilNanos - measureFromNanos) / 1e9);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
-    private static StatsSnapshot await(List<Lane> lanes, PrintStream progress, long startNanos) {
-        CompletableFuture<?>[] done = lanes.stream().map(Lane::done).toArray(CompletableFuture[]::new);
+    /** A lane and the counters it fills. */
+    private record Measured(Lane<LoadRequest> lane, LoadTraffic traffic) {
+
+        /** The counters so far, read on the lane's loop. */
+        CompletableFuture<StatsSnapshot> snapshot() {
+            return lane.read(traffic::snapshot);
+        }
+    }
+
+    /** @param progressShowsTtft whether the answers stream, so that the progress line shows time to first token */
+    private static StatsSnapshot await(List<Measured> lanes, PrintStream progress, long startNanos,
+                                       boolean progressShowsTtft) {
+        CompletableFuture<?>[] done = lanes.stream().map(measured -> measured.lane().done())
+                .toArray(CompletableFuture[]::new);
         CompletableFuture<Void> all = CompletableFuture.allOf(done);
-        ProgressLine line = new ProgressLine(startNanos);
+        ProgressLine line = new ProgressLine(startNanos, progressShowsTtft);
         while (true) {
             try {
                 all.get(PROGRESS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-                return merge(lanes.stream().map(lane -> lane.done().join()).toList());
+                return merge(lanes.stream().map(measured -> measured.snapshot().join()).toList());
             } catch (TimeoutException e) {
                 if (progress != null && System.nanoTime() >= startNanos) { // nothing to show while warming up
-                    List<StatsSnapshot> now = lanes.stream().map(lane -> lane.snapshot().join()).toList();
+                    List<StatsSnapshot> now = lanes.stream().map(measured -> measured.snapshot().join()).toList();
                     progress.println(line.next(merge(now), startNanos, System.nanoTime()));
                 }
             } catch (InterruptedException e) {

@@ -1,115 +1,51 @@
 package io.qgate.bench.load;
 
+import io.qgate.bench.cli.Flags;
 import io.qgate.fleet.workload.Workload;
 import io.qgate.routing.config.Units;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Set;
 
-/** The command line of {@code load}: {@code --name value} or {@code --name=value}, flags without a value. */
+/** The command line of {@code load}, read by the bench's one {@link Flags} parser, and its help. */
 final class LoadOptionsParser {
     private LoadOptionsParser() {}
 
+    private static final Set<String> VALUED = Set.of("--url", "--api", "--model", "--rate", "--concurrency",
+            "--duration", "--requests", "--workload", "--tenants", "--system-prompt-tokens", "--seed", "--threads",
+            "--max-connections", "--drain-timeout", "--request-timeout", "--warmup", "--header", "--out");
+    private static final Set<String> SWITCHES = Set.of("--stream", "--quiet");
+
     static LoadOptions parse(String[] args) {
+        Flags flags = Flags.parse(args, VALUED, SWITCHES);
         LoadOptions.Builder builder = LoadOptions.builder();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument: " + arg + " (expected: --option; see --help)");
+        flags.ifGiven("--url", v -> builder.url(parseUrl(v)));
+        flags.ifGiven("--api", v -> builder.api(Api.parse(v)));
+        flags.ifGiven("--model", builder::model);
+        flags.ifGiven("--rate", v -> builder.rate(positiveDouble("--rate", v)));
+        flags.ifGiven("--concurrency", v -> builder.concurrency(positiveInt("--concurrency", v)));
+        flags.ifGiven("--duration", v -> builder.duration(Units.duration("--duration", v)));
+        flags.ifGiven("--requests", v -> builder.requests(positiveLong("--requests", v)));
+        flags.ifGiven("--workload", v -> builder.workload(Workload.parse(v)));
+        flags.ifGiven("--tenants", v -> builder.tenants((int) nonNegativeLong("--tenants", v)));
+        flags.ifGiven("--system-prompt-tokens", v -> builder.systemPromptTokens(positiveInt("--system-prompt-tokens", v)));
+        flags.ifGiven("--seed", v -> builder.seed(Flags.wholeLong("--seed", v)));
+        flags.ifGiven("--threads", v -> builder.threads(positiveInt("--threads", v)));
+        flags.ifGiven("--max-connections", v -> builder.maxConnections(positiveInt("--max-connections", v)));
+        flags.ifGiven("--drain-timeout", v -> builder.drainTimeout(Units.duration("--drain-timeout", v)));
+        flags.ifGiven("--request-timeout", v -> builder.requestTimeout(Units.duration("--request-timeout", v)));
+        flags.ifGiven("--warmup", v -> builder.warmup(Units.duration("--warmup", v)));
+        flags.ifGiven("--out", v -> builder.out(Path.of(v)));
+        for (String header : flags.all("--header")) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--header: " + header + " (expected: Name:value)");
             }
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
-            if (isFlag(name)) {
-                boolean on = value == null || Boolean.parseBoolean(value);
-                if (name.equals("--stream")) {
-                    builder.stream(on);
-                } else {
-                    builder.quiet(on);
-                }
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(name + ": missing value (see --help)");
-                }
-                value = args[++i];
-            }
-            apply(builder, name, value);
+            builder.header(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
         }
+        builder.stream(flags.on("--stream"));
+        builder.quiet(flags.on("--quiet"));
         return builder.build();
-    }
-
-    private static boolean isFlag(String name) {
-        return name.equals("--stream") || name.equals("--quiet");
-    }
-
-    private static void apply(LoadOptions.Builder builder, String name, String value) {
-        switch (name) {
-            case "--url":
-                builder.url(parseUrl(value));
-                break;
-            case "--api":
-                builder.api(Api.parse(value));
-                break;
-            case "--model":
-                builder.model(value);
-                break;
-            case "--rate":
-                builder.rate(positiveDouble(name, value));
-                break;
-            case "--concurrency":
-                builder.concurrency(positiveInt(name, value));
-                break;
-            case "--duration":
-                builder.duration(Units.duration(name, value));
-                break;
-            case "--requests":
-                builder.requests(positiveLong(name, value));
-                break;
-            case "--workload":
-                builder.workload(Workload.parse(value));
-                break;
-            case "--tenants":
-                builder.tenants((int) nonNegativeLong(name, value));
-                break;
-            case "--system-prompt-tokens":
-                builder.systemPromptTokens(positiveInt(name, value));
-                break;
-            case "--seed":
-                builder.seed(parseLong(name, value));
-                break;
-            case "--threads":
-                builder.threads(positiveInt(name, value));
-                break;
-            case "--max-connections":
-                builder.maxConnections(positiveInt(name, value));
-                break;
-            case "--drain-timeout":
-                builder.drainTimeout(Units.duration(name, value));
-                break;
-            case "--request-timeout":
-                builder.requestTimeout(Units.duration(name, value));
-                break;
-            case "--warmup":
-                builder.warmup(Units.duration(name, value));
-                break;
-            case "--header":
-                int colon = value.indexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalArgumentException(name + ": " + value + " (expected: Name:value)");
-                }
-                builder.header(value.substring(0, colon).trim(), value.substring(colon + 1).trim());
-                break;
-            case "--out":
-                builder.out(Path.of(value));
-                break;
-            default:
-                throw new IllegalArgumentException("unknown option: " + name + " (see --help)");
-        }
     }
 
     private static URI parseUrl(String value) {
@@ -120,16 +56,8 @@ final class LoadOptionsParser {
         }
     }
 
-    private static long parseLong(String name, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: an integer)", e);
-        }
-    }
-
     private static long nonNegativeLong(String name, String value) {
-        long parsed = parseLong(name, value);
+        long parsed = Flags.wholeLong(name, value);
         if (parsed < 0 || parsed > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
         }
@@ -137,7 +65,7 @@ final class LoadOptionsParser {
     }
 
     private static long positiveLong(String name, String value) {
-        long parsed = parseLong(name, value);
+        long parsed = Flags.wholeLong(name, value);
         if (parsed <= 0) {
             throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
         }

@@ -20,17 +20,20 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Latency is of successful requests only, from each request's intended start. Throughput is
  * successful requests (and their output tokens) per second of the run, from its start until the
- * last answer (or the end of the drain).
+ * last answer (or the end of the drain). The sent rate is requests per second of the part of the
+ * run that issued them: with long answers the drain stretches the run, and throughput falls below
+ * the offered rate although every request was answered.
  *
  * @param requests     requests issued; every one ended as {@code ok} or as one error kind
  * @param errors       failed requests by kind (see {@link ErrorKinds}), sorted by kind
  * @param ttftMicros   time to first token (first byte when not streaming), microseconds; a copy
  * @param e2eMicros    end-to-end latency, microseconds; a copy
+ * @param issuingSeconds how long requests were issued, from the start of the measured run
  */
 public record LoadResult(LoadOptions options, Instant startedAt, long requests, long ok, Map<String, Long> errors,
                          double durationSeconds, double throughputRps, long outputTokens,
                          double outputTokensPerSecond, LatencySummary ttftMs, LatencySummary e2eMs,
-                         Histogram ttftMicros, Histogram e2eMicros) {
+                         Histogram ttftMicros, Histogram e2eMicros, double issuingSeconds) {
 
     public LoadResult {
         requireNonNull(options, "options");
@@ -42,12 +45,18 @@ public record LoadResult(LoadOptions options, Instant startedAt, long requests, 
         requireNonNull(e2eMicros, "e2eMicros");
     }
 
-    static LoadResult of(LoadOptions options, Instant startedAt, StatsSnapshot stats, double durationSeconds) {
+    static LoadResult of(LoadOptions options, Instant startedAt, StatsSnapshot stats, double durationSeconds,
+                         double issuingSeconds) {
         double seconds = Math.max(durationSeconds, 1e-9);
         return new LoadResult(options, startedAt, stats.sent(), stats.ok(), stats.errors(), durationSeconds,
                 stats.ok() / seconds, stats.outputTokens(), stats.outputTokens() / seconds,
                 LatencySummary.of(stats.ttftMicros()), LatencySummary.of(stats.e2eMicros()),
-                stats.ttftMicros(), stats.e2eMicros());
+                stats.ttftMicros(), stats.e2eMicros(), Math.min(issuingSeconds, durationSeconds));
+    }
+
+    /** Requests sent per second while they were being issued: the load the server was offered. */
+    public double sentRps() {
+        return issuingSeconds > 0 ? requests / issuingSeconds : 0;
     }
 
     /** Failed requests of every kind. */
@@ -88,6 +97,8 @@ public record LoadResult(LoadOptions options, Instant startedAt, long requests, 
         ObjectNode errorCounts = summary.putObject("errors");
         new TreeMap<>(errors).forEach(errorCounts::put);
         summary.put("durationSeconds", round(durationSeconds));
+        summary.put("issuingSeconds", round(issuingSeconds));
+        summary.put("sentRps", round(sentRps()));
         summary.put("throughputRps", round(throughputRps));
         summary.put("outputTokens", outputTokens);
         summary.put("outputTokensPerSecond", round(outputTokensPerSecond));
@@ -112,9 +123,17 @@ public record LoadResult(LoadOptions options, Instant startedAt, long requests, 
         text.append(String.format(Locale.ROOT, "requests    %d (ok %d, errors %d)%n", requests, ok, errorCount()));
         new TreeMap<>(errors).forEach((kind, count) ->
                 text.append(String.format(Locale.ROOT, "  %-18s %d%n", kind, count)));
-        text.append(String.format(Locale.ROOT, "duration    %.2f s%n", durationSeconds));
-        text.append(String.format(Locale.ROOT, "throughput  %.1f req/s, %.1f output tokens/s%n",
-                throughputRps, outputTokensPerSecond));
+        text.append(String.format(Locale.ROOT, "duration    %.2f s (requests issued for %.2f s, then the drain)%n",
+                durationSeconds, issuingSeconds));
+        if (options.openLoop()) {
+            text.append(String.format(Locale.ROOT, "offered     %.1f req/s (--rate), %.1f req/s sent%n",
+                    options.rate(), sentRps()));
+        } else {
+            text.append(String.format(Locale.ROOT, "offered     %d connections (closed loop), %.1f req/s sent%n",
+                    options.concurrency(), sentRps()));
+        }
+        text.append(String.format(Locale.ROOT, "throughput  %.1f req/s, %.1f output tokens/s (answers over the whole"
+                + " duration)%n", throughputRps, outputTokensPerSecond));
         text.append(String.format(Locale.ROOT, "%-11s %10s %10s %10s %10s%n", "latency ms", "p50", "p90", "p99", "max"));
         appendLatency(text, "TTFT", ttftMs);
         appendLatency(text, "E2E", e2eMs);

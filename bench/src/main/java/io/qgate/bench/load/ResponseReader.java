@@ -21,9 +21,12 @@ final class ResponseReader {
     private static final int MAX_KEPT_BODY = 1 << 20;
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COMPLETION_TOKENS = "\"completion_tokens\"".getBytes(StandardCharsets.US_ASCII);
+    /** Enough of an error answer to tell the gateway's own errors from a replica's. */
+    private static final int KEPT_ERROR_BYTES = 300;
 
     private final SseParser sse = new SseParser(this::onEvent);
     private final ByteArrayBuilder body = new ByteArrayBuilder(1024);
+    private final StringBuilder errorBody = new StringBuilder();
 
     private boolean streamRequested;
     private int status;
@@ -37,6 +40,7 @@ final class ResponseReader {
     private boolean streamError;
     private long contentChunks;
     private long usageTokens;
+    private int events;
 
     void begin(boolean streamRequested) {
         this.streamRequested = streamRequested;
@@ -50,6 +54,8 @@ final class ResponseReader {
         streamError = false;
         contentChunks = 0;
         usageTokens = -1;
+        events = 0;
+        errorBody.setLength(0);
         sse.reset();
         body.reset();
     }
@@ -70,7 +76,8 @@ final class ResponseReader {
             firstByteNanos = nowNanos;
         }
         if (!isSuccess()) {
-            return; // an error body is not measured
+            keepErrorBody(content); // an error body is not measured, only kept in part
+            return;
         }
         if (eventStream) {
             contentNanos = nowNanos;
@@ -78,6 +85,46 @@ final class ResponseReader {
         } else if (body.length() < MAX_KEPT_BODY) {
             body.append(content);
         }
+    }
+
+    private void keepErrorBody(ByteBuf content) {
+        int keep = Math.min(content.readableBytes(), KEPT_ERROR_BYTES - errorBody.length());
+        if (keep > 0) {
+            errorBody.append(content.toString(content.readerIndex(), keep, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The answer's status, or 0 before its head arrived. */
+    int status() {
+        return status;
+    }
+
+    /** The start of a non-2xx answer's body; empty otherwise. */
+    String errorBody() {
+        return errorBody.toString();
+    }
+
+    /** SSE data events of the answer so far, not counting {@code [DONE]} and error events. */
+    int events() {
+        return events;
+    }
+
+    /** Whether a 2xx stream is still going: neither {@code [DONE]} nor an error event has arrived. */
+    boolean streamOpen() {
+        return eventStream && isSuccess() && !done && !streamError;
+    }
+
+    /**
+     * How a request ends whose connection went away under it: a stream that carried an error event
+     * was cut by the server on purpose (the gateway's abort event), anything else was reset.
+     */
+    String cutKind() {
+        return streamError ? ErrorKinds.STREAM_ERROR : ErrorKinds.RESET;
+    }
+
+    /** A failure of the answer read so far, with its status and error body. */
+    Outcome failed(String kind) {
+        return Outcome.failed(kind).withResponse(status, errorBody());
     }
 
     /** Whether the connection may carry another request after this response. */
@@ -122,13 +169,17 @@ final class ResponseReader {
         try {
             event = JsonMapper.shared().readTree(data, 0, length);
         } catch (JacksonException e) {
+            events++;
             return; // not JSON: neither content nor usage
         }
         if (event == null || !event.isObject()) {
+            events++;
             return;
         }
         if (event.has("error")) {
             streamError = true;
+        } else {
+            events++;
         }
         for (JsonNode choice : event.path("choices")) {
             JsonNode text = choice.path("delta").path("content");

@@ -1,6 +1,6 @@
 package io.qgate.bench.sim;
 
-import java.util.Arrays;
+import io.qgate.bench.cli.CommandLine;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,17 +25,11 @@ public final class SimCommand {
      * @return 0 after a clean stop or {@code --help}, 2 for invalid flags, 1 when it cannot start
      */
     public static int run(String[] args) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.print(SimOptions.usage());
-            return 0;
-        }
-        SimOptions options;
-        try {
-            options = SimOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("sim: " + e.getMessage());
-            return 2;
-        }
+        return CommandLine.run("sim", SimOptions.usage(), args, System.out, System.err, SimOptions::parse,
+                SimCommand::serve);
+    }
+
+    private static int serve(SimOptions options) {
         SimServer server;
         try {
             server = SimServer.start(options);

@@ -3,6 +3,7 @@ package io.qgate.bench.sim;
 import static java.util.Objects.requireNonNull;
 
 import io.qgate.fleet.EngineModel;
+import java.util.function.Consumer;
 
 /**
  * Settings of one simulated LiteLLM + vLLM replica.
@@ -137,151 +138,70 @@ public record SimOptions(
         return metricsPort != SAME_PORT;
     }
 
-    public SimOptions withHost(String v) {
-        return new SimOptions(v, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, seed, ioThreads);
+    /**
+     * A copy with the changes {@code change} makes to a draft of this one, validated as any other:
+     * {@code defaults().with(o -> { o.port = 0; o.timeScale = 0.1; })}.
+     */
+    public SimOptions with(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.build();
     }
 
-    public SimOptions withPort(int v) {
-        return new SimOptions(host, v, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, seed, ioThreads);
-    }
+    /** The fields of a {@link SimOptions}, changed one by one inside {@link #with}. */
+    public static final class Draft {
+        public String host;
+        public int port;
+        public int metricsPort;
+        public String model;
+        public int maxNumSeqs;
+        public double timeScale;
+        public double prefillOverheadMs;
+        public double prefillMsPerToken;
+        public double tpotMs;
+        public double loadFactorAtMax;
+        public double proxyOverheadMs;
+        public double proxyCpuMs;
+        public int proxyWorkers;
+        public long kvCapacityTokens;
+        public int prefixCacheBlocks;
+        public int meanOutputTokens;
+        public int maxOutputTokens;
+        public int embeddingDim;
+        public double embeddingMsPerItem;
+        public long seed;
+        public int ioThreads;
 
-    public SimOptions withMetricsPort(int v) {
-        return new SimOptions(host, port, v, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, seed, ioThreads);
-    }
+        private Draft(SimOptions o) {
+            host = o.host;
+            port = o.port;
+            metricsPort = o.metricsPort;
+            model = o.model;
+            maxNumSeqs = o.maxNumSeqs;
+            timeScale = o.timeScale;
+            prefillOverheadMs = o.prefillOverheadMs;
+            prefillMsPerToken = o.prefillMsPerToken;
+            tpotMs = o.tpotMs;
+            loadFactorAtMax = o.loadFactorAtMax;
+            proxyOverheadMs = o.proxyOverheadMs;
+            proxyCpuMs = o.proxyCpuMs;
+            proxyWorkers = o.proxyWorkers;
+            kvCapacityTokens = o.kvCapacityTokens;
+            prefixCacheBlocks = o.prefixCacheBlocks;
+            meanOutputTokens = o.meanOutputTokens;
+            maxOutputTokens = o.maxOutputTokens;
+            embeddingDim = o.embeddingDim;
+            embeddingMsPerItem = o.embeddingMsPerItem;
+            seed = o.seed;
+            ioThreads = o.ioThreads;
+        }
 
-    public SimOptions withModel(String v) {
-        return new SimOptions(host, port, metricsPort, v, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, seed, ioThreads);
-    }
-
-    public SimOptions withMaxNumSeqs(int v) {
-        return new SimOptions(host, port, metricsPort, model, v, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, seed, ioThreads);
-    }
-
-    public SimOptions withTimeScale(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, v, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, seed, ioThreads);
-    }
-
-    public SimOptions withPrefillOverheadMs(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, v, prefillMsPerToken,
-                tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
-                ioThreads);
-    }
-
-    public SimOptions withPrefillMsPerToken(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs, v,
-                tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
-                ioThreads);
-    }
-
-    public SimOptions withTpotMs(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, v, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, seed, ioThreads);
-    }
-
-    public SimOptions withLoadFactorAtMax(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, v, proxyOverheadMs, proxyCpuMs, proxyWorkers, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
-                ioThreads);
-    }
-
-    public SimOptions withProxyOverheadMs(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, v, proxyCpuMs, proxyWorkers, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
-                ioThreads);
-    }
-
-    public SimOptions withProxyCpuMs(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, v, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, seed, ioThreads);
-    }
-
-    public SimOptions withProxyWorkers(int v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, v, kvCapacityTokens,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
-                ioThreads);
-    }
-
-    public SimOptions withKvCapacityTokens(long v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers, v,
-                prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem, seed,
-                ioThreads);
-    }
-
-    public SimOptions withPrefixCacheBlocks(int v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, v, meanOutputTokens, maxOutputTokens, embeddingDim, embeddingMsPerItem,
-                seed, ioThreads);
-    }
-
-    public SimOptions withMeanOutputTokens(int v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, v, maxOutputTokens, embeddingDim, embeddingMsPerItem,
-                seed, ioThreads);
-    }
-
-    public SimOptions withMaxOutputTokens(int v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, v, embeddingDim, embeddingMsPerItem,
-                seed, ioThreads);
-    }
-
-    public SimOptions withEmbeddingDim(int v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, v, embeddingMsPerItem,
-                seed, ioThreads);
-    }
-
-    public SimOptions withEmbeddingMsPerItem(double v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim, v, seed,
-                ioThreads);
-    }
-
-    public SimOptions withSeed(long v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, v, ioThreads);
-    }
-
-    public SimOptions withIoThreads(int v) {
-        return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
-                prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
-                kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                embeddingMsPerItem, seed, v);
+        private SimOptions build() {
+            return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
+                    prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
+                    kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
+                    embeddingMsPerItem, seed, ioThreads);
+        }
     }
 
     private static void checkPort(String name, int port) {

@@ -32,7 +32,10 @@ import java.util.function.Supplier;
  * health check and vLLM's {@code /metrics}, optionally on a port of its own.
  *
  * <pre>{@code
- * try (SimServer sim = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(0.1))) {
+ * try (SimServer sim = SimServer.start(SimOptions.defaults().with(o -> {
+     o.port = 0;
+     o.timeScale = 0.1;
+ }))) {
  *     URI base = URI.create("http://127.0.0.1:" + sim.port());
  * }
  * }</pre>

@@ -52,8 +52,12 @@ class PrometheusExpositionTest {
     static void startAndCarryTraffic() throws Exception {
         StringJoiner endpoints = new StringJoiner(",");
         for (String model : List.of(MODEL_A, MODEL_A, MODEL_B)) {
-            SimServer sim = SimServer.start(SimOptions.defaults().withPort(0).withModel(model).withSeed(5)
-                    .withTimeScale(0.05));
+            SimServer sim = SimServer.start(SimOptions.defaults().with(o -> {
+                o.port = 0;
+                o.model = model;
+                o.seed = 5;
+                o.timeScale = 0.05;
+            }));
             replicas.add(sim);
             endpoints.add("http://127.0.0.1:" + sim.port());
         }

@@ -118,8 +118,13 @@ class PrometheusScalingQueriesTest {
 
         StringJoiner endpoints = new StringJoiner(",");
         for (int i = 0; i < REPLICAS; i++) {
-            SimServer sim = SimServer.start(SimOptions.defaults().withPort(0).withSeed(11 + i).withTimeScale(0.1)
-                    .withMaxNumSeqs(MAX_NUM_SEQS));
+            long seed = 11 + i;
+            SimServer sim = SimServer.start(SimOptions.defaults().with(o -> {
+                o.port = 0;
+                o.seed = seed;
+                o.timeScale = 0.1;
+                o.maxNumSeqs = MAX_NUM_SEQS;
+            }));
             replicas.add(sim);
             endpoints.add("http://127.0.0.1:" + sim.port());
         }

@@ -21,11 +21,17 @@ class FleetEngineModelAgreementTest {
 
     @Test
     void prefillStepAndHopTakeTheSameTimeInBothSimulators() {
-        List<SimOptions> settings = List.of(SimOptions.defaults(), SimOptions.defaults().withMaxNumSeqs(8),
-                SimOptions.defaults().withTpotMs(12.5).withLoadFactorAtMax(3.5).withPrefillOverheadMs(33)
-                        .withPrefillMsPerToken(0.11).withProxyOverheadMs(1.7).withMaxNumSeqs(64));
+        List<SimOptions> settings = List.of(SimOptions.defaults(), SimOptions.defaults().with(o -> o.maxNumSeqs = 8),
+                SimOptions.defaults().with(o -> {
+                    o.tpotMs = 12.5;
+                    o.loadFactorAtMax = 3.5;
+                    o.prefillOverheadMs = 33;
+                    o.prefillMsPerToken = 0.11;
+                    o.proxyOverheadMs = 1.7;
+                    o.maxNumSeqs = 64;
+                }));
         for (SimOptions options : settings) {
-            LatencyModel live = LatencyModel.of(options.withTimeScale(1.0));
+            LatencyModel live = LatencyModel.of(options.with(o -> o.timeScale = 1.0));
             EngineModel virtual = options.engine();
             for (int running = 0; running <= options.maxNumSeqs() + 8; running++) {
                 assertThat(virtual.stepNanos(running)).as("step with %d running", running)

@@ -22,8 +22,12 @@ class SimBatchInputsTest {
     @BeforeAll
     static void start() {
         // Some proxy work and a modelled hop, so that refusals take the same path as answers.
-        server = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(0.02).withProxyCpuMs(5)
-                .withEmbeddingDim(16));
+        server = SimServer.start(SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.timeScale = 0.02;
+            o.proxyCpuMs = 5;
+            o.embeddingDim = 16;
+        }));
         client = new SimClient(server.port());
     }
 

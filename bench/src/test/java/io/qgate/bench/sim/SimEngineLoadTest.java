@@ -17,7 +17,11 @@ class SimEngineLoadTest {
 
     @Test
     void requestsBeyondMaxNumSeqsWaitAndMetricsShowIt() {
-        SimOptions options = SimOptions.defaults().withPort(0).withMetricsPort(0).withMaxNumSeqs(2);
+        SimOptions options = SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.metricsPort = 0;
+            o.maxNumSeqs = 2;
+        });
         try (SimServer server = SimServer.start(options)) {
             assertThat(server.metricsPort()).isNotEqualTo(server.port());
             SimClient metrics = new SimClient(server.metricsPort());
@@ -54,7 +58,11 @@ class SimEngineLoadTest {
 
     @Test
     void aWaitingRequestIsAdmittedWhenARunningOneFinishes() {
-        SimOptions options = SimOptions.defaults().withPort(0).withMaxNumSeqs(1).withTimeScale(0.05);
+        SimOptions options = SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.maxNumSeqs = 1;
+            o.timeScale = 0.05;
+        });
         try (SimServer server = SimServer.start(options)) {
             SimClient client = new SimClient(server.port());
             List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
@@ -73,7 +81,10 @@ class SimEngineLoadTest {
 
     @Test
     void pipelinedRequestsAreAnsweredInOrder() {
-        try (SimServer server = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(0.05));
+        try (SimServer server = SimServer.start(SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.timeScale = 0.05;
+        }));
              RawHttp raw = new RawHttp(server.port())) {
             raw.write(RawHttp.post("/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"a\",\"max_tokens\":30}")
                     + RawHttp.post("/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"b\",\"max_tokens\":1}"));
@@ -90,7 +101,11 @@ class SimEngineLoadTest {
     void streamedTokensKeepTheirOrderWhenTokensComeFasterThanTheProxyHop() {
         // At this scale a decode step (75 us) is shorter than the event loop's timer slack, the
         // case where tokens once overtook each other.
-        SimOptions options = SimOptions.defaults().withPort(0).withTimeScale(0.01).withProxyOverheadMs(10);
+        SimOptions options = SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.timeScale = 0.01;
+            o.proxyOverheadMs = 10;
+        });
         try (SimServer server = SimServer.start(options)) {
             SimClient client = new SimClient(server.port());
             List<CompletableFuture<Void>> runs = new ArrayList<>();

@@ -41,14 +41,24 @@ class SimOptionsTest {
     }
 
     @Test
-    void withersChangeOneField() {
-        SimOptions o = SimOptions.defaults().withPort(0).withTimeScale(0).withMaxNumSeqs(4).withSeed(9);
+    void aCopyChangesOnlyTheFieldsItSets() {
+        SimOptions o = SimOptions.defaults().with(d -> {
+            d.port = 0;
+            d.timeScale = 0;
+            d.maxNumSeqs = 4;
+            d.seed = 9;
+        });
 
         assertThat(o.port()).isZero();
         assertThat(o.timeScale()).isZero();
         assertThat(o.maxNumSeqs()).isEqualTo(4);
         assertThat(o.seed()).isEqualTo(9);
-        assertThat(o.withPort(8001).withTimeScale(1).withMaxNumSeqs(256).withSeed(0)).isEqualTo(SimOptions.defaults());
+        assertThat(o.with(d -> {
+            d.port = 8001;
+            d.timeScale = 1;
+            d.maxNumSeqs = 256;
+            d.seed = 0;
+        })).isEqualTo(SimOptions.defaults());
     }
 
     @Test
@@ -63,7 +73,7 @@ class SimOptionsTest {
                 .hasMessageContaining("meanOutputTokens");
         assertThatThrownBy(() -> SimOptions.parse("--nope", "1")).hasMessageContaining("unknown option: --nope");
         assertThatThrownBy(() -> SimOptions.parse("--seed")).hasMessageContaining("--seed: missing value");
-        assertThatThrownBy(() -> SimOptions.defaults().withMaxNumSeqs(-1))
+        assertThatThrownBy(() -> SimOptions.defaults().with(o -> o.maxNumSeqs = -1))
                 .hasMessage("maxNumSeqs: -1 (expected: > 0)");
         assertThatThrownBy(() -> SimOptions.parse("--proxy-workers", "0"))
                 .hasMessageContaining("--proxy-workers").hasMessageContaining("(expected: > 0)");

@@ -34,7 +34,10 @@ class SimProxyCostTest {
 
     @Test
     void oneProxyWorkerServesConcurrentRequestsOneAfterAnother() {
-        try (SimServer server = SimServer.start(options().withProxyCpuMs(WORK_MS).withProxyWorkers(1))) {
+        try (SimServer server = SimServer.start(options().with(o -> {
+            o.proxyCpuMs = WORK_MS;
+            o.proxyWorkers = 1;
+        }))) {
             long elapsed = concurrently(server, 4, ONE_INPUT);
 
             // Four turns, one after the other.
@@ -45,7 +48,10 @@ class SimProxyCostTest {
 
     @Test
     void moreProxyWorkersServeRequestsSideBySide() {
-        try (SimServer server = SimServer.start(options().withProxyCpuMs(WORK_MS).withProxyWorkers(4))) {
+        try (SimServer server = SimServer.start(options().with(o -> {
+            o.proxyCpuMs = WORK_MS;
+            o.proxyWorkers = 4;
+        }))) {
             long elapsed = concurrently(server, 4, ONE_INPUT);
 
             // One turn each, side by side; queued, they would take four.
@@ -55,7 +61,7 @@ class SimProxyCostTest {
 
     @Test
     void theHopDelaysEveryRequestButNeverQueues() {
-        try (SimServer server = SimServer.start(options().withProxyOverheadMs(WORK_MS / 2))) {
+        try (SimServer server = SimServer.start(options().with(o -> o.proxyOverheadMs = WORK_MS / 2))) {
             long elapsed = concurrently(server, 4, ONE_INPUT);
 
             // In and out, all four at once; queued, they would take four times as long.
@@ -70,7 +76,10 @@ class SimProxyCostTest {
             many.append(i == 0 ? "" : ",").append("\"text number ").append(i).append('"');
         }
         String batch = many.append("]}").toString();
-        try (SimServer server = SimServer.start(options().withProxyCpuMs(WORK_MS).withEmbeddingMsPerItem(1))) {
+        try (SimServer server = SimServer.start(options().with(o -> {
+            o.proxyCpuMs = WORK_MS;
+            o.embeddingMsPerItem = 1;
+        }))) {
             SimClient client = new SimClient(server.port());
             warmUp(client);
             long start = System.nanoTime();
@@ -86,7 +95,7 @@ class SimProxyCostTest {
     @Test
     void embeddingInputsOfOneRequestAddToItsEngineTime() {
         String three = "{\"model\":\"" + MODEL + "\",\"input\":[\"a\",\"b\",\"c\"]}";
-        try (SimServer server = SimServer.start(options().withEmbeddingMsPerItem(100))) {
+        try (SimServer server = SimServer.start(options().with(o -> o.embeddingMsPerItem = 100))) {
             SimClient client = new SimClient(server.port());
             long start = System.nanoTime();
             client.postJson("/v1/embeddings", three);
@@ -102,8 +111,14 @@ class SimProxyCostTest {
 
     /** Fast everything except what a test turns on: no hop, no prefill overhead, tiny token costs. */
     private static SimOptions options() {
-        return SimOptions.defaults().withPort(0).withProxyOverheadMs(0).withPrefillOverheadMs(0)
-                .withPrefillMsPerToken(0).withEmbeddingMsPerItem(0).withEmbeddingDim(8);
+        return SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.proxyOverheadMs = 0;
+            o.prefillOverheadMs = 0;
+            o.prefillMsPerToken = 0;
+            o.embeddingMsPerItem = 0;
+            o.embeddingDim = 8;
+        });
     }
 
     /**

@@ -21,8 +21,12 @@ class SimServerApiTest {
 
     @BeforeAll
     static void start() {
-        server = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(TIME_SCALE).withSeed(7)
-                .withEmbeddingDim(64));
+        server = SimServer.start(SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.timeScale = TIME_SCALE;
+            o.seed = 7;
+            o.embeddingDim = 64;
+        }));
         client = new SimClient(server.port());
     }
 
@@ -246,8 +250,16 @@ class SimServerApiTest {
     @Test
     void sameRequestAndSeedGiveTheSameAnswerOnAnotherReplica() {
         String request = chat("Which replica am I talking to?", "\"max_tokens\":30");
-        try (SimServer twin = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(TIME_SCALE).withSeed(7));
-             SimServer other = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(TIME_SCALE).withSeed(8))) {
+        try (SimServer twin = SimServer.start(SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.timeScale = TIME_SCALE;
+            o.seed = 7;
+        }));
+             SimServer other = SimServer.start(SimOptions.defaults().with(o -> {
+                 o.port = 0;
+                 o.timeScale = TIME_SCALE;
+                 o.seed = 8;
+             }))) {
             String here = content(client.postJson("/v1/chat/completions", request));
             String there = content(new SimClient(twin.port()).postJson("/v1/chat/completions", request));
             String otherSeed = content(new SimClient(other.port()).postJson("/v1/chat/completions", request));

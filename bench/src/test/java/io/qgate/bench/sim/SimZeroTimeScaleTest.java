@@ -21,9 +21,15 @@ class SimZeroTimeScaleTest {
 
     @BeforeAll
     static void start() {
-        server = SimServer.start(SimOptions.defaults().withPort(0).withTimeScale(0)
-                .withTpotMs(3_600_000).withPrefillOverheadMs(3_600_000).withProxyOverheadMs(3_600_000)
-                .withProxyCpuMs(3_600_000).withEmbeddingMsPerItem(3_600_000));
+        server = SimServer.start(SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.timeScale = 0;
+            o.tpotMs = 3_600_000;
+            o.prefillOverheadMs = 3_600_000;
+            o.proxyOverheadMs = 3_600_000;
+            o.proxyCpuMs = 3_600_000;
+            o.embeddingMsPerItem = 3_600_000;
+        }));
         client = new SimClient(server.port());
     }
 

@@ -1,0 +1,46 @@
+package io.qgate.bench.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The benchmarks' results as pretty-printed JSON files, written from records and read back into them. */
+public final class JsonFiles {
+
+    private JsonFiles() {}
+
+    /** Writes {@code value} as {@code directory/file}, creating the directory. */
+    public static Path write(Object value, Path directory, String file) {
+        Path path = directory.resolve(file);
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(path, JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsString(value)
+                    + "\n", StandardCharsets.UTF_8);
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + path, e);
+        }
+    }
+
+    public static <T> T read(Path file, Class<T> type) {
+        return JsonMapper.shared().readValue(file.toFile(), type);
+    }
+
+    /** {@code bench/results/<today>}: every benchmark of one day writes into one directory, with one report. */
+    public static Path todaysResults() {
+        return Path.of("bench", "results", LocalDate.now().toString());
+    }
+
+    /** A fresh temporary directory for a benchmark's configurations and process logs. */
+    public static Path workDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work directory", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.qgate.bench.study.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class CommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void aQuickAutoscaleRunWritesItsReportResultsAndPlot() throws Exception {
+        int status = AutoscaleCommand.run(new String[] {"--quick", "--out", dir.toString()}, print(out), print(err));
+
+        assertThat(status).isZero();
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("| step | rate 60/s per replica |")
+                .contains("![autoscale-step.png](autoscale-step.png)");
+        assertThat(Files.size(dir.resolve("autoscale-step.png"))).isGreaterThan(10_000);
+        JsonNode json = JsonMapper.shared().readTree(Files.readString(dir.resolve("results.json")));
+        assertThat(json.get("runs")).hasSize(5);
+        assertThat(json.get("recommended").get("fromSweep").asBoolean()).isFalse();
+        assertThat(text(err)).contains("quick: one target per signal");
+    }
+
+    @Test
+    void badOptionsAreRefusedWithTheUsageStatus() {
+        assertThat(AutoscaleCommand.run(new String[] {"--trace", "sawtooth"}, print(out), print(err)))
+                .isEqualTo(AutoscaleCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("autoscale: trace: sawtooth");
+        assertThat(FleetRoutingCommand.run(new String[] {"--replicas", "4"}, print(out), print(err)))
+                .isEqualTo(FleetRoutingCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("fleet-routing: unknown option: --replicas");
+    }
+
+    @Test
+    void bothCommandsExplainThemselves() {
+        assertThat(AutoscaleCommand.run(new String[] {"--help"}, print(out), print(err))).isZero();
+        assertThat(FleetRoutingCommand.run(new String[] {"--help"}, print(out), print(err))).isZero();
+        assertThat(text(out)).contains("Usage: java -jar qgate-bench.jar autoscale")
+                .contains("Usage: java -jar qgate-bench.jar fleet-routing");
+    }
+
+    private static PrintStream print(ByteArrayOutputStream sink) {
+        return new PrintStream(sink, true, StandardCharsets.UTF_8);
+    }
+
+    private static String text(ByteArrayOutputStream sink) {
+        return sink.toString(StandardCharsets.UTF_8);
+    }
+}
