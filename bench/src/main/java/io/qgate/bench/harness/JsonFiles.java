@@ -7,11 +7,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The benchmarks' results as pretty-printed JSON files, written from records and read back into them. */
 public final class JsonFiles {
 
     private JsonFiles() {}
+
+    /**
+     * A studied ratio's target in the reports' JSON: {@code "target"} as the report shows it and
+     * whether it was {@code "met"}, both null for a ratio shown for context ({@code met == null}).
+     */
+    public static void putTarget(ObjectNode node, String targetText, Boolean met) {
+        if (met == null) {
+            node.putNull("target");
+            node.putNull("met");
+        } else {
+            node.put("target", targetText);
+            node.put("met", met);
+        }
+    }
 
     /** Writes {@code value} as {@code directory/file}, creating the directory. */
     public static Path write(Object value, Path directory, String file) {

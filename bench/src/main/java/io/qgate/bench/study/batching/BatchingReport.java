@@ -1,5 +1,6 @@
 package io.qgate.bench.study.batching;
 
+import io.qgate.bench.harness.JsonFiles;
 import io.qgate.bench.harness.StudyCli;
 import static java.util.Objects.requireNonNull;
 
@@ -105,13 +106,7 @@ public record BatchingReport(BatchingOptions options, Instant startedAt, double 
             node.put("on", round(ratio.on()));
             node.put("off", round(ratio.off()));
             putNumber(node, "value", ratio.value());
-            if (ratio.bound() == null) {
-                node.putNull("target");
-                node.putNull("met");
-            } else {
-                node.put("target", ratio.targetText());
-                node.put("met", ratio.met());
-            }
+            JsonFiles.putTarget(node, ratio.targetText(), ratio.met());
         }
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }

@@ -1,5 +1,6 @@
 package io.qgate.bench.study.routing;
 
+import io.qgate.bench.harness.JsonFiles;
 import io.qgate.bench.harness.Latency;
 import java.time.Duration;
 import tools.jackson.databind.json.JsonMapper;
@@ -85,13 +86,7 @@ final class ReportJson {
             } else {
                 node.put("value", round(ratio.value()));
             }
-            if (ratio.target() == null) {
-                node.putNull("target");
-                node.putNull("met");
-            } else {
-                node.put("target", ratio.targetText());
-                node.put("met", ratio.met());
-            }
+            JsonFiles.putTarget(node, ratio.targetText(), ratio.met());
         }
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
