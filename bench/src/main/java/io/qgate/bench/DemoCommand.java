@@ -61,22 +61,26 @@ public final class DemoCommand {
                     + " (is a port taken? try --port, --admin-port, --first-replica-port)");
             return 1;
         }
+        System.out.print(fleet.instructions());
+        Thread load = null;
+        if (options.load()) {
+            System.out.printf(Locale.ROOT, "Load running: %.1f streamed chat completions a second, about %.0f%% of the"
+                    + " %.1f the replicas finish; progress every second, Ctrl-C stops it.%n%n", fleet.loadRate(),
+                    DemoFleet.LOAD_SHARE * 100, fleet.capacity());
+            load = DemoLoad.start(fleet, System.err);
+        }
+        Thread loadToStop = load;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (options.load()) {
+            if (loadToStop != null) {
+                // The load first, then at once the rest: the replicas' queues would not drain in time.
+                loadToStop.interrupt();
                 fleet.stopNow();
             } else {
                 fleet.close();
             }
             stopped.countDown();
         }, "qgate-demo-shutdown"));
-        System.out.print(fleet.instructions());
-        if (options.load()) {
-            System.out.printf(Locale.ROOT, "Load running: %.1f streamed chat completions a second, about %.0f%% of the"
-                    + " %.1f the replicas finish; progress every second, Ctrl-C stops it.%n%n", fleet.loadRate(),
-                    DemoFleet.LOAD_SHARE * 100, fleet.capacity());
-            DemoLoad.start(fleet, System.err);
-        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -129,7 +129,7 @@ public final class DemoFleet implements AutoCloseable {
         List<SimServer> servers = replicas.replicas();
         SimServer first = servers.get(0);
         String slow = servers.size() > 1
-                ? String.format(Locale.ROOT, "; the last, :%d, is %.0f times slower", servers.get(servers.size() - 1)
+                ? String.format(Locale.ROOT, "; the last, :%d, is %.0f times as slow", servers.get(servers.size() - 1)
                         .port(), SLOW_FACTOR)
                 : "";
         return instructions(gateway.port(), gateway.adminPort(), first.options().model(), replicas.endpoints(),

@@ -6,19 +6,24 @@ import io.qgate.bench.sim.SimOptions;
 import io.qgate.bench.sim.SimServer;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The README's first command runs the demo; this runs what it prints. Every curl example in the
@@ -84,9 +89,9 @@ class DemoFleetTest {
                     .contains("Status page (watch the routing there): http://127.0.0.1:" + demo.gateway().adminPort()
                             + "/\n")
                     .contains("at most 8 requests at once")
-                    .contains(":" + demo.replicas().get(2).port() + ", is 2 times slower")
+                    .contains(":" + demo.replicas().get(2).port() + ", is 2 times as slow")
                     .contains("qgate-bench.jar demo --load")
-                    .contains("load --url " + demo.url() + " --rate " + String.format(java.util.Locale.ROOT, "%.1f",
+                    .contains("load --url " + demo.url() + " --rate " + String.format(Locale.ROOT, "%.1f",
                             demo.loadRate()) + " --duration 60s --stream");
             assertThat(demo.loadRate()).isCloseTo(1.2 * demo.capacity(), within(0.05));
         }
@@ -115,6 +120,23 @@ class DemoFleetTest {
             assertThat(result.ok()).isEqualTo(result.requests());
             List<Long> served = demo.replicas().stream().map(SimServer::apiRequests).toList();
             assertThat(served.get(2)).isLessThan(Math.max(served.get(0), served.get(1)));
+        }
+    }
+
+    /** {@code demo --load}: a progress line each second with the replicas' occupancy; the interrupt of Ctrl-C stops it. */
+    @Test
+    void theDemosLoadPrintsItsProgressAndStopsWhenInterrupted() throws Exception {
+        try (DemoFleet demo = DemoFleet.start(0, 0, 3, 0, 0.25)) {
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+            Thread load = DemoLoad.start(demo, new PrintStream(progress, true, StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> progress.toString(StandardCharsets.UTF_8)
+                            .matches("(?s).*\\] sent \\d+ .* replicas \\(running\\+waiting\\) \\d+\\+\\d+ \\d+\\+\\d+ \\d+\\+\\d+\\n.*"));
+            load.interrupt();
+            load.join(10_000);
+
+            assertThat(load.isAlive()).isFalse();
         }
     }
 }
