@@ -51,6 +51,7 @@ public final class FileEndpointSource implements EndpointSource {
     private volatile EndpointSnapshot published;
     private volatile boolean healthy;
     private volatile long lastEventNanos;
+    private volatile boolean closed;
     /** The bytes last read, null when the file could not be read; only the reading thread uses it. */
     private byte[] lastContent;
     /** The problem last logged, null when the file was last good; only the reading thread uses it. */
@@ -144,7 +145,8 @@ public final class FileEndpointSource implements EndpointSource {
     }
 
     private void publish(EndpointSnapshot snapshot) {
-        if (snapshot.equals(published)) {
+        // close() does not wait for a read in progress; its result must not reach a stopped gateway.
+        if (closed || snapshot.equals(published)) {
             return;
         }
         published = snapshot;
@@ -176,6 +178,7 @@ public final class FileEndpointSource implements EndpointSource {
 
     @Override
     public void close() {
+        closed = true;
         FileChanges current = changes;
         if (current != null) {
             current.close();
