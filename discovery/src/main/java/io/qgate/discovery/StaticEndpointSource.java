@@ -33,13 +33,19 @@ public final class StaticEndpointSource implements EndpointSource {
         for (String entry : list.split(",")) {
             String trimmed = entry.trim();
             if (!trimmed.isEmpty()) {
-                endpoints.add(parseOne(trimmed));
+                endpoints.add(parseEndpoint(trimmed));
             }
         }
         return new StaticEndpointSource(endpoints);
     }
 
-    static Endpoint parseOne(String entry) {
+    /**
+     * One replica's address, {@code http://host:port} or {@code host:port} (port 80 when left
+     * out), as a ready endpoint; the replicas file reads its lines with the same rules.
+     *
+     * @throws IllegalArgumentException naming the entry, with what was expected
+     */
+    public static Endpoint parseEndpoint(String entry) {
         String url = entry.contains("://") ? entry : "http://" + entry;
         URI uri;
         try {

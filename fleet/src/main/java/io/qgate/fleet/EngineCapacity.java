@@ -8,12 +8,15 @@ import java.util.SplittableRandom;
  * measures its fleet: a closed loop of twice max-num-seqs clients, each sending its next request
  * as soon as its answer is through, so the batch stays full and a queue stays waiting; requests
  * finished between 25% and 95% of the run are counted, leaving out the ramp-up and the end.
+ * The demo sizes its load with it, so that the load it offers is a known share of what its
+ * replicas can finish.
  */
-final class EngineCapacity {
+public final class EngineCapacity {
 
     private EngineCapacity() {}
 
-    static double requestsPerSecond(EngineModel model, Workload workload, long seed, double seconds) {
+    /** Requests per second of modelled time (time scale 1), over {@code seconds} of virtual time. */
+    public static double requestsPerSecond(EngineModel model, Workload workload, long seed, double seconds) {
         Simulation sim = new Simulation();
         SplittableRandom random = new SplittableRandom(seed);
         long hop = model.proxyNanos();

@@ -13,6 +13,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.qgate.discovery.EndpointSource;
 import io.qgate.discovery.StaticEndpointSource;
+import io.qgate.discovery.file.FileEndpointSource;
 import io.qgate.discovery.kubernetes.KubernetesEndpointSource;
 import io.qgate.gateway.admin.AdminHandler;
 import io.qgate.gateway.admin.AdminInitializer;
@@ -124,19 +125,22 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Starts a gateway in front of the replicas of {@code config}: the Kubernetes Service when one
-     * is named, else the static endpoint list.
+     * Starts a gateway in front of the replicas of {@code config}: the Kubernetes Service or the
+     * replicas file when one is named, else the static endpoint list.
      */
     public static Gateway start(GatewayConfig config) {
         return start(config, source(config));
     }
 
     static EndpointSource source(GatewayConfig config) {
-        GatewayConfig.Kubernetes kubernetes = config.discovery().kubernetes();
-        if (!kubernetes.enabled()) {
-            return StaticEndpointSource.parse(config.discovery().endpoints());
+        GatewayConfig.Discovery discovery = config.discovery();
+        if (discovery.kubernetes().enabled()) {
+            return KubernetesEndpointSource.create(discovery.kubernetes().settings());
         }
-        return KubernetesEndpointSource.create(kubernetes.settings());
+        if (!discovery.file().isEmpty()) {
+            return FileEndpointSource.create(Path.of(discovery.file()));
+        }
+        return StaticEndpointSource.parse(discovery.endpoints());
     }
 
     public static Gateway start(GatewayConfig config, EndpointSource source) {

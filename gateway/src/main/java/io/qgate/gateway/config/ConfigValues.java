@@ -108,7 +108,8 @@ final class ConfigValues {
     }
 
     private GatewayConfig.Discovery discovery() {
-        return new GatewayConfig.Discovery(text(Option.ENDPOINTS), new GatewayConfig.Kubernetes(
+        return new GatewayConfig.Discovery(text(Option.ENDPOINTS), text(Option.DISCOVERY_FILE),
+                new GatewayConfig.Kubernetes(
                 text(Option.KUBERNETES_SERVICE), text(Option.KUBERNETES_NAMESPACE), text(Option.KUBERNETES_API),
                 text(Option.KUBERNETES_PORT_NAME), text(Option.KUBERNETES_METRICS_PORT)));
     }

@@ -154,8 +154,35 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
         }
     }
 
-    /** Where the replicas come from: the Kubernetes Service when one is named, else the static list. */
-    public record Discovery(String endpoints, Kubernetes kubernetes) {}
+    /**
+     * Where the replicas come from: the static list, a file, or a Kubernetes Service; at most one
+     * of them (none: no replicas).
+     *
+     * @param file the replicas file's path, or empty
+     */
+    public record Discovery(String endpoints, String file, Kubernetes kubernetes) {
+        public Discovery {
+            requireNonNull(endpoints, "endpoints");
+            requireNonNull(file, "file");
+            requireNonNull(kubernetes, "kubernetes");
+            // Two sources would silently shadow one another: which one wins is not something to guess.
+            List<String> given = new java.util.ArrayList<>();
+            if (!endpoints.isEmpty()) {
+                given.add(Option.ENDPOINTS.key());
+            }
+            if (!file.isEmpty()) {
+                given.add(Option.DISCOVERY_FILE.key());
+            }
+            if (kubernetes.enabled()) {
+                given.add(Option.KUBERNETES_SERVICE.key());
+            }
+            if (given.size() > 1) {
+                throw new IllegalArgumentException("sources of replicas: " + String.join(" and ", given)
+                        + " (expected: one of " + Option.ENDPOINTS.key() + ", " + Option.DISCOVERY_FILE.key()
+                        + " or " + Option.KUBERNETES_SERVICE.key() + ")");
+            }
+        }
+    }
 
     /**
      * Kubernetes discovery; {@code service} empty means the static list is used.

@@ -15,6 +15,8 @@ public enum Option {
     SERVER_PORT("server.port", "8080", "--port", "client (OpenAI API) port"),
     ADMIN_PORT("admin.port", "9090", "--admin-port", "admin port: /metrics, /healthz, /readyz, /scaling, /debug/endpoints"),
     ENDPOINTS("endpoints", "", "--endpoints", "static replicas, comma-separated http://host:port"),
+    DISCOVERY_FILE("discovery.file", "", null,
+            "file of replicas, one http://host:port a line (optional ready=false), reloaded on change"),
     KUBERNETES_SERVICE("discovery.kubernetes.service", "", null,
             "discover the replicas as this Service's endpoints (empty: the static list)"),
     KUBERNETES_NAMESPACE("discovery.kubernetes.namespace", "", null,
