@@ -38,7 +38,7 @@ import java.util.function.IntSupplier;
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    static final String UNKNOWN_PATH = "Unknown admin path; try /status.json, /metrics, "
+    static final String UNKNOWN_PATH = "Unknown admin path; try / (the status page), /status.json, /metrics, "
             + "/healthz, /readyz, /scaling or /debug/endpoints.";
 
     private final PrometheusMeterRegistry registry;
@@ -47,6 +47,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final GatewayMetrics metrics;
     private final IntSupplier gatewayQueue;
     private final StatusJson status;
+    private final StatusPage page = new StatusPage();
 
     /** @param gatewayQueue requests waiting in the gateway's own admission queue */
     public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, Router router,
@@ -77,6 +78,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         switch (path) {
+            case "/" -> write(ctx, request, page.response(request, ctx.alloc()), true);
             case "/status.json" -> {
                 FullHttpResponse response = response(ctx, request, HttpResponseStatus.OK, "application/json",
                         status.render());
