@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.routing.Endpoint;
 import io.qgate.testing.HeadlessChromium;
+import io.qgate.testing.OpenAiStub;
 import io.qgate.testing.StubReplica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class StatusPageBrowserTest {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final AtomicBoolean loadRunning = new AtomicBoolean(true);
-    private final ExecutorService clients = Executors.newFixedThreadPool(10);
+    private final ExecutorService clients = Executors.newCachedThreadPool();
 
     @AfterEach
     void closeAll() throws Exception {
@@ -83,7 +84,10 @@ class StatusPageBrowserTest {
                 "admin.port", "0", "endpoints", endpoints.toString(), "shutdown.delay", "0s",
                 "scrape.interval", "200ms", "scrape.timeout", "150ms")));
         resources.add(gateway);
-        startLoad(gateway.port(), 10);
+        // Streams that keep the engines busy, and small embeddings that batch while they are.
+        startLoad(gateway.port(), "/v1/chat/completions",
+                "{\"model\":\"demo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 14);
+        startLoad(gateway.port(), "/v1/embeddings", "{\"model\":\"demo\",\"input\":\"hello\"}", 6);
         await().atMost(Duration.ofSeconds(10)).until(() -> engines.stream().allMatch(e ->
                 gateway.router().load(Endpoint.of("127.0.0.1", e.port())).fresh(System.nanoTime(), 1_000_000_000L))
                 && gateway.metrics().recent(10).answered() > 20);
@@ -137,13 +141,13 @@ class StatusPageBrowserTest {
         }
     }
 
-    /** Closed-loop clients streaming chat completions through the gateway until the test ends. */
-    private void startLoad(int port, int clientsCount) {
+    /** Closed-loop clients posting {@code body} to {@code path} through the gateway until the test ends. */
+    private void startLoad(int port, String path, String body, int clientsCount) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"demo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         for (int i = 0; i < clientsCount; i++) {
             clients.execute(() -> {
@@ -161,13 +165,18 @@ class StatusPageBrowserTest {
     /**
      * A replica that answers like a small engine: {@link #ENGINE_BATCH} streams run at once, the
      * others wait for a turn, so the first token comes later the busier it is; its metrics report
-     * what runs and what waits.
+     * what runs and what waits. Embeddings are answered at once, item by item, so batches split.
      */
     private StubReplica engine(int serviceMillis) {
         AtomicInteger open = new AtomicInteger();
+        OpenAiStub embeddings = new OpenAiStub();
         StubReplica stub = new StubReplica().respondWith((ctx, req, s) -> {
             if (req.uri().equals("/metrics")) {
                 metrics(ctx, open.get());
+                return;
+            }
+            if (req.uri().equals("/v1/embeddings")) {
+                embeddings.respond(ctx, req, s);
                 return;
             }
             int position = open.incrementAndGet();
