@@ -190,6 +190,8 @@ public final class DemoFleet implements AutoCloseable {
                 %7$sMetrics:   curl -s http://127.0.0.1:%4$d/metrics | grep ^qgate_
                 Readiness: curl -s http://127.0.0.1:%4$d/readyz
                 Replicas:  curl -s http://127.0.0.1:%4$d/debug/endpoints
+                Status page (live, in a browser): http://127.0.0.1:%4$d/
+                  its data: curl -s http://127.0.0.1:%4$d/status.json
                 A replica's vLLM metrics: curl -s %5$s/metrics | grep ^vllm:
 
                 Ctrl-C stops everything.

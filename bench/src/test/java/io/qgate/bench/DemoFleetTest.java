@@ -56,7 +56,8 @@ class DemoFleetTest {
             assertThat(answered).hasSizeGreaterThanOrEqualTo(7)
                     .anyMatch(url -> url.endsWith("/v1/chat/completions"))
                     .anyMatch(url -> url.endsWith("/v1/embeddings"))
-                    .anyMatch(url -> url.endsWith("/metrics"));
+                    .anyMatch(url -> url.endsWith("/metrics"))
+                    .anyMatch(url -> url.endsWith("/status.json"));
             assertThat(instructions).contains("\"stream\":true").contains("Ctrl-C stops everything");
         }
     }

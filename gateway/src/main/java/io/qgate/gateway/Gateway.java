@@ -17,6 +17,7 @@ import io.qgate.discovery.file.FileEndpointSource;
 import io.qgate.discovery.kubernetes.KubernetesEndpointSource;
 import io.qgate.gateway.admin.AdminHandler;
 import io.qgate.gateway.admin.AdminInitializer;
+import io.qgate.gateway.admin.StatusJson;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.routing.config.Units;
 import io.qgate.gateway.metrics.BatchMeters;
@@ -166,8 +167,9 @@ public final class Gateway implements AutoCloseable {
 
     private void bind(Transport transport) {
         source.start(this::onSnapshot);
+        BatchMeters batchMeters = new BatchMeters(registry);
         ProxyContext context = new ProxyContext(config, router, admission, pools,
-                new Batchers(new BatchMeters(registry)), metrics, () -> draining,
+                new Batchers(batchMeters), metrics, () -> draining,
                 prefixLimits(config, router));
         apiChannel = new ServerBootstrap()
                 .group(group)
@@ -182,7 +184,8 @@ public final class Gateway implements AutoCloseable {
         if (tls != null) {
             tls.watch(group.next(), config.tls().reloadInterval());
         }
-        AdminHandler admin = new AdminHandler(registry, this::ready, router, metrics, admission::queued);
+        AdminHandler admin = new AdminHandler(registry, this::ready, router, metrics, admission::queued,
+                new StatusJson(router, metrics, admission, batchMeters, config, this::ready, () -> draining));
         adminChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -27,30 +28,36 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
- * The admin port: {@code /metrics} (Prometheus text), {@code /healthz} (the process serves),
- * {@code /readyz} (it should get traffic: at least one replica known, discovery synced, not
- * draining), {@code /scaling} (the autoscaling signals as JSON) and {@code /debug/endpoints}. Kept off the API port so that a NetworkPolicy can
- * restrict it to the monitoring namespace.
+ * The admin port: {@code /} (the status page), {@code /status.json} (what it shows),
+ * {@code /metrics} (Prometheus text), {@code /healthz} (the process serves), {@code /readyz} (it
+ * should get traffic: at least one replica known, discovery synced, not draining),
+ * {@code /scaling} (the autoscaling signals as JSON) and {@code /debug/endpoints}. Kept off the
+ * API port so that a NetworkPolicy can restrict it to the monitoring namespace.
  */
 @ChannelHandler.Sharable
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    static final String UNKNOWN_PATH = "Unknown admin path; try / (the status page), /status.json, /metrics, "
+            + "/healthz, /readyz, /scaling or /debug/endpoints.";
 
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
     private final Router router;
     private final GatewayMetrics metrics;
     private final IntSupplier gatewayQueue;
+    private final StatusJson status;
+    private final StatusPage page = new StatusPage();
 
     /** @param gatewayQueue requests waiting in the gateway's own admission queue */
     public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, Router router,
-                        GatewayMetrics metrics, IntSupplier gatewayQueue) {
+                        GatewayMetrics metrics, IntSupplier gatewayQueue, StatusJson status) {
         this.registry = registry;
         this.ready = ready;
         this.router = router;
         this.metrics = metrics;
         this.gatewayQueue = gatewayQueue;
+        this.status = status;
     }
 
     @Override
@@ -71,6 +78,14 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         switch (path) {
+            case "/" -> write(ctx, request, page.response(request, ctx.alloc()), true);
+            case "/status.json" -> {
+                FullHttpResponse response = response(ctx, request, HttpResponseStatus.OK, "application/json",
+                        status.render());
+                // A reading of now: never to be reused, by the browser or anything between.
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+                write(ctx, request, response, true);
+            }
             case "/metrics" -> send(ctx, request, HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape(), true);
             case "/healthz" -> send(ctx, request, HttpResponseStatus.OK, "text/plain; charset=utf-8", "ok\n", true);
             case "/readyz" -> {
@@ -82,7 +97,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     endpointsJson(), true);
             case "/scaling" -> send(ctx, request, HttpResponseStatus.OK, "application/json", scalingJson(), true);
             default -> send(ctx, request, HttpResponseStatus.NOT_FOUND, "application/json",
-                    ErrorResponses.NOT_FOUND.body("Unknown admin path; try /metrics, /healthz, /readyz, /scaling or /debug/endpoints."), true);
+                    ErrorResponses.NOT_FOUND.body(UNKNOWN_PATH), true);
         }
     }
 
@@ -98,8 +113,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         for (Endpoint endpoint : router.snapshot().endpoints()) {
             EndpointLoad load = router.load(endpoint);
             long age = load.scrapeAgeNanos(now);
-            String state = !endpoint.ready() ? "not-ready" : endpoint.terminating() ? "terminating"
-                    : router.ejected(endpoint) ? "ejected" : "ready";
+            String state = StatusJson.state(router, endpoint);
             json.append(first ? "" : ",")
                 .append("{\"address\":\"").append(endpoint.authority())
                 .append("\",\"pod\":\"").append(endpoint.details().podName())
@@ -167,11 +181,21 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
                              String contentType, String body, boolean keepAliveAllowed) {
+        write(ctx, request, response(ctx, request, status, contentType, body), keepAliveAllowed);
+    }
+
+    private static FullHttpResponse response(ChannelHandlerContext ctx, FullHttpRequest request,
+                                             HttpResponseStatus status, String contentType, String body) {
         ByteBuf content = ctx.alloc().buffer(body.length());
         content.writeCharSequence(body, StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status, content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        return response;
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response,
+                              boolean keepAliveAllowed) {
         boolean keepAlive = keepAliveAllowed && HttpUtil.isKeepAlive(request);
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {

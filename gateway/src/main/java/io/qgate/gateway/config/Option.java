@@ -13,7 +13,8 @@ import java.util.Locale;
 public enum Option {
     SERVER_HOST("server.host", "0.0.0.0", "--host", "address the client listener binds"),
     SERVER_PORT("server.port", "8080", "--port", "client (OpenAI API) port"),
-    ADMIN_PORT("admin.port", "9090", "--admin-port", "admin port: /metrics, /healthz, /readyz, /scaling, /debug/endpoints"),
+    ADMIN_PORT("admin.port", "9090", "--admin-port",
+            "admin port: / (status page), /status.json, /metrics, /healthz, /readyz, /scaling, /debug/endpoints"),
     ENDPOINTS("endpoints", "", "--endpoints", "static replicas, comma-separated http://host:port"),
     DISCOVERY_FILE("discovery.file", "", null,
             "file of replicas, one http://host:port a line (optional ready=false), reloaded on change"),

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qgate.routing.ApiRoute;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +21,17 @@ public final class BatchMeters {
     private static final double[] SIZE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
 
     private record RouteBatchMeters(DistributionSummary size, Counter batched, Counter saved, Counter fallbacks) {}
+
+    /**
+     * What one batchable route's upstream calls carried since the start: the status page turns
+     * two readings into rates, so the gateway keeps no history for it.
+     *
+     * @param upstreamCalls   calls sent, batched or not
+     * @param requests        client requests those calls carried
+     * @param batchedRequests requests that shared a call with others
+     */
+    public record RouteTotals(ApiRoute route, long upstreamCalls, long requests, long batchedRequests,
+                              long callsSaved, long fallbacks) {}
 
     private final Map<ApiRoute, RouteBatchMeters> byRoute = new EnumMap<>(ApiRoute.class);
 
@@ -51,6 +64,15 @@ public final class BatchMeters {
             meters.batched().increment(requests);
             meters.saved().increment(requests - 1);
         }
+    }
+
+    /** The totals of every batchable route, in a fixed order. */
+    public List<RouteTotals> totals() {
+        List<RouteTotals> totals = new ArrayList<>(byRoute.size());
+        byRoute.forEach((route, meters) -> totals.add(new RouteTotals(route, meters.size().count(),
+                (long) meters.size().totalAmount(), (long) meters.batched().count(),
+                (long) meters.saved().count(), (long) meters.fallbacks().count())));
+        return totals;
     }
 
     /** A batched call of {@code route} failed; its requests go one by one. */

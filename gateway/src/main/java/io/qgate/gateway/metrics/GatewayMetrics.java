@@ -106,6 +106,11 @@ public final class GatewayMetrics {
         return window.averageLatencySeconds();
     }
 
+    /** Requests over the last {@code seconds} complete seconds (1-59), with recent percentiles. */
+    public RecentRequests recent(int seconds) {
+        return window.recent(seconds);
+    }
+
     /** The meters of one (model, route) label pair. Thread-safe. */
     public final class RouteMeters {
         private final LabelKey labels;
@@ -140,7 +145,7 @@ public final class GatewayMetrics {
          */
         public void answered(int code, long durationNanos, long firstByteNanos) {
             inflight.decrementAndGet();
-            window.answered(durationNanos);
+            window.answered(code, durationNanos, firstByteNanos);
             answeredCounter(code).increment();
             duration.record(durationNanos, TimeUnit.NANOSECONDS);
             if (firstByteNanos >= 0) {

@@ -53,7 +53,8 @@ public final class Admission {
         this.readyReplicas = readyReplicas;
     }
 
-    private int limit() {
+    /** Slots now: the smaller of the two limits; {@link Integer#MAX_VALUE} when neither applies. */
+    public int limit() {
         long limit = maxInflight > 0 ? maxInflight : Integer.MAX_VALUE;
         int ready = readyReplicas.getAsInt();
         if (maxPerReplica > 0 && ready > 0) {
@@ -141,6 +142,11 @@ public final class Admission {
     /** Requests waiting for a slot: {@code qgate_queue_length}. */
     public int queued() {
         return queued;
+    }
+
+    /** Requests that may wait for a slot. */
+    public int queueCapacity() {
+        return queueSize;
     }
 
     /** Requests holding a slot. */

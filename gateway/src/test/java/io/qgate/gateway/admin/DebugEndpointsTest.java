@@ -7,7 +7,10 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.GatewayMetrics;
+import io.qgate.gateway.proxy.Admission;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointSnapshot;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -33,8 +37,11 @@ class DebugEndpointsTest {
 
     private String debugEndpoints(Router router) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(registry, () -> true, router,
-                new GatewayMetrics(registry, 10, () -> 2), () -> 0));
+        GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 2);
+        StatusJson status = new StatusJson(router, metrics, new Admission(0, 0, 0, () -> 2), new BatchMeters(registry),
+                GatewayConfig.of(Map.of()), () -> true, () -> false);
+        EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(registry, () -> true, router, metrics,
+                () -> 0, status));
         channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/debug/endpoints"));
         FullHttpResponse response = channel.readOutbound();
         try {
