@@ -173,7 +173,7 @@ public final class DemoFleet implements AutoCloseable {
                 qgate demo is running: gateway on %1$s, simulated replicas %2$s
                 Each replica runs at most %8$d requests at once (vLLM's --max-num-seqs)%6$s.
 
-                Status page (watch the routing there): http://127.0.0.1:%4$d/
+                Status page (live, in a browser; watch the routing there): http://127.0.0.1:%4$d/
 
                 A chat completion:
                   curl -s %1$s/v1/chat/completions -H 'Content-Type: application/json' \\
@@ -190,8 +190,7 @@ public final class DemoFleet implements AutoCloseable {
                 %7$sMetrics:   curl -s http://127.0.0.1:%4$d/metrics | grep ^qgate_
                 Readiness: curl -s http://127.0.0.1:%4$d/readyz
                 Replicas:  curl -s http://127.0.0.1:%4$d/debug/endpoints
-                Status page (live, in a browser): http://127.0.0.1:%4$d/
-                  its data: curl -s http://127.0.0.1:%4$d/status.json
+                Status data: curl -s http://127.0.0.1:%4$d/status.json
                 A replica's vLLM metrics: curl -s %5$s/metrics | grep ^vllm:
 
                 Ctrl-C stops everything.

@@ -87,7 +87,7 @@ class DemoFleetTest {
             String instructions = demo.instructions();
 
             assertThat(instructions)
-                    .contains("Status page (watch the routing there): http://127.0.0.1:" + demo.gateway().adminPort()
+                    .contains("Status page (live, in a browser; watch the routing there): http://127.0.0.1:" + demo.gateway().adminPort()
                             + "/\n")
                     .contains("at most 8 requests at once")
                     .contains(":" + demo.replicas().get(2).port() + ", is 2 times as slow")
