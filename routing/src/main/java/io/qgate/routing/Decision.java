@@ -123,7 +123,12 @@ public final class Decision {
         // NaN compares false: no fresh scrape or no limit learned yet is not known to queue.
         boolean wouldQueue = scrapedWaiting(candidate) > 0
                 || estimated + 1 > loads[candidate].learnedBatchLimit();
-        return !wouldQueue && estimated <= lowest() + settings.affinityMargin();
+        return !wouldQueue && withinMargin(candidate);
+    }
+
+    /** Whether the candidate's estimated load exceeds the lowest by no more than the affinity margin. */
+    public boolean withinMargin(int candidate) {
+        return estimated(candidate) <= lowest() + settings.affinityMargin();
     }
 
     /** The candidate's weighted score: 0 for all when the strategy has no scorer. */
