@@ -30,9 +30,13 @@ public final class LoraRun {
 
     /** Queue routing alone (LoRA weight 0), then with the LoRA scorer at its default weight; same seed, same arrivals. */
     public static List<Result> compare(EngineModel model, Workload workload, LoraWorkload lora, int replicas,
-                                       double load, double warmupSeconds, double measureSeconds, long seed) {
+                                       double load, int affinityMargin, double warmupSeconds, double measureSeconds,
+                                       long seed) {
         double capacity = EngineCapacity.requestsPerSecond(model, workload, seed, 120);
-        RoutingSettings base = RoutingSettings.defaults().withPrefixAffinity(false);
+        RoutingSettings defaults = RoutingSettings.defaults();
+        RoutingSettings base = new RoutingSettings(defaults.staleAfter(), true, false, affinityMargin,
+                defaults.prefixCacheSize(), defaults.ejectionFailures(), defaults.ejectionBaseTime(),
+                defaults.ejectionMaxTime());
         RoutingSettings.Weights weights = base.weights();
         RoutingSettings queueAlone = base.withWeights(new RoutingSettings.Weights(weights.queue(), weights.kvCache(),
                 weights.prefix(), 0));

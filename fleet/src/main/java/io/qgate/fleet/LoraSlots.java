@@ -1,27 +1,29 @@
 package io.qgate.fleet;
 
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * An engine's LoRA adapter slots, kept as vLLM keeps them: at most {@code maxLoras} adapters
- * have sequences running at once; the GPU holds {@code maxLoras} adapters, which stay loaded
- * after their last sequence until a newly needed one evicts the least recently used idle one.
+ * An engine's LoRA adapter slots: the GPU holds {@code maxLoras} adapters, least recently used
+ * first out; a sequence whose adapter is not among them loads it (what a router can save), in
+ * place of the least recently used adapter that no sequence runs with, or of the least recently
+ * used one when all are in use (a swap). The one rule of both simulators, as {@link EngineModel}
+ * is their one model of time.
  *
- * <p>A sequence of another adapter waits until a slot drains. vLLM's scheduler passes over it and
- * admits the sequences behind it, which under steady traffic for the running adapters starves it;
- * the simulators keep their strict first-come first-served admission ({@link EngineModel}), so
- * the queue stops behind it, the slot drains and the adapter is swapped in: every adapter is
- * served, and what a poor placement costs shows as swaps and waiting. Loading is what a
- * router can save: an adapter that is already loaded costs nothing. The one rule of both
- * simulators, as {@link EngineModel} is their one model of time.
+ * <p>vLLM also keeps a sequence out of the batch while {@code max_loras} other adapters run in
+ * it, and passes over it to the sequences behind; under steady traffic for the running adapters
+ * that starves it. Neither that nor a strict first-come first-served wait for a slot (which
+ * stalls the whole queue for as long as a running adapter takes to drain) is modelled: both
+ * collapsed a fleet of 4 replicas with 2 slots and 12 adapters at 80% load whoever routed, which
+ * says how to configure vLLM ({@code --max-loras} at least the hot adapters a replica serves),
+ * not how to route. Here a poor placement costs loads and their time.
  *
- * <p>Confined to the engine's thread. A sequence of the base model ({@code null} adapter) is
- * never held back and loads nothing.
+ * <p>Confined to the engine's thread. A sequence of the base model ({@code null} adapter) loads
+ * nothing.
  */
 public final class LoraSlots {
 
@@ -39,15 +41,7 @@ public final class LoraSlots {
         this.maxLoras = maxLoras;
     }
 
-    /** Whether a sequence of {@code adapter} may start now: its adapter runs already, or a slot is free. */
-    public boolean canRun(String adapter) {
-        return adapter == null || running.containsKey(adapter) || running.size() < maxLoras;
-    }
-
-    /**
-     * A sequence of {@code adapter} starts (only after {@link #canRun}); returns whether its
-     * adapter had to be loaded first.
-     */
+    /** A sequence of {@code adapter} starts; returns whether its adapter had to be loaded first. */
     public boolean start(String adapter) {
         if (adapter == null) {
             return false;
@@ -57,17 +51,24 @@ public final class LoraSlots {
             return false;
         }
         if (loaded.size() >= maxLoras) {
-            // At most maxLoras - 1 other adapters run, so an idle loaded one is always there.
-            for (Iterator<String> lru = loaded.keySet().iterator(); lru.hasNext(); ) {
-                if (!running.containsKey(lru.next())) {
-                    lru.remove();
-                    break;
-                }
-            }
+            evict();
         }
         loaded.put(adapter, Boolean.TRUE);
         loads++;
         return true;
+    }
+
+    /** Unloads the least recently used adapter no sequence runs with, or else the least recently used. */
+    private void evict() {
+        for (Iterator<String> lru = loaded.keySet().iterator(); lru.hasNext(); ) {
+            if (!running.containsKey(lru.next())) {
+                lru.remove();
+                return;
+            }
+        }
+        Iterator<String> lru = loaded.keySet().iterator();
+        lru.next();
+        lru.remove();
     }
 
     /** A sequence of {@code adapter} has left the batch. */
@@ -77,9 +78,19 @@ public final class LoraSlots {
         }
     }
 
-    /** The adapters with sequences running (a view). */
+    /**
+     * The loaded adapters with sequences running: what vLLM reports as running, where a running
+     * adapter is always loaded. A sequence whose adapter was swapped out runs on here (the
+     * simplification above) but no longer counts: its adapter holds no slot.
+     */
     public Set<String> running() {
-        return Collections.unmodifiableSet(running.keySet());
+        Set<String> active = new LinkedHashSet<>();
+        for (String adapter : loaded.keySet()) {
+            if (running.containsKey(adapter)) {
+                active.add(adapter);
+            }
+        }
+        return active;
     }
 
     /** Adapters loaded so far. */

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * the traffic and a long tail the rest.
  *
  * @param adapters     adapters served, named {@code adapter-0}, {@code adapter-1}, ...
- * @param maxLoras     adapters an engine runs at once (vLLM's {@code --max-loras})
+ * @param maxLoras     adapters an engine holds loaded (vLLM's {@code --max-loras})
  * @param loadMs       what loading an adapter that is not loaded adds to a prefill
  * @param zipfExponent how steeply popularity falls with rank (0: all equal)
  */

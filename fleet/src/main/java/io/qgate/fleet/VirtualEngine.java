@@ -15,9 +15,8 @@ import java.util.Set;
  * ({@link EngineModel#admits}). An admitted sequence prefills and so produces its first token;
  * from then on every decode step gives each decoding sequence one more token, and a step takes
  * longer the more sequences run. No preemption, no prefix cache (the fleet's prompts share
- * nothing). With LoRA adapters ({@link #serveAdapters}) the head of the queue also waits for a
- * slot for its adapter ({@link LoraSlots}), and pays the adapter's load in its prefill when it is
- * not loaded, as in the live simulator.
+ * nothing). With LoRA adapters ({@link #serveAdapters}) a request whose adapter is not loaded
+ * pays the load in its prefill ({@link LoraSlots}), as in the live simulator.
  *
  * <p>The simulator walks every decoding sequence on every step; here a step only counts, and
  * each sequence is filed under the step that produces its last token, so a step costs the
@@ -109,8 +108,7 @@ final class VirtualEngine {
     }
 
     private void admit() {
-        while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().promptTokens)
-                && (lora == null || lora.canRun(waiting.peek().adapter))) {
+        while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().promptTokens)) {
             Request head = waiting.poll();
             long load = lora != null && lora.start(head.adapter) ? loraLoadNanos : 0;
             running++;

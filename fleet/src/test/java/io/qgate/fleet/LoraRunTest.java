@@ -14,7 +14,7 @@ class LoraRunTest {
     void theLoraScorerLoadsFewerAdaptersThanQueueRoutingAlone() {
         LoraWorkload lora = new LoraWorkload(12, 2, 50, 1.0);
         List<LoraRun.Result> results = LoraRun.compare(EngineModel.defaults(), Workload.sharegpt(), lora, 4, 0.8,
-                10, 60, 7);
+                2, 10, 60, 7);
 
         LoraRun.Result queue = results.get(0);
         LoraRun.Result withLora = results.get(1);

@@ -11,16 +11,11 @@ class LoraSlotsTest {
     private final LoraSlots slots = new LoraSlots(2);
 
     @Test
-    void aLoadedAdapterCostsNothingAndAThirdWaitsForASlot() {
+    void aLoadedAdapterCostsNothingAndAThirdEvictsTheIdleOne() {
         assertThat(slots.start("a")).as("first use loads").isTrue();
         assertThat(slots.start("a")).as("loaded already").isFalse();
         assertThat(slots.start("b")).isTrue();
-        assertThat(slots.canRun("a")).isTrue();
-        assertThat(slots.canRun("c")).as("both slots run").isFalse();
-        assertThat(slots.canRun(null)).as("the base model never waits for a slot").isTrue();
-
         slots.finish("b");
-        assertThat(slots.canRun("c")).isTrue();
         assertThat(slots.start("c")).as("evicts b, the idle one, not a").isTrue();
         slots.finish("c");
         assertThat(slots.start("a")).as("a stayed loaded").isFalse();
@@ -41,6 +36,16 @@ class LoraSlotsTest {
         slots.finish("c");
         assertThat(slots.start("a")).isFalse();
         assertThat(slots.start(null)).isFalse();
+    }
+
+    @Test
+    void whenEveryLoadedAdapterRunsTheLeastRecentlyUsedIsSwappedOut() {
+        slots.start("a");
+        slots.start("b");
+        assertThat(slots.start("c")).isTrue();
+        assertThat(slots.start("b")).as("b stayed").isFalse();
+        assertThat(slots.start("a")).as("a was swapped out though it ran").isTrue();
+        assertThat(slots.loads()).isEqualTo(4);
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.qgate.routing;
 
 import io.qgate.routing.metrics.LoraAdapters;
 
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Prefers the replica where the requested LoRA adapter is already active (requests of it running
  * or waiting), then one with a free adapter slot, and avoids one that would have to swap an
@@ -24,10 +26,13 @@ final class LoraAffinityScorer implements Scorer {
     /** A slot is free: one load, but nothing evicted and nothing waits for a slot. */
     static final double ROOM = 0.5;
 
-    static final LoraAffinityScorer INSTANCE = new LoraAffinityScorer();
-
-    private LoraAffinityScorer() {
-    }
+    /**
+     * Per adapter, the replica this gateway last sent it to. A scrape shows an adapter active only
+     * once its request is in the engine, up to a scrape interval later; until then the next
+     * requests for it would land elsewhere and load it again. Written only when the pick moves,
+     * so that a request for a sticky adapter writes nothing; bounded like {@link KnownAdapters}.
+     */
+    private final ConcurrentHashMap<String, String> lastPicked = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -42,6 +47,10 @@ final class LoraAffinityScorer implements Scorer {
     @Override
     public void score(Decision decision, double[] scores) {
         String adapter = decision.request().model();
+        if (lastPicked.size() < KnownAdapters.MAX) {
+            lastPicked.putIfAbsent(adapter, "");
+        }
+        String recent = lastPicked.get(adapter);
         long now = decision.nowNanos();
         long staleAfter = decision.staleAfterNanos();
         EndpointLoad[] candidates = decision.loads();
@@ -49,11 +58,21 @@ final class LoraAffinityScorer implements Scorer {
             LoraAdapters lora = candidates[i].lora(now, staleAfter);
             if (!lora.reported() || !decision.withinMargin(i)) {
                 scores[i] = 0.0;
-            } else if (lora.active(adapter)) {
+            } else if (lora.active(adapter) || decision.endpoint(i).authority().equals(recent)) {
                 scores[i] = ACTIVE;
             } else {
                 scores[i] = lora.room() ? ROOM : 0.0;
             }
+        }
+    }
+
+    @Override
+    public void picked(RouteRequest request, Endpoint chosen) {
+        // Only adapters scored before are in the map: a request for the base model reads, never writes.
+        String model = request.model();
+        String previous = model == null ? null : lastPicked.get(model);
+        if (previous != null && !previous.equals(chosen.authority())) {
+            lastPicked.put(model, chosen.authority());
         }
     }
 }

@@ -54,7 +54,7 @@ public final class Strategies {
         if (settings.prefixAffinity()) {
             add(scorers, new PrefixAffinityScorer(new PrefixIndex(settings.prefixCacheSize())), weights.prefix());
         }
-        add(scorers, LoraAffinityScorer.INSTANCE, weights.lora());
+        add(scorers, new LoraAffinityScorer(), weights.lora());
         return new RoutingStrategy(settings.queueCorrection() ? QUEUE : QUEUE + " (uncorrected)", Filters.ALL, scorers,
                 Pickers.maxScore(random));
     }

@@ -84,9 +84,9 @@ class LoraAffinityScorerTest {
 
         Decision decision = new Decision().reset(FOR_ADAPTER, Set.of(), table, RoutingSettings.defaults(),
                 STALE_AFTER, clock.getAsLong());
-        assertThat(LoraAffinityScorer.INSTANCE.applies(decision)).isTrue();
+        assertThat(new LoraAffinityScorer().applies(decision)).isTrue();
         double[] scores = new double[3];
-        LoraAffinityScorer.INSTANCE.score(decision, scores);
+        new LoraAffinityScorer().score(decision, scores);
         assertThat(scores).containsExactly(c.scores());
 
         if (c.chosen() != null) {
@@ -108,7 +108,7 @@ class LoraAffinityScorerTest {
 
         Decision decision = new Decision().reset(base, Set.of(), table, RoutingSettings.defaults(), STALE_AFTER,
                 clock.getAsLong());
-        assertThat(LoraAffinityScorer.INSTANCE.applies(decision)).isFalse();
+        assertThat(new LoraAffinityScorer().applies(decision)).isFalse();
         RoutingStrategy queue = Strategies.queue(RoutingSettings.defaults(), () -> new Random(1));
         assertThat(queue.scorerNames()).containsExactly("queue", "kv-cache", "prefix", "lora");
         queue.choose(decision);
@@ -123,13 +123,37 @@ class LoraAffinityScorerTest {
     }
 
     @Test
+    void untilTheNextScrapeShowsItTheAdapterFollowsTheLastPick() {
+        FakeClock clock = new FakeClock();
+        RoutingSettings settings = RoutingSettings.defaults();
+        Router router = new Router(Strategies.queue(settings, () -> new Random(3)), settings, clock);
+        router.update(EndpointSnapshot.of(List.of(A, B, C)));
+        LoraAdapters other = new LoraAdapters(Set.of(ADAPTER, "c"), 2, 2);
+        router.load(A).scraped(0, 2, 0.5, Set.of(), other, clock.getAsLong());
+        // Now no replica runs it and none has room: the scrapes say nothing to choose by.
+        for (Endpoint endpoint : List.of(A, B, C)) {
+            router.load(endpoint).scraped(0, 2, 0.5, Set.of(), FULL, clock.getAsLong());
+        }
+
+        Router.Dispatch first = router.dispatch(FOR_ADAPTER, Set.of());
+        first.finish();
+        for (int i = 0; i < 20; i++) {
+            Router.Dispatch next = router.dispatch(FOR_ADAPTER, Set.of());
+            next.finish();
+            assertThat(next.endpoint()).isEqualTo(first.endpoint());
+        }
+        Router.Dispatch base = router.dispatch(new RouteRequest(ApiRoute.CHAT, "base", false), Set.of());
+        base.finish();
+    }
+
+    @Test
     void noAdapterEverReportedMeansTheScorerNeverApplies() {
         LoadTable table = new LoadTable();
         table.update(EndpointSnapshot.of(List.of(A, B)));
         table.load(A).scraped(0, 1, 0.5, Set.of(), new LoraAdapters(Set.of(), 4, 0), 0);
         Decision decision = new Decision().reset(FOR_ADAPTER, Set.of(), table, RoutingSettings.defaults(),
                 STALE_AFTER, 0);
-        assertThat(LoraAffinityScorer.INSTANCE.applies(decision)).isFalse();
+        assertThat(new LoraAffinityScorer().applies(decision)).isFalse();
     }
 
     private static void scrape(LoadTable table, Endpoint endpoint, Replica replica, FakeClock clock) {

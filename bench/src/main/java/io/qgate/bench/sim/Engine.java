@@ -25,9 +25,8 @@ import org.slf4j.LoggerFactory;
  * hold) and so produces its first token; from then on every decode step gives each decoding
  * sequence one more token, and a step takes longer the more sequences run.
  *
- * <p>With LoRA adapters ({@link LoraState}) the head of the queue also waits for a slot for its
- * adapter ({@link io.qgate.fleet.LoraSlots} says why it is not passed over), and pays the load in
- * its prefill when its adapter is not loaded.
+ * <p>With LoRA adapters ({@link LoraState}) a sequence whose adapter is not among the loaded ones
+ * pays the load in its prefill ({@link io.qgate.fleet.LoraSlots}).
  *
  * <p>There is no preemption: admission reserves the prompt only, so decoding can fill the cache
  * past its capacity, which the gauge shows as 1.0 while the queue stops moving.
@@ -140,8 +139,7 @@ final class Engine implements SimMetrics.Gauges {
     }
 
     private void admit() {
-        while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().prompt.tokens())
-                && (lora == null || lora.slots.canRun(waiting.peek().adapter))) {
+        while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().prompt.tokens())) {
             start(waiting.poll());
         }
     }

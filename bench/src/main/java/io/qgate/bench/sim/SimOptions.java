@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  *                           request are encoded in one pass that ends for all of them together
  * @param ioThreads          Netty I/O threads, or 0 for Netty's default
  * @param loraModules        LoRA adapters served beside the model, each under its own model name (empty: LoRA off)
- * @param maxLoras           adapters the engine runs at once, as vLLM's {@code --max-loras}
+ * @param maxLoras           adapters the engine holds loaded, as vLLM's {@code --max-loras}
  * @param loraLoadMs         what loading an adapter that is not among the loaded ones adds to the
  *                           prefill of the sequence that needs it
  */

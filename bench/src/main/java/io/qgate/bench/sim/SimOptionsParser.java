@@ -88,8 +88,8 @@ final class SimOptionsParser {
             Flag.text("--lora-modules", "LoRA adapters served as model names of their own, comma-separated; "
                     + "vLLM's name=path is taken as the name (empty = LoRA off)",
                     o -> String.join(",", o.loraModules()), (o, v) -> o.loraModules = adapterNames(v)),
-            Flag.whole("--max-loras", "LoRA adapters the engine runs at once; a request for another waits "
-                    + "for a slot", SimOptions::maxLoras, (o, v) -> o.maxLoras = v),
+            Flag.whole("--max-loras", "LoRA adapters the engine holds loaded (least recently used out)",
+                    SimOptions::maxLoras, (o, v) -> o.maxLoras = v),
             Flag.number("--lora-load-ms", "what loading an adapter that is not loaded adds to a prefill",
                     SimOptions::loraLoadMs, (o, v) -> o.loraLoadMs = v));
 

@@ -31,10 +31,11 @@ public final class FleetLoraCommand {
 
               --replicas N      replicas (default 4)
               --adapters N      adapters served (default 12)
-              --max-loras N     adapters an engine runs at once (default 2)
+              --max-loras N     adapters an engine holds loaded (default 2)
               --lora-load-ms X  what loading an adapter adds to a prefill (default 50)
               --zipf X          popularity exponent: adapter k is asked for as 1/(k+1)^X (default 1)
               --load X          offered load, a share of capacity (default 0.8)
+              --margin N        routing.affinity-margin (default 2)
               --warmup S        unmeasured seconds first (default 60)
               --seconds S       measured seconds (default 600)
               --seed N          the seed (default 42)
@@ -54,16 +55,18 @@ public final class FleetLoraCommand {
         int replicas;
         LoraWorkload lora;
         double load;
+        int margin;
         double warmup;
         double seconds;
         long seed;
         try {
             Flags flags = Flags.parse(args, Set.of("--replicas", "--adapters", "--max-loras", "--lora-load-ms",
-                    "--zipf", "--load", "--warmup", "--seconds", "--seed"), Set.of());
+                    "--zipf", "--load", "--margin", "--warmup", "--seconds", "--seed"), Set.of());
             replicas = flags.whole("--replicas", 4);
             lora = new LoraWorkload(flags.whole("--adapters", 12), flags.whole("--max-loras", 2),
                     flags.number("--lora-load-ms", 50), flags.number("--zipf", 1.0));
             load = flags.number("--load", 0.8);
+            margin = flags.whole("--margin", 2);
             warmup = flags.number("--warmup", 60);
             seconds = flags.number("--seconds", 600);
             seed = flags.wholeLong("--seed", 42);
@@ -77,10 +80,10 @@ public final class FleetLoraCommand {
             return USAGE_STATUS;
         }
         List<LoraRun.Result> results = LoraRun.compare(EngineModel.defaults(), Workload.sharegpt(), lora, replicas,
-                load, warmup, seconds, seed);
+                load, margin, warmup, seconds, seed);
         out.printf(Locale.ROOT, "%d replicas (max-loras %d), %d adapters (Zipf %.1f, %.0f ms a load), ShareGPT "
-                        + "lengths, %.0f%% load (%.1f requests/s)%n%n", replicas, lora.maxLoras(), lora.adapters(),
-                lora.zipfExponent(), lora.loadMs(), 100 * load, results.get(0).offeredRps());
+                        + "lengths, %.0f%% load (%.1f requests/s), affinity margin %d%n%n", replicas, lora.maxLoras(),
+                lora.adapters(), lora.zipfExponent(), lora.loadMs(), 100 * load, results.get(0).offeredRps(), margin);
         out.println("| routing | adapter loads | TTFT p50 ms | TTFT p99 ms | requests | failed |");
         out.println("|---|---:|---:|---:|---:|---:|");
         for (LoraRun.Result r : results) {
