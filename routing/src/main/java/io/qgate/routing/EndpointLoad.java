@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * What the gateway knows of the load on one replica: its own in-flight requests, the last
  * scraped engine metrics, and the requests dispatched and finished since that scrape.
@@ -74,6 +76,7 @@ public final class EndpointLoad {
     /** Records a successful scrape taken at {@code nowNanos}. */
     public void scraped(double waiting, double running, double kvCacheUsage, Set<String> models, LoraAdapters lora,
                         long nowNanos) {
+        requireNonNull(lora, "lora");
         Sample previous = sample;
         Set<String> served = previous != null && previous.models().equals(models) ? previous.models() : Set.copyOf(models);
         // The same adapters scrape after scrape keep one object: no notice, and the scorer's reads stay warm.

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * margin scores 0 however warm its adapter. Unlike prefix affinity it does not also give way to
  * any waiting request: requests wait when adapters are badly placed, the very thing this scorer
  * mends, and giving way then would leave them badly placed for good (seen in the fleet
- * simulation: with that rule the scorer changed nothing at 80% load).
+ * simulation, with engines that made a request wait for a slot: with that rule the scorer
+ * changed nothing at 80% load).
  *
  * <p>Applies only when the requested model is an adapter some replica reported
  * ({@link KnownAdapters}); a request for the base model does not run it. A replica that reports
