@@ -6,6 +6,7 @@ import io.qgate.bench.sim.SimCommand;
 import io.qgate.bench.study.batching.BatchingCommand;
 import io.qgate.bench.study.connections.ConnectionsCommand;
 import io.qgate.bench.study.fleet.AutoscaleCommand;
+import io.qgate.bench.study.fleet.FleetLoraCommand;
 import io.qgate.bench.study.fleet.FleetRoutingCommand;
 import io.qgate.bench.study.proxies.ProxiesCommand;
 import io.qgate.bench.study.routing.RoutingCommand;
@@ -33,6 +34,7 @@ public final class Main {
               soak   10 minutes at 70% of the maximum with replica kills and client aborts
               autoscale  HPA scaling signals and targets compared, in virtual time
               fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
+              fleet-lora  LoRA-aware routing against queue routing alone, in virtual time
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
               routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
@@ -71,6 +73,7 @@ public final class Main {
             case "soak" -> SoakCommand.run(rest);
             case "autoscale" -> AutoscaleCommand.run(rest);
             case "fleet-routing" -> FleetRoutingCommand.run(rest);
+            case "fleet-lora" -> FleetLoraCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> ProxiesCommand.run(rest);
             case "routing-sweep" -> SweepCommand.run(rest);

@@ -30,6 +30,8 @@ final class FleetSim implements VirtualEngine.Listener {
     private Routing routing;
     private GatewayTier gateways;
     private long failed;
+    private LoraWorkload adapters;
+    private SplittableRandom adapterRandom;
 
     FleetSim(Simulation sim, EngineModel model, Fleet.Settings settings, TtftLog log, long seed) {
         this.sim = requireNonNull(sim, "sim");
@@ -96,12 +98,36 @@ final class FleetSim implements VirtualEngine.Listener {
         return otherSeeds.split();
     }
 
+    /**
+     * Every replica started so far serves {@code workload}'s adapters, and each request names one
+     * of them, drawn by popularity from a stream of its own (the arrivals stay those of the seed).
+     */
+    void serveAdapters(LoraWorkload workload) {
+        adapters = requireNonNull(workload, "workload");
+        adapterRandom = otherSeeds.split();
+        for (Replica pod : fleet.pods()) {
+            pod.engine.serveAdapters(workload.maxLoras(), EngineModel.nanos(workload.loadMs(), 1.0));
+        }
+    }
+
+    /** Adapters loaded by all replicas so far. */
+    long adapterLoads() {
+        long loads = 0;
+        for (Replica pod : fleet.pods()) {
+            loads += pod.engine.lora() == null ? 0 : pod.engine.lora().loads();
+        }
+        return loads;
+    }
+
     /** Requests that got no replica (a 503). */
     long failed() {
         return failed;
     }
 
     void arrive(Request request) {
+        if (adapters != null) {
+            request.adapter = adapters.pick(adapterRandom);
+        }
         log.arrived(request);
         Replica replica = routing.route(request);
         if (replica == null) {

@@ -11,7 +11,11 @@ import io.qgate.routing.PoolQueue;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.metrics.LoraAdapters;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -40,6 +44,8 @@ final class Gateway {
     private long open;
     private Replica[] targets = new Replica[0];
     private EndpointLoad[] targetLoads = new EndpointLoad[0];
+    /** The route of each adapter's requests, made once: the model is the adapter's name. */
+    private final Map<String, RouteRequest> adapterRoutes = new HashMap<>();
 
     /**
      * @param strategy  a {@code routing.strategy} name
@@ -79,7 +85,9 @@ final class Gateway {
     /** Receives and routes {@code request}; null when the gateway knows no ready replica (a 503). */
     Replica dispatch(Request request) {
         received++;
-        Router.Dispatch dispatch = router.dispatch(CHAT, List.of());
+        RouteRequest route = request.adapter == null ? CHAT
+                : adapterRoutes.computeIfAbsent(request.adapter, adapter -> new RouteRequest(ApiRoute.CHAT, adapter, true));
+        Router.Dispatch dispatch = router.dispatch(route, List.of());
         if (dispatch == null) {
             return null;
         }
@@ -110,6 +118,17 @@ final class Gateway {
         return PoolQueue.length(router);
     }
 
+    /** {@code vllm:lora_requests_info} as the gateway's parser reads it, for one engine. */
+    private static LoraAdapters lora(VirtualEngine engine) {
+        LoraSlots slots = engine.lora();
+        if (slots == null) {
+            return LoraAdapters.NONE;
+        }
+        Set<String> active = new HashSet<>(slots.running());
+        active.addAll(engine.waitingAdapters());
+        return new LoraAdapters(active, slots.maxLoras(), active.size());
+    }
+
     private void scrape(int phase) {
         Replica[] replicas = targets;
         EndpointLoad[] loads = targetLoads;
@@ -120,7 +139,7 @@ final class Gateway {
                 continue; // the snapshot is older than the pod's departure; the scrape fails
             }
             VirtualEngine engine = replica.engine;
-            loads[i].scraped(engine.waiting(), engine.running(), engine.kvCacheUsage(), MODELS, now);
+            loads[i].scraped(engine.waiting(), engine.running(), engine.kvCacheUsage(), MODELS, lora(engine), now);
         }
     }
 }

@@ -25,6 +25,9 @@ final class Request {
     long firstTokenNanos = NEVER;
     boolean failed;
 
+    /** The LoRA adapter the request names as its model, or null for the base model. */
+    String adapter;
+
     /** The engine's decode step at which the last token comes out. */
     long finishStep;
 

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * The continuous-batching engine of {@link EngineModel} in virtual time, as the live simulator's
@@ -13,7 +15,8 @@ import java.util.PriorityQueue;
  * ({@link EngineModel#admits}). An admitted sequence prefills and so produces its first token;
  * from then on every decode step gives each decoding sequence one more token, and a step takes
  * longer the more sequences run. No preemption, no prefix cache (the fleet's prompts share
- * nothing).
+ * nothing). With LoRA adapters ({@link #serveAdapters}) a request whose adapter is not loaded
+ * pays the load in its prefill ({@link LoraSlots}), as in the live simulator.
  *
  * <p>The simulator walks every decoding sequence on every step; here a step only counts, and
  * each sequence is filed under the step that produces its last token, so a step costs the
@@ -43,11 +46,35 @@ final class VirtualEngine {
     private long steps;
     private boolean stepScheduled;
     private long tokensEmitted;
+    private LoraSlots lora;
+    private long loraLoadNanos;
 
     VirtualEngine(Simulation sim, EngineModel model, Listener listener) {
         this.sim = requireNonNull(sim, "sim");
         this.model = requireNonNull(model, "model");
         this.listener = requireNonNull(listener, "listener");
+    }
+
+    /** Serves LoRA adapters in {@code maxLoras} slots; loading one adds {@code loadNanos} to a prefill. */
+    void serveAdapters(int maxLoras, long loadNanos) {
+        lora = new LoraSlots(maxLoras);
+        loraLoadNanos = loadNanos;
+    }
+
+    /** The adapter slots, or null when the engine serves none. */
+    LoraSlots lora() {
+        return lora;
+    }
+
+    /** The adapters of the waiting requests, in their order. */
+    Set<String> waitingAdapters() {
+        Set<String> adapters = new LinkedHashSet<>();
+        for (Request request : waiting) {
+            if (request.adapter != null) {
+                adapters.add(request.adapter);
+            }
+        }
+        return adapters;
     }
 
     /** The request reaches the engine (after the LiteLLM hop in). */
@@ -83,9 +110,10 @@ final class VirtualEngine {
     private void admit() {
         while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().promptTokens)) {
             Request head = waiting.poll();
+            long load = lora != null && lora.start(head.adapter) ? loraLoadNanos : 0;
             running++;
             kvUsed += head.promptTokens;
-            sim.after(model.prefillNanos(head.promptTokens), () -> prefillDone(head));
+            sim.after(model.prefillNanos(head.promptTokens) + load, () -> prefillDone(head));
         }
     }
 
@@ -126,6 +154,9 @@ final class VirtualEngine {
 
     private void finish(Request request) {
         running--;
+        if (lora != null) {
+            lora.finish(request.adapter);
+        }
         kvUsed -= (long) request.promptTokens + request.outputTokens;
         listener.finished(request);
     }

@@ -39,6 +39,10 @@ public final class Decision {
     private double lowest;
     private boolean estimatedReady;
     private double[][] scores = new double[0][];
+    /** Per scorer, the array its scores are in this decision: its own, or {@link #zeros} when it did not apply. */
+    private double[][] columns = new double[0][];
+    /** Zeros, never written: the scores of a scorer that does not apply. */
+    private double[] zeros = new double[0];
     private double[] totals = new double[0];
     private boolean scored;
 
@@ -105,6 +109,26 @@ public final class Decision {
     /** The candidate's waiting queue at the last fresh scrape, or NaN. */
     public double scrapedWaiting(int candidate) {
         return loads[candidate].scrapedWaiting(nowNanos, staleAfterNanos);
+    }
+
+    /**
+     * Whether an affinity (a warm prefix cache, an active adapter) may count for the candidate:
+     * not when the request would queue there (its engine reported waiting requests at the last
+     * fresh scrape, or its estimated load has reached the batch limit it was seen to queue at),
+     * nor when its load exceeds the lowest by more than the affinity margin. A warm cache saves a
+     * prefill; a place in a queue costs a whole request's share of the batch, far more.
+     */
+    public boolean affinityAllowed(int candidate) {
+        double estimated = estimated(candidate);
+        // NaN compares false: no fresh scrape or no limit learned yet is not known to queue.
+        boolean wouldQueue = scrapedWaiting(candidate) > 0
+                || estimated + 1 > loads[candidate].learnedBatchLimit();
+        return !wouldQueue && withinMargin(candidate);
+    }
+
+    /** Whether the candidate's estimated load exceeds the lowest by no more than the affinity margin. */
+    public boolean withinMargin(int candidate) {
+        return estimated(candidate) <= lowest() + settings.affinityMargin();
     }
 
     /** The candidate's weighted score: 0 for all when the strategy has no scorer. */
@@ -186,35 +210,52 @@ public final class Decision {
     }
 
     /**
-     * Runs each scorer into its own array, then adds them up with the weights, in the scorers'
-     * order, and notes every candidate's scores on its load for {@code /debug/endpoints}.
+     * Runs each scorer that applies into its own array, then adds them up with the weights, in the
+     * scorers' order, and notes every candidate's scores on its load for {@code /debug/endpoints}.
+     * A scorer that does not apply counts as 0 and costs no pass.
      */
     void score(Scorer[] scorers, double[] weights) {
         int n = size;
         if (scores.length < scorers.length) {
             scores = Arrays.copyOf(scores, scorers.length);
         }
+        if (columns.length < scorers.length) {
+            columns = new double[scorers.length][];
+        }
         if (totals.length < n) {
             totals = new double[endpoints.length];
         }
+        if (zeros.length < n) {
+            zeros = new double[endpoints.length];
+        }
         double[] sums = totals;
+        boolean summed = false;
         for (int k = 0; k < scorers.length; k++) {
+            if (!scorers[k].applies(this)) {
+                columns[k] = zeros;
+                continue;
+            }
             if (scores[k] == null || scores[k].length < n) {
                 scores[k] = new double[endpoints.length];
             }
             double[] column = scores[k];
+            columns[k] = column;
             scorers[k].score(this, column);
             double weight = weights[k];
-            if (k == 0) {
-                // The first scorer's weighted score is what 0.0 plus it would be: no clearing pass.
+            if (!summed) {
+                // The first weighted score is what 0.0 plus it would be: no clearing pass.
                 for (int i = 0; i < n; i++) {
                     sums[i] = weight * column[i];
                 }
+                summed = true;
             } else {
                 for (int i = 0; i < n; i++) {
                     sums[i] += weight * column[i];
                 }
             }
+        }
+        if (!summed) {
+            Arrays.fill(sums, 0, n, 0.0);
         }
         recordScores(scorers.length, sums);
         scored = true;
@@ -226,14 +267,15 @@ public final class Decision {
      * costs a few stores per candidate and no lookup.
      */
     private void recordScores(int scorers, double[] sums) {
-        double[] none = sums;
-        double[] first = scorers > 0 ? scores[0] : none;
-        double[] second = scorers > 1 ? scores[1] : none;
-        double[] third = scorers > 2 ? scores[2] : none;
+        double[] none = zeros;
+        double[] first = scorers > 0 ? columns[0] : none;
+        double[] second = scorers > 1 ? columns[1] : none;
+        double[] third = scorers > 2 ? columns[2] : none;
+        double[] fourth = scorers > 3 ? columns[3] : none;
         EndpointLoad[] candidates = loads;
         long now = nowNanos;
         for (int i = 0; i < size; i++) {
-            candidates[i].scoreCard().record(now, first[i], second[i], third[i], sums[i]);
+            candidates[i].scoreCard().record(now, first[i], second[i], third[i], fourth[i], sums[i]);
         }
     }
 }

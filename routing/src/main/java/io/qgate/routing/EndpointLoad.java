@@ -1,8 +1,13 @@
 package io.qgate.routing;
 
+import io.qgate.routing.metrics.LoraAdapters;
+
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * What the gateway knows of the load on one replica: its own in-flight requests, the last
@@ -19,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EndpointLoad {
 
     /** One scrape of the engine's metrics, and the gateway's counters at that moment. */
-    record Sample(double waiting, double running, double kvCacheUsage, Set<String> models, long atNanos,
-                  long dispatchedAt, long finishedAt) {}
+    record Sample(double waiting, double running, double kvCacheUsage, Set<String> models, LoraAdapters lora,
+                  long atNanos, long dispatchedAt, long finishedAt) {}
 
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicLong dispatched = new AtomicLong();
@@ -32,15 +37,20 @@ public final class EndpointLoad {
     private final Ejection ejection = new Ejection();
     private final ScoreCard scoreCard = new ScoreCard();
     private final Runnable onModelsChanged;
+    private final Consumer<LoraAdapters> onLoraChanged;
 
     /** A load whose owner wants no notice of model changes (tests, tools). */
     public EndpointLoad() {
-        this(() -> { });
+        this(() -> { }, lora -> { });
     }
 
-    /** {@code onModelsChanged} runs when a scrape reports a different set of served models. */
-    EndpointLoad(Runnable onModelsChanged) {
+    /**
+     * {@code onModelsChanged} runs when a scrape reports a different set of served models,
+     * {@code onLoraChanged} when it reports different LoRA adapters.
+     */
+    EndpointLoad(Runnable onModelsChanged, Consumer<LoraAdapters> onLoraChanged) {
         this.onModelsChanged = onModelsChanged;
+        this.onLoraChanged = onLoraChanged;
     }
 
     /** Requests this gateway has open on the replica; a batch counts once per input. */
@@ -58,11 +68,24 @@ public final class EndpointLoad {
         finished.addAndGet(sequences);
     }
 
-    /** Records a successful scrape taken at {@code nowNanos}. */
+    /** Records a successful scrape taken at {@code nowNanos}, of an engine that reports no LoRA. */
     public void scraped(double waiting, double running, double kvCacheUsage, Set<String> models, long nowNanos) {
+        scraped(waiting, running, kvCacheUsage, models, LoraAdapters.NONE, nowNanos);
+    }
+
+    /** Records a successful scrape taken at {@code nowNanos}. */
+    public void scraped(double waiting, double running, double kvCacheUsage, Set<String> models, LoraAdapters lora,
+                        long nowNanos) {
+        requireNonNull(lora, "lora");
         Sample previous = sample;
         Set<String> served = previous != null && previous.models().equals(models) ? previous.models() : Set.copyOf(models);
-        sample = new Sample(waiting, running, kvCacheUsage, served, nowNanos, dispatched.get(), finished.get());
+        // The same adapters scrape after scrape keep one object: no notice, and the scorer's reads stay warm.
+        LoraAdapters adapters = previous != null && previous.lora().equals(lora) ? previous.lora() : lora;
+        sample = new Sample(waiting, running, kvCacheUsage, served, adapters, nowNanos, dispatched.get(),
+                finished.get());
+        if (previous == null || previous.lora() != adapters) {
+            onLoraChanged.accept(adapters);
+        }
         if (waiting > 0 && running > 0) {
             // A queue next to a full batch shows the limit (max-num-seqs, or the KV cache's).
             learnedBatchLimit = running;
@@ -139,6 +162,12 @@ public final class EndpointLoad {
      */
     public double learnedBatchLimit() {
         return learnedBatchLimit;
+    }
+
+    /** The LoRA adapters at the last fresh scrape; {@link LoraAdapters#NONE} when stale or not reported. */
+    public LoraAdapters lora(long nowNanos, long staleAfterNanos) {
+        Sample s = sample;
+        return s == null || nowNanos - s.atNanos() > staleAfterNanos ? LoraAdapters.NONE : s.lora();
     }
 
     /** The models the engine reported serving (empty when unknown). */

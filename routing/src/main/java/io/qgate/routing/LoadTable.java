@@ -30,6 +30,7 @@ public final class LoadTable {
     private final ConcurrentHashMap<String, EndpointLoad> loads = new ConcurrentHashMap<>();
     private volatile Table table = new Table(EndpointSnapshot.empty(),
             new Accepting(new Endpoint[0], new EndpointLoad[0]));
+    private final KnownAdapters knownAdapters = new KnownAdapters();
     private volatile ServedModels servedModels = ServedModels.NONE;
     private volatile boolean servedModelsStale;
     /** No replica is ejected after this instant: before it, ejections are checked one by one. */
@@ -67,7 +68,7 @@ public final class LoadTable {
     public EndpointLoad load(Endpoint endpoint) {
         EndpointLoad load = loads.get(endpoint.authority());
         return load != null ? load : loads.computeIfAbsent(endpoint.authority(),
-                a -> new EndpointLoad(() -> servedModelsStale = true));
+                a -> new EndpointLoad(() -> servedModelsStale = true, knownAdapters::note));
     }
 
     /** What the accepting replicas report serving, rebuilt only after a report changed. */
@@ -77,6 +78,11 @@ public final class LoadTable {
             servedModels = ServedModels.of(table.accepting().loads());
         }
         return servedModels;
+    }
+
+    /** The LoRA adapters replicas have reported. */
+    KnownAdapters knownAdapters() {
+        return knownAdapters;
     }
 
     /** Whether some replica may be ejected at {@code nowNanos}; false lets a decision skip the check. */

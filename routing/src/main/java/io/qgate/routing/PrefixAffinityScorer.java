@@ -35,11 +35,7 @@ final class PrefixAffinityScorer implements Scorer {
         }
         for (int i = 0; i < decision.size(); i++) {
             if (decision.endpoint(i).authority().equals(match.authority())) {
-                double estimated = decision.estimated(i);
-                // NaN compares false: no fresh scrape or no limit learned yet is not known to queue.
-                boolean wouldQueue = decision.scrapedWaiting(i) > 0
-                        || estimated + 1 > decision.load(i).learnedBatchLimit();
-                if (!wouldQueue && estimated <= decision.lowest() + decision.settings().affinityMargin()) {
+                if (decision.affinityAllowed(i)) {
                     scores[i] = (double) match.blocks() / prefix.length;
                 }
                 return;

@@ -31,15 +31,20 @@ public record RoutingSettings(Duration staleAfter, boolean queueCorrection, bool
      *                queue behind others
      * @param prefix  prefix affinity: above the largest difference the other two can make, so that
      *                affinity wins whenever its own load margin allows it
+     * @param lora    LoRA adapter affinity (scores 1, 0.5 or 0): 2 puts the half step between an
+     *                active adapter and a free slot, and between a free slot and a swap, above
+     *                what queue and KV cache can differ by within the affinity margin, for the
+     *                same reason as the prefix weight
      */
-    public record Weights(double queue, double kvCache, double prefix) {
+    public record Weights(double queue, double kvCache, double prefix, double lora) {
 
-        public static final Weights DEFAULTS = new Weights(1.0, 0.1, 1.2);
+        public static final Weights DEFAULTS = new Weights(1.0, 0.1, 1.2, 2.0);
 
         public Weights {
             requireWeight("queue", queue);
             requireWeight("kvCache", kvCache);
             requireWeight("prefix", prefix);
+            requireWeight("lora", lora);
         }
 
         private static void requireWeight(String name, double weight) {

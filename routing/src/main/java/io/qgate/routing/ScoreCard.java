@@ -12,20 +12,23 @@ package io.qgate.routing;
 public final class ScoreCard {
 
     /** The scorers whose scores a card keeps; a strategy's further scorers count in the total only. */
-    public static final int SCORERS = 3;
+    public static final int SCORERS = 4;
 
     /** Floats: a debugging aid needs no more digits, and a smaller card is a cheaper write. */
     private float first;
     private float second;
     private float third;
+    private float fourth;
     private double total;
     /** {@link Long#MIN_VALUE} until the first decision: no clock reads it. */
     private long atNanos = Long.MIN_VALUE;
 
-    void record(long nowNanos, double firstScore, double secondScore, double thirdScore, double weightedTotal) {
+    void record(long nowNanos, double firstScore, double secondScore, double thirdScore, double fourthScore,
+                double weightedTotal) {
         first = (float) firstScore;
         second = (float) secondScore;
         third = (float) thirdScore;
+        fourth = (float) fourthScore;
         total = weightedTotal;
         atNanos = nowNanos;
     }
@@ -46,6 +49,7 @@ public final class ScoreCard {
             case 0 -> first;
             case 1 -> second;
             case 2 -> third;
+            case 3 -> fourth;
             default -> throw new IndexOutOfBoundsException(
                     "scorer: " + scorer + " (expected: 0 to " + (SCORERS - 1) + ")");
         };

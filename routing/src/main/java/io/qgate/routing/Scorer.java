@@ -17,6 +17,14 @@ public interface Scorer {
      */
     void score(Decision decision, double[] scores);
 
+    /**
+     * Whether the scorer has anything to say about {@code decision}: one that does not is skipped
+     * and counts as 0 for every candidate. Answer from the request or a summary, never a scan.
+     */
+    default boolean applies(Decision decision) {
+        return true;
+    }
+
     /** Called once the request was sent to {@code chosen}; scorers that learn from picks override it. */
     default void picked(RouteRequest request, Endpoint chosen) {
     }

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * The one place that maps a strategy's name to its parts: the filters of {@link Filters}, the
- * scorers of {@link Scorers} and {@link PrefixAffinityScorer} with their configured weights, a
+ * scorers of {@link Scorers}, {@link PrefixAffinityScorer} and {@link LoraAffinityScorer} with their configured weights, a
  * picker of {@link Pickers}. Add a strategy here and its name to {@link #NAMES}.
  */
 public final class Strategies {
@@ -41,8 +41,10 @@ public final class Strategies {
 
     /**
      * The default: estimated engine queue (scraped and corrected), KV-cache use and, when
-     * {@code settings.prefixAffinity()}, prefix affinity, weighted by {@code settings.weights()};
-     * the best total with a random tie-break. A scorer of weight 0 is left out.
+     * {@code settings.prefixAffinity()}, prefix affinity, and LoRA adapter affinity (which runs only
+     * for a request whose model is an adapter some replica reported), weighted by
+     * {@code settings.weights()}; the best total with a random tie-break. A scorer of weight 0 is
+     * left out.
      */
     public static RoutingStrategy queue(RoutingSettings settings, Supplier<RandomGenerator> random) {
         RoutingSettings.Weights weights = settings.weights();
@@ -52,6 +54,7 @@ public final class Strategies {
         if (settings.prefixAffinity()) {
             add(scorers, new PrefixAffinityScorer(new PrefixIndex(settings.prefixCacheSize())), weights.prefix());
         }
+        add(scorers, new LoraAffinityScorer(), weights.lora());
         return new RoutingStrategy(settings.queueCorrection() ? QUEUE : QUEUE + " (uncorrected)", Filters.ALL, scorers,
                 Pickers.maxScore(random));
     }

@@ -158,10 +158,10 @@ class RoutingPartsTest {
     void queueStrategyIsComposedFromTheWeightsInTheSettings() {
         RoutingSettings settings = RoutingSettings.defaults();
         assertThat(Strategies.queue(settings, random)).hasToString(
-                "queue [excluded, served-model, ejected] [queue: 1.0, kv-cache: 0.1, prefix: 1.2] max-score");
+                "queue [excluded, served-model, ejected] [queue: 1.0, kv-cache: 0.1, prefix: 1.2, lora: 2.0] max-score");
 
         RoutingStrategy reweighted = Strategies.queue(settings.withPrefixAffinity(false)
-                .withWeights(new RoutingSettings.Weights(0.5, 0, 3)), random);
+                .withWeights(new RoutingSettings.Weights(0.5, 0, 3, 0)), random);
         assertThat(reweighted).hasToString("queue [excluded, served-model, ejected] [queue: 0.5] max-score");
         assertThat(reweighted.scorerNames()).containsExactly("queue");
         assertThat(reweighted.usesPrefixes()).isFalse();
@@ -178,7 +178,7 @@ class RoutingPartsTest {
         RoutingSettings settings = RoutingSettings.defaults().withPrefixAffinity(false);
 
         RoutingStrategy byQueue = Strategies.queue(settings, random);
-        RoutingStrategy byCache = Strategies.queue(settings.withWeights(new RoutingSettings.Weights(1, 2, 0)), random);
+        RoutingStrategy byCache = Strategies.queue(settings.withWeights(new RoutingSettings.Weights(1, 2, 0, 0)), random);
 
         assertThat(byQueue.choose(decision(CHAT, Set.of()))).isEqualTo(0);
         assertThat(byCache.choose(decision(CHAT, Set.of()))).isEqualTo(1);
@@ -187,7 +187,7 @@ class RoutingPartsTest {
     @Test
     void aStrategyWithoutScorersPicksUniformly() {
         RoutingStrategy none = Strategies.queue(RoutingSettings.defaults()
-                .withWeights(new RoutingSettings.Weights(0, 0, 0)), random);
+                .withWeights(new RoutingSettings.Weights(0, 0, 0, 0)), random);
         int[] picks = new int[3];
         for (int i = 0; i < 300; i++) {
             picks[none.choose(decision(CHAT, Set.of()))]++;
@@ -216,10 +216,10 @@ class RoutingPartsTest {
 
     @Test
     void weightsMustBeFiniteAndNotNegative() {
-        assertThatThrownBy(() -> new RoutingSettings.Weights(1, -0.1, 1))
+        assertThatThrownBy(() -> new RoutingSettings.Weights(1, -0.1, 1, 1))
                 .hasMessage("kvCache: -0.1 (expected: a finite number >= 0)");
-        assertThatThrownBy(() -> new RoutingSettings.Weights(Double.NaN, 0, 1))
+        assertThatThrownBy(() -> new RoutingSettings.Weights(Double.NaN, 0, 1, 1))
                 .hasMessage("queue: NaN (expected: a finite number >= 0)");
-        assertThat(RoutingSettings.defaults().weights()).isEqualTo(new RoutingSettings.Weights(1.0, 0.1, 1.2));
+        assertThat(RoutingSettings.defaults().weights()).isEqualTo(new RoutingSettings.Weights(1.0, 0.1, 1.2, 2.0));
     }
 }

@@ -8,6 +8,7 @@ import io.qgate.routing.PrefixHasher;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.metrics.LoraAdapters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,6 +48,7 @@ public class PickBenchmark {
     private Router router;
     private RouteRequest plain;
     private RouteRequest withPrefix;
+    private RouteRequest forAdapter;
 
     @Setup
     public void setUp() {
@@ -60,17 +62,29 @@ public class PickBenchmark {
         router.update(EndpointSnapshot.of(endpoints));
         Random random = new Random(1);
         long now = System.nanoTime();
-        for (Endpoint endpoint : endpoints) {
-            router.load(endpoint).scraped(random.nextInt(8), random.nextInt(64), random.nextDouble(),
-                    Set.of("m"), now + 3_600_000_000_000L);
+        // A quarter of the replicas run adapter "a", the rest "b" beside a free slot.
+        LoraAdapters runningA = new LoraAdapters(Set.of("a"), 2, 1);
+        LoraAdapters runningB = new LoraAdapters(Set.of("b"), 2, 1);
+        for (int i = 0; i < endpoints.size(); i++) {
+            router.load(endpoints.get(i)).scraped(random.nextInt(8), random.nextInt(64), random.nextDouble(),
+                    Set.of("m"), i % 4 == 0 ? runningA : runningB, now + 3_600_000_000_000L);
         }
         plain = new RouteRequest(ApiRoute.CHAT, "m", true);
         withPrefix = new RouteRequest(ApiRoute.CHAT, "m", true, PrefixHasher.hash("s".repeat(2048), 64, 32));
+        forAdapter = new RouteRequest(ApiRoute.CHAT, "a", true);
     }
 
     @Benchmark
     public Endpoint pick() {
         Router.Dispatch dispatch = router.dispatch(plain, Set.of());
+        dispatch.finish();
+        return dispatch.endpoint();
+    }
+
+    /** A request for a LoRA adapter: the lora scorer runs too. */
+    @Benchmark
+    public Endpoint pickForAdapter() {
+        Router.Dispatch dispatch = router.dispatch(forAdapter, Set.of());
         dispatch.finish();
         return dispatch.endpoint();
     }

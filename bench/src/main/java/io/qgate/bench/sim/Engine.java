@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * hold) and so produces its first token; from then on every decode step gives each decoding
  * sequence one more token, and a step takes longer the more sequences run.
  *
+ * <p>With LoRA adapters ({@link LoraState}) a sequence whose adapter is not among the loaded ones
+ * pays the load in its prefill ({@link io.qgate.fleet.LoraSlots}).
+ *
  * <p>There is no preemption: admission reserves the prompt only, so decoding can fill the cache
  * past its capacity, which the gauge shows as 1.0 while the queue stops moving.
  *
@@ -40,6 +43,9 @@ final class Engine implements SimMetrics.Gauges {
     private final EngineModel model;
     private final PrefixCache prefixCache;
     private final SimMetrics metrics;
+    /** The adapter slots, or {@code null} when the replica serves no adapter. */
+    private final LoraState lora;
+    private final long loraLoadNanos;
 
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
     private final List<Sequence> decoding = new ArrayList<>();
@@ -53,23 +59,31 @@ final class Engine implements SimMetrics.Gauges {
     private volatile int waitingView;
     private volatile long kvUsedView;
 
-    /** The batch size and the KV cache are {@code latency}'s engine's. */
-    Engine(EventExecutor executor, LatencyModel latency, PrefixCache prefixCache, SimMetrics metrics) {
+    /**
+     * The batch size and the KV cache are {@code latency}'s engine's; {@code lora} holds the LoRA
+     * adapter slots ({@code null}: no adapters), and loading one adds {@code loraLoadNanos} to a prefill.
+     */
+    Engine(EventExecutor executor, LatencyModel latency, PrefixCache prefixCache, SimMetrics metrics, LoraState lora,
+           long loraLoadNanos) {
         this.executor = requireNonNull(executor, "executor");
         this.latency = requireNonNull(latency, "latency");
         this.model = latency.engine();
         this.prefixCache = requireNonNull(prefixCache, "prefixCache");
         this.metrics = requireNonNull(metrics, "metrics");
+        this.lora = lora;
+        this.loraLoadNanos = loraLoadNanos;
     }
 
     /**
-     * Queues a sequence; callable from any thread.
+     * Queues a sequence that runs with the LoRA {@code adapter} ({@code null}: the base model);
+     * callable from any thread.
      *
      * @throws java.util.concurrent.RejectedExecutionException when the engine has shut down
      */
-    Sequence submit(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener) {
+    Sequence submit(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener,
+                    String adapter) {
         return submit(new Sequence(requireNonNull(prompt, "prompt"), outputTokens,
-                requireNonNull(endReason, "endReason"), requireNonNull(listener, "listener")));
+                requireNonNull(endReason, "endReason"), requireNonNull(listener, "listener"), 1, adapter));
     }
 
     /**
@@ -80,7 +94,7 @@ final class Engine implements SimMetrics.Gauges {
      */
     Sequence submitEmbedding(Prompt input, int requestItems, SequenceListener listener) {
         return submit(new Sequence(requireNonNull(input, "input"), 0, FinishReason.STOP,
-                requireNonNull(listener, "listener"), requestItems));
+                requireNonNull(listener, "listener"), requestItems, null));
     }
 
     private Sequence submit(Sequence seq) {
@@ -141,6 +155,10 @@ final class Engine implements SimMetrics.Gauges {
             int cached = prefixCache.lookupAndInsert(seq.prompt);
             metrics.prefixLookup(seq.prompt.tokens(), cached);
             prefill = latency.prefillNanos(seq.prompt.tokens() - cached);
+        }
+        if (lora != null && lora.slots.start(seq.adapter)) {
+            metrics.loraLoaded();
+            prefill += loraLoadNanos;
         }
         seq.prefillTimer = executor.schedule(() -> prefillDone(seq), prefill, TimeUnit.NANOSECONDS);
     }
@@ -247,6 +265,9 @@ final class Engine implements SimMetrics.Gauges {
     private void release(Sequence seq, FinishReason reason) {
         seq.state = Sequence.State.DONE;
         running--;
+        if (lora != null) {
+            lora.slots.finish(seq.adapter);
+        }
         kvUsed -= seq.kvTokens();
         metrics.finished(reason, seq.prompt.tokens(), seq.generated,
                 (System.nanoTime() - seq.arrivalNanos) / 1e9);
@@ -256,5 +277,8 @@ final class Engine implements SimMetrics.Gauges {
         runningView = running;
         waitingView = waiting.size();
         kvUsedView = kvUsed;
+        if (lora != null) {
+            lora.publish(waiting);
+        }
     }
 }

@@ -64,9 +64,10 @@ abstract class EngineExchange {
     /** Hands the request's sequences to the engine (and may start the response). */
     protected abstract void submit();
 
+    /** Queues one sequence, with the LoRA {@code adapter} it runs with ({@code null}: the base model). */
     protected final void addSequence(Prompt prompt, int outputTokens, FinishReason endReason,
-                                     SequenceListener listener) {
-        sequences.add(sim.engine.submit(prompt, outputTokens, endReason, listener));
+                                     SequenceListener listener, String adapter) {
+        sequences.add(sim.engine.submit(prompt, outputTokens, endReason, listener, adapter));
     }
 
     /** Queues one input of an embeddings request of {@code requestItems} inputs. */

@@ -32,7 +32,8 @@ final class GenerationExchange extends EngineExchange {
     protected void submit() {
         for (int i = 0; i < answers.size(); i++) {
             Generation answer = answers.get(i);
-            addSequence(request.prompts().get(i), answer.length(), answer.finishReason(), new Choice(i));
+            addSequence(request.prompts().get(i), answer.length(), answer.finishReason(), new Choice(i),
+                    sim.adapter(request.model()));
         }
         if (request.stream()) {
             // Like vLLM, the stream opens (with the assistant role, for chat) before any token.

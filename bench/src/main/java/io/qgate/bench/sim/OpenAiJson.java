@@ -153,7 +153,8 @@ final class OpenAiJson {
         });
     }
 
-    static void models(ByteBuf out, String model, long created) {
+    /** The model, then its LoRA adapters, each with the model as its {@code parent}, as vLLM lists them. */
+    static void models(ByteBuf out, String model, List<String> adapters, long created) {
         json(out, g -> {
             g.writeStartObject();
             g.writeStringProperty("object", "list");
@@ -164,6 +165,15 @@ final class OpenAiJson {
             g.writeNumberProperty("created", created);
             g.writeStringProperty("owned_by", "qgate-sim");
             g.writeEndObject();
+            for (String adapter : adapters) {
+                g.writeStartObject();
+                g.writeStringProperty("id", adapter);
+                g.writeStringProperty("object", "model");
+                g.writeNumberProperty("created", created);
+                g.writeStringProperty("owned_by", "qgate-sim");
+                g.writeStringProperty("parent", model);
+                g.writeEndObject();
+            }
             g.writeEndArray();
             g.writeEndObject();
         });

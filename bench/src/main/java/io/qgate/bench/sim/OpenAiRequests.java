@@ -31,8 +31,10 @@ final class OpenAiRequests {
         return body;
     }
 
-    static GenerationRequest generation(GenerationRequest.Kind kind, JsonNode body, String servedModel) {
-        String model = model(body, servedModel);
+    /** A completion for {@code servedModel} or one of its LoRA {@code adapters}, which vLLM serves as models. */
+    static GenerationRequest generation(GenerationRequest.Kind kind, JsonNode body, String servedModel,
+                                        List<String> adapters) {
+        String model = model(body, servedModel, adapters);
         List<Prompt> prompts = kind == GenerationRequest.Kind.CHAT
                 ? List.of(chatPrompt(body.get("messages")))
                 : inputs(body.get("prompt"), "prompt");
@@ -50,20 +52,22 @@ final class OpenAiRequests {
     }
 
     /** The prompts of an embeddings request, after checking its model. */
-    static List<Prompt> embeddingInputs(JsonNode body, String servedModel) {
-        model(body, servedModel);
+    static List<Prompt> embeddingInputs(JsonNode body, String servedModel, List<String> adapters) {
+        model(body, servedModel, adapters);
         return inputs(body.get("input"), "input");
     }
 
-    static String model(JsonNode body, String servedModel) {
+    /** The requested model: {@code servedModel} or one of {@code adapters}; anything else is not found. */
+    static String model(JsonNode body, String servedModel, List<String> adapters) {
         JsonNode model = body.get("model");
         if (model == null || !model.isString()) {
             throw ApiException.badRequest("model: missing (expected: a string)", "model");
         }
-        if (!model.stringValue().equals(servedModel)) {
-            throw ApiException.modelNotFound(model.stringValue());
+        String name = model.stringValue();
+        if (!name.equals(servedModel) && !adapters.contains(name)) {
+            throw ApiException.modelNotFound(name);
         }
-        return servedModel;
+        return name;
     }
 
     private static Prompt chatPrompt(JsonNode messages) {

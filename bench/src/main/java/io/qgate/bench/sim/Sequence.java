@@ -15,6 +15,8 @@ final class Sequence {
     final SequenceListener listener;
     /** Inputs of the embeddings request this sequence belongs to; 1 for a generation. */
     final int requestItems;
+    /** The LoRA adapter the sequence runs with, or {@code null} for the base model. */
+    final String adapter;
 
     State state = State.NEW;
     int generated;
@@ -24,10 +26,11 @@ final class Sequence {
     boolean abortRequested;
 
     Sequence(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener) {
-        this(prompt, outputTokens, endReason, listener, 1);
+        this(prompt, outputTokens, endReason, listener, 1, null);
     }
 
-    Sequence(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener, int requestItems) {
+    Sequence(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener, int requestItems,
+             String adapter) {
         if (outputTokens < 0) {
             throw new IllegalArgumentException("outputTokens: " + outputTokens + " (expected: >= 0)");
         }
@@ -39,6 +42,7 @@ final class Sequence {
         this.endReason = endReason;
         this.listener = listener;
         this.requestItems = requestItems;
+        this.adapter = adapter;
     }
 
     boolean embedding() {

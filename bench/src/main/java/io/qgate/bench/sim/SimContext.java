@@ -31,6 +31,11 @@ final class SimContext {
         this.proxy = new ProxyWorkers(options.proxyWorkers(), latency.nanos(options.proxyCpuMs()), System.nanoTime());
     }
 
+    /** The LoRA adapter a request for {@code model} runs with: {@code null} for the base model. */
+    String adapter(String model) {
+        return model.equals(options.model()) ? null : model;
+    }
+
     /** The modelled LiteLLM hop, paid once on the way in and once on the way out; it never queues. */
     long proxyOverheadNanos() {
         return latency.nanos(options.proxyOverheadMs());

@@ -119,7 +119,8 @@ final class SimHandler extends ChannelInboundHandlerAdapter {
             case HEALTH -> respond(ctx, HttpResponses.full(HttpResponseStatus.OK, HttpHeaderValues.TEXT_PLAIN,
                     ctx.alloc().buffer(0)));
             case MODELS -> respond(ctx, HttpResponses.json(HttpResponseStatus.OK, HttpResponses.buffer(ctx.alloc(),
-                    b -> OpenAiJson.models(b, sim.options.model(), sim.createdEpochSeconds))));
+                    b -> OpenAiJson.models(b, sim.options.model(), sim.options.loraModules(),
+                            sim.createdEpochSeconds))));
             case METRICS -> respond(ctx, HttpResponses.full(HttpResponseStatus.OK, PromText.CONTENT_TYPE,
                     ByteBufUtil.writeUtf8(ctx.alloc(), sim.metrics.render(sim.engine))));
             case CHAT -> generation(ctx, GenerationRequest.Kind.CHAT, request);
@@ -131,7 +132,8 @@ final class SimHandler extends ChannelInboundHandlerAdapter {
     private void generation(ChannelHandlerContext ctx, GenerationRequest.Kind kind, FullHttpRequest http) {
         sim.apiRequests.increment();
         JsonNode body = OpenAiRequests.readBody(http.content());
-        GenerationRequest request = OpenAiRequests.generation(kind, body, sim.options.model());
+        GenerationRequest request = OpenAiRequests.generation(kind, body, sim.options.model(),
+                sim.options.loraModules());
         if (kind == GenerationRequest.Kind.COMPLETION && refused(ctx, request.prompts(), "prompt")) {
             return;
         }
@@ -147,7 +149,7 @@ final class SimHandler extends ChannelInboundHandlerAdapter {
     private void embeddings(ChannelHandlerContext ctx, FullHttpRequest http) {
         sim.apiRequests.increment();
         JsonNode body = OpenAiRequests.readBody(http.content());
-        List<Prompt> inputs = OpenAiRequests.embeddingInputs(body, sim.options.model());
+        List<Prompt> inputs = OpenAiRequests.embeddingInputs(body, sim.options.model(), List.of());
         if (refused(ctx, inputs, "input")) {
             return;
         }

@@ -41,13 +41,30 @@ final class SimMetrics {
     private final Map<FinishReason, LongAdder> success = new EnumMap<>(FinishReason.class);
     private final PromHistogram ttft = new PromHistogram(TTFT_BUCKETS);
     private final PromHistogram e2e = new PromHistogram(E2E_BUCKETS);
+    /** The LoRA info gauge, or {@code null} when the replica serves no adapter. */
+    private final LoraInfoGauge loraInfo;
+    private final LongAdder loraLoads = new LongAdder();
 
     SimMetrics(String model) {
+        this(model, null);
+    }
+
+    /** {@code lora}: the engine's adapter slots, whose state the metrics report ({@code null}: no adapters). */
+    SimMetrics(String model, LoraState lora) {
         this.modelLabel = "model_name=\"" + PromText.escape(model) + "\"";
         this.labels = "{" + engineLabel + "," + modelLabel + "}";
         for (FinishReason reason : FinishReason.values()) {
             success.put(reason, new LongAdder());
         }
+        loraInfo = lora != null ? new LoraInfoGauge(engineLabel, lora) : null;
+    }
+
+    void loraLoaded() {
+        loraLoads.increment();
+    }
+
+    long loraLoads() {
+        return loraLoads.sum();
     }
 
     void prefixLookup(int queriedTokens, int hitTokens) {
@@ -98,6 +115,12 @@ final class SimMetrics {
                 .append(",reason=\"capacity\"} ").append(PromText.number(waiting)).append('\n');
         out.append("vllm:num_requests_waiting_by_reason{").append(engineLabel).append(',').append(modelLabel)
                 .append(",reason=\"deferred\"} 0.0\n");
+        if (loraInfo != null) {
+            loraInfo.render(out);
+            // Not a vLLM series: the bench's count of adapter loads, which vLLM does not export.
+            counter(out, "vllm:lora_adapter_loads_total",
+                    "LoRA adapters loaded into a slot (qgate simulator only, not a vLLM metric).", loraLoads.sum());
+        }
         gauge(out, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", gauges.kvCacheUsage());
         counter(out, "vllm:prefix_cache_queries_total",
                 "Prefix cache queries, in terms of number of queried tokens.", prefixQueries.sum());

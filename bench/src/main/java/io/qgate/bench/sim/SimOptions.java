@@ -3,6 +3,9 @@ package io.qgate.bench.sim;
 import static java.util.Objects.requireNonNull;
 
 import io.qgate.fleet.EngineModel;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +35,10 @@ import java.util.function.Consumer;
  * @param embeddingMsPerItem engine time each input adds to its embeddings request: the inputs of one
  *                           request are encoded in one pass that ends for all of them together
  * @param ioThreads          Netty I/O threads, or 0 for Netty's default
+ * @param loraModules        LoRA adapters served beside the model, each under its own model name (empty: LoRA off)
+ * @param maxLoras           adapters the engine holds loaded, as vLLM's {@code --max-loras}
+ * @param loraLoadMs         what loading an adapter that is not among the loaded ones adds to the
+ *                           prefill of the sequence that needs it
  */
 public record SimOptions(
         String host,
@@ -54,7 +61,10 @@ public record SimOptions(
         int embeddingDim,
         double embeddingMsPerItem,
         long seed,
-        int ioThreads) {
+        int ioThreads,
+        List<String> loraModules,
+        int maxLoras,
+        double loraLoadMs) {
 
     /** {@link #metricsPort()} value meaning "serve {@code /metrics} on the API port". */
     public static final int SAME_PORT = -1;
@@ -65,7 +75,8 @@ public record SimOptions(
     private static final SimOptions DEFAULTS = new SimOptions(
             "127.0.0.1", 8001, SAME_PORT, "meta-llama/Llama-3.1-8B-Instruct", ENGINE.maxNumSeqs(), 1.0,
             ENGINE.prefillOverheadMs(), ENGINE.prefillMsPerToken(), ENGINE.tpotMs(), ENGINE.loadFactorAtMax(),
-            ENGINE.proxyOverheadMs(), 0.0, 1, ENGINE.kvCapacityTokens(), 8192, 220, 2048, 384, 0.2, 0, 0);
+            ENGINE.proxyOverheadMs(), 0.0, 1, ENGINE.kvCapacityTokens(), 8192, 220, 2048, 384, 0.2, 0, 0, List.of(), 1,
+            50.0);
 
     public SimOptions {
         requireNonNull(host, "host");
@@ -107,6 +118,16 @@ public record SimOptions(
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 0)");
         }
+        loraModules = List.copyOf(requireNonNull(loraModules, "loraModules"));
+        Set<String> names = new HashSet<>(Set.of(model));
+        for (String adapter : loraModules) {
+            if (adapter.isBlank() || adapter.contains(",") || !names.add(adapter)) {
+                throw new IllegalArgumentException("loraModules: " + loraModules
+                        + " (expected: distinct names without commas, none of them the model's)");
+            }
+        }
+        checkPositive("maxLoras", maxLoras);
+        checkNonNegative("loraLoadMs", loraLoadMs);
     }
 
     public static SimOptions defaults() {
@@ -131,6 +152,11 @@ public record SimOptions(
     public EngineModel engine() {
         return new EngineModel(prefillOverheadMs, prefillMsPerToken, tpotMs, loadFactorAtMax, maxNumSeqs,
                 kvCapacityTokens, proxyOverheadMs);
+    }
+
+    /** Whether the replica serves LoRA adapters. */
+    public boolean lora() {
+        return !loraModules.isEmpty();
     }
 
     /** Whether {@code /metrics} has a listener of its own. */
@@ -171,6 +197,9 @@ public record SimOptions(
         public double embeddingMsPerItem;
         public long seed;
         public int ioThreads;
+        public List<String> loraModules;
+        public int maxLoras;
+        public double loraLoadMs;
 
         private Draft(SimOptions o) {
             host = o.host;
@@ -194,13 +223,16 @@ public record SimOptions(
             embeddingMsPerItem = o.embeddingMsPerItem;
             seed = o.seed;
             ioThreads = o.ioThreads;
+            loraModules = o.loraModules;
+            maxLoras = o.maxLoras;
+            loraLoadMs = o.loraLoadMs;
         }
 
         private SimOptions build() {
             return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
                     prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
                     kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                    embeddingMsPerItem, seed, ioThreads);
+                    embeddingMsPerItem, seed, ioThreads, loraModules, maxLoras, loraLoadMs);
         }
     }
 

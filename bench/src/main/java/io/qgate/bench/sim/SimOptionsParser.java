@@ -84,7 +84,14 @@ final class SimOptionsParser {
             Flag.wholeLong("--seed", "seed of generated text; equal seeds give equal answers", SimOptions::seed,
                     (o, v) -> o.seed = v),
             Flag.whole("--io-threads", "Netty I/O threads (0 = Netty's default)", SimOptions::ioThreads,
-                    (o, v) -> o.ioThreads = v));
+                    (o, v) -> o.ioThreads = v),
+            Flag.text("--lora-modules", "LoRA adapters served as model names of their own, comma-separated; "
+                    + "vLLM's name=path is taken as the name (empty = LoRA off)",
+                    o -> String.join(",", o.loraModules()), (o, v) -> o.loraModules = adapterNames(v)),
+            Flag.whole("--max-loras", "LoRA adapters the engine holds loaded (least recently used out)",
+                    SimOptions::maxLoras, (o, v) -> o.maxLoras = v),
+            Flag.number("--lora-load-ms", "what loading an adapter that is not loaded adds to a prefill",
+                    SimOptions::loraLoadMs, (o, v) -> o.loraLoadMs = v));
 
     private static final int HELP_WIDTH = 100;
     private static final String HELP_INDENT = " ".repeat(30);
@@ -98,6 +105,20 @@ final class SimOptionsParser {
     }
 
     private SimOptionsParser() {}
+
+    /** {@code a,b=/path/b}: the names, as vLLM's {@code --lora-modules name=path} names them. */
+    private static List<String> adapterNames(String value) {
+        List<String> names = new ArrayList<>();
+        for (String module : value.split(",")) {
+            String name = module.strip();
+            int path = name.indexOf('=');
+            name = path < 0 ? name : name.substring(0, path).strip();
+            if (!name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
 
     static SimOptions parse(SimOptions defaults, String... args) {
         Flags flags = Flags.parse(args, BY_NAME.keySet(), Set.of());

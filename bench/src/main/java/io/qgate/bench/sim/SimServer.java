@@ -65,9 +65,11 @@ public final class SimServer implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
                 new DefaultThreadFactory("qgate-sim-io", true), TRANSPORT.ioHandlerFactory());
         this.engineExecutor = new DefaultEventExecutor(new DefaultThreadFactory("qgate-sim-engine", true));
-        this.metrics = new SimMetrics(options.model());
-        this.engine = new Engine(engineExecutor, LatencyModel.of(options), new PrefixCache(options.prefixCacheBlocks()),
-                metrics);
+        LoraState lora = options.lora() ? new LoraState(options.maxLoras()) : null;
+        this.metrics = new SimMetrics(options.model(), lora);
+        LatencyModel latency = LatencyModel.of(options);
+        this.engine = new Engine(engineExecutor, latency, new PrefixCache(options.prefixCacheBlocks()), metrics,
+                lora, latency.nanos(options.loraLoadMs()));
         this.sim = new SimContext(options, engine, metrics);
     }
 
@@ -113,6 +115,11 @@ public final class SimServer implements AutoCloseable {
     /** The port serving {@code /metrics}: the API port unless a separate one was asked for. */
     public int metricsPort() {
         return metricsChannel == null ? port() : ((InetSocketAddress) metricsChannel.localAddress()).getPort();
+    }
+
+    /** LoRA adapters the engine has loaded into a slot so far (the bench's count; vLLM exports none). */
+    public long loraLoads() {
+        return metrics.loraLoads();
     }
 
     /** Sequences in the engine's batch now (prefilling or decoding). */

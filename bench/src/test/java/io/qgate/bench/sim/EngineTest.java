@@ -30,7 +30,7 @@ class EngineTest {
         List<Integer> tokens = new CopyOnWriteArrayList<>();
         CompletableFuture<FinishReason> done = new CompletableFuture<>();
 
-        engine.submit(Prompt.ofText("hello"), 5, FinishReason.LENGTH, listener(tokens, done));
+        engine.submit(Prompt.ofText("hello"), 5, FinishReason.LENGTH, listener(tokens, done), null);
 
         assertThat(done.join()).isEqualTo(FinishReason.LENGTH);
         assertThat(tokens).containsExactly(0, 1, 2, 3, 4);
@@ -45,8 +45,8 @@ class EngineTest {
         // Two 60-token prompts do not fit 100 tokens of cache, though four slots are free.
         Engine engine = engine(4, 100, 1.0);
         String prompt = "x".repeat(240);
-        Sequence first = engine.submit(Prompt.ofText(prompt), 1000, FinishReason.LENGTH, listener(null, null));
-        engine.submit(Prompt.ofText(prompt + "y"), 1000, FinishReason.LENGTH, listener(null, null));
+        Sequence first = engine.submit(Prompt.ofText(prompt), 1000, FinishReason.LENGTH, listener(null, null), null);
+        engine.submit(Prompt.ofText(prompt + "y"), 1000, FinishReason.LENGTH, listener(null, null), null);
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(engine.running()).isEqualTo(1);
@@ -69,7 +69,7 @@ class EngineTest {
         List<Integer> tokens = new CopyOnWriteArrayList<>();
         CompletableFuture<FinishReason> done = new CompletableFuture<>();
 
-        engine.submit(Prompt.ofText("embed me"), 0, FinishReason.STOP, listener(tokens, done));
+        engine.submit(Prompt.ofText("embed me"), 0, FinishReason.STOP, listener(tokens, done), null);
 
         assertThat(done.join()).isEqualTo(FinishReason.STOP);
         assertThat(tokens).isEmpty();
@@ -78,7 +78,7 @@ class EngineTest {
 
     private Engine engine(int maxNumSeqs, long kvCapacity, double timeScale) {
         EngineModel model = new EngineModel(50, 0.04, 7.5, 2.0, maxNumSeqs, kvCapacity, 0);
-        return new Engine(executor, new LatencyModel(timeScale, model, 0.2), new PrefixCache(64), metrics);
+        return new Engine(executor, new LatencyModel(timeScale, model, 0.2), new PrefixCache(64), metrics, null, 0);
     }
 
     private static SequenceListener listener(List<Integer> tokens, CompletableFuture<FinishReason> done) {

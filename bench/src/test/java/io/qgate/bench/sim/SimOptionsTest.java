@@ -3,6 +3,7 @@ package io.qgate.bench.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SimOptionsTest {
@@ -33,10 +34,13 @@ class SimOptionsTest {
                 "--tpot-ms", "9", "--load-factor-at-max", "3", "--proxy-overhead-ms", "0",
                 "--kv-capacity-tokens", "1000", "--prefix-cache-blocks", "0", "--mean-output-tokens", "50",
                 "--max-output-tokens", "60", "--embedding-dim", "8", "--seed", "-3", "--host", "0.0.0.0",
-                "--io-threads", "2", "--proxy-cpu-ms", "5", "--proxy-workers=3", "--embedding-ms-per-item", "0.5");
+                "--io-threads", "2", "--proxy-cpu-ms", "5", "--proxy-workers=3", "--embedding-ms-per-item", "0.5",
+                "--lora-modules", "a, b=/models/b", "--max-loras", "2", "--lora-load-ms", "30");
 
         assertThat(o).isEqualTo(new SimOptions("0.0.0.0", 0, 9100, "m", 2, 0.1, 20, 0.1, 9, 3, 0, 5, 3, 1000, 0,
-                50, 60, 8, 0.5, -3, 2));
+                50, 60, 8, 0.5, -3, 2, List.of("a", "b"), 2, 30));
+        assertThat(o.lora()).isTrue();
+        assertThat(SimOptions.defaults().lora()).isFalse();
         assertThat(o.separateMetricsPort()).isTrue();
     }
 
@@ -78,6 +82,9 @@ class SimOptionsTest {
         assertThatThrownBy(() -> SimOptions.parse("--proxy-workers", "0"))
                 .hasMessageContaining("--proxy-workers").hasMessageContaining("(expected: > 0)");
         assertThatThrownBy(() -> SimOptions.parse("--proxy-cpu-ms", "-5")).hasMessageContaining("(expected: >= 0)");
+        assertThatThrownBy(() -> SimOptions.parse("--model", "m", "--lora-modules", "a,m"))
+                .hasMessageContaining("(expected: distinct names without commas, none of them the model's)");
+        assertThatThrownBy(() -> SimOptions.parse("--max-loras", "0")).hasMessageContaining("(expected: > 0)");
         assertThatThrownBy(() -> SimOptions.parse("--embedding-ms-per-item", "NaN"))
                 .hasMessageContaining("(expected: >= 0)");
     }

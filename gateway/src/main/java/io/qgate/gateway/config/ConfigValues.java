@@ -74,7 +74,7 @@ final class ConfigValues {
 
     private GatewayConfig.Routing routing(GatewayConfig.Scrape scrape, GatewayConfig.Ejection ejection) {
         RoutingSettings.Weights weights = new RoutingSettings.Weights(weight(Option.WEIGHT_QUEUE),
-                weight(Option.WEIGHT_KV_CACHE), weight(Option.WEIGHT_PREFIX));
+                weight(Option.WEIGHT_KV_CACHE), weight(Option.WEIGHT_PREFIX), weight(Option.WEIGHT_LORA));
         RoutingSettings settings = new RoutingSettings(scrape.staleAfter(), bool(Option.QUEUE_CORRECTION),
                 bool(Option.PREFIX_AFFINITY), integer(Option.AFFINITY_MARGIN, 0, 1_000_000),
                 integer(Option.PREFIX_CACHE_SIZE, 1, 100_000_000), ejection.consecutiveFailures(),

@@ -72,6 +72,8 @@ public enum Option {
             "weight of free KV cache: a tie-breaker among equally loaded replicas (0: left out)"),
     WEIGHT_PREFIX("routing.weights.prefix", "1.2", null,
             "weight of prefix affinity: above the others' largest difference, so affinity wins within its margin"),
+    WEIGHT_LORA("routing.weights.lora", "2.0", null,
+            "weight of LoRA adapter affinity (active adapter, then a free slot), for requests naming an adapter"),
     SCRAPE_ENABLED("scrape.enabled", "true", null,
             "read each replica's engine metrics (off: every strategy works on in-flight counts alone)"),
     SCRAPE_INTERVAL("scrape.interval", "100ms", null, "how often each replica's engine metrics are read"),

@@ -142,7 +142,8 @@ final class ScrapeTarget {
             log.info("scraping {} works again after {} failure(s)", endpoint.authority(), failuresInRow);
         }
         failuresInRow = 0;
-        load.scraped(metrics.waiting(), metrics.running(), metrics.kvCacheUsage(), metrics.models(), clock.getAsLong());
+        load.scraped(metrics.waiting(), metrics.running(), metrics.kvCacheUsage(), metrics.models(), metrics.lora(),
+                clock.getAsLong());
     }
 
     private void fail(String reason) {

@@ -18,6 +18,7 @@ import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
 import io.qgate.routing.Strategies;
+import io.qgate.routing.metrics.LoraAdapters;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -68,8 +69,25 @@ class DebugEndpointsTest {
         // A: queue 1/(1+1-1) = 1, kv 0.5, total 1.05; B: queue 1/(1+4-1) = 0.25, kv 1, total 0.35.
         assertThat(json).contains("\"strategy\":\"queue\"")
                 .contains("\"address\":\"10.0.0.1:8000\"")
-                .contains("\"scores\":{\"queue\":1,\"kv-cache\":0.5,\"total\":1.05,\"ageMs\":7}")
-                .contains("\"scores\":{\"queue\":0.25,\"kv-cache\":1,\"total\":0.35,\"ageMs\":7}");
+                .contains("\"scores\":{\"queue\":1,\"kv-cache\":0.5,\"lora\":0,\"total\":1.05,\"ageMs\":7}")
+                .contains("\"scores\":{\"queue\":0.25,\"kv-cache\":1,\"lora\":0,\"total\":0.35,\"ageMs\":7}");
+    }
+
+    @Test
+    void aRequestForAnAdapterShowsTheLoraScores() {
+        RoutingSettings settings = RoutingSettings.defaults().withPrefixAffinity(false);
+        Random random = new Random(1);
+        Router router = new Router(Strategies.queue(settings, () -> random), settings, () -> now);
+        router.update(EndpointSnapshot.of(List.of(A, B)));
+        router.load(A).scraped(0, 1, 0.5, Set.of(), new LoraAdapters(Set.of("sql-lora"), 2, 1), now);
+        router.load(B).scraped(0, 2, 0.0, Set.of(), new LoraAdapters(Set.of("b"), 2, 1), now);
+
+        router.dispatch(new RouteRequest(ApiRoute.CHAT, "sql-lora", false), Set.of()).finish();
+        String json = debugEndpoints(router);
+
+        // A runs the adapter (1, weighted 2); B, one request longer and within the margin, has a free slot (0.5).
+        assertThat(json).contains("\"scores\":{\"queue\":1,\"kv-cache\":0.5,\"lora\":1,\"total\":3.05,")
+                .contains("\"scores\":{\"queue\":0.5,\"kv-cache\":1,\"lora\":0.5,\"total\":1.6,");
     }
 
     @Test

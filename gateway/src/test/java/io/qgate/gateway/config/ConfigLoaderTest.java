@@ -99,13 +99,14 @@ class ConfigLoaderTest {
     @Test
     void scorerWeightsComeFromTheConfigurationWithTodaysDefaults() throws Exception {
         assertThat(ConfigLoader.load(new String[0], Map.of()).routing().settings().weights())
-                .isEqualTo(new RoutingSettings.Weights(1.0, 0.1, 1.2));
+                .isEqualTo(new RoutingSettings.Weights(1.0, 0.1, 1.2, 2.0));
 
         Path file = dir.resolve("weights.yaml");
         Files.writeString(file, "routing:\n  weights:\n    queue: 2\n    kv-cache: 0.5\n");
         GatewayConfig config = ConfigLoader.load(new String[] {"--config", file.toString(),
-                "--routing.weights.prefix", "0"}, Map.of("QGATE_ROUTING_WEIGHTS_KV_CACHE", "0.25"));
-        assertThat(config.routing().settings().weights()).isEqualTo(new RoutingSettings.Weights(2, 0.25, 0));
+                "--routing.weights.prefix", "0", "--routing.weights.lora", "3"},
+                Map.of("QGATE_ROUTING_WEIGHTS_KV_CACHE", "0.25"));
+        assertThat(config.routing().settings().weights()).isEqualTo(new RoutingSettings.Weights(2, 0.25, 0, 3));
 
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--routing.weights.queue", "-1"}, Map.of()))
                 .hasMessage("routing.weights.queue: -1 (expected: a number from 0 to 1000)");

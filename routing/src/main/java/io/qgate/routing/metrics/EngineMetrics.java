@@ -19,12 +19,19 @@ import static java.util.Objects.requireNonNull;
  * @param waitingFound  whether at least one usable waiting sample was found (a scrape without
  *                      one says nothing about the queue, rather than that it is empty)
  * @param runningFound  the same for the running gauge
+ * @param lora          the LoRA adapters in use; {@link LoraAdapters#NONE} when not reported
  */
 public record EngineMetrics(double waiting, double running, double kvCacheUsage, Set<String> models,
-                            boolean waitingFound, boolean runningFound) {
+                            boolean waitingFound, boolean runningFound, LoraAdapters lora) {
 
     /** The reading of a scrape that held none of the wanted series. */
     public static final EngineMetrics EMPTY = new EngineMetrics(0, 0, Double.NaN, Set.of(), false, false);
+
+    /** A reading without LoRA. */
+    public EngineMetrics(double waiting, double running, double kvCacheUsage, Set<String> models,
+                         boolean waitingFound, boolean runningFound) {
+        this(waiting, running, kvCacheUsage, models, waitingFound, runningFound, LoraAdapters.NONE);
+    }
 
     public EngineMetrics {
         checkCount("waiting", waiting);
@@ -33,6 +40,7 @@ public record EngineMetrics(double waiting, double running, double kvCacheUsage,
             throw new IllegalArgumentException("kvCacheUsage: " + kvCacheUsage + " (expected: 0..1 or NaN)");
         }
         models = Set.copyOf(requireNonNull(models, "models"));
+        requireNonNull(lora, "lora");
     }
 
     /** Whether {@link #kvCacheUsage()} holds a reading. */

@@ -13,7 +13,8 @@ import static java.util.Objects.requireNonNull;
  * anything. Names are matched exactly, so {@code vllm:num_requests_waiting_by_reason} or a
  * {@code _created} series never counts as {@code vllm:num_requests_waiting}. Series of a wanted
  * name are summed whatever their labels, which sums over the {@code engine} label of
- * data-parallel engines.
+ * data-parallel engines. The LoRA info gauge is the exception: its latest sample per engine
+ * counts ({@link LoraTally}), and nothing of it is decoded until the end of the scrape.
  *
  * <p>The exposition is untrusted input. {@code parse} never throws on its content and runs in time
  * linear in its length: a malformed line (bad label set, unterminated quote, junk value or
@@ -27,15 +28,24 @@ public final class EngineMetricsParser {
     private final EngineProfile profile;
     /** The wanted metric names as bytes, indexed by {@link ScrapeTally} slot. */
     private final byte[][] names;
+    /** The slot of the LoRA info gauge, last, or -1 when the profile has none. */
+    private final int loraSlot;
     private final LabelValueCache modelNames = new LabelValueCache();
+    private final LabelValueCache adapterNames = new LabelValueCache();
 
     public EngineMetricsParser(EngineProfile profile) {
         this.profile = requireNonNull(profile, "profile");
-        names = new byte[ScrapeTally.FIRST_KV_CACHE + profile.kvCacheUsageMetrics().size()][];
+        int kvCaches = profile.kvCacheUsageMetrics().size();
+        boolean lora = !profile.loraInfoMetric().isEmpty();
+        names = new byte[ScrapeTally.FIRST_KV_CACHE + kvCaches + (lora ? 1 : 0)][];
         names[ScrapeTally.WAITING] = ascii(profile.waitingMetric());
         names[ScrapeTally.RUNNING] = ascii(profile.runningMetric());
-        for (int k = 0; k < profile.kvCacheUsageMetrics().size(); k++) {
+        for (int k = 0; k < kvCaches; k++) {
             names[ScrapeTally.FIRST_KV_CACHE + k] = ascii(profile.kvCacheUsageMetrics().get(k));
+        }
+        loraSlot = lora ? names.length - 1 : -1;
+        if (lora) {
+            names[loraSlot] = ascii(profile.loraInfoMetric());
         }
     }
 
@@ -58,7 +68,7 @@ public final class EngineMetricsParser {
             // Not newline + 1 past the end: that overflows for a buffer ending at Integer.MAX_VALUE.
             i = newline < end ? newline + 1 : end;
         }
-        return tally.toMetrics();
+        return tally.toMetrics(tally.loraAdapters(text, adapterNames));
     }
 
     /** Reads a whole exposition held in an array (all of it). */
@@ -82,6 +92,12 @@ public final class EngineMetricsParser {
         int nameEnd = start + names[slot].length;
         if (end > nameEnd && b.get(end - 1) == '\r') {
             end--;
+        }
+        if (slot == loraSlot) {
+            if (line.read(b, nameEnd, end, true)) {
+                tally.lora().add(b, line);
+            }
+            return;
         }
         if (!line.read(b, nameEnd, end)) {
             return;

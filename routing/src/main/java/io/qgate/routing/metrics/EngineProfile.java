@@ -16,18 +16,20 @@ import static java.util.Objects.requireNonNull;
  * @param kvCacheUsageMetrics gauges of KV-cache use (0..1), in order of preference: a scrape uses
  *                            the first one it contains, so older engine versions can be listed
  *                            after the current one
+ * @param loraInfoMetric      the info gauge of the LoRA adapters in use ({@link LoraAdapters}), or
+ *                            empty when the engine has none
  */
 public record EngineProfile(String engine, String waitingMetric, String runningMetric,
-                            List<String> kvCacheUsageMetrics) {
+                            List<String> kvCacheUsageMetrics, String loraInfoMetric) {
 
     /** vLLM; engines before the V1 rework called the KV-cache gauge {@code gpu_cache_usage_perc}. */
     public static final EngineProfile VLLM = new EngineProfile("vllm",
             "vllm:num_requests_waiting", "vllm:num_requests_running",
-            List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"));
+            List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"), "vllm:lora_requests_info");
 
     /** SGLang; {@code token_usage} is the share of the KV-cache token pool in use. */
     public static final EngineProfile SGLANG = new EngineProfile("sglang",
-            "sglang:num_queue_reqs", "sglang:num_running_reqs", List.of("sglang:token_usage"));
+            "sglang:num_queue_reqs", "sglang:num_running_reqs", List.of("sglang:token_usage"), "");
 
     public EngineProfile {
         requireNonNull(engine, "engine");
@@ -41,14 +43,24 @@ public record EngineProfile(String engine, String waitingMetric, String runningM
         for (String name : kvCacheUsageMetrics) {
             checkName("kvCacheUsageMetrics", name);
         }
+        requireNonNull(loraInfoMetric, "loraInfoMetric");
+        if (!loraInfoMetric.isEmpty()) {
+            checkName("loraInfoMetric", loraInfoMetric);
+        }
         // A line is counted under the first name it matches, so a repeated name would silently
         // feed only one of the readings.
         Set<String> seen = new HashSet<>();
         seen.add(waitingMetric);
-        if (!seen.add(runningMetric) || !kvCacheUsageMetrics.stream().allMatch(seen::add)) {
+        if (!seen.add(runningMetric) || !kvCacheUsageMetrics.stream().allMatch(seen::add)
+                || !loraInfoMetric.isEmpty() && !seen.add(loraInfoMetric)) {
             throw new IllegalArgumentException("metric names: " + waitingMetric + ", " + runningMetric
-                    + ", " + kvCacheUsageMetrics + " (expected: all different)");
+                    + ", " + kvCacheUsageMetrics + ", " + loraInfoMetric + " (expected: all different)");
         }
+    }
+
+    /** A profile without LoRA. */
+    public EngineProfile(String engine, String waitingMetric, String runningMetric, List<String> kvCacheUsageMetrics) {
+        this(engine, waitingMetric, runningMetric, kvCacheUsageMetrics, "");
     }
 
     /** The profile of an engine type by its name: {@code vllm} or {@code sglang}, in any case. */

@@ -77,4 +77,17 @@ final class PromSyntax {
         }
         return true;
     }
+
+    /** Whether {@code b[start, end)} and {@code b[otherStart, otherEnd)} hold the same bytes. */
+    static boolean equalRanges(ByteBuffer b, int start, int end, int otherStart, int otherEnd) {
+        if (end - start != otherEnd - otherStart) {
+            return false;
+        }
+        for (int k = end - start - 1; k >= 0; k--) {
+            if (b.get(start + k) != b.get(otherStart + k)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

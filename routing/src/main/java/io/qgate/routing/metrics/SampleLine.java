@@ -1,6 +1,7 @@
 package io.qgate.routing.metrics;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import static io.qgate.routing.metrics.PromSyntax.isBlank;
 import static io.qgate.routing.metrics.PromSyntax.skipBlanks;
@@ -17,6 +18,10 @@ import static io.qgate.routing.metrics.PromSyntax.skipBlanks;
 final class SampleLine {
 
     private static final byte[] MODEL_NAME = {'m', 'o', 'd', 'e', 'l', '_', 'n', 'a', 'm', 'e'};
+    private static final byte[] ENGINE = ascii("engine");
+    private static final byte[] MAX_LORA = ascii("max_lora");
+    private static final byte[] RUNNING_ADAPTERS = ascii("running_lora_adapters");
+    private static final byte[] WAITING_ADAPTERS = ascii("waiting_lora_adapters");
 
     /** The sample value of the last line read. */
     double value;
@@ -24,6 +29,20 @@ final class SampleLine {
     int modelStart;
     int modelEnd;
     boolean modelEscaped;
+    /**
+     * On a line read with {@code lora} set, the raw values of the LoRA info gauge's labels, each
+     * -1 (an empty range) when absent; {@code loraEscaped} when either adapter list has escapes.
+     */
+    int engineStart;
+    int engineEnd;
+    int maxLoraStart;
+    int maxLoraEnd;
+    int runningStart;
+    int runningEnd;
+    int waitingStart;
+    int waitingEnd;
+    boolean loraEscaped;
+    private boolean lora;
 
     /**
      * Reads {@code b[i, end)}, where {@code i} is just past the metric name and {@code end} the end
@@ -32,7 +51,18 @@ final class SampleLine {
      * @return whether the line is well formed; when it is not, the fields mean nothing
      */
     boolean read(ByteBuffer b, int i, int end) {
+        return read(b, i, end, false);
+    }
+
+    /** Like {@link #read(ByteBuffer, int, int)}, locating the LoRA info labels too when {@code lora}. */
+    boolean read(ByteBuffer b, int i, int end, boolean lora) {
         modelStart = -1;
+        this.lora = lora;
+        if (lora) {
+            engineStart = engineEnd = maxLoraStart = maxLoraEnd = -1;
+            runningStart = runningEnd = waitingStart = waitingEnd = -1;
+            loraEscaped = false;
+        }
         if (i < end && b.get(i) == '{') {
             i = labels(b, i + 1, end);
             if (i < 0) {
@@ -111,6 +141,8 @@ final class SampleLine {
                 modelStart = valueStart;
                 modelEnd = i;
                 modelEscaped = escaped;
+            } else if (lora) {
+                loraLabel(b, nameStart, nameEnd, valueStart, i, escaped);
             }
             i = skipBlanks(b, i + 1, end);
             if (i >= end) {
@@ -132,5 +164,27 @@ final class SampleLine {
             i++;
         }
         return i;
+    }
+
+    private void loraLabel(ByteBuffer b, int nameStart, int nameEnd, int valueStart, int valueEnd, boolean escaped) {
+        if (PromSyntax.equalBytes(b, nameStart, nameEnd, ENGINE)) {
+            engineStart = valueStart;
+            engineEnd = valueEnd;
+        } else if (PromSyntax.equalBytes(b, nameStart, nameEnd, MAX_LORA)) {
+            maxLoraStart = valueStart;
+            maxLoraEnd = valueEnd;
+        } else if (PromSyntax.equalBytes(b, nameStart, nameEnd, RUNNING_ADAPTERS)) {
+            runningStart = valueStart;
+            runningEnd = valueEnd;
+            loraEscaped |= escaped;
+        } else if (PromSyntax.equalBytes(b, nameStart, nameEnd, WAITING_ADAPTERS)) {
+            waitingStart = valueStart;
+            waitingEnd = valueEnd;
+            loraEscaped |= escaped;
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

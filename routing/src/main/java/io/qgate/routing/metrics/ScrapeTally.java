@@ -1,5 +1,6 @@
 package io.qgate.routing.metrics;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,7 @@ final class ScrapeTally {
     private final int[] counts;
     private String firstModel;
     private List<String> moreModels;
+    private LoraTally lora;
 
     ScrapeTally(int slots) {
         sums = new double[slots];
@@ -56,7 +58,20 @@ final class ScrapeTally {
         }
     }
 
-    EngineMetrics toMetrics() {
+    /** The LoRA info tally, created at the first LoRA line: a scrape without one costs nothing. */
+    LoraTally lora() {
+        if (lora == null) {
+            lora = new LoraTally();
+        }
+        return lora;
+    }
+
+    /** The adapters the LoRA lines named, decoded from {@code b}, the buffer they were read from. */
+    LoraAdapters loraAdapters(ByteBuffer b, LabelValueCache names) {
+        return lora == null ? LoraAdapters.NONE : lora.toAdapters(b, names);
+    }
+
+    EngineMetrics toMetrics(LoraAdapters lora) {
         double kvCacheUsage = Double.NaN;
         for (int slot = FIRST_KV_CACHE; slot < sums.length; slot++) {
             if (counts[slot] > 0) {
@@ -77,6 +92,6 @@ final class ScrapeTally {
         // A sum of finite samples can still overflow; cap it so the reading stays finite.
         return new EngineMetrics(Math.min(sums[WAITING], Double.MAX_VALUE),
                 Math.min(sums[RUNNING], Double.MAX_VALUE), kvCacheUsage, models,
-                counts[WAITING] > 0, counts[RUNNING] > 0);
+                counts[WAITING] > 0, counts[RUNNING] > 0, lora);
     }
 }

@@ -38,5 +38,16 @@ class EngineProfileTest {
         assertThatThrownBy(() -> new EngineProfile("x", "w", "w", List.of("k")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("(expected: all different)");
+        assertThatThrownBy(() -> new EngineProfile("x", "w", "r", List.of("k"), "w"))
+                .hasMessageContaining("(expected: all different)");
+        assertThatThrownBy(() -> new EngineProfile("x", "w", "r", List.of("k"), "lora info"))
+                .hasMessageStartingWith("loraInfoMetric: lora info");
+    }
+
+    @Test
+    void onlyVllmReportsLoraAdapters() {
+        assertThat(EngineProfile.VLLM.loraInfoMetric()).isEqualTo("vllm:lora_requests_info");
+        assertThat(EngineProfile.SGLANG.loraInfoMetric()).isEmpty();
+        assertThat(new EngineProfile("x", "w", "r", List.of("k")).loraInfoMetric()).isEmpty();
     }
 }

@@ -52,6 +52,17 @@ class CommandsTest {
                 .contains("Usage: java -jar qgate-bench.jar fleet-routing");
     }
 
+    @Test
+    void aShortLoraRunPrintsBothRoutings() {
+        int status = FleetLoraCommand.run(new String[] {"--warmup", "5", "--seconds", "20"}, print(out), print(err));
+
+        assertThat(status).isZero();
+        assertThat(text(out)).contains("| routing | adapter loads | TTFT p50 ms | TTFT p99 ms | requests | failed |")
+                .contains("| queue | ").contains("| queue + lora | ");
+        assertThat(FleetLoraCommand.run(new String[] {"--replica", "4"}, print(out), print(err))).isEqualTo(FleetLoraCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("fleet-lora: unknown option: --replica");
+    }
+
     private static PrintStream print(ByteArrayOutputStream sink) {
         return new PrintStream(sink, true, StandardCharsets.UTF_8);
     }
