@@ -1,5 +1,10 @@
 package io.qgate.deploy;
 
+import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.gateway.metrics.BatchMeters;
+import io.qgate.gateway.pool.ModelPool;
+import io.qgate.gateway.pool.ModelPools;
+import java.util.Map;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.qgate.gateway.metrics.EndpointGauges;
@@ -19,12 +24,6 @@ import java.util.regex.Pattern;
 /** The PromQL in deploy/ against the series the gateway really exports. */
 final class Promql {
 
-    /**
-     * Registered by the gateway's Kubernetes discovery wiring (Gateway.java), which needs an API
-     * server to start; every other name is taken from the gateway's own meter classes below.
-     */
-    static final Set<String> DISCOVERY_SERIES = Set.of("qgate_discovery_synced", "qgate_discovery_last_event_age_seconds");
-
     /** The end of the text before a rate(): "sum(" or "sum by (labels) (". */
     private static final Pattern SUMMED = Pattern.compile("sum( by \\([^)]*\\))? ?\\( ?$");
     private static final Pattern QGATE_NAME = Pattern.compile("\\bqgate_[a-z0-9_]+");
@@ -39,13 +38,15 @@ final class Promql {
     static synchronized Set<String> exportedSeries() {
         if (exported == null) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 1);
-            GatewayMetrics.RouteMeters meters = metrics.meters("m", ApiRoute.CHAT);
+            GatewayMetrics metrics = new GatewayMetrics(registry, 10, List.of(), System::nanoTime);
+            Router router = new Router(Strategies.roundRobin());
+            ModelPool pool = ModelPools.ofRouter(GatewayConfig.of(Map.of()), router, metrics,
+                    new BatchMeters(registry)).all().get(0);
+            GatewayMetrics.RouteMeters meters = pool.meters().meters("m", ApiRoute.CHAT);
             meters.received();
             meters.answered(200, 1_000_000, 500_000);
-            Router router = new Router(Strategies.roundRobin());
-            new EndpointGauges(registry, router).update(List.of(Endpoint.of("10.0.0.1", 4000)));
-            Set<String> names = new TreeSet<>(DISCOVERY_SERIES);
+            new EndpointGauges(registry, router, pool.name()).update(List.of(Endpoint.of("10.0.0.1", 4000)));
+            Set<String> names = new TreeSet<>();
             for (String line : registry.scrape().split("\n")) {
                 if (!line.isBlank() && !line.startsWith("#")) {
                     names.add(line.split("[{ ]", 2)[0]);

@@ -1,6 +1,5 @@
 package io.qgate.gateway;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -19,34 +18,33 @@ import io.qgate.gateway.admin.AdminHandler;
 import io.qgate.gateway.admin.AdminInitializer;
 import io.qgate.gateway.admin.StatusJson;
 import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.gateway.config.PoolConfig;
+import io.qgate.gateway.pool.ModelPool;
+import io.qgate.gateway.pool.ModelPools;
 import io.qgate.routing.config.Units;
 import io.qgate.gateway.metrics.BatchMeters;
-import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
-import io.qgate.gateway.scrape.MetricsScraper;
 import io.qgate.gateway.tls.ReloadingSslContext;
 import io.qgate.gateway.proxy.FrontendInitializer;
-import io.qgate.gateway.proxy.Admission;
-import io.qgate.gateway.proxy.Batchers;
 import io.qgate.gateway.proxy.ProxyContext;
 import io.qgate.gateway.proxy.RequestBodyInspector;
 import io.qgate.gateway.proxy.UpstreamPools;
-import io.qgate.routing.Strategies;
-import io.qgate.routing.EndpointSnapshot;
 import io.qgate.routing.Router;
-import io.qgate.routing.RoutingSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * A running gateway: the API listener, the admin listener, the router fed by an endpoint source,
- * and the upstream pools, on one event-loop group. {@link #start} returns once both ports are
+ * A running gateway: the API listener, the admin listener, the model pools (each a router fed by
+ * its source of replicas) and the connections to the replicas, on one event-loop group. {@link #start} returns once both ports are
  * bound; {@link #shutdownGracefully()} drains, {@link #close()} stops at once.
  */
 public final class Gateway implements AutoCloseable {
@@ -57,15 +55,13 @@ public final class Gateway implements AutoCloseable {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final GatewayConfig config;
-    private final EndpointSource source;
-    private final Router router;
+    private final LongSupplier clock;
     private final PrometheusMeterRegistry registry;
     private final GatewayMetrics metrics;
+    private final BatchMeters batchMeters;
     private final EventLoopGroup group;
-    private final UpstreamPools pools;
-    private final Admission admission;
-    private final MetricsScraper scraper;
-    private final EndpointGauges endpointGauges;
+    private final UpstreamPools connections;
+    private final ModelPools pools;
     /** TLS of the client listener, or null for plain HTTP. */
     private final ReloadingSslContext tls;
     private final int ioThreads;
@@ -83,58 +79,55 @@ public final class Gateway implements AutoCloseable {
      * @param clock the gateway's one clock (nanoseconds, as {@link System#nanoTime}): routing,
      *              timeouts, batch windows and the request window all read it
      */
-    private Gateway(GatewayConfig config, EndpointSource source, Transport transport, LongSupplier clock) {
+    private Gateway(GatewayConfig config, Function<PoolConfig, EndpointSource> sources, Transport transport,
+                    LongSupplier clock) {
         // First: files that do not load stop the start before anything is bound or started.
         this.tls = config.tls().enabled()
                 ? ReloadingSslContext.load(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()))
                 : null;
         this.config = config;
-        this.source = source;
-        RoutingSettings settings = config.routing().settings();
-        this.router = new Router(Strategies.named(config.routing().strategy(), settings,
-                Strategies.THREAD_LOCAL_RANDOM), settings, clock);
+        this.clock = clock;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new GatewayMetrics(registry, config.metrics().maxModels(), config.metrics().models(),
-                () -> router.snapshot().accepting().size(), router::nowNanos);
+        this.metrics = new GatewayMetrics(registry, config.metrics().maxModels(), knownModels(config), clock);
+        this.batchMeters = new BatchMeters(registry);
         int configuredThreads = config.server().ioThreads();
         this.ioThreads = configuredThreads > 0 ? configuredThreads : Runtime.getRuntime().availableProcessors();
         this.group = transport.newGroup(ioThreads, "qgate-io");
-        this.pools = new UpstreamPools(transport, config, replicaConnections, router::nowNanos);
-        GatewayConfig.AdmissionLimits limits = config.admission();
-        this.admission = new Admission(limits.maxInflight(), limits.maxPerReplica(), limits.queueSize(),
-                () -> router.snapshot().accepting().size());
-        Gauge.builder("qgate.queue.length", admission, Admission::queued)
-                .description("Requests waiting in this gateway for a free slot (admission control)")
-                .strongReference(true)
-                .register(registry);
-        this.scraper = new MetricsScraper(group, transport, config, router);
-        this.endpointGauges = new EndpointGauges(registry, router);
-        Gauge.builder("qgate.discovery.synced", () -> source.synced() && source.watching() ? 1 : 0)
-                .description("1 while discovery follows the replicas, 0 before its first sync and during API outages")
-                .strongReference(true).register(registry);
-        Gauge.builder("qgate.discovery.last.event.age.seconds", () -> source.lastEventAgeNanos() / 1e9)
-                .description("seconds since discovery last heard of a change")
-                .strongReference(true).register(registry);
+        this.connections = new UpstreamPools(transport, config, replicaConnections, clock);
+        this.pools = new ModelPools(config, sources, clock, group, transport, metrics, batchMeters);
     }
 
-    /** Prompts are hashed only when the configured strategy uses the hashes. */
-    private static RequestBodyInspector.PrefixLimits prefixLimits(GatewayConfig config, Router router) {
-        return router.strategy().usesPrefixes()
-                ? new RequestBodyInspector.PrefixLimits(config.routing().prefixBlockChars(),
-                        config.routing().prefixMaxBlocks())
-                : RequestBodyInspector.PrefixLimits.NONE;
+    /** Model names that are labels from the start: those of {@code metrics.models} and the pools'. */
+    private static List<String> knownModels(GatewayConfig config) {
+        List<String> known = new ArrayList<>(config.metrics().models());
+        config.pools().list().forEach(pool -> known.addAll(pool.models()));
+        return known;
     }
 
     /**
-     * Starts a gateway in front of the replicas of {@code config}: the Kubernetes Service or the
-     * replicas file when one is named, else the static endpoint list.
+     * Prompts are hashed only when some pool's strategy uses the hashes, as the first such pool
+     * says: the body is read before its pool is known.
      */
-    public static Gateway start(GatewayConfig config) {
-        return start(config, source(config));
+    private static RequestBodyInspector.PrefixLimits prefixLimits(ModelPools pools) {
+        for (ModelPool pool : pools.all()) {
+            if (pool.router().strategy().usesPrefixes()) {
+                GatewayConfig.Routing routing = pool.config().routing();
+                return new RequestBodyInspector.PrefixLimits(routing.prefixBlockChars(), routing.prefixMaxBlocks());
+            }
+        }
+        return RequestBodyInspector.PrefixLimits.NONE;
     }
 
-    static EndpointSource source(GatewayConfig config) {
-        GatewayConfig.Discovery discovery = config.discovery();
+    /**
+     * Starts a gateway in front of the replicas of {@code config}: each pool's Kubernetes Service,
+     * replicas file or static list.
+     */
+    public static Gateway start(GatewayConfig config) {
+        return start(config, Gateway::source, System::nanoTime);
+    }
+
+    static EndpointSource source(PoolConfig pool) {
+        GatewayConfig.Discovery discovery = pool.discovery();
         if (discovery.kubernetes().enabled()) {
             return KubernetesEndpointSource.create(discovery.kubernetes().settings());
         }
@@ -144,14 +137,24 @@ public final class Gateway implements AutoCloseable {
         return StaticEndpointSource.parse(discovery.endpoints());
     }
 
+    /** A gateway of one pool, in front of the replicas {@code source} gives (tests, the bench). */
     public static Gateway start(GatewayConfig config, EndpointSource source) {
         return start(config, source, System::nanoTime);
     }
 
     /** As {@link #start(GatewayConfig, EndpointSource)}, on {@code clock} (tests move it). */
     static Gateway start(GatewayConfig config, EndpointSource source, LongSupplier clock) {
+        if (config.pools().list().size() != 1) {
+            throw new IllegalArgumentException("one source of replicas for " + config.pools().list().size()
+                    + " pools");
+        }
+        return start(config, pool -> source, clock);
+    }
+
+    /** A gateway whose pools take their replicas from {@code sources}, on {@code clock}. */
+    static Gateway start(GatewayConfig config, Function<PoolConfig, EndpointSource> sources, LongSupplier clock) {
         Transport transport = Transport.best();
-        Gateway gateway = new Gateway(config, source, transport, clock);
+        Gateway gateway = new Gateway(config, sources, transport, clock);
         try {
             gateway.bind(transport);
         } catch (Exception e) {
@@ -159,18 +162,27 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         // Scripts and tests read the ports from "listening on HOST:PORT (admin :PORT)": keep that part.
-        log.info("qgate listening on {}:{} (admin :{}), {}, {} transport, {} event loops, strategy {}, replicas: {}",
+        log.info("qgate listening on {}:{} (admin :{}), {}, {} transport, {} event loops, {}",
                 config.server().host(), gateway.port(), gateway.adminPort(), gateway.tls != null ? "HTTPS" : "HTTP",
-                transport.name(), gateway.ioThreads, gateway.router.strategy(), source.describe());
+                transport.name(), gateway.ioThreads, gateway.describePools());
         return gateway;
     }
 
+    private String describePools() {
+        StringBuilder text = new StringBuilder();
+        for (ModelPool pool : pools.all()) {
+            text.append(text.length() == 0 ? "" : "; ").append("pool ").append(pool.name())
+                .append(pool.config().models().isEmpty() ? "" : " " + pool.config().models())
+                .append(": strategy ").append(pool.router().strategy())
+                .append(", replicas: ").append(pool.source().describe());
+        }
+        return text.toString();
+    }
+
     private void bind(Transport transport) {
-        source.start(this::onSnapshot);
-        BatchMeters batchMeters = new BatchMeters(registry);
-        ProxyContext context = new ProxyContext(config, router, admission, pools,
-                new Batchers(batchMeters), metrics, () -> draining,
-                prefixLimits(config, router));
+        pools.start(changed -> connections.retain(pools.allEndpoints()));
+        ProxyContext context = new ProxyContext(config, pools, connections, metrics, () -> draining,
+                prefixLimits(pools), clock);
         apiChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
@@ -184,8 +196,8 @@ public final class Gateway implements AutoCloseable {
         if (tls != null) {
             tls.watch(group.next(), config.tls().reloadInterval());
         }
-        AdminHandler admin = new AdminHandler(registry, this::ready, router, metrics, admission::queued,
-                new StatusJson(router, metrics, admission, batchMeters, config, this::ready, () -> draining));
+        AdminHandler admin = new AdminHandler(registry, this::ready, pools,
+                new StatusJson(pools, metrics, batchMeters, config, this::ready, () -> draining));
         adminChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())
@@ -193,21 +205,6 @@ public final class Gateway implements AutoCloseable {
                 .childHandler(new AdminInitializer(admin))
                 .bind(new InetSocketAddress(config.server().host(), config.server().adminPort()))
                 .syncUninterruptibly().channel();
-    }
-
-    private synchronized void onSnapshot(EndpointSnapshot snapshot) {
-        EndpointSnapshot previous = router.snapshot();
-        if (snapshot.equals(previous)) {
-            return;
-        }
-        router.update(snapshot);
-        admission.limitChanged();
-        pools.retain(snapshot);
-        if (config.scrape().enabled()) {
-            scraper.update(snapshot);
-        }
-        endpointGauges.update(snapshot.endpoints());
-        log.info("replicas now {} ({} accepting requests)", snapshot, snapshot.accepting().size());
     }
 
     public int port() {
@@ -223,17 +220,25 @@ public final class Gateway implements AutoCloseable {
         return tls;
     }
 
+    /** The router of the first pool: the only one unless pools are configured. */
     public Router router() {
-        return router;
+        return pools.all().get(0).router();
+    }
+
+    public ModelPools pools() {
+        return pools;
     }
 
     public GatewayMetrics metrics() {
         return metrics;
     }
 
-    /** Whether the gateway should get traffic: discovery synced, a replica known, not draining. */
+    /**
+     * Whether the gateway should get traffic: not draining, every pool's discovery synced, and a
+     * replica of some pool taking requests (a pool without one answers its own requests 503).
+     */
     public boolean ready() {
-        return !draining && source.synced() && !router.snapshot().accepting().isEmpty();
+        return !draining && pools.synced() && pools.all().stream().anyMatch(ModelPool::serving);
     }
 
     public boolean draining() {
@@ -286,8 +291,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         draining = true;
-        source.close();
-        scraper.close();
+        pools.close();
         if (tls != null) {
             tls.close();
         }
@@ -301,7 +305,7 @@ public final class Gateway implements AutoCloseable {
         // its replica connection up; what is left of those connections is closed next.
         clientConnections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         replicaConnections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        pools.closeAll();
+        connections.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         registry.close();
         closed.countDown();

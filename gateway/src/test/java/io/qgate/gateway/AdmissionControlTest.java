@@ -57,7 +57,7 @@ class AdmissionControlTest extends LoopbackGatewayTest {
         CompletableFuture<HttpResponse<String>> first = embed(gateway, "hold");
         await().atMost(10, TimeUnit.SECONDS).until(() -> openAi.heldCount() == 1);
         CompletableFuture<HttpResponse<String>> second = embed(gateway, "waits");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length") == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length{pool=\"default\"}") == 1);
 
         HttpResponse<String> third = embed(gateway, "refused").join();
         assertThat(third.statusCode()).isEqualTo(429);
@@ -69,8 +69,8 @@ class AdmissionControlTest extends LoopbackGatewayTest {
         openAi.releaseHeld();
         assertThat(first.join().statusCode()).isEqualTo(200);
         assertThat(second.join().statusCode()).isEqualTo(200);
-        assertThat(metric(gateway, "qgate_queue_length")).isZero();
-        assertThat(metric(gateway, "qgate_requests_total{code=\"429\",model=\"other\",route=\"embeddings\"}"))
+        assertThat(metric(gateway, "qgate_queue_length{pool=\"default\"}")).isZero();
+        assertThat(metric(gateway, "qgate_requests_total{code=\"429\",model=\"other\",pool=\"default\",route=\"embeddings\"}"))
                 .isEqualTo(1);
     }
 
@@ -99,15 +99,15 @@ class AdmissionControlTest extends LoopbackGatewayTest {
         CompletableFuture<HttpResponse<String>> first = embed(gateway, "hold");
         await().atMost(10, TimeUnit.SECONDS).until(() -> openAi.heldCount() == 1);
         CompletableFuture<HttpResponse<String>> leaving = embed(gateway, "leaves");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length") == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length{pool=\"default\"}") == 1);
         leaving.cancel(true);
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length") == 0);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length{pool=\"default\"}") == 0);
 
         openAi.releaseHeld();
         assertThat(first.join().statusCode()).isEqualTo(200);
         assertThat(embed(gateway, "next").join().statusCode()).isEqualTo(200);
         assertThat(embed(gateway, "and-next").join().statusCode()).isEqualTo(200);
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_inflight_requests") == 0);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_inflight_requests{pool=\"default\"}") == 0);
     }
 
     @Test
@@ -120,7 +120,7 @@ class AdmissionControlTest extends LoopbackGatewayTest {
         CompletableFuture<HttpResponse<String>> two = embed(gateway, "hold");
         await().atMost(10, TimeUnit.SECONDS).until(() -> openAi.heldCount() == 2);
         CompletableFuture<HttpResponse<String>> three = embed(gateway, "waits");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length") == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length{pool=\"default\"}") == 1);
 
         openAi.releaseHeld();
         assertThat(one.join().statusCode()).isEqualTo(200);

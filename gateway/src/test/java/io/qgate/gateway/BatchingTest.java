@@ -284,7 +284,7 @@ class BatchingTest extends LoopbackGatewayTest {
 
         CompletableFuture<HttpResponse<String>> leaving = embed(gateway, "\"gone\"");
         CompletableFuture<HttpResponse<String>> staying = embed(gateway, "\"here\"");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_inflight_requests") == 3);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_inflight_requests{pool=\"default\"}") == 3);
         leaving.cancel(true);
 
         HttpResponse<String> answer = staying.join();

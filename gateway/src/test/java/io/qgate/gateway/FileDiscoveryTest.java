@@ -57,7 +57,7 @@ class FileDiscoveryTest extends LoopbackGatewayTest {
         replace(file, "http://127.0.0.1:" + replica.port() + " weight=3\n");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> get(gateway.adminPort(), "/metrics").body()
-                .contains("qgate_discovery_synced 0.0"));
+                .contains("qgate_discovery_synced{pool=\"default\"} 0.0"));
         assertThat(get(gateway.adminPort(), "/readyz").statusCode()).isEqualTo(200);
         assertThat(post(gateway, "/v1/chat/completions", CHAT).body()).isEqualTo("{\"replica\":1}");
     }

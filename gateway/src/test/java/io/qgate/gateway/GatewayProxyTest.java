@@ -243,16 +243,16 @@ class GatewayProxyTest extends LoopbackGatewayTest {
         assertThat(get(gateway.adminPort(), "/readyz").statusCode()).isEqualTo(200);
         String metrics = get(gateway.adminPort(), "/metrics").body();
         assertThat(metrics)
-                .contains("qgate_requests_received_total{model=\"other\",route=\"chat\"} 1")
-                .contains("qgate_requests_received_total{model=\"llama\",route=\"chat\"} 1")
-                .contains("qgate_requests_total{code=\"200\",model=\"llama\",route=\"chat\"} 1")
-                .contains("qgate_request_duration_seconds_bucket{model=\"llama\",route=\"chat\",le=\"0.01\"}")
-                .contains("qgate_request_duration_seconds_bucket{model=\"llama\",route=\"chat\",le=\"60.0\"}")
-                .contains("qgate_time_to_first_byte_seconds_count{model=\"llama\",route=\"chat\"} 1")
-                .contains("qgate_inflight_requests 0")
-                .contains("qgate_pool_ready_endpoints 1")
-                .contains("qgate_request_rate ")
-                .contains("qgate_request_latency_average_seconds ");
+                .contains("qgate_requests_received_total{model=\"other\",pool=\"default\",route=\"chat\"} 1")
+                .contains("qgate_requests_received_total{model=\"llama\",pool=\"default\",route=\"chat\"} 1")
+                .contains("qgate_requests_total{code=\"200\",model=\"llama\",pool=\"default\",route=\"chat\"} 1")
+                .contains("qgate_request_duration_seconds_bucket{model=\"llama\",pool=\"default\",route=\"chat\",le=\"0.01\"}")
+                .contains("qgate_request_duration_seconds_bucket{model=\"llama\",pool=\"default\",route=\"chat\",le=\"60.0\"}")
+                .contains("qgate_time_to_first_byte_seconds_count{model=\"llama\",pool=\"default\",route=\"chat\"} 1")
+                .contains("qgate_inflight_requests{pool=\"default\"} 0")
+                .contains("qgate_pool_ready_endpoints{pool=\"default\"} 1")
+                .contains("qgate_request_rate{pool=\"default\"} ")
+                .contains("qgate_request_latency_average_seconds{pool=\"default\"} ");
         String scaling = get(gateway.adminPort(), "/scaling").body();
         assertThat(scaling).contains("\"readyReplicas\":1").contains("\"inflight\":0")
                 .contains("\"poolQueueLength\":0").containsPattern("\"requestRate\":[0-9.]+")

@@ -42,7 +42,7 @@ class KubernetesDiscoveryStartTest {
                     HttpResponse.BodyHandlers.ofString()).body();
 
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(metrics).contains("qgate_discovery_synced 0.0")
+            assertThat(metrics).contains("qgate_discovery_synced{pool=\"default\"} 0.0")
                     .contains("qgate_discovery_last_event_age_seconds");
         }
     }

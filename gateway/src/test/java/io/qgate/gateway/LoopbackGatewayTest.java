@@ -33,6 +33,12 @@ abstract class LoopbackGatewayTest {
         }
     }
 
+    /** Closes {@code resource} after the test, before what was opened earlier. */
+    <T extends AutoCloseable> T closeLater(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
     StubReplica stub() {
         StubReplica stub = new StubReplica();
         resources.add(stub);
@@ -57,7 +63,7 @@ abstract class LoopbackGatewayTest {
             config.put(settings[i], settings[i + 1]);
         }
         GatewayConfig parsed = GatewayConfig.of(config);
-        Gateway gateway = Gateway.start(parsed, Gateway.source(parsed), clock);
+        Gateway gateway = Gateway.start(parsed, Gateway::source, clock);
         resources.add(gateway);
         return gateway;
     }

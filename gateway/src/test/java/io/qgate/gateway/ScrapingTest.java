@@ -96,9 +96,9 @@ class ScrapingTest {
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort()
                 + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics)
-                .contains("qgate_endpoint_queue_length{endpoint=\"127.0.0.1:" + replica.port() + "\"} 13.0")
-                .contains("qgate_endpoint_running{endpoint=\"127.0.0.1:" + replica.port() + "\"} 79.0")
-                .contains("qgate_pool_queue_length 13.0");
+                .contains("qgate_endpoint_queue_length{endpoint=\"127.0.0.1:" + replica.port() + "\",pool=\"default\"} 13.0")
+                .contains("qgate_endpoint_running{endpoint=\"127.0.0.1:" + replica.port() + "\",pool=\"default\"} 79.0")
+                .contains("qgate_pool_queue_length{pool=\"default\"} 13.0");
         String debug = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort()
                 + "/debug/endpoints")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(debug).contains("\"waiting\":13").contains("\"running\":79").contains("\"fresh\":true")

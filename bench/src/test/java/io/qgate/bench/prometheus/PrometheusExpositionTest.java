@@ -143,21 +143,21 @@ class PrometheusExpositionTest {
     @Test
     void theContractNamesCarryExactlyTheirLabels() {
         Map<String, Set<String>> contract = new HashMap<>();
-        contract.put("qgate_requests_received_total", Set.of("model", "route"));
-        contract.put("qgate_requests_total", Set.of("model", "route", "code"));
-        contract.put("qgate_request_duration_seconds_bucket", Set.of("model", "route", "le"));
-        contract.put("qgate_request_duration_seconds_count", Set.of("model", "route"));
-        contract.put("qgate_request_duration_seconds_sum", Set.of("model", "route"));
-        contract.put("qgate_time_to_first_byte_seconds_bucket", Set.of("model", "route", "le"));
-        contract.put("qgate_time_to_first_byte_seconds_count", Set.of("model", "route"));
-        contract.put("qgate_time_to_first_byte_seconds_sum", Set.of("model", "route"));
-        contract.put("qgate_inflight_requests", Set.of());
-        contract.put("qgate_request_rate", Set.of());
-        contract.put("qgate_request_latency_average_seconds", Set.of());
-        contract.put("qgate_pool_queue_length", Set.of());
-        contract.put("qgate_pool_ready_endpoints", Set.of());
-        contract.put("qgate_endpoint_queue_length", Set.of("endpoint"));
-
+        contract.put("qgate_requests_received_total", Set.of("pool", "model", "route"));
+        contract.put("qgate_requests_total", Set.of("pool", "model", "route", "code"));
+        contract.put("qgate_request_duration_seconds_bucket", Set.of("pool", "model", "route", "le"));
+        contract.put("qgate_request_duration_seconds_count", Set.of("pool", "model", "route"));
+        contract.put("qgate_request_duration_seconds_sum", Set.of("pool", "model", "route"));
+        contract.put("qgate_time_to_first_byte_seconds_bucket", Set.of("pool", "model", "route", "le"));
+        contract.put("qgate_time_to_first_byte_seconds_count", Set.of("pool", "model", "route"));
+        contract.put("qgate_time_to_first_byte_seconds_sum", Set.of("pool", "model", "route"));
+        contract.put("qgate_inflight_requests", Set.of("pool"));
+        contract.put("qgate_request_rate", Set.of("pool"));
+        contract.put("qgate_request_latency_average_seconds", Set.of("pool"));
+        contract.put("qgate_pool_queue_length", Set.of("pool"));
+        contract.put("qgate_pool_ready_endpoints", Set.of("pool"));
+        contract.put("qgate_queue_length", Set.of("pool"));
+        contract.put("qgate_endpoint_queue_length", Set.of("pool", "endpoint"));
         contract.forEach((name, labels) -> assertThat(metrics.labelSets(name)).as(name).containsExactly(labels));
     }
 
@@ -250,7 +250,7 @@ class PrometheusExpositionTest {
         assertThat(value("qgate_inflight_requests")).isZero();
         // Relayed answers, streamed or not, have a time to first byte.
         assertThat(metrics.samples("qgate_time_to_first_byte_seconds_count").stream()
-                .filter(s -> s.labels().equals(Map.of("model", MODEL_A, "route", "chat")))
+                .filter(s -> s.labels().equals(Map.of("pool", "default", "model", MODEL_A, "route", "chat")))
                 .mapToDouble(Exposition.Sample::value).sum()).isEqualTo(2);
     }
 

@@ -14,7 +14,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.qgate.gateway.metrics.GatewayMetrics;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.qgate.gateway.pool.ModelPool;
+import io.qgate.gateway.pool.ModelPools;
 import io.qgate.gateway.proxy.ErrorResponses;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointLoad;
@@ -25,7 +27,6 @@ import io.qgate.routing.ScoreCard;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
 
 /**
  * The admin port: {@code /} (the status page), {@code /status.json} (what it shows),
@@ -43,20 +44,15 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
-    private final Router router;
-    private final GatewayMetrics metrics;
-    private final IntSupplier gatewayQueue;
+    private final ModelPools pools;
     private final StatusJson status;
     private final StatusPage page = new StatusPage();
 
-    /** @param gatewayQueue requests waiting in the gateway's own admission queue */
-    public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, Router router,
-                        GatewayMetrics metrics, IntSupplier gatewayQueue, StatusJson status) {
+    public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, ModelPools pools,
+                        StatusJson status) {
         this.registry = registry;
         this.ready = ready;
-        this.router = router;
-        this.metrics = metrics;
-        this.gatewayQueue = gatewayQueue;
+        this.pools = pools;
         this.status = status;
     }
 
@@ -67,11 +63,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     ErrorResponses.BAD_REQUEST.body("Malformed HTTP request."), false);
             return;
         }
-        String path = request.uri();
-        int query = path.indexOf('?');
-        if (query >= 0) {
-            path = path.substring(0, query);
-        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
         if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
             send(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
                     ErrorResponses.METHOD_NOT_ALLOWED.body("The admin port answers GET only."), true);
@@ -95,18 +88,30 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             }
             case "/debug/endpoints" -> send(ctx, request, HttpResponseStatus.OK, "application/json",
                     endpointsJson(), true);
-            case "/scaling" -> send(ctx, request, HttpResponseStatus.OK, "application/json", scalingJson(), true);
+            case "/scaling" -> scaling(ctx, request, uri.parameters().get("pool"));
             default -> send(ctx, request, HttpResponseStatus.NOT_FOUND, "application/json",
                     ErrorResponses.NOT_FOUND.body(UNKNOWN_PATH), true);
         }
     }
 
+    /** Every pool's replicas and what routing thinks of them, pool by pool. */
     private String endpointsJson() {
+        StringBuilder json = new StringBuilder("{\"pools\":[");
+        for (ModelPool pool : pools.all()) {
+            json.append(pool == pools.all().get(0) ? "" : ",");
+            poolEndpointsJson(json, pool);
+        }
+        return json.append("]}\n").toString();
+    }
+
+    private static void poolEndpointsJson(StringBuilder json, ModelPool pool) {
+        Router router = pool.router();
         long now = router.nowNanos();
         long staleAfter = router.settings().staleAfter().toNanos();
         boolean correction = router.settings().queueCorrection();
         List<String> scorers = router.strategy().scorerNames();
-        StringBuilder json = new StringBuilder("{\"strategy\":\"").append(router.strategy().name())
+        json.append("{\"pool\":\"").append(pool.name())
+                .append("\",\"strategy\":\"").append(router.strategy().name())
                 .append("\",\"staleAfterMs\":").append(staleAfter / 1_000_000)
                 .append(",\"endpoints\":[");
         boolean first = true;
@@ -136,7 +141,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             json.append('}');
             first = false;
         }
-        return json.append("]}\n").toString();
+        json.append("]}");
     }
 
     /**
@@ -157,17 +162,60 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     /**
-     * The scaling signals as one JSON object, for KEDA's metrics-api scaler and anything else
-     * without PromQL: request rate and mean latency over the last 60 s, the pool's queue, ready
-     * replicas and this gateway's open requests.
+     * The scaling signals as JSON, for KEDA's metrics-api scaler and anything else without
+     * PromQL: {@code ?pool=NAME} answers one pool's, else every pool's under {@code pools} with
+     * their sums beside (so a single-pool gateway reads as before).
      */
-    private String scalingJson() {
-        return "{\"requestRate\":" + number(metrics.requestRate())
-                + ",\"averageLatencySeconds\":" + number(metrics.averageLatencySeconds())
-                + ",\"poolQueueLength\":" + number(PoolQueue.length(router))
-                + ",\"gatewayQueueLength\":" + gatewayQueue.getAsInt()
-                + ",\"readyReplicas\":" + router.snapshot().accepting().size()
-                + ",\"inflight\":" + metrics.inflight() + "}\n";
+    private void scaling(ChannelHandlerContext ctx, FullHttpRequest request, List<String> poolParameter) {
+        if (poolParameter != null && !poolParameter.isEmpty()) {
+            ModelPool pool = pools.byName(poolParameter.get(0));
+            if (pool == null) {
+                send(ctx, request, HttpResponseStatus.NOT_FOUND, "application/json", ErrorResponses.NOT_FOUND.body(
+                        "No pool named '" + poolParameter.get(0) + "'; GET /scaling lists every pool."), true);
+                return;
+            }
+            send(ctx, request, HttpResponseStatus.OK, "application/json", scalingJson(List.of(pool)) + "\n", true);
+            return;
+        }
+        StringBuilder json = new StringBuilder(scalingJson(pools.all()));
+        json.setLength(json.length() - 1);
+        json.append(",\"pools\":{");
+        for (ModelPool pool : pools.all()) {
+            json.append(pool == pools.all().get(0) ? "" : ",").append('"').append(pool.name()).append("\":")
+                .append(scalingJson(List.of(pool)));
+        }
+        send(ctx, request, HttpResponseStatus.OK, "application/json", json.append("}}\n").toString(), true);
+    }
+
+    /**
+     * The signals of some pools, summed: request rate and mean latency over the last 60 s (the
+     * mean weighted by rate), the engines' queue, the gateway's queue, ready replicas, open requests.
+     */
+    private static String scalingJson(List<ModelPool> some) {
+        double rate = 0;
+        double latencyTimesRate = 0;
+        double engineQueue = 0;
+        int gatewayQueue = 0;
+        int ready = 0;
+        int inflight = 0;
+        for (ModelPool pool : some) {
+            double poolRate = pool.meters().requestRate();
+            rate += poolRate;
+            double latency = pool.meters().averageLatencySeconds();
+            latencyTimesRate += Double.isNaN(latency) ? 0 : latency * poolRate;
+            engineQueue += PoolQueue.length(pool.router());
+            gatewayQueue += pool.admission().queued();
+            ready += pool.router().snapshot().accepting().size();
+            inflight += pool.meters().inflight();
+        }
+        double latency = some.size() == 1 ? some.get(0).meters().averageLatencySeconds()
+                : rate > 0 ? latencyTimesRate / rate : Double.NaN;
+        return "{\"requestRate\":" + number(rate)
+                + ",\"averageLatencySeconds\":" + number(latency)
+                + ",\"poolQueueLength\":" + number(engineQueue)
+                + ",\"gatewayQueueLength\":" + gatewayQueue
+                + ",\"readyReplicas\":" + ready
+                + ",\"inflight\":" + inflight + "}";
     }
 
     /** A JSON number, or null for NaN (JSON has no NaN). */

@@ -5,6 +5,8 @@ import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.gateway.metrics.LatencyHistogram;
 import io.qgate.gateway.metrics.RecentRequests;
+import io.qgate.gateway.pool.ModelPool;
+import io.qgate.gateway.pool.ModelPools;
 import io.qgate.gateway.proxy.Admission;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.Endpoint;
@@ -27,8 +29,9 @@ import static java.util.Objects.requireNonNull;
  * it costs nothing while nobody looks. It keeps no history: the page keeps the samples it
  * fetched and charts them.
  *
- * <p>Replicas come in a list of pools, today the one pool {@code default}, so that model pools
- * can be added without a new shape. Unknown figures (no fresh scrape, no request yet) are null.
+ * <p>Replicas come in a list of model pools, each with its own requests and admission queue;
+ * the top-level requests and admission are the whole gateway's. Unknown figures (no fresh
+ * scrape, no request yet) are null.
  */
 public final class StatusJson {
 
@@ -40,19 +43,17 @@ public final class StatusJson {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final Router router;
+    private final ModelPools pools;
     private final GatewayMetrics metrics;
-    private final Admission admission;
     private final BatchMeters batches;
     private final GatewayConfig config;
     private final BooleanSupplier ready;
     private final BooleanSupplier draining;
 
-    public StatusJson(Router router, GatewayMetrics metrics, Admission admission, BatchMeters batches,
+    public StatusJson(ModelPools pools, GatewayMetrics metrics, BatchMeters batches,
                       GatewayConfig config, BooleanSupplier ready, BooleanSupplier draining) {
-        this.router = requireNonNull(router, "router");
+        this.pools = requireNonNull(pools, "pools");
         this.metrics = requireNonNull(metrics, "metrics");
-        this.admission = requireNonNull(admission, "admission");
         this.batches = requireNonNull(batches, "batches");
         this.config = requireNonNull(config, "config");
         this.ready = requireNonNull(ready, "ready");
@@ -67,9 +68,11 @@ public final class StatusJson {
             json.writeBooleanProperty("ready", ready.getAsBoolean());
             json.writeBooleanProperty("draining", draining.getAsBoolean());
             json.writeArrayPropertyStart("pools");
-            writePool(json, "default");
+            for (ModelPool pool : pools.all()) {
+                writePool(json, pool);
+            }
             json.writeEndArray();
-            writeRequests(json, metrics.recent(WINDOW_SECONDS));
+            writeRequests(json, metrics.recent(WINDOW_SECONDS), metrics.inflight());
             writeAdmission(json);
             writeBatching(json);
             json.writeEndObject();
@@ -77,12 +80,18 @@ public final class StatusJson {
         return out.append('\n').toString();
     }
 
-    private void writePool(JsonGenerator json, String name) {
+    private void writePool(JsonGenerator json, ModelPool pool) {
+        Router router = pool.router();
         long now = router.nowNanos();
         long staleAfter = router.settings().staleAfter().toNanos();
         boolean correction = router.settings().queueCorrection();
         json.writeStartObject();
-        json.writeStringProperty("name", name);
+        json.writeStringProperty("name", pool.name());
+        json.writeArrayPropertyStart("configuredModels");
+        for (String model : pool.config().models()) {
+            json.writeString(model);
+        }
+        json.writeEndArray();
         json.writeStringProperty("strategy", router.strategy().name());
         json.writeNumberProperty("staleAfterMs", staleAfter / 1_000_000);
         json.writeNumberProperty("readyReplicas", router.snapshot().accepting().size());
@@ -118,17 +127,21 @@ public final class StatusJson {
             json.writeEndObject();
         }
         json.writeEndArray();
+        writeRequests(json, pool.meters().recent(WINDOW_SECONDS), pool.meters().inflight());
+        json.writeObjectPropertyStart("admission");
+        admissionFigures(json, pool.admission(), pool.config().admission());
+        json.writeEndObject();
         json.writeEndObject();
     }
 
-    private void writeRequests(JsonGenerator json, RecentRequests recent) {
+    private static void writeRequests(JsonGenerator json, RecentRequests recent, int inflight) {
         json.writeObjectPropertyStart("requests");
         json.writeNumberProperty("windowSeconds", recent.seconds());
         number(json, "receivedPerSecond", recent.perSecond(recent.received()));
         number(json, "answeredPerSecond", recent.perSecond(recent.answered()));
         number(json, "errorsPerSecond", recent.perSecond(recent.errors()));
         number(json, "rejectedPerSecond", recent.perSecond(recent.rejected()));
-        json.writeNumberProperty("inflight", metrics.inflight());
+        json.writeNumberProperty("inflight", inflight);
         percentiles(json, "latencySeconds", recent.latency());
         percentiles(json, "ttftSeconds", recent.firstByte());
         json.writeEndObject();
@@ -142,19 +155,42 @@ public final class StatusJson {
         json.writeEndObject();
     }
 
+    /** The whole gateway's admission: every pool's queue and slots, summed. */
     private void writeAdmission(JsonGenerator json) {
         json.writeObjectPropertyStart("admission");
+        int queued = 0;
+        int capacity = 0;
+        int inflight = 0;
+        long limit = 0;
+        for (ModelPool pool : pools.all()) {
+            queued += pool.admission().queued();
+            capacity += pool.admission().queueCapacity();
+            inflight += pool.admission().inflight();
+            limit = limit == Integer.MAX_VALUE || pool.admission().limit() == Integer.MAX_VALUE ? Integer.MAX_VALUE
+                    : Math.min(Integer.MAX_VALUE, limit + pool.admission().limit());
+        }
+        json.writeNumberProperty("queued", queued);
+        json.writeNumberProperty("queueCapacity", capacity);
+        json.writeNumberProperty("inflight", inflight);
+        limit(json, limit);
+        json.writeNumberProperty("queueTimeoutMs", config.admission().queueTimeout().toMillis());
+        json.writeEndObject();
+    }
+
+    private static void admissionFigures(JsonGenerator json, Admission admission, GatewayConfig.AdmissionLimits limits) {
         json.writeNumberProperty("queued", admission.queued());
         json.writeNumberProperty("queueCapacity", admission.queueCapacity());
         json.writeNumberProperty("inflight", admission.inflight());
-        int limit = admission.limit();
+        limit(json, admission.limit());
+        json.writeNumberProperty("queueTimeoutMs", limits.queueTimeout().toMillis());
+    }
+
+    private static void limit(JsonGenerator json, long limit) {
         if (limit == Integer.MAX_VALUE) {
             json.writeNullProperty("limit");
         } else {
             json.writeNumberProperty("limit", limit);
         }
-        json.writeNumberProperty("queueTimeoutMs", config.admission().queueTimeout().toMillis());
-        json.writeEndObject();
     }
 
     /** Totals since the start; the page turns two readings into rates and batch sizes. */

@@ -2,12 +2,16 @@ package io.qgate.gateway.config;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -33,8 +37,9 @@ public final class ConfigLoader {
         Map<Option, String> values = ConfigValues.defaults();
         Map<Option, String> flags = parseFlags(args);
         String configFile = flags.containsKey(null) ? flags.remove(null) : environment.get("QGATE_CONFIG");
+        List<Map<String, String>> pools = new ArrayList<>();
         if (configFile != null && !configFile.isBlank()) {
-            values.putAll(readYaml(Path.of(configFile)));
+            values.putAll(readYaml(Path.of(configFile), pools));
         }
         for (Option option : Option.values()) {
             String fromKey = environment.get(option.environmentVariable());
@@ -47,7 +52,7 @@ public final class ConfigLoader {
             }
         }
         values.putAll(flags);
-        return ConfigValues.parse(values);
+        return ConfigValues.parse(values, pools);
     }
 
     /** Flags as options; the {@code null} key holds {@code --config}. */
@@ -90,7 +95,8 @@ public final class ConfigLoader {
         throw new IllegalArgumentException("unknown option: " + name + " (see --help)");
     }
 
-    private static Map<Option, String> readYaml(Path file) {
+    /** The file's options; its {@code pools} list, each pool's keys flattened, goes to {@code pools}. */
+    private static Map<Option, String> readYaml(Path file, List<Map<String, String>> pools) {
         JsonNode root;
         try {
             root = YAMLMapper.builder().build().readTree(Files.readString(file));
@@ -102,9 +108,40 @@ public final class ConfigLoader {
             if (!root.isObject()) {
                 throw new IllegalArgumentException("config file " + file + ": expected a mapping at the top");
             }
+            JsonNode poolList = ((ObjectNode) root).remove("pools");
+            if (poolList != null) {
+                readPools(poolList, pools, file);
+            }
             flatten("", root, values, file);
         }
         return values;
+    }
+
+    private static void readPools(JsonNode list, List<Map<String, String>> pools, Path file) {
+        if (!list.isArray()) {
+            throw new IllegalArgumentException("config file " + file + ": pools expects a list of pools");
+        }
+        for (JsonNode pool : list) {
+            if (!pool.isObject()) {
+                throw new IllegalArgumentException("config file " + file
+                        + ": each entry of pools is a mapping (name, models, endpoints or discovery, ...)");
+            }
+            Map<String, String> keys = new LinkedHashMap<>();
+            flattenPool("", pool, keys, file);
+            pools.add(keys);
+        }
+    }
+
+    /** A pool's keys as paths; which of them a pool may set is checked with the values. */
+    private static void flattenPool(String prefix, JsonNode node, Map<String, String> keys, Path file) {
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            if (field.getValue().isObject()) {
+                flattenPool(key, field.getValue(), keys, file);
+            } else {
+                keys.put(key, scalarOrList(key, field.getValue(), file));
+            }
+        }
     }
 
     private static void flatten(String prefix, JsonNode node, Map<Option, String> values, Path file) {

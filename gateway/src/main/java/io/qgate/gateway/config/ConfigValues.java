@@ -6,9 +6,11 @@ import io.qgate.routing.batch.BatchPolicy;
 import io.qgate.routing.config.Units;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,10 +50,15 @@ final class ConfigValues {
     }
 
     static GatewayConfig parse(Map<Option, String> values) {
-        return new ConfigValues(values).config();
+        return parse(values, List.of());
     }
 
-    private GatewayConfig config() {
+    /** @param pools the configured pools, each its keys as YAML paths ({@code name}, {@code models}, ...) */
+    static GatewayConfig parse(Map<Option, String> values, List<Map<String, String>> pools) {
+        return new ConfigValues(values).config(pools);
+    }
+
+    private GatewayConfig config(List<Map<String, String>> pools) {
         GatewayConfig.Server server = new GatewayConfig.Server(text(Option.SERVER_HOST), port(Option.SERVER_PORT),
                 port(Option.ADMIN_PORT), integer(Option.IO_THREADS, 0, 1024), intSize(Option.MAX_BODY_SIZE, 1024),
                 intSize(Option.MAX_HEADER_SIZE, 1024), duration(Option.CLIENT_IDLE_TIMEOUT),
@@ -61,15 +68,80 @@ final class ConfigValues {
                 integer(Option.MAX_CONNECTIONS, 1, 1_000_000), integer(Option.MAX_CONNECTING, 1, 1_000_000),
                 duration(Option.POOL_IDLE_TIMEOUT), integer(Option.CONNECT_ATTEMPTS, 1, 10),
                 integer(Option.STATUS_RETRIES, 0, 5));
-        GatewayConfig.Scrape scrape = new GatewayConfig.Scrape(bool(Option.SCRAPE_ENABLED),
-                duration(Option.SCRAPE_INTERVAL), duration(Option.SCRAPE_TIMEOUT), port(Option.SCRAPE_PORT),
-                text(Option.SCRAPE_PATH), text(Option.SCRAPE_ENGINE), duration(Option.SCRAPE_STALE_AFTER));
-        GatewayConfig.Ejection ejection = new GatewayConfig.Ejection(integer(Option.EJECTION_FAILURES, 0, 1_000),
+        GatewayConfig.Scrape scrape = scrape();
+        GatewayConfig.Ejection ejection = ejection();
+        GatewayConfig.Routing routing = routing(scrape, ejection);
+        GatewayConfig.AdmissionLimits admission = admission();
+        GatewayConfig.Batching batching = batching();
+        GatewayConfig.Discovery discovery = discovery();
+        List<PoolConfig> configured = new ArrayList<>();
+        for (Map<String, String> pool : pools) {
+            configured.add(pool(pool));
+        }
+        // The top-level replicas stay a pool of their own: alone (no pools), or beside the others.
+        if (configured.isEmpty() || discovery.hasSource()) {
+            configured.add(new PoolConfig(PoolConfig.DEFAULT, List.of(), discovery, routing, scrape, admission,
+                    batching));
+        }
+        GatewayConfig.Pools poolGroup = new GatewayConfig.Pools(configured, text(Option.DEFAULT_POOL),
+                durationOrZero(Option.MODELS_REFRESH), text(Option.MODELS_API_KEY));
+        return new GatewayConfig(server, upstream, routing, scrape, ejection, admission, batching, discovery,
+                new GatewayConfig.Shutdown(duration(Option.SHUTDOWN_DELAY), duration(Option.SHUTDOWN_TIMEOUT)),
+                new GatewayConfig.Metrics(list(Option.METRICS_MODELS), integer(Option.METRICS_MAX_MODELS, 0, 10_000)),
+                tls(), poolGroup);
+    }
+
+    /** The options a pool can set for itself: the rest are the gateway's. */
+    private static final List<String> POOL_PREFIXES = List.of("endpoints", "discovery.", "routing.", "scrape.",
+            "admission.", "batching.");
+    private static final Set<Option> SOURCES = EnumSet.of(Option.ENDPOINTS, Option.DISCOVERY_FILE,
+            Option.KUBERNETES_SERVICE);
+
+    /**
+     * One pool: the top-level values with the pool's own over them, except the source of replicas,
+     * which is never inherited (two pools on the same replicas would be one pool twice).
+     */
+    private PoolConfig pool(Map<String, String> keys) {
+        Map<String, String> rest = new LinkedHashMap<>(keys);
+        String name = rest.containsKey("name") ? rest.remove("name").trim() : "";
+        String where = "pools[" + (name.isEmpty() ? "?" : name) + "]: ";
+        List<String> models = split(rest.containsKey("models") ? rest.remove("models") : "");
+        Map<Option, String> own = new EnumMap<>(values);
+        SOURCES.forEach(source -> own.put(source, source.defaultValue()));
+        rest.forEach((key, value) -> {
+            Option option = Option.ofKey(key);
+            if (option == null || option == Option.MODELS_REFRESH || option == Option.MODELS_API_KEY
+                    || POOL_PREFIXES.stream().noneMatch(key::startsWith)) {
+                throw new IllegalArgumentException(where + (option == null ? "unknown key " : "not a per-pool key ")
+                        + key + " (a pool has name, models, endpoints or discovery.*, and routing.*, scrape.*,"
+                        + " admission.* or batching.* to override the gateway's)");
+            }
+            own.put(option, value);
+        });
+        try {
+            ConfigValues pool = new ConfigValues(own);
+            GatewayConfig.Scrape scrape = pool.scrape();
+            GatewayConfig.Discovery discovery = pool.discovery();
+            if (!discovery.hasSource()) {
+                throw new IllegalArgumentException("no replicas (expected: endpoints, discovery.file or "
+                        + "discovery.kubernetes.service)");
+            }
+            return new PoolConfig(name, models, discovery, pool.routing(scrape, pool.ejection()), scrape,
+                    pool.admission(), pool.batching());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + e.getMessage(), e);
+        }
+    }
+
+    private GatewayConfig.Scrape scrape() {
+        return new GatewayConfig.Scrape(bool(Option.SCRAPE_ENABLED), duration(Option.SCRAPE_INTERVAL),
+                duration(Option.SCRAPE_TIMEOUT), port(Option.SCRAPE_PORT), text(Option.SCRAPE_PATH),
+                text(Option.SCRAPE_ENGINE), duration(Option.SCRAPE_STALE_AFTER));
+    }
+
+    private GatewayConfig.Ejection ejection() {
+        return new GatewayConfig.Ejection(integer(Option.EJECTION_FAILURES, 0, 1_000),
                 duration(Option.EJECTION_BASE_TIME), duration(Option.EJECTION_MAX_TIME));
-        return new GatewayConfig(server, upstream, routing(scrape, ejection), scrape, ejection, admission(),
-                batching(), discovery(), new GatewayConfig.Shutdown(duration(Option.SHUTDOWN_DELAY),
-                duration(Option.SHUTDOWN_TIMEOUT)), new GatewayConfig.Metrics(list(Option.METRICS_MODELS),
-                integer(Option.METRICS_MAX_MODELS, 0, 10_000)), tls());
     }
 
     private GatewayConfig.Routing routing(GatewayConfig.Scrape scrape, GatewayConfig.Ejection ejection) {
@@ -129,7 +201,16 @@ final class ConfigValues {
     }
 
     private List<String> list(Option option) {
-        return Arrays.stream(values.get(option).split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+        return split(values.get(option));
+    }
+
+    private static List<String> split(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    /** A duration where 0 means never. */
+    private Duration durationOrZero(Option option) {
+        return text(option).equals("0") ? Duration.ZERO : duration(option);
     }
 
     private int integer(Option option, int min, int max) {

@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record GatewayConfig(Server server, Upstream upstream, Routing routing, Scrape scrape, Ejection ejection,
                             AdmissionLimits admission, Batching batching, Discovery discovery, Shutdown shutdown,
-                            Metrics metrics, Tls tls) {
+                            Metrics metrics, Tls tls, Pools pools) {
 
     public GatewayConfig {
         requireNonNull(server, "server");
@@ -36,6 +36,7 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
         requireNonNull(shutdown, "shutdown");
         requireNonNull(metrics, "metrics");
         requireNonNull(tls, "tls");
+        requireNonNull(pools, "pools");
     }
 
     /**
@@ -155,6 +156,55 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
     }
 
     /**
+     * The model pools, in the order configured (the top-level replicas last, as pool
+     * {@code default}), which pool takes the models no pool serves, and how model names are learnt
+     * from the replicas.
+     *
+     * @param defaultPool   a pool's name, or empty: unknown models get 404 (with one pool, it takes all)
+     * @param modelsRefresh how often each replica's {@code GET /v1/models} is read; zero: never
+     * @param modelsApiKey  the bearer token sent with it, or empty
+     */
+    public record Pools(List<PoolConfig> list, String defaultPool, Duration modelsRefresh, String modelsApiKey) {
+        public Pools {
+            list = List.copyOf(list);
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("pools: none (expected: at least one)");
+            }
+            Map<String, String> poolOfModel = new java.util.HashMap<>();
+            Set<String> names = new java.util.HashSet<>();
+            for (PoolConfig pool : list) {
+                if (!names.add(pool.name())) {
+                    throw new IllegalArgumentException("pools: two pools named " + pool.name()
+                            + (pool.name().equals(PoolConfig.DEFAULT) ? " (the top-level replicas are pool "
+                            + PoolConfig.DEFAULT + ")" : ""));
+                }
+                for (String model : pool.models()) {
+                    String other = poolOfModel.putIfAbsent(model, pool.name());
+                    if (other != null) {
+                        throw new IllegalArgumentException("pools: model " + model + " is served by both "
+                                + other + " and " + pool.name() + " (expected: each model in one pool)");
+                    }
+                }
+            }
+            if (!defaultPool.isEmpty() && !names.contains(defaultPool)) {
+                throw new IllegalArgumentException(Option.DEFAULT_POOL.key() + ": " + defaultPool
+                        + " (expected: one of the pools " + names + ")");
+            }
+            if (modelsRefresh.isNegative()) {
+                throw new IllegalArgumentException(Option.MODELS_REFRESH.key() + ": negative");
+            }
+        }
+
+        /** The pool that takes unknown models: the configured one, or the only pool; else null. */
+        public PoolConfig fallback() {
+            if (list.size() == 1) {
+                return list.get(0);
+            }
+            return list.stream().filter(pool -> pool.name().equals(defaultPool)).findFirst().orElse(null);
+        }
+    }
+
+    /**
      * Where the replicas come from: the static list, a file, or a Kubernetes Service; at most one
      * of them (none: no replicas).
      *
@@ -181,6 +231,11 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
                         + " (expected: one of " + Option.ENDPOINTS.key() + ", " + Option.DISCOVERY_FILE.key()
                         + " or " + Option.KUBERNETES_SERVICE.key() + ")");
             }
+        }
+
+        /** Whether one of the sources is given. */
+        public boolean hasSource() {
+            return !endpoints.isEmpty() || !file.isEmpty() || kubernetes.enabled();
         }
     }
 
@@ -250,5 +305,10 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
     /** The defaults with the given keys (YAML paths such as {@code server.port}) overridden. */
     public static GatewayConfig of(Map<String, String> overrides) {
         return ConfigValues.parse(ConfigValues.defaultsWith(overrides));
+    }
+
+    /** As {@link #of(Map)}, with model pools, each its keys as YAML paths ({@code name}, {@code models}, ...). */
+    public static GatewayConfig of(Map<String, String> overrides, List<Map<String, String>> pools) {
+        return ConfigValues.parse(ConfigValues.defaultsWith(overrides), pools);
     }
 }

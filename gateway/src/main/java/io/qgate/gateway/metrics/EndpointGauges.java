@@ -24,13 +24,17 @@ public final class EndpointGauges {
 
     private final MeterRegistry registry;
     private final Router router;
+    private final String pool;
     private final Map<String, List<Meter>> byEndpoint = new HashMap<>();
 
-    public EndpointGauges(MeterRegistry registry, Router router) {
+    /** @param pool the model pool of the router's replicas, their {@code pool} label */
+    public EndpointGauges(MeterRegistry registry, Router router, String pool) {
         this.registry = registry;
         this.router = router;
+        this.pool = pool;
         Gauge.builder("qgate.pool.queue.length", router, PoolQueue::length)
                 .description("Sum over ready endpoints of the scraped vLLM waiting queue (fresh scrapes only)")
+                .tag("pool", pool)
                 .strongReference(true)
                 .register(registry);
     }
@@ -74,7 +78,7 @@ public final class EndpointGauges {
                 }));
         meters.add(Gauge.builder("qgate.endpoint.ejected", router, r -> r.ejected(endpoint) ? 1 : 0)
                 .description("1 while the endpoint is ejected after repeated failures")
-                .tag("endpoint", address).strongReference(true).register(registry));
+                .tag("pool", pool).tag("endpoint", address).strongReference(true).register(registry));
         return meters;
     }
 
@@ -91,7 +95,7 @@ public final class EndpointGauges {
                         java.util.function.ToDoubleFunction<EndpointLoad> value) {
         return Gauge.builder(name, load, value)
                 .description(description)
-                .tag("endpoint", address)
+                .tag("pool", pool).tag("endpoint", address)
                 .strongReference(true)
                 .register(registry);
     }

@@ -33,7 +33,7 @@ final class AdmissionWait implements Stage, Admission.Waiter {
     @Override
     public void admitted() {
         if (gone) {
-            request.context.admission().release(); // the client left while the slot was on its way
+            request.pool.admission().release(); // the client left while the slot was on its way
             return;
         }
         gone = true;
@@ -42,7 +42,7 @@ final class AdmissionWait implements Stage, Admission.Waiter {
     }
 
     private void expire() {
-        if (!gone && request.context.admission().withdraw(this)) {
+        if (!gone && request.pool.admission().withdraw(this)) {
             gone = true;
             request.refuseOverloaded();
         }
@@ -55,6 +55,6 @@ final class AdmissionWait implements Stage, Admission.Waiter {
             timeout.cancel(false);
         }
         // When withdrawing fails a slot is already on its way; admitted() passes it on.
-        request.context.admission().withdraw(this);
+        request.pool.admission().withdraw(this);
     }
 }

@@ -1,5 +1,6 @@
 package io.qgate.gateway.proxy;
 
+import io.qgate.gateway.pool.ModelPool;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -34,6 +35,7 @@ final class Batcher {
 
     private final EventLoop loop;
     private final ProxyContext context;
+    private final ModelPool pool;
     private final BatchMeters meters;
     private final BatchPolicy policy;
     /** Pending batches by key, oldest first. */
@@ -70,11 +72,12 @@ final class Batcher {
         }
     }
 
-    Batcher(EventLoop loop, ProxyContext context, BatchMeters meters) {
+    Batcher(EventLoop loop, ProxyContext context, ModelPool pool, BatchMeters meters) {
         this.loop = loop;
         this.context = context;
+        this.pool = pool;
         this.meters = meters;
-        this.policy = context.config().batching().policy();
+        this.policy = pool.config().batching().policy();
     }
 
     /**
@@ -86,7 +89,7 @@ final class Batcher {
         FullHttpRequest request = client.http();
         ApiRoute route = client.routeRequest.route();
         // This request is counted in flight already: more than one means others are open.
-        if (pending.isEmpty() && (context.metrics().inflight() <= 1 || context.router().anyIdle())) {
+        if (pending.isEmpty() && (pool.meters().inflight() <= 1 || pool.router().anyIdle())) {
             meters.sent(route, 1);
             return null;
         }
@@ -124,7 +127,7 @@ final class Batcher {
 
     private boolean shortCompletion(BatchableRequest completion) {
         long maxTokens = completion.maxTokens();
-        return maxTokens >= 0 && maxTokens <= context.config().batching().maxCompletionTokens();
+        return maxTokens >= 0 && maxTokens <= pool.config().batching().maxCompletionTokens();
     }
 
     private static Map<String, String> identity(FullHttpRequest request) {
@@ -145,8 +148,8 @@ final class Batcher {
             return;
         }
         long now = context.nowNanos();
-        boolean replicaIdle = context.router().anyIdle();
-        int open = context.metrics().inflight();
+        boolean replicaIdle = pool.router().anyIdle();
+        int open = pool.meters().inflight();
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
             Pending batch = it.next();
             boolean othersOpen = open > batch.members.size();
@@ -199,7 +202,7 @@ final class Batcher {
         for (BatchWait member : members) {
             requests.add(member.batchable());
         }
-        new BatchCall(this, context.pools().forLoop(loop), context.router(), new Batch(requests), members, meters)
+        new BatchCall(this, context.connections().forLoop(loop), pool.router(), new Batch(requests), members, meters)
                 .start();
     }
 }

@@ -1,19 +1,27 @@
 package io.qgate.gateway.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.qgate.gateway.metrics.GatewayMetrics;
+import io.qgate.gateway.pool.ModelPool;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.RouteRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * One client request, from the moment its head is read to the last byte of its answer. It goes
@@ -40,6 +48,8 @@ final class ClientRequest implements ChannelFutureListener {
     private boolean released;
     private boolean keepAliveRequested;
     RouteRequest routeRequest;
+    /** The model pool that serves the request; null until chosen, and for one answered here. */
+    ModelPool pool;
     private GatewayMetrics.RouteMeters meters;
     long startNanos;
     private Stage stage = LocalAnswer.INSTANCE;
@@ -84,10 +94,23 @@ final class ClientRequest implements ChannelFutureListener {
             answerLocally(refused.error, refused.getMessage(), refused.route, refused.allow);
             return;
         }
+        // One pool: its replicas answer, as LiteLLM filters the list by the caller's key. Several: the union here.
+        if (routeRequest.route() == ApiRoute.MODELS && context.pools().all().size() > 1) {
+            answerModels();
+            return;
+        }
+        pool = context.pools().forModel(routeRequest.model());
+        if (pool == null) {
+            release();
+            answerLocally(ErrorResponses.MODEL_NOT_FOUND, "The model '" + routeRequest.model()
+                    + "' is not served here; available models: " + context.pools().availableModels() + ".",
+                    routeRequest.route(), null);
+            return;
+        }
         startNanos = context.nowNanos();
-        meters = context.metrics().meters(routeRequest.model(), routeRequest.route());
+        meters = pool.meters().meters(routeRequest.model(), routeRequest.route());
         meters.received();
-        Admission admission = context.admission();
+        Admission admission = pool.admission();
         if (admission.tryAcquire()) {
             admitted();
             return;
@@ -96,7 +119,7 @@ final class ClientRequest implements ChannelFutureListener {
         stage = wait;
         switch (admission.acquireOrQueue(wait)) {
             case ADMITTED -> admitted();
-            case QUEUED -> wait.armTimeout(context.config().admission().queueTimeout().toNanos());
+            case QUEUED -> wait.armTimeout(pool.config().admission().queueTimeout().toNanos());
             case REJECTED -> refuseOverloaded();
         }
     }
@@ -104,8 +127,8 @@ final class ClientRequest implements ChannelFutureListener {
     /** The request holds a slot now, until it is over: into a batch, or relayed on its own. */
     void admitted() {
         holdsSlot = true;
-        if (context.config().batching().enabled(routeRequest.route()) && !routeRequest.stream()) {
-            BatchWait wait = context.batchers().forLoop(client.eventLoop(), context).admit(this);
+        if (pool.config().batching().enabled(routeRequest.route()) && !routeRequest.stream()) {
+            BatchWait wait = pool.batchers().forLoop(client.eventLoop(), context, pool).admit(this);
             if (wait != null) {
                 stage = wait;
                 return;
@@ -123,7 +146,7 @@ final class ClientRequest implements ChannelFutureListener {
 
     /** Answers 429 to a request that found the queue full or waited too long for a slot. */
     void refuseOverloaded() {
-        long retryAfter = context.config().admission().retryAfterSeconds();
+        long retryAfter = pool.config().admission().retryAfterSeconds();
         boolean keepAlive = keepAlive();
         FullHttpResponse response = ErrorResponses.OVERLOADED.response(client.alloc(), version,
                 "The gateway is at its limit of requests in flight and its queue is full or the wait was too long;"
@@ -142,6 +165,36 @@ final class ClientRequest implements ChannelFutureListener {
         if (allow != null) {
             response.headers().set(HttpHeaderNames.ALLOW, allow.name());
         }
+        respond(response, keepAlive);
+    }
+
+    /**
+     * Answers {@code GET /v1/models} from every pool's models, and {@code GET /v1/models/{id}}
+     * with one of them (the id may hold slashes, as Hugging Face names do).
+     */
+    private void answerModels() {
+        release();
+        String path = http.uri();
+        int query = path.indexOf('?');
+        path = query >= 0 ? path.substring(0, query) : path;
+        String id = path.length() > "/v1/models/".length()
+                ? QueryStringDecoder.decodeComponent(path.substring("/v1/models/".length())) : null;
+        String body = id == null ? context.pools().modelList() : context.pools().model(id);
+        if (body == null) {
+            answerLocally(ErrorResponses.MODEL_NOT_FOUND, "The model '" + id + "' is not served here; available"
+                    + " models: " + context.pools().availableModels() + ".", ApiRoute.MODELS, null);
+            return;
+        }
+        startNanos = context.nowNanos();
+        meters = context.metrics().meters(null, ApiRoute.MODELS);
+        meters.received();
+        boolean keepAlive = keepAlive();
+        ByteBuf content = client.alloc().buffer(body.length());
+        content.writeCharSequence(body, StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, content);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        HttpUtil.setKeepAlive(response, keepAlive);
         respond(response, keepAlive);
     }
 
@@ -223,13 +276,13 @@ final class ClientRequest implements ChannelFutureListener {
         done = true;
         stage.ended();
         release();
-        if (code / 100 == 2) {
+        if (code / 100 == 2 && pool != null) {
             context.metrics().modelServed(routeRequest.model());
         }
         meters.answered(code, context.nowNanos() - startNanos, firstByteNanos);
         if (holdsSlot) {
             holdsSlot = false;
-            context.admission().release();
+            pool.admission().release();
         }
         frontend.requestDone(this, keepAlive);
     }

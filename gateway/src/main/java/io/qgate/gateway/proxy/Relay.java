@@ -48,12 +48,12 @@ final class Relay extends UpstreamCall implements Stage {
     private boolean freshConnection;
 
     Relay(ClientRequest request) {
-        super(request.context.pools().forLoop(request.client.eventLoop()));
+        super(request.context.connections().forLoop(request.client.eventLoop()));
         this.request = request;
     }
 
     void start() {
-        Router.Dispatch next = request.context.router().dispatch(request.routeRequest, excluded());
+        Router.Dispatch next = request.pool.router().dispatch(request.routeRequest, excluded());
         if (next == null) {
             if (attempts == 0) {
                 fail(ErrorResponses.NO_REPLICA, "No ready replica is available for this request.");
@@ -124,7 +124,7 @@ final class Relay extends UpstreamCall implements Stage {
         }
         List<Endpoint> excluded = new ArrayList<>(excluded());
         excluded.add(dispatch.endpoint());
-        Router.Dispatch next = request.context.router().dispatch(request.routeRequest, excluded);
+        Router.Dispatch next = request.pool.router().dispatch(request.routeRequest, excluded);
         if (next == null) {
             return false;
         }

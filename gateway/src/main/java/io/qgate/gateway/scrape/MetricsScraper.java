@@ -31,17 +31,17 @@ public final class MetricsScraper implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Transport transport;
-    private final GatewayConfig config;
+    private final GatewayConfig.Scrape config;
     private final Router router;
     private final EngineProfile profile;
     private final Map<String, ScrapeTarget> targets = new HashMap<>();
 
-    public MetricsScraper(EventLoopGroup group, Transport transport, GatewayConfig config, Router router) {
+    public MetricsScraper(EventLoopGroup group, Transport transport, GatewayConfig.Scrape config, Router router) {
         this.group = group;
         this.transport = transport;
         this.config = config;
         this.router = router;
-        this.profile = EngineProfile.of(config.scrape().engine());
+        this.profile = EngineProfile.of(config.engine());
     }
 
     /** Starts scraping replicas new in {@code snapshot} and stops those no longer in it. */
@@ -71,11 +71,11 @@ public final class MetricsScraper implements AutoCloseable {
         EventLoop loop = group.next();
         // A metrics port discovery found for this replica wins; then the configured one; then the API port.
         int port = endpoint.metricsPort() > 0 ? endpoint.metricsPort()
-                : config.scrape().port() > 0 ? config.scrape().port() : endpoint.port();
+                : config.port() > 0 ? config.port() : endpoint.port();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannelClass())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, config.scrape().timeout().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, config.timeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -83,9 +83,9 @@ public final class MetricsScraper implements AutoCloseable {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_METRICS_SIZE));
                     }
                 });
-        return new ScrapeTarget(endpoint, port, config.scrape().path(), loop, bootstrap, router.load(endpoint),
-                new EngineMetricsParser(profile), config.scrape().interval().toNanos(),
-                config.scrape().timeout().toNanos(), router::nowNanos);
+        return new ScrapeTarget(endpoint, port, config.path(), loop, bootstrap, router.load(endpoint),
+                new EngineMetricsParser(profile), config.interval().toNanos(),
+                config.timeout().toNanos(), router::nowNanos);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.qgate.gateway.admin;
 
+import io.qgate.gateway.pool.ModelPools;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -38,11 +39,11 @@ class DebugEndpointsTest {
 
     private String debugEndpoints(Router router) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 2);
-        StatusJson status = new StatusJson(router, metrics, new Admission(0, 0, 0, () -> 2), new BatchMeters(registry),
-                GatewayConfig.of(Map.of()), () -> true, () -> false);
-        EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(registry, () -> true, router, metrics,
-                () -> 0, status));
+        GatewayMetrics metrics = new GatewayMetrics(registry, 10, List.of(), () -> now);
+        GatewayConfig config = GatewayConfig.of(Map.of());
+        ModelPools pools = ModelPools.ofRouter(config, router, metrics, new BatchMeters(registry));
+        StatusJson status = new StatusJson(pools, metrics, new BatchMeters(registry), config, () -> true, () -> false);
+        EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(registry, () -> true, pools, status));
         channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/debug/endpoints"));
         FullHttpResponse response = channel.readOutbound();
         try {

@@ -1,5 +1,6 @@
 package io.qgate.gateway.admin;
 
+import io.qgate.gateway.pool.ModelPools;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -45,17 +46,17 @@ class StatusJsonTest {
 
     private long now = 5_000_000_000L;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final GatewayConfig config = GatewayConfig.of(Map.of("batching.routes", "embeddings"));
+    private final GatewayConfig config = GatewayConfig.of(Map.of("batching.routes", "embeddings",
+            "admission.max-inflight", "0", "admission.max-inflight-per-replica", "3", "admission.queue-size", "7"));
     private final RoutingSettings settings = RoutingSettings.defaults().withEjection(1, Duration.ofSeconds(30),
             Duration.ofSeconds(30));
     private final Router router = new Router(Strategies.roundRobin(), settings, () -> now);
-    private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, List.of("m"),
-            () -> router.snapshot().accepting().size(), () -> now);
-    private final Admission admission = new Admission(0, 3, 7, () -> router.snapshot().accepting().size());
+    private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, List.of("m"), () -> now);
     private final BatchMeters batches = new BatchMeters(registry);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(registry, () -> true, router,
-            metrics, admission::queued, new StatusJson(router, metrics, admission, batches, config, () -> true,
-            () -> false)));
+    private final ModelPools pools = ModelPools.ofRouter(config, router, metrics, batches);
+    private final Admission admission = pools.all().get(0).admission();
+    private final EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(registry, () -> true, pools,
+            new StatusJson(pools, metrics, batches, config, () -> true, () -> false)));
 
     @AfterEach
     void noBufferLeftBehind() {
@@ -189,8 +190,9 @@ class StatusJsonTest {
 
     @Test
     void withoutAnyLimitTheAdmissionLimitIsNull() {
-        Admission unlimited = new Admission(0, 0, 0, () -> 1);
-        StatusJson status = new StatusJson(router, metrics, unlimited, batches, config, () -> false, () -> true);
+        GatewayConfig unlimited = GatewayConfig.of(Map.of("admission.max-inflight", "0"));
+        StatusJson status = new StatusJson(ModelPools.ofRouter(unlimited, router, metrics, batches), metrics, batches,
+                unlimited, () -> false, () -> true);
 
         JsonNode json = JSON.readTree(status.render());
         assertThat(json.get("admission").get("limit").isNull()).isTrue();

@@ -1,5 +1,7 @@
 package io.qgate.gateway.admin;
 
+import java.util.List;
+import io.qgate.gateway.pool.ModelPools;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -29,11 +31,11 @@ class StatusPageTest {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Router router = new Router(Strategies.roundRobin());
-    private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 0);
-    private final Admission admission = new Admission(0, 0, 0, () -> 0);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(registry, () -> true, router,
-            metrics, admission::queued, new StatusJson(router, metrics, admission, new BatchMeters(registry),
-            GatewayConfig.of(Map.of()), () -> true, () -> false)));
+    private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, List.of(), System::nanoTime);
+    private final GatewayConfig config = GatewayConfig.of(Map.of());
+    private final ModelPools pools = ModelPools.ofRouter(config, router, metrics, new BatchMeters(registry));
+    private final EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(registry, () -> true, pools,
+            new StatusJson(pools, metrics, new BatchMeters(registry), config, () -> true, () -> false)));
 
     @AfterEach
     void noBufferLeftBehind() {

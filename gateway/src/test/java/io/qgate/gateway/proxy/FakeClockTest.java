@@ -1,5 +1,6 @@
 package io.qgate.gateway.proxy;
 
+import io.qgate.gateway.pool.ModelPools;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -44,16 +45,17 @@ class FakeClockTest {
     private final Router router = new Router(Strategies.roundRobin(), RoutingSettings.defaults(),
             ticker::nanoTime);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, List.of(), () -> 0, ticker::nanoTime);
-    private final GatewayConfig config = GatewayConfig.of(Map.of("endpoints", "",
-            "admission.queue-timeout", "30s", "batching.max-wait", "50ms"));
-    private final Admission admission = new Admission(1, 0, 10, () -> 0);
+    private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, List.of(), ticker::nanoTime);
+    private final GatewayConfig config = GatewayConfig.of(Map.of("endpoints", "", "admission.max-inflight", "1",
+            "admission.queue-size", "10", "admission.queue-timeout", "30s", "batching.max-wait", "50ms"));
+    private final ModelPools pools = ModelPools.ofRouter(config, router, metrics, new BatchMeters(registry));
+    private final Admission admission = pools.all().get(0).admission();
     private final EmbeddedChannel channel = EmbeddedChannel.builder().ticker(ticker)
-            .handlers(new FrontendHandler(new ProxyContext(config, router, admission,
+            .handlers(new FrontendHandler(new ProxyContext(config, pools,
                     new UpstreamPools(Transport.nio(), config, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
                             router::nowNanos),
-                    new Batchers(new BatchMeters(registry)), metrics, () -> false,
-                    RequestBodyInspector.PrefixLimits.NONE), new ClientResponseEncoder()))
+                    metrics, () -> false, RequestBodyInspector.PrefixLimits.NONE, router::nowNanos),
+                    new ClientResponseEncoder()))
             .build();
 
     @AfterEach
@@ -74,7 +76,7 @@ class FakeClockTest {
 
     /** Another request open at the gateway and no idle replica: a batch waits for company. */
     private GatewayMetrics.RouteMeters anotherRequestOpen() {
-        GatewayMetrics.RouteMeters other = metrics.meters(null, ApiRoute.EMBEDDINGS);
+        GatewayMetrics.RouteMeters other = pools.all().get(0).meters().meters(null, ApiRoute.EMBEDDINGS);
         other.received();
         return other;
     }

@@ -1,5 +1,7 @@
 package io.qgate.gateway.proxy;
 
+import java.util.List;
+import io.qgate.gateway.pool.ModelPools;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -36,13 +38,13 @@ class FrontendHandlerTest {
     private final GatewayConfig config = GatewayConfig.of(Map.of("endpoints", ""));
     private final Router router = new Router(Strategies.roundRobin());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, () -> 0);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new FrontendHandler(new ProxyContext(config, router,
-            new Admission(0, 0, 0, () -> 0),
+    private final GatewayMetrics metrics = new GatewayMetrics(registry, 10, List.of(), router::nowNanos);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new FrontendHandler(new ProxyContext(config,
+            ModelPools.ofRouter(config, router, metrics, new BatchMeters(registry)),
             new UpstreamPools(Transport.nio(), config, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
                     router::nowNanos),
-            new Batchers(new BatchMeters(registry)), metrics, () -> false,
-            RequestBodyInspector.PrefixLimits.NONE), new ClientResponseEncoder()));
+            metrics, () -> false, RequestBodyInspector.PrefixLimits.NONE, router::nowNanos),
+            new ClientResponseEncoder()));
 
     @AfterEach
     void noMessageLeftBehind() {

@@ -177,12 +177,17 @@ public final class ConnectionsBenchmark {
 
     /** The value of an unlabelled gauge in Prometheus text, or -1. */
     static long gauge(String metrics, String name) {
+        double sum = 0;
+        boolean found = false;
         for (String line : metrics.split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return (long) Double.parseDouble(line.substring(name.length() + 1).trim().split(" ")[0]);
+            // One series per pool ({pool="..."}): the gateway's figure is their sum.
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                String[] fields = line.substring(line.indexOf(line.contains("}") ? '}' : ' ') + 1).trim().split(" ");
+                sum += Double.parseDouble(fields[0]);
+                found = true;
             }
         }
-        return -1;
+        return found ? (long) sum : -1;
     }
 
     /** Answers the gateway counted with a status other than 2xx. */

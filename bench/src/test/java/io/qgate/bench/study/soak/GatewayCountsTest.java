@@ -10,20 +10,20 @@ class GatewayCountsTest {
     private static final String BEFORE = """
             # HELP qgate_requests_total Requests answered, by model, API route and HTTP status
             # TYPE qgate_requests_total counter
-            qgate_requests_total{code="200",model="m",route="chat"} 10.0
-            qgate_requests_total{code="200",model="m",route="completions"} 5.0
-            qgate_requests_received_total{model="m",route="chat"} 11.0
-            qgate_requests_received_total{model="m",route="completions"} 5.0
-            qgate_requests_total{code="499",model="m",route="chat"} 1.0
+            qgate_requests_total{code="200",model="m",pool="default",route="chat"} 10.0
+            qgate_requests_total{code="200",model="m",pool="default",route="completions"} 5.0
+            qgate_requests_received_total{model="m",pool="default",route="chat"} 11.0
+            qgate_requests_received_total{model="m",pool="default",route="completions"} 5.0
+            qgate_requests_total{code="499",model="m",pool="default",route="chat"} 1.0
             """;
 
     private static final String AFTER = """
-            qgate_requests_total{code="200",model="m",route="chat"} 1.2345E4
-            qgate_requests_total{code="200",model="m",route="completions"} 20.0
-            qgate_requests_total{code="499",model="m",route="chat"} 3.0
-            qgate_requests_total{code="502",model="other",route="chat"} 2.0
-            qgate_requests_received_total{model="m",route="chat"} 12350.0
-            qgate_requests_received_total{model="m",route="completions"} 20.0
+            qgate_requests_total{code="200",model="m",pool="default",route="chat"} 1.2345E4
+            qgate_requests_total{code="200",model="m",pool="default",route="completions"} 20.0
+            qgate_requests_total{code="499",model="m",pool="default",route="chat"} 3.0
+            qgate_requests_total{code="502",model="other",pool="default",route="chat"} 2.0
+            qgate_requests_received_total{model="m",pool="default",route="chat"} 12350.0
+            qgate_requests_received_total{model="m",pool="default",route="completions"} 20.0
             qgate_requests_received_totally_different 7.0
             """;
 
