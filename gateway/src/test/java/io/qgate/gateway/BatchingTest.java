@@ -38,15 +38,6 @@ class BatchingTest extends LoopbackGatewayTest {
         return gateway(replica.url(), settings.toArray(new String[0]));
     }
 
-    private CompletableFuture<HttpResponse<String>> postAsync(Gateway gateway, String path, String body,
-                                                              String authorization) {
-        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
-                .timeout(Duration.ofSeconds(20))
-                .header("content-type", "application/json")
-                .header("authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private CompletableFuture<HttpResponse<String>> embed(Gateway gateway, String inputJson) {
         return postAsync(gateway, "/v1/embeddings", "{\"model\":\"m\",\"input\":" + inputJson + "}", "Bearer sk-a");
     }

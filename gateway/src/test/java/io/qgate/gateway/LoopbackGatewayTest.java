@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -72,6 +73,16 @@ abstract class LoopbackGatewayTest {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                 .header("content-type", "application/json")
                 .header("authorization", "Bearer sk-test")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A POST whose answer comes later; it gives up after 20 s. */
+    CompletableFuture<HttpResponse<String>> postAsync(Gateway gateway, String path, String body,
+                                                      String authorization) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("content-type", "application/json")
+                .header("authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -189,7 +189,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     /**
      * The signals of some pools, summed: request rate and mean latency over the last 60 s (the
-     * mean weighted by rate), the engines' queue, the gateway's queue, ready replicas, open requests.
+     * mean weighted by rate), the engines' queue, the gateway's queue, ready replicas, open requests
+     * (also as {@code demand}: what wakes a pool scaled to zero) and those held for a replica to wake.
      */
     private static String scalingJson(List<ModelPool> some) {
         double rate = 0;
@@ -198,6 +199,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         int gatewayQueue = 0;
         int ready = 0;
         int inflight = 0;
+        int waitingForReplica = 0;
         for (ModelPool pool : some) {
             double poolRate = pool.meters().requestRate();
             rate += poolRate;
@@ -207,6 +209,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             gatewayQueue += pool.admission().queued();
             ready += pool.router().snapshot().accepting().size();
             inflight += pool.meters().inflight();
+            waitingForReplica += pool.admission().waitingForReplica();
         }
         double latency = some.size() == 1 ? some.get(0).meters().averageLatencySeconds()
                 : rate > 0 ? latencyTimesRate / rate : Double.NaN;
@@ -215,7 +218,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 + ",\"poolQueueLength\":" + number(engineQueue)
                 + ",\"gatewayQueueLength\":" + gatewayQueue
                 + ",\"readyReplicas\":" + ready
-                + ",\"inflight\":" + inflight + "}";
+                + ",\"inflight\":" + inflight
+                + ",\"demand\":" + inflight
+                + ",\"waitingForReplica\":" + waitingForReplica + "}";
     }
 
     /** A JSON number, or null for NaN (JSON has no NaN). */

@@ -81,7 +81,7 @@ final class ConfigValues {
         // The top-level replicas stay a pool of their own: alone (no pools), or beside the others.
         if (configured.isEmpty() || discovery.hasSource()) {
             configured.add(new PoolConfig(PoolConfig.DEFAULT, List.of(), discovery, routing, scrape, admission,
-                    batching));
+                    batching, scaleFromZero()));
         }
         GatewayConfig.Pools poolGroup = new GatewayConfig.Pools(configured, text(Option.DEFAULT_POOL),
                 durationOrZero(Option.MODELS_REFRESH), text(Option.MODELS_API_KEY));
@@ -93,7 +93,7 @@ final class ConfigValues {
 
     /** The options a pool can set for itself: the rest are the gateway's. */
     private static final List<String> POOL_PREFIXES = List.of("endpoints", "discovery.", "routing.", "scrape.",
-            "admission.", "batching.");
+            "admission.", "batching.", "scale-from-zero.");
     private static final Set<Option> SOURCES = EnumSet.of(Option.ENDPOINTS, Option.DISCOVERY_FILE,
             Option.KUBERNETES_SERVICE);
 
@@ -114,7 +114,7 @@ final class ConfigValues {
                     || POOL_PREFIXES.stream().noneMatch(key::startsWith)) {
                 throw new IllegalArgumentException(where + (option == null ? "unknown key " : "not a per-pool key ")
                         + key + " (a pool has name, models, endpoints or discovery.*, and routing.*, scrape.*,"
-                        + " admission.* or batching.* to override the gateway's)");
+                        + " admission.*, batching.* or scale-from-zero.* to override the gateway's)");
             }
             own.put(option, value);
         });
@@ -127,10 +127,15 @@ final class ConfigValues {
                         + "discovery.kubernetes.service)");
             }
             return new PoolConfig(name, models, discovery, pool.routing(scrape, pool.ejection()), scrape,
-                    pool.admission(), pool.batching());
+                    pool.admission(), pool.batching(), pool.scaleFromZero());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + e.getMessage(), e);
         }
+    }
+
+    private GatewayConfig.ScaleFromZero scaleFromZero() {
+        return new GatewayConfig.ScaleFromZero(bool(Option.SCALE_FROM_ZERO_ENABLED),
+                duration(Option.SCALE_FROM_ZERO_TIMEOUT), integer(Option.SCALE_FROM_ZERO_RELEASE, 1, 100_000));
     }
 
     private GatewayConfig.Scrape scrape() {

@@ -138,6 +138,18 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
     }
 
     /**
+     * Holding requests for a pool scaled to zero.
+     *
+     * @param releasePerReplica while held requests remain, requests in flight per ready replica:
+     *                          a replica that just woke gets what it can start, not the backlog
+     */
+    public record ScaleFromZero(boolean enabled, Duration timeout, int releasePerReplica) {
+        public ScaleFromZero {
+            ConfigValues.requirePositive(Option.SCALE_FROM_ZERO_TIMEOUT, timeout);
+        }
+    }
+
+    /**
      * Micro-batching: which routes take part, and when a batch leaves.
      *
      * @param routes              empty when batching is off

@@ -15,7 +15,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record PoolConfig(String name, List<String> models, GatewayConfig.Discovery discovery,
                          GatewayConfig.Routing routing, GatewayConfig.Scrape scrape,
-                         GatewayConfig.AdmissionLimits admission, GatewayConfig.Batching batching) {
+                         GatewayConfig.AdmissionLimits admission, GatewayConfig.Batching batching,
+                         GatewayConfig.ScaleFromZero scaleFromZero) {
 
     /** The pool of the top-level replicas, when no pools are configured or beside those that are. */
     public static final String DEFAULT = "default";
@@ -35,5 +36,6 @@ public record PoolConfig(String name, List<String> models, GatewayConfig.Discove
         requireNonNull(scrape, "scrape");
         requireNonNull(admission, "admission");
         requireNonNull(batching, "batching");
+        requireNonNull(scaleFromZero, "scaleFromZero");
     }
 }

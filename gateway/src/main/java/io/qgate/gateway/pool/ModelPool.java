@@ -54,6 +54,7 @@ public final class ModelPool implements AutoCloseable {
         this.router = router;
         GatewayConfig.AdmissionLimits limits = config.admission();
         this.admission = new Admission(limits.maxInflight(), limits.maxPerReplica(), limits.queueSize(),
+                config.scaleFromZero().enabled() ? config.scaleFromZero().releasePerReplica() : 0,
                 this::acceptingReplicas);
         this.batchers = new Batchers(batchMeters);
         this.scraper = group == null ? null : new MetricsScraper(group, transport, config.scrape(), router);
@@ -62,6 +63,17 @@ public final class ModelPool implements AutoCloseable {
         this.endpointGauges = new EndpointGauges(registry, router, config.name());
         Gauge.builder("qgate.queue.length", admission, Admission::queued)
                 .description("Requests waiting in this gateway for a free slot (admission control)")
+                .tag("pool", config.name())
+                .strongReference(true)
+                .register(registry);
+        // The wake-up signal of a pool scaled to zero: demand exists before any replica does.
+        Gauge.builder("qgate.pool.demand", meters, GatewayMetrics.PoolMeters::inflight)
+                .description("Requests of the pool in flight or waiting at this gateway")
+                .tag("pool", config.name())
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("qgate.pool.waiting.for.replica", admission, Admission::waitingForReplica)
+                .description("Requests held at this gateway because the pool had no ready replica")
                 .tag("pool", config.name())
                 .strongReference(true)
                 .register(registry);
@@ -132,9 +144,12 @@ public final class ModelPool implements AutoCloseable {
         return meters;
     }
 
-    /** Discovery has synced and at least one replica takes requests. */
+    /**
+     * Discovery has synced and at least one replica takes requests, or none does but the pool
+     * holds requests while it wakes.
+     */
     public boolean serving() {
-        return source.synced() && acceptingReplicas() > 0;
+        return source.synced() && (acceptingReplicas() > 0 || config.scaleFromZero().enabled());
     }
 
     @Override

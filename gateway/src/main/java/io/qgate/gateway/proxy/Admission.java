@@ -16,7 +16,10 @@ import java.util.function.IntSupplier;
  *
  * <p>The limit is the smaller of a fixed number per gateway and a number per ready replica (so it
  * grows as the autoscaler adds replicas); with no ready replica the per-replica limit does not
- * apply and the router answers 503 at once. Thread-safe: one short lock per admission and
+ * apply and the router answers 503 at once, unless the pool scales from zero: then requests
+ * are held here until a replica is ready, and while any held request remains, at most
+ * {@code releasePerReplica} per ready replica are in flight, so a replica that just woke starts
+ * what it can and the rest wait for it, or for the next replica, here rather than in its queue. Thread-safe: one short lock per admission and
  * release; a freed slot passes straight to the oldest waiter, which continues on its own event
  * loop.
  */
@@ -36,10 +39,13 @@ public final class Admission {
     private final int maxInflight;
     private final int maxPerReplica;
     private final int queueSize;
+    private final int releasePerReplica;
     private final IntSupplier readyReplicas;
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int inflight;
     private volatile int queued;
+    /** Requests held for a replica to wake are still queued. */
+    private volatile boolean waking;
 
     /**
      * @param maxInflight   slots per gateway (0: no fixed limit)
@@ -47,16 +53,30 @@ public final class Admission {
      * @param queueSize     requests that may wait for a slot
      */
     public Admission(int maxInflight, int maxPerReplica, int queueSize, IntSupplier readyReplicas) {
+        this(maxInflight, maxPerReplica, queueSize, 0, readyReplicas);
+    }
+
+    /**
+     * @param releasePerReplica 0: never hold (no ready replica means 503 at once); else hold
+     *                          requests while no replica is ready and send held ones on at most
+     *                          this many per ready replica
+     */
+    public Admission(int maxInflight, int maxPerReplica, int queueSize, int releasePerReplica,
+                     IntSupplier readyReplicas) {
         this.maxInflight = maxInflight;
         this.maxPerReplica = maxPerReplica;
         this.queueSize = queueSize;
+        this.releasePerReplica = releasePerReplica;
         this.readyReplicas = readyReplicas;
     }
 
     /** Slots now: the smaller of the two limits; {@link Integer#MAX_VALUE} when neither applies. */
     public int limit() {
-        long limit = maxInflight > 0 ? maxInflight : Integer.MAX_VALUE;
         int ready = readyReplicas.getAsInt();
+        if (releasePerReplica > 0 && ready == 0) {
+            return 0;
+        }
+        long limit = maxInflight > 0 ? maxInflight : Integer.MAX_VALUE;
         if (maxPerReplica > 0 && ready > 0) {
             limit = Math.min(limit, (long) maxPerReplica * ready);
         }
@@ -83,6 +103,9 @@ public final class Admission {
         }
         queue.addLast(waiter);
         queued = queue.size();
+        if (holding()) {
+            waking = true;
+        }
         return Outcome.QUEUED;
     }
 
@@ -90,6 +113,7 @@ public final class Admission {
     synchronized boolean withdraw(Waiter waiter) {
         boolean removed = queue.remove(waiter);
         queued = queue.size();
+        waking = waking && !queue.isEmpty();
         return removed;
     }
 
@@ -124,11 +148,20 @@ public final class Admission {
 
     /** The oldest waiter, now counted in flight, when a slot is free for it. Under the lock. */
     private Waiter pollAdmittable() {
-        if (queue.isEmpty() || inflight >= limit()) {
+        if (queue.isEmpty()) {
+            waking = false;
+            return null;
+        }
+        int limit = limit();
+        if (waking) {
+            limit = (int) Math.min(limit, (long) releasePerReplica * readyReplicas.getAsInt());
+        }
+        if (inflight >= limit) {
             return null;
         }
         Waiter next = queue.pollFirst();
         queued = queue.size();
+        waking = waking && !queue.isEmpty();
         inflight++;
         return next;
     }
@@ -137,6 +170,16 @@ public final class Admission {
         // Always as a task, even on the waiter's own loop: a waiter that fails at once releases
         // its slot to the next, and calling straight through would nest one frame per waiter.
         waiter.loop().execute(waiter::admitted);
+    }
+
+    /** No replica is ready and the pool holds requests until one is: waiting is for a replica to wake. */
+    public boolean holding() {
+        return releasePerReplica > 0 && readyReplicas.getAsInt() == 0;
+    }
+
+    /** Requests held for a replica to wake, still waiting: {@code qgate_pool_waiting_for_replica}. */
+    public int waitingForReplica() {
+        return waking ? queued : 0;
     }
 
     /** Requests waiting for a slot: {@code qgate_queue_length}. */

@@ -13,11 +13,14 @@ import java.util.concurrent.TimeUnit;
 final class AdmissionWait implements Stage, Admission.Waiter {
 
     private final ClientRequest request;
+    /** Held because the pool had no ready replica: a timeout is then a 503, not a 429. */
+    private final boolean forReplica;
     private ScheduledFuture<?> timeout;
     private boolean gone;
 
-    AdmissionWait(ClientRequest request) {
+    AdmissionWait(ClientRequest request, boolean forReplica) {
         this.request = request;
+        this.forReplica = forReplica;
     }
 
     /** Refuses the request after {@code waitNanos}, on its event loop's clock. */
@@ -44,7 +47,11 @@ final class AdmissionWait implements Stage, Admission.Waiter {
     private void expire() {
         if (!gone && request.pool.admission().withdraw(this)) {
             gone = true;
-            request.refuseOverloaded();
+            if (forReplica) {
+                request.refuseWaking();
+            } else {
+                request.refuseOverloaded();
+            }
         }
     }
 

@@ -115,12 +115,20 @@ final class ClientRequest implements ChannelFutureListener {
             admitted();
             return;
         }
-        AdmissionWait wait = new AdmissionWait(this);
+        boolean forReplica = admission.holding();
+        AdmissionWait wait = new AdmissionWait(this, forReplica);
         stage = wait;
         switch (admission.acquireOrQueue(wait)) {
             case ADMITTED -> admitted();
-            case QUEUED -> wait.armTimeout(pool.config().admission().queueTimeout().toNanos());
-            case REJECTED -> refuseOverloaded();
+            case QUEUED -> wait.armTimeout((forReplica ? pool.config().scaleFromZero().timeout()
+                    : pool.config().admission().queueTimeout()).toNanos());
+            case REJECTED -> {
+                if (forReplica) {
+                    refuseWaking();
+                } else {
+                    refuseOverloaded();
+                }
+            }
         }
     }
 
@@ -151,6 +159,17 @@ final class ClientRequest implements ChannelFutureListener {
         FullHttpResponse response = ErrorResponses.OVERLOADED.response(client.alloc(), version,
                 "The gateway is at its limit of requests in flight and its queue is full or the wait was too long;"
                         + " retry after " + retryAfter + " s.", keepAlive);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+        respond(response, keepAlive);
+    }
+
+    /** Answers 503 to a request held for a replica that did not wake in time, or found the hold full. */
+    void refuseWaking() {
+        long retryAfter = pool.config().admission().retryAfterSeconds();
+        boolean keepAlive = keepAlive();
+        FullHttpResponse response = ErrorResponses.NO_REPLICA.response(client.alloc(), version,
+                "No replica of this model is ready yet (it is starting from zero) and the wait was too long or the"
+                        + " queue is full; retry after " + retryAfter + " s.", keepAlive);
         response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
         respond(response, keepAlive);
     }

@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
  * @param windowSeconds the measuring window, modelled seconds (0 when given)
  * @param method        how the number was found, for the report
  */
-record Capacity(double modelledRps, long finished, double windowSeconds, String method) {
+public record Capacity(double modelledRps, long finished, double windowSeconds, String method) {
 
     static final String MEASURED = "measured: closed loop straight at the replicas (no gateway), 2 x max-num-seqs "
             + "connections each, so every batch stays full and a queue stays waiting; requests the engines "
@@ -19,11 +19,11 @@ record Capacity(double modelledRps, long finished, double windowSeconds, String 
 
     static final String GIVEN = "given with --capacity, not measured";
 
-    Capacity {
+    public Capacity {
         requireNonNull(method, "method");
     }
 
-    static Capacity given(double modelledRps) {
+    public static Capacity given(double modelledRps) {
         return new Capacity(modelledRps, 0, 0, GIVEN);
     }
 }

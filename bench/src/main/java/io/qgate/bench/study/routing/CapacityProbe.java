@@ -19,14 +19,14 @@ import java.util.concurrent.CompletionException;
  * generators' total by their duration, leaves out the start (batches filling) and the end (the
  * long-tailed last requests draining one by one), both of which would understate capacity.
  */
-final class CapacityProbe {
+public final class CapacityProbe {
 
     private static final double WINDOW_START = 0.25;
     private static final double WINDOW_END = 0.95;
 
     private CapacityProbe() {}
 
-    static Capacity measure(ScenarioOptions options, PrintStream progress) {
+    public static Capacity measure(ScenarioOptions options, PrintStream progress) {
         Duration wall = options.wall(options.capacityDuration());
         try (Fleet fleet = Fleet.start(options.simReplicas())) {
             List<String> targets = fleet.replicas().stream().map(Fleet::url).toList();

@@ -102,11 +102,17 @@ public record ScenarioOptions(
      */
     /** The shared replicas' settings, one per replica; seeds differ so that their answers do. */
     List<SimOptions> simReplicas() {
+        return simReplicas(SimOptions.defaults().model(), 0);
+    }
+
+    /** As {@link #simReplicas()}, serving {@code model}, seeds from {@code seed() + seedOffset}. */
+    public List<SimOptions> simReplicas(String model, long seedOffset) {
         List<SimOptions> replicas = new ArrayList<>();
         for (int i = 0; i < replicas(); i++) {
-            long replicaSeed = seed() + i;
+            long replicaSeed = seed() + seedOffset + i;
             // One I/O thread each: on two cores, more threads only add context switches.
             replicas.add(SimOptions.defaults().with(o -> {
+                o.model = model;
                 o.host = "127.0.0.1";
                 o.port = 0;
                 o.seed = replicaSeed;
