@@ -39,15 +39,6 @@ class AdmissionControlTest extends LoopbackGatewayTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private double metric(Gateway gateway, String series) throws Exception {
-        for (String line : get(gateway.adminPort(), "/metrics").body().split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1));
-            }
-        }
-        throw new AssertionError("no series " + series);
-    }
-
     @Test
     void beyondTheLimitRequestsWaitAndBeyondTheQueueTheyGet429WithRetryAfter() throws Exception {
         StubReplica replica = stub().respondWith(openAi);

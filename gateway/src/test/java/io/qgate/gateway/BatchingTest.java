@@ -61,15 +61,6 @@ class BatchingTest extends LoopbackGatewayTest {
         return replica.received().stream().filter(r -> r.uri().equals(path)).toList();
     }
 
-    private double metric(Gateway gateway, String series) throws Exception {
-        for (String line : get(gateway.adminPort(), "/metrics").body().split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1));
-            }
-        }
-        return 0;
-    }
-
     @Test
     void embeddingsOfSeveralClientsShareOneCallAndEachGetsItsOwnItems() throws Exception {
         StubReplica replica = stub().respondWith(openAi);

@@ -91,6 +91,16 @@ abstract class LoopbackGatewayTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The value of one series, such as {@code qgate_queue_length{pool="default"}}, on the admin port. */
+    double metric(Gateway gateway, String series) throws Exception {
+        for (String line : get(gateway.adminPort(), "/metrics").body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError("no series " + series);
+    }
+
     static int closedPort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

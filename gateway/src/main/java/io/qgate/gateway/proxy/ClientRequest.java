@@ -154,22 +154,22 @@ final class ClientRequest implements ChannelFutureListener {
 
     /** Answers 429 to a request that found the queue full or waited too long for a slot. */
     void refuseOverloaded() {
-        long retryAfter = pool.config().admission().retryAfterSeconds();
-        boolean keepAlive = keepAlive();
-        FullHttpResponse response = ErrorResponses.OVERLOADED.response(client.alloc(), version,
-                "The gateway is at its limit of requests in flight and its queue is full or the wait was too long;"
-                        + " retry after " + retryAfter + " s.", keepAlive);
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
-        respond(response, keepAlive);
+        refuseForNow(ErrorResponses.OVERLOADED, "The gateway is at its limit of requests in flight and its queue is"
+                + " full or the wait was too long");
     }
 
-    /** Answers 503 to a request held for a replica that did not wake in time, or found the hold full. */
+    /** Answers 503 to a request held for a replica that did not wake in time, or that found the hold full. */
     void refuseWaking() {
+        refuseForNow(ErrorResponses.NO_REPLICA, "No replica of this model is ready yet (it is starting from zero)"
+                + " and the wait was too long or the queue is full");
+    }
+
+    /** A refusal the client should retry, after the pool's {@code Retry-After}. */
+    private void refuseForNow(ErrorResponses error, String why) {
         long retryAfter = pool.config().admission().retryAfterSeconds();
         boolean keepAlive = keepAlive();
-        FullHttpResponse response = ErrorResponses.NO_REPLICA.response(client.alloc(), version,
-                "No replica of this model is ready yet (it is starting from zero) and the wait was too long or the"
-                        + " queue is full; retry after " + retryAfter + " s.", keepAlive);
+        FullHttpResponse response = error.response(client.alloc(), version,
+                why + "; retry after " + retryAfter + " s.", keepAlive);
         response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
         respond(response, keepAlive);
     }
