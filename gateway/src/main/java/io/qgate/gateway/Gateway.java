@@ -255,6 +255,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         draining = true;
+        pools.all().forEach(pool -> pool.admission().refuseHeld());
         log.info("draining: /readyz is false; serving {} more, then waiting up to {} for {} open request(s)",
                 Units.format(config.shutdown().delay()), Units.format(config.shutdown().timeout()), metrics.inflight());
         sleep(config.shutdown().delay().toMillis());

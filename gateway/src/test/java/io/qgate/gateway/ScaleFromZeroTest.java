@@ -120,6 +120,62 @@ class ScaleFromZeroTest extends LoopbackGatewayTest {
     }
 
     @Test
+    void aHeldStreamIsRelayedEventByEventOnceAReplicaWakes() throws Exception {
+        StubReplica replica = stub().respondWith(StubReplica.sse(3, 5));
+        Path file = Files.writeString(directory.resolve("replicas"), "");
+        Gateway gateway = wakingGateway(file);
+        CompletableFuture<HttpResponse<String>> stream = postAsync(gateway, "/v1/chat/completions",
+                "{\"model\":\"m\",\"stream\":true,\"messages\":[]}", "Bearer sk-a");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                metric(gateway, "qgate_pool_waiting_for_replica{pool=\"default\"}") == 1);
+
+        replace(file, replica.url() + "\n");
+
+        HttpResponse<String> answer = stream.join();
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("content-type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/event-stream"));
+        assertThat(answer.body()).contains("data: [DONE]");
+    }
+
+    @Test
+    void aClientThatLeavesWhileHeldIsForgottenAndNeverSent() throws Exception {
+        StubReplica replica = stub().respondWith(openAi);
+        Path file = Files.writeString(directory.resolve("replicas"), "");
+        Gateway gateway = wakingGateway(file);
+        CompletableFuture<HttpResponse<String>> leaving = postAsync(gateway, "/v1/completions",
+                "{\"model\":\"m\",\"prompt\":\"gone\"}", "Bearer sk-a");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                metric(gateway, "qgate_pool_waiting_for_replica{pool=\"default\"}") == 1);
+
+        leaving.cancel(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric(gateway, "qgate_pool_demand{pool=\"default\"}") == 0
+                && metric(gateway, "qgate_pool_waiting_for_replica{pool=\"default\"}") == 0);
+        replace(file, replica.url() + "\n");
+        assertThat(post(gateway, "/v1/completions", "{\"model\":\"m\",\"prompt\":\"here\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(replica.received()).extracting(StubReplica.RecordedRequest::body)
+                .noneMatch(body -> body.contains("gone"));
+    }
+
+    @Test
+    void drainingRefusesHeldRequestsWith503SoTheirClientsRetryElsewhere() throws Exception {
+        Path file = Files.writeString(directory.resolve("replicas"), "");
+        Gateway gateway = wakingGateway(file, "shutdown.delay", "0s");
+        CompletableFuture<HttpResponse<String>> held = postAsync(gateway, "/v1/completions",
+                "{\"model\":\"m\",\"prompt\":\"x\"}", "Bearer sk-a");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                metric(gateway, "qgate_pool_waiting_for_replica{pool=\"default\"}") == 1);
+
+        CompletableFuture<Void> drain = CompletableFuture.runAsync(gateway::shutdownGracefully);
+
+        HttpResponse<String> refused = held.join();
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("retry-after")).isPresent();
+        drain.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
     void withoutScaleFromZeroAnEmptyPoolAnswers503AtOnceAndIsNotReady() throws Exception {
         Path file = Files.writeString(directory.resolve("replicas"), "");
         Gateway gateway = gateway("", "discovery.file", file.toString());

@@ -3,6 +3,8 @@ package io.qgate.gateway.proxy;
 import io.netty.channel.EventLoop;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -31,6 +33,9 @@ public final class Admission {
 
         /** The waiter holds a slot now; called on its own event loop. */
         void admitted();
+
+        /** The gateway is draining and will not wait for a replica to wake: refuse; on its own loop. */
+        void drained();
     }
 
     /** What became of a request that found no free slot. */
@@ -170,6 +175,24 @@ public final class Admission {
         // Always as a task, even on the waiter's own loop: a waiter that fails at once releases
         // its slot to the next, and calling straight through would nest one frame per waiter.
         waiter.loop().execute(waiter::admitted);
+    }
+
+    /**
+     * The gateway drains: requests held for a replica to wake are refused now (their clients
+     * retry on another gateway) rather than cut when the gateway closes.
+     */
+    public void refuseHeld() {
+        List<Waiter> held;
+        synchronized (this) {
+            if (!waking) {
+                return;
+            }
+            held = new ArrayList<>(queue);
+            queue.clear();
+            queued = 0;
+            waking = false;
+        }
+        held.forEach(waiter -> waiter.loop().execute(waiter::drained));
     }
 
     /** No replica is ready and the pool holds requests until one is: waiting is for a replica to wake. */

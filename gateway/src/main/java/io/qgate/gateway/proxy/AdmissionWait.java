@@ -44,6 +44,15 @@ final class AdmissionWait implements Stage, Admission.Waiter {
         request.admitted();
     }
 
+    @Override
+    public void drained() {
+        if (!gone) {
+            gone = true;
+            timeout.cancel(false);
+            request.refuseWaking();
+        }
+    }
+
     private void expire() {
         if (!gone && request.pool.admission().withdraw(this)) {
             gone = true;
