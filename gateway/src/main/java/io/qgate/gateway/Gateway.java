@@ -123,7 +123,7 @@ public final class Gateway implements AutoCloseable {
      * replicas file or static list.
      */
     public static Gateway start(GatewayConfig config) {
-        return start(config, Gateway::source, System::nanoTime);
+        return start(config, Gateway::source);
     }
 
     static EndpointSource source(PoolConfig pool) {
@@ -149,6 +149,11 @@ public final class Gateway implements AutoCloseable {
                     + " pools");
         }
         return start(config, pool -> source, clock);
+    }
+
+    /** A gateway whose pools take their replicas from {@code sources} (tests: a mock API server's client). */
+    public static Gateway start(GatewayConfig config, Function<PoolConfig, EndpointSource> sources) {
+        return start(config, sources, System::nanoTime);
     }
 
     /** A gateway whose pools take their replicas from {@code sources}, on {@code clock}. */
