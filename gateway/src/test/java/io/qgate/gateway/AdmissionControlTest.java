@@ -21,6 +21,8 @@ import static org.awaitility.Awaitility.await;
  */
 class AdmissionControlTest extends LoopbackGatewayTest {
 
+    private static final String QUEUED = "qgate_queue_length{pool=\"default\",priority=\"normal\"}";
+
     private final OpenAiStub openAi = new OpenAiStub();
 
     private Gateway limitedGateway(String endpoints, String... more) {
@@ -48,7 +50,7 @@ class AdmissionControlTest extends LoopbackGatewayTest {
         CompletableFuture<HttpResponse<String>> first = embed(gateway, "hold");
         await().atMost(10, TimeUnit.SECONDS).until(() -> openAi.heldCount() == 1);
         CompletableFuture<HttpResponse<String>> second = embed(gateway, "waits");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length{pool=\"default\"}") == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, QUEUED) == 1);
 
         HttpResponse<String> third = embed(gateway, "refused").join();
         assertThat(third.statusCode()).isEqualTo(429);
@@ -60,7 +62,7 @@ class AdmissionControlTest extends LoopbackGatewayTest {
         openAi.releaseHeld();
         assertThat(first.join().statusCode()).isEqualTo(200);
         assertThat(second.join().statusCode()).isEqualTo(200);
-        assertThat(metric(gateway, "qgate_queue_length{pool=\"default\"}")).isZero();
+        assertThat(metric(gateway, QUEUED)).isZero();
         assertThat(metric(gateway, "qgate_requests_total{code=\"429\",model=\"other\",pool=\"default\",route=\"embeddings\"}"))
                 .isEqualTo(1);
     }
@@ -90,9 +92,9 @@ class AdmissionControlTest extends LoopbackGatewayTest {
         CompletableFuture<HttpResponse<String>> first = embed(gateway, "hold");
         await().atMost(10, TimeUnit.SECONDS).until(() -> openAi.heldCount() == 1);
         CompletableFuture<HttpResponse<String>> leaving = embed(gateway, "leaves");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length{pool=\"default\"}") == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, QUEUED) == 1);
         leaving.cancel(true);
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length{pool=\"default\"}") == 0);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, QUEUED) == 0);
 
         openAi.releaseHeld();
         assertThat(first.join().statusCode()).isEqualTo(200);
@@ -111,7 +113,7 @@ class AdmissionControlTest extends LoopbackGatewayTest {
         CompletableFuture<HttpResponse<String>> two = embed(gateway, "hold");
         await().atMost(10, TimeUnit.SECONDS).until(() -> openAi.heldCount() == 2);
         CompletableFuture<HttpResponse<String>> three = embed(gateway, "waits");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, "qgate_queue_length{pool=\"default\"}") == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric(gateway, QUEUED) == 1);
 
         openAi.releaseHeld();
         assertThat(one.join().statusCode()).isEqualTo(200);

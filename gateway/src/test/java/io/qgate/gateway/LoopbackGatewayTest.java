@@ -91,7 +91,7 @@ abstract class LoopbackGatewayTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The value of one series, such as {@code qgate_queue_length{pool="default"}}, on the admin port. */
+    /** The value of one series, such as {@code qgate_pool_demand{pool="default"}}, on the admin port. */
     double metric(Gateway gateway, String series) throws Exception {
         for (String line : get(gateway.adminPort(), "/metrics").body().split("\n")) {
             if (line.startsWith(series + " ")) {

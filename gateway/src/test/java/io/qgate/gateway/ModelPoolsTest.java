@@ -180,7 +180,7 @@ class ModelPoolsTest extends LoopbackGatewayTest {
                 .contains("qgate_requests_total{code=\"404\",model=\"none\",pool=\"none\",route=\"chat\"} 1.0")
                 .contains("qgate_pool_ready_endpoints{pool=\"qwen\"} 2.0")
                 .contains("qgate_pool_ready_endpoints{pool=\"llama\"} 1.0")
-                .contains("qgate_queue_length{pool=\"llama\"} 0.0")
+                .contains("qgate_queue_length{pool=\"llama\",priority=\"normal\"} 0.0")
                 .contains("qgate_pool_queue_length{pool=\"qwen\"}")
                 .contains("qgate_request_rate{pool=\"qwen\"}");
 

@@ -86,7 +86,7 @@ class ScaleFromZeroTest extends LoopbackGatewayTest {
         replace(file, replica.url() + "\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> openAi.heldCount() == 2);
         // Two at the replica, two still at the gateway: the replica is not handed the backlog.
-        assertThat(metric(gateway, "qgate_queue_length{pool=\"default\"}")).isEqualTo(2);
+        assertThat(metric(gateway, "qgate_queue_length{pool=\"default\",priority=\"normal\"}")).isEqualTo(2);
 
         openAi.releaseHeld();
         await().atMost(Duration.ofSeconds(10)).until(() -> openAi.heldCount() == 2);

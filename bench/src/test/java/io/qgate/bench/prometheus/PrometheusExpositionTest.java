@@ -156,7 +156,7 @@ class PrometheusExpositionTest {
         contract.put("qgate_request_latency_average_seconds", Set.of("pool"));
         contract.put("qgate_pool_queue_length", Set.of("pool"));
         contract.put("qgate_pool_ready_endpoints", Set.of("pool"));
-        contract.put("qgate_queue_length", Set.of("pool"));
+        contract.put("qgate_queue_length", Set.of("pool", "priority"));
         contract.put("qgate_endpoint_queue_length", Set.of("pool", "endpoint"));
         contract.forEach((name, labels) -> assertThat(metrics.labelSets(name)).as(name).containsExactly(labels));
     }

@@ -161,10 +161,17 @@ final class ConfigValues {
     }
 
     private GatewayConfig.AdmissionLimits admission() {
+        String sheddable = text(Option.ADMISSION_SHEDDABLE_BELOW);
         return new GatewayConfig.AdmissionLimits(integer(Option.ADMISSION_MAX_INFLIGHT, 0, 10_000_000),
                 integer(Option.ADMISSION_MAX_PER_REPLICA, 0, 1_000_000),
                 integer(Option.ADMISSION_QUEUE_SIZE, 0, 10_000_000), duration(Option.ADMISSION_QUEUE_TIMEOUT),
-                duration(Option.ADMISSION_RETRY_AFTER));
+                duration(Option.ADMISSION_RETRY_AFTER),
+                new GatewayConfig.Saturation(bool(Option.ADMISSION_SATURATION),
+                        integer(Option.ADMISSION_MAX_NUM_SEQS, 0, 1_000_000),
+                        integer(Option.ADMISSION_ENGINE_QUEUE, 0, 1_000_000)),
+                new GatewayConfig.Ordering(sheddable.isEmpty() ? null
+                        : integer(Option.ADMISSION_SHEDDABLE_BELOW, Integer.MIN_VALUE + 1, Integer.MAX_VALUE - 1),
+                        text(Option.ADMISSION_TENANT_HEADER), text(Option.ADMISSION_PRIORITY_HEADER)));
     }
 
     private GatewayConfig.Batching batching() {

@@ -126,9 +126,11 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
      * @param maxPerReplica slots per ready replica (0: none)
      */
     public record AdmissionLimits(int maxInflight, int maxPerReplica, int queueSize, Duration queueTimeout,
-                                  Duration retryAfter) {
+                                  Duration retryAfter, Saturation saturation, Ordering ordering) {
         public AdmissionLimits {
             ConfigValues.requirePositive(Option.ADMISSION_QUEUE_TIMEOUT, queueTimeout);
+            requireNonNull(saturation, "saturation");
+            requireNonNull(ordering, "ordering");
         }
 
         /** The Retry-After header value: whole seconds, at least 1. */
@@ -146,6 +148,29 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
     public record ScaleFromZero(boolean enabled, Duration timeout, int releasePerReplica) {
         public ScaleFromZero {
             ConfigValues.requirePositive(Option.SCALE_FROM_ZERO_TIMEOUT, timeout);
+        }
+    }
+
+    /**
+     * When requests wait at the gateway because the engines are full.
+     *
+     * @param maxNumSeqs  each engine's batch limit, or 0 to learn it from the scrapes
+     * @param engineQueue requests an engine may have waiting before it counts as saturated
+     */
+    public record Saturation(boolean enabled, int maxNumSeqs, int engineQueue) {}
+
+    /**
+     * The order of waiting requests: by priority, then fairly by tenant.
+     *
+     * @param sheddableBelow  requests with a greater {@code priority} (less urgent) may be pushed
+     *                        out of a full queue; null: none
+     * @param tenantHeader    the header naming the tenant, or empty for the credential headers
+     * @param priorityHeader  the header with the priority when the body has none, or empty
+     */
+    public record Ordering(Integer sheddableBelow, String tenantHeader, String priorityHeader) {
+        public Ordering {
+            requireNonNull(tenantHeader, "tenantHeader");
+            requireNonNull(priorityHeader, "priorityHeader");
         }
     }
 

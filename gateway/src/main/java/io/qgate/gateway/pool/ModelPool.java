@@ -7,11 +7,13 @@ import io.qgate.discovery.EndpointSource;
 import io.qgate.gateway.Transport;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.config.PoolConfig;
+import io.qgate.gateway.metrics.AdmissionMeters;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.gateway.proxy.Admission;
 import io.qgate.gateway.proxy.Batchers;
+import io.qgate.gateway.proxy.PriorityBand;
 import io.qgate.gateway.scrape.MetricsScraper;
 import io.qgate.routing.EndpointSnapshot;
 import io.qgate.routing.Router;
@@ -19,6 +21,7 @@ import io.qgate.routing.Strategies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -36,6 +39,8 @@ public final class ModelPool implements AutoCloseable {
     private final EndpointSource source;
     private final Router router;
     private final Admission admission;
+    private final AdmissionMeters admissionMeters;
+    private final EngineRoom engineRoom;
     private final Batchers batchers;
     private final MetricsScraper scraper;
     private final EndpointGauges endpointGauges;
@@ -53,19 +58,26 @@ public final class ModelPool implements AutoCloseable {
         this.source = source;
         this.router = router;
         GatewayConfig.AdmissionLimits limits = config.admission();
+        GatewayConfig.Saturation saturation = limits.saturation();
+        this.engineRoom = new EngineRoom(router, saturation.maxNumSeqs(), saturation.engineQueue());
+        Integer sheddableBelow = limits.ordering().sheddableBelow();
         this.admission = new Admission(limits.maxInflight(), limits.maxPerReplica(), limits.queueSize(),
                 config.scaleFromZero().enabled() ? config.scaleFromZero().releasePerReplica() : 0,
-                this::acceptingReplicas);
+                sheddableBelow == null ? Admission.NONE_SHEDDABLE : sheddableBelow, this::acceptingReplicas,
+                saturation.enabled() ? engineRoom : () -> Integer.MAX_VALUE);
         this.batchers = new Batchers(batchMeters);
         this.scraper = group == null ? null : new MetricsScraper(group, transport, config.scrape(), router);
         MeterRegistry registry = metrics.registry();
+        this.admissionMeters = new AdmissionMeters(registry, config.name());
         this.meters = metrics.pool(config.name(), this::acceptingReplicas);
         this.endpointGauges = new EndpointGauges(registry, router, config.name());
-        Gauge.builder("qgate.queue.length", admission, Admission::queued)
-                .description("Requests waiting in this gateway for a free slot (admission control)")
-                .tag("pool", config.name())
-                .strongReference(true)
-                .register(registry);
+        for (PriorityBand band : PriorityBand.values()) {
+            Gauge.builder("qgate.queue.length", admission, a -> a.queued(band))
+                    .description("Requests waiting in this gateway for a free slot (admission control)")
+                    .tag("pool", config.name()).tag("priority", band.label())
+                    .strongReference(true)
+                    .register(registry);
+        }
         // The wake-up signal of a pool scaled to zero: demand exists before any replica does.
         Gauge.builder("qgate.pool.demand", meters, GatewayMetrics.PoolMeters::inflight)
                 .description("Requests of the pool in flight or waiting at this gateway")
@@ -92,9 +104,17 @@ public final class ModelPool implements AutoCloseable {
                 Strategies.THREAD_LOCAL_RANDOM), config.routing().settings(), clock);
     }
 
-    /** Follows the pool's replicas; {@code changed} hears of every new set after the pool took it. */
-    void start(Consumer<ModelPool> changed) {
+    /**
+     * Follows the pool's replicas; {@code changed} hears of every new set after the pool took it.
+     * With saturation-aware admission, the engines' room is looked at again after every scrape
+     * interval: engines drain on other gateways' requests too, and nothing else would tell.
+     */
+    void start(Consumer<ModelPool> changed, EventLoopGroup group) {
         source.start(snapshot -> onSnapshot(snapshot, changed));
+        if (group != null && config.admission().saturation().enabled()) {
+            long interval = config.scrape().interval().toNanos();
+            group.next().scheduleWithFixedDelay(admission::limitChanged, interval, interval, TimeUnit.NANOSECONDS);
+        }
     }
 
     private synchronized void onSnapshot(EndpointSnapshot snapshot, Consumer<ModelPool> changed) {
@@ -106,6 +126,7 @@ public final class ModelPool implements AutoCloseable {
         if (config.scrape().enabled() && scraper != null) {
             scraper.update(snapshot);
         }
+        engineRoom.retain(snapshot.endpoints());
         endpointGauges.update(snapshot.endpoints());
         log.info("pool {}: replicas now {} ({} accepting requests)", config.name(), snapshot,
                 snapshot.accepting().size());
@@ -142,6 +163,10 @@ public final class ModelPool implements AutoCloseable {
 
     public GatewayMetrics.PoolMeters meters() {
         return meters;
+    }
+
+    public AdmissionMeters admissionMeters() {
+        return admissionMeters;
     }
 
     /**

@@ -40,6 +40,8 @@ public final class ModelPools implements AutoCloseable {
 
     private final List<ModelPool> pools;
     private final ModelPool fallback;
+    /** The event loops that re-check the pools' admission; null for pools fed by hand. */
+    private final EventLoopGroup group;
     private final ModelCatalog catalog;
     private final long startedSeconds = System.currentTimeMillis() / 1000;
     private final Set<String> conflictsLogged = ConcurrentHashMap.newKeySet();
@@ -52,11 +54,12 @@ public final class ModelPools implements AutoCloseable {
     public ModelPools(GatewayConfig config, Function<PoolConfig, EndpointSource> sources, LongSupplier clock,
                       EventLoopGroup group, Transport transport, GatewayMetrics metrics, BatchMeters batchMeters) {
         this(config, build(config, pool -> new ModelPool(pool, sources.apply(pool), clock, group, transport, metrics,
-                batchMeters)));
+                batchMeters)), group);
     }
 
-    private ModelPools(GatewayConfig config, List<ModelPool> pools) {
+    private ModelPools(GatewayConfig config, List<ModelPool> pools, EventLoopGroup group) {
         this.pools = pools;
+        this.group = group;
         PoolConfig fallbackConfig = config.pools().fallback();
         this.fallback = fallbackConfig == null ? null : byName(fallbackConfig.name());
         this.catalog = new ModelCatalog(config.pools().modelsRefresh(), config.pools().modelsApiKey(),
@@ -71,7 +74,7 @@ public final class ModelPools implements AutoCloseable {
     public static ModelPools ofRouter(GatewayConfig config, Router router, GatewayMetrics metrics,
                                       BatchMeters batchMeters) {
         return new ModelPools(config, build(config, pool -> new ModelPool(pool, StaticEndpointSource.parse(""),
-                router, null, null, metrics, batchMeters)));
+                router, null, null, metrics, batchMeters)), null);
     }
 
     private static List<ModelPool> build(GatewayConfig config, Function<PoolConfig, ModelPool> pool) {
@@ -94,7 +97,7 @@ public final class ModelPools implements AutoCloseable {
                 rebuild();
                 catalog.replicasChanged();
                 changed.accept(updated);
-            });
+            }, group);
         }
         // One pool takes every model and its replicas answer /v1/models: nothing to learn.
         if (pools.size() > 1) {

@@ -2,33 +2,34 @@ package io.qgate.gateway.proxy;
 
 import io.netty.channel.EventLoop;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
- * The gateway's own limit on requests at the replicas, and the bounded queue in front of it.
+ * The gateway's own limit on requests at a pool's replicas, and the bounded queue in front of it.
  *
  * <p>A request holds a slot from the moment it is admitted until its answer is over. When every
- * slot is taken it waits here, in arrival order, instead of piling onto engines that are already
- * saturated: it is routed when a slot frees, to whichever replica is best at that moment. When
- * the queue is full too, the request is refused at once (429 with {@code Retry-After}), so a
- * load spike costs clients a fast, retryable answer rather than the gateway its memory.
+ * slot is taken it waits here instead of piling onto engines that are already saturated: it is
+ * routed when a slot frees, to whichever replica is best at that moment (late binding). Waiting
+ * requests go most urgent priority first, and fairly across tenants by work within a priority
+ * ({@link WaitQueue}). When the queue is full the newcomer is refused at once (429 with
+ * {@code Retry-After}), unless it can push out a sheddable request less urgent than itself.
  *
- * <p>The limit is the smaller of a fixed number per gateway and a number per ready replica (so it
- * grows as the autoscaler adds replicas); with no ready replica the per-replica limit does not
- * apply and the router answers 503 at once, unless the pool scales from zero: then requests
- * are held here until a replica is ready, and while any held request remains, at most
- * {@code releasePerReplica} per ready replica are in flight, so a replica that just woke starts
- * what it can and the rest wait for it, or for the next replica, here rather than in its queue. Thread-safe: one short lock per admission and
- * release; a freed slot passes straight to the oldest waiter, which continues on its own event
- * loop.
+ * <p>The limit is the smallest of a fixed number per gateway, a number per ready replica, and
+ * the room the replicas' engines have ({@code engineRoom}: their batch limits plus a small
+ * allowance, less what other gateways keep there; unbounded until a limit is known). With no
+ * ready replica the first two do not apply and the router answers 503 at once, unless the pool
+ * scales from zero: then requests are held here until a replica is ready, and while any held
+ * request remains, at most {@code releasePerReplica} per ready replica are in flight, so a
+ * replica that just woke starts what it can and the rest wait here for it or the next one.
+ *
+ * <p>Thread-safe: one short lock per admission and release; a freed slot passes straight to the
+ * next waiter, which continues on its own event loop.
  */
 public final class Admission {
 
     /** A request waiting for a slot. */
-    interface Waiter {
+    interface Waiter extends WaitQueue.Entry {
         EventLoop loop();
 
         /** The waiter holds a slot now; called on its own event loop. */
@@ -36,46 +37,56 @@ public final class Admission {
 
         /** The gateway is draining and will not wait for a replica to wake: refuse; on its own loop. */
         void drained();
+
+        /** A more urgent request took its place in the full queue: refuse; on its own loop. */
+        void shed();
     }
 
     /** What became of a request that found no free slot. */
     enum Outcome { ADMITTED, QUEUED, REJECTED }
 
+    /** No priority is sheddable. */
+    public static final int NONE_SHEDDABLE = Integer.MAX_VALUE;
+
     private final int maxInflight;
     private final int maxPerReplica;
     private final int queueSize;
     private final int releasePerReplica;
+    private final int sheddableAbove;
     private final IntSupplier readyReplicas;
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private final IntSupplier engineRoom;
+    private final WaitQueue<Waiter> queue = new WaitQueue<>();
     private int inflight;
     private volatile int queued;
     /** Requests held for a replica to wake are still queued. */
     private volatile boolean waking;
 
-    /**
-     * @param maxInflight   slots per gateway (0: no fixed limit)
-     * @param maxPerReplica slots per ready replica (0: no such limit)
-     * @param queueSize     requests that may wait for a slot
-     */
+    /** The fixed limits only: no engine room, no holding, nothing sheddable. */
     public Admission(int maxInflight, int maxPerReplica, int queueSize, IntSupplier readyReplicas) {
-        this(maxInflight, maxPerReplica, queueSize, 0, readyReplicas);
+        this(maxInflight, maxPerReplica, queueSize, 0, NONE_SHEDDABLE, readyReplicas, () -> Integer.MAX_VALUE);
     }
 
     /**
      * @param releasePerReplica 0: never hold (no ready replica means 503 at once); else hold
      *                          requests while no replica is ready and send held ones on at most
      *                          this many per ready replica
+     * @param sheddableAbove    requests with a priority above this may be pushed out of a full
+     *                          queue by more urgent ones ({@link #NONE_SHEDDABLE}: none)
+     * @param engineRoom        requests this gateway may have at the replicas before their engines
+     *                          are saturated; {@link Integer#MAX_VALUE} when unknown
      */
-    public Admission(int maxInflight, int maxPerReplica, int queueSize, int releasePerReplica,
-                     IntSupplier readyReplicas) {
+    public Admission(int maxInflight, int maxPerReplica, int queueSize, int releasePerReplica, int sheddableAbove,
+                     IntSupplier readyReplicas, IntSupplier engineRoom) {
         this.maxInflight = maxInflight;
         this.maxPerReplica = maxPerReplica;
         this.queueSize = queueSize;
         this.releasePerReplica = releasePerReplica;
+        this.sheddableAbove = sheddableAbove;
         this.readyReplicas = readyReplicas;
+        this.engineRoom = engineRoom;
     }
 
-    /** Slots now: the smaller of the two limits; {@link Integer#MAX_VALUE} when neither applies. */
+    /** Slots now: the smallest of the limits; {@link Integer#MAX_VALUE} when none applies. */
     public int limit() {
         int ready = readyReplicas.getAsInt();
         if (releasePerReplica > 0 && ready == 0) {
@@ -84,6 +95,9 @@ public final class Admission {
         long limit = maxInflight > 0 ? maxInflight : Integer.MAX_VALUE;
         if (maxPerReplica > 0 && ready > 0) {
             limit = Math.min(limit, (long) maxPerReplica * ready);
+        }
+        if (ready > 0) {
+            limit = Math.min(limit, engineRoom.getAsInt());
         }
         return (int) limit;
     }
@@ -98,18 +112,29 @@ public final class Admission {
     }
 
     /** Takes a slot, or queues {@code waiter} for one, or refuses when the queue is full. */
-    synchronized Outcome acquireOrQueue(Waiter waiter) {
-        if (queue.isEmpty() && inflight < limit()) {
-            inflight++;
-            return Outcome.ADMITTED;
+    Outcome acquireOrQueue(Waiter waiter) {
+        Waiter shed;
+        synchronized (this) {
+            if (queue.isEmpty() && inflight < limit()) {
+                inflight++;
+                return Outcome.ADMITTED;
+            }
+            shed = null;
+            if (queue.size() >= queueSize) {
+                shed = queue.shedFor(waiter.priority(), sheddableAbove);
+                if (shed == null) {
+                    return Outcome.REJECTED;
+                }
+            }
+            queue.add(waiter);
+            queued = queue.size();
+            if (holding()) {
+                waking = true;
+            }
         }
-        if (queue.size() >= queueSize) {
-            return Outcome.REJECTED;
-        }
-        queue.addLast(waiter);
-        queued = queue.size();
-        if (holding()) {
-            waking = true;
+        if (shed != null) {
+            Waiter refused = shed;
+            refused.loop().execute(refused::shed);
         }
         return Outcome.QUEUED;
     }
@@ -122,7 +147,7 @@ public final class Admission {
         return removed;
     }
 
-    /** A request holding a slot is over: the slot goes to the oldest waiter, if the limit allows. */
+    /** A request holding a slot is over: the slot goes to the next waiter, if the limit allows. */
     public void release() {
         Waiter next;
         synchronized (this) {
@@ -135,10 +160,13 @@ public final class Admission {
     }
 
     /**
-     * The limit may have grown (replicas became ready): admit as many waiters as now fit.
-     * Cheap when nobody waits.
+     * The limit may have grown (replicas became ready, engines drained): admit as many waiters as
+     * now fit. Cheap when nobody waits.
      */
     public void limitChanged() {
+        if (queued == 0) {
+            return;
+        }
         while (true) {
             Waiter next;
             synchronized (this) {
@@ -151,7 +179,24 @@ public final class Admission {
         }
     }
 
-    /** The oldest waiter, now counted in flight, when a slot is free for it. Under the lock. */
+    /**
+     * The gateway drains: requests held for a replica to wake are refused now (their clients
+     * retry on another gateway) rather than cut when the gateway closes.
+     */
+    public void refuseHeld() {
+        List<Waiter> held;
+        synchronized (this) {
+            if (!waking) {
+                return;
+            }
+            held = queue.drain();
+            queued = 0;
+            waking = false;
+        }
+        held.forEach(waiter -> waiter.loop().execute(waiter::drained));
+    }
+
+    /** The next waiter, now counted in flight, when a slot is free for it. Under the lock. */
     private Waiter pollAdmittable() {
         if (queue.isEmpty()) {
             waking = false;
@@ -164,7 +209,7 @@ public final class Admission {
         if (inflight >= limit) {
             return null;
         }
-        Waiter next = queue.pollFirst();
+        Waiter next = queue.poll();
         queued = queue.size();
         waking = waking && !queue.isEmpty();
         inflight++;
@@ -177,24 +222,6 @@ public final class Admission {
         waiter.loop().execute(waiter::admitted);
     }
 
-    /**
-     * The gateway drains: requests held for a replica to wake are refused now (their clients
-     * retry on another gateway) rather than cut when the gateway closes.
-     */
-    public void refuseHeld() {
-        List<Waiter> held;
-        synchronized (this) {
-            if (!waking) {
-                return;
-            }
-            held = new ArrayList<>(queue);
-            queue.clear();
-            queued = 0;
-            waking = false;
-        }
-        held.forEach(waiter -> waiter.loop().execute(waiter::drained));
-    }
-
     /** No replica is ready and the pool holds requests until one is: waiting is for a replica to wake. */
     public boolean holding() {
         return releasePerReplica > 0 && readyReplicas.getAsInt() == 0;
@@ -205,9 +232,14 @@ public final class Admission {
         return waking ? queued : 0;
     }
 
-    /** Requests waiting for a slot: {@code qgate_queue_length}. */
+    /** Requests waiting for a slot. */
     public int queued() {
         return queued;
+    }
+
+    /** Requests of one priority band waiting: {@code qgate_queue_length{priority}}. */
+    public synchronized int queued(PriorityBand band) {
+        return queue.size(band);
     }
 
     /** Requests that may wait for a slot. */

@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.qgate.gateway.config.GatewayConfig;
+import io.qgate.gateway.metrics.AdmissionMeters;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.gateway.pool.ModelPool;
 import io.qgate.routing.ApiRoute;
@@ -38,6 +40,8 @@ final class ClientRequest implements ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(ClientRequest.class);
     /** The status recorded for a request whose client left before its answer (nginx's convention). */
     static final int CLIENT_CLOSED = 499;
+    /** Output assumed for a request that sets no {@code max_tokens}: about a ShareGPT answer's. */
+    private static final int TYPICAL_OUTPUT_TOKENS = 256;
 
     final FrontendHandler frontend;
     final ProxyContext context;
@@ -48,6 +52,9 @@ final class ClientRequest implements ChannelFutureListener {
     private boolean released;
     private boolean keepAliveRequested;
     RouteRequest routeRequest;
+    /** The body's priority (or the configured header's), null when neither gives one. */
+    private Integer priority;
+    private int maxTokens = -1;
     /** The model pool that serves the request; null until chosen, and for one answered here. */
     ModelPool pool;
     private GatewayMetrics.RouteMeters meters;
@@ -84,7 +91,10 @@ final class ClientRequest implements ChannelFutureListener {
             return;
         }
         try {
-            routeRequest = RequestCheck.check(http, context.prefixLimits());
+            InspectedBody inspected = RequestCheck.check(http, context.prefixLimits());
+            routeRequest = inspected.request();
+            priority = inspected.priority();
+            maxTokens = inspected.maxTokens();
         } catch (RequestCheck.Refused refused) {
             if (refused.close) {
                 log.debug("malformed request from {}: {}", client.remoteAddress(), refused.getCause().toString());
@@ -116,7 +126,9 @@ final class ClientRequest implements ChannelFutureListener {
             return;
         }
         boolean forReplica = admission.holding();
-        AdmissionWait wait = new AdmissionWait(this, forReplica);
+        GatewayConfig.Ordering ordering = pool.config().admission().ordering();
+        AdmissionWait wait = new AdmissionWait(this, forReplica, TenantKey.of(http.headers(), ordering.tenantHeader()),
+                priority(ordering), work());
         stage = wait;
         switch (admission.acquireOrQueue(wait)) {
             case ADMITTED -> admitted();
@@ -124,12 +136,40 @@ final class ClientRequest implements ChannelFutureListener {
                     : pool.config().admission().queueTimeout()).toNanos());
             case REJECTED -> {
                 if (forReplica) {
+                    pool.admissionMeters().refused(AdmissionMeters.Refusal.NO_REPLICA_QUEUE_FULL);
                     refuseWaking();
                 } else {
+                    pool.admissionMeters().refused(AdmissionMeters.Refusal.QUEUE_FULL);
                     refuseOverloaded();
                 }
             }
         }
+    }
+
+    /** The body's priority, else the configured header's (an integer), else 0. */
+    private int priority(GatewayConfig.Ordering ordering) {
+        if (priority != null) {
+            return priority;
+        }
+        if (!ordering.priorityHeader().isEmpty()) {
+            String header = http.headers().get(ordering.priorityHeader());
+            if (header != null) {
+                try {
+                    return Integer.parseInt(header.trim());
+                } catch (NumberFormatException e) {
+                    return 0; // a header is advice; a malformed one is not worth refusing the request
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The work the request asks for, in estimated tokens: its body (about four bytes a token)
+     * and what it may generate ({@code max_tokens}, else a typical chat answer).
+     */
+    private long work() {
+        return 1 + http.content().readableBytes() / 4 + (maxTokens >= 0 ? maxTokens : TYPICAL_OUTPUT_TOKENS);
     }
 
     /** The request holds a slot now, until it is over: into a batch, or relayed on its own. */

@@ -17,7 +17,7 @@ import java.io.InputStream;
 
 /**
  * Reads what routing needs from a JSON request body with a streaming parser: the top-level
- * {@code model} and {@code stream}, and the leading text of the prompt (the {@code content} of
+ * {@code model}, {@code stream}, {@code priority} and {@code max_tokens}, and the leading text of the prompt (the {@code content} of
  * the first chat messages, or the completion {@code prompt}) for prefix affinity. No tree is
  * built, everything else is skipped, and the whole body is still checked to be well-formed JSON
  * (a client gets 400 from the gateway, not a confusing answer from a replica).
@@ -63,7 +63,7 @@ public final class RequestBodyInspector {
     }
 
     /** Inspects without prefix hashing. */
-    public static RouteRequest inspect(ApiRoute route, ByteBuf body) throws InvalidBody {
+    public static InspectedBody inspect(ApiRoute route, ByteBuf body) throws InvalidBody {
         return inspect(route, body, PrefixLimits.NONE);
     }
 
@@ -73,12 +73,14 @@ public final class RequestBodyInspector {
      * @throws InvalidBody when the body is not a well-formed JSON object, or a field has the
      *                     wrong type
      */
-    public static RouteRequest inspect(ApiRoute route, ByteBuf body, PrefixLimits limits) throws InvalidBody {
+    public static InspectedBody inspect(ApiRoute route, ByteBuf body, PrefixLimits limits) throws InvalidBody {
         if (!body.isReadable()) {
             throw new InvalidBody("The request body is empty; expected a JSON object.");
         }
         String model = null;
         boolean stream = false;
+        Integer priority = null;
+        int maxTokens = -1;
         StringBuilder prefix = limits.maxBlocks() > 0 ? new StringBuilder() : null;
         try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(),
                 (InputStream) new ByteBufInputStream(body.duplicate(), false))) {
@@ -99,6 +101,11 @@ public final class RequestBodyInspector {
                         throw new InvalidBody("'stream' must be a boolean.");
                     }
                     stream = value == JsonToken.VALUE_TRUE;
+                } else if ("priority".equals(name)) {
+                    priority = priority(parser, value);
+                } else if (("max_tokens".equals(name) || "max_completion_tokens".equals(name))
+                        && value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
+                    maxTokens = Math.max(maxTokens, parser.getIntValue());
                 } else if (prefix != null && "messages".equals(name) && value == JsonToken.START_ARRAY) {
                     readMessages(parser, prefix, limits.maxChars());
                 } else if (prefix != null && "prompt".equals(name)) {
@@ -113,11 +120,22 @@ public final class RequestBodyInspector {
         } catch (JacksonException e) {
             throw new InvalidBody("The request body is not valid JSON: " + JsonSyntaxMessage.of(e) + ".");
         }
-        if (prefix == null || prefix.length() < limits.blockChars()) {
-            return new RouteRequest(route, model, stream);
+        RouteRequest request = prefix == null || prefix.length() < limits.blockChars()
+                ? new RouteRequest(route, model, stream)
+                : new RouteRequest(route, model, stream, PrefixHasher.hash(prefix, limits.blockChars(),
+                        limits.maxBlocks()));
+        return new InspectedBody(request, priority, maxTokens);
+    }
+
+    /** An integer that fits an int, as vLLM takes it; null (JSON null) is no priority. */
+    private static Integer priority(JsonParser parser, JsonToken value) throws InvalidBody {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
         }
-        return new RouteRequest(route, model, stream,
-                PrefixHasher.hash(prefix, limits.blockChars(), limits.maxBlocks()));
+        if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT) {
+            throw new InvalidBody("'priority' must be an integer (lower is served first).");
+        }
+        return parser.getIntValue();
     }
 
     /** Appends the string contents of chat messages, in order, up to {@code maxChars}. */

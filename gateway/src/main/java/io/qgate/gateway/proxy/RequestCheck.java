@@ -39,7 +39,7 @@ final class RequestCheck {
     }
 
     /** The request as the router sees it, or why it is refused. */
-    static RouteRequest check(FullHttpRequest request, RequestBodyInspector.PrefixLimits prefixLimits)
+    static InspectedBody check(FullHttpRequest request, RequestBodyInspector.PrefixLimits prefixLimits)
             throws Refused {
         if (request.decoderResult().isFailure()) {
             throw malformed(request.decoderResult().cause());
@@ -56,7 +56,7 @@ final class RequestCheck {
                     allowed, false, null);
         }
         if (!route.isJsonPost()) {
-            return new RouteRequest(route, null, false);
+            return InspectedBody.of(new RouteRequest(route, null, false));
         }
         try {
             return RequestBodyInspector.inspect(route, request.content(), prefixLimits);

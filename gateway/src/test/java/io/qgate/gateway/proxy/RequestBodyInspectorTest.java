@@ -16,7 +16,7 @@ class RequestBodyInspectorTest {
     private static RouteRequest inspect(String json) throws Exception {
         ByteBuf body = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
         try {
-            RouteRequest request = RequestBodyInspector.inspect(ApiRoute.CHAT, body);
+            RouteRequest request = RequestBodyInspector.inspect(ApiRoute.CHAT, body).request();
             assertThat(body.readerIndex()).isZero();
             return request;
         } finally {
@@ -34,6 +34,30 @@ class RequestBodyInspectorTest {
         assertThat(request.model()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
         assertThat(request.stream()).isTrue();
         assertThat(request.route()).isEqualTo(ApiRoute.CHAT);
+    }
+
+    @Test
+    void readsThePriorityAndTheLargestTokenLimitForTheQueue() throws Exception {
+        ByteBuf body = Unpooled.copiedBuffer("{\"model\":\"m\",\"priority\":-3,\"max_tokens\":64,"
+                + "\"max_completion_tokens\":128}", StandardCharsets.UTF_8);
+        try {
+            InspectedBody inspected = RequestBodyInspector.inspect(ApiRoute.CHAT, body);
+            assertThat(inspected.priority()).isEqualTo(-3);
+            assertThat(inspected.maxTokens()).isEqualTo(128);
+        } finally {
+            body.release();
+        }
+        ByteBuf none = Unpooled.copiedBuffer("{\"model\":\"m\",\"priority\":null,\"max_tokens\":1e3}",
+                StandardCharsets.UTF_8);
+        try {
+            InspectedBody inspected = RequestBodyInspector.inspect(ApiRoute.CHAT, none);
+            assertThat(inspected.priority()).isNull();
+            assertThat(inspected.maxTokens()).isEqualTo(-1);
+        } finally {
+            none.release();
+        }
+        assertThatThrownBy(() -> inspect("{\"priority\":\"high\"}")).hasMessageContaining("'priority' must be an integer");
+        assertThatThrownBy(() -> inspect("{\"priority\":1.5}")).hasMessageContaining("'priority' must be an integer");
     }
 
     @Test
