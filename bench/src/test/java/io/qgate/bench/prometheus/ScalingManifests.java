@@ -35,6 +35,14 @@ final class ScalingManifests {
     static final String KUBERNETES_OVERLAY = "overlays/kubernetes/kustomization.yaml";
     static final String DASHBOARD = "grafana/qgate-dashboard.json";
 
+    /**
+     * The model pool the tests' gateways serve: they are given static endpoints, which are the pool
+     * {@code default}. The manifests select their model's pool by name ({@code pool: llama} in the
+     * HPA, {@code pool="llama"} in the KEDA queries); read here, that name is replaced by this one,
+     * so each query still selects one pool exactly as deployed.
+     */
+    static final String TEST_POOL = "default";
+
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final Pattern TEMPLATE_FIELD = Pattern.compile("<<\\s*\\.(\\w+)\\s*>>");
     private static final Pattern GO_GROUP_REF = Pattern.compile("\\$(\\d+)|\\$\\{(\\d+)}");
@@ -147,8 +155,10 @@ final class ScalingManifests {
             for (JsonNode trigger : yaml(file).path("spec").path("triggers")) {
                 if (trigger.path("type").asString().equals("prometheus")) {
                     JsonNode metadata = trigger.path("metadata");
-                    triggers.add(new KedaTrigger(file, trigger.path("name").asString(),
-                            metadata.path("query").asString(), metadata.path("namespace").asString(null)));
+                    String query = metadata.path("query").asString()
+                            .replace("pool=\"" + deployedPool() + "\"", "pool=\"" + TEST_POOL + "\"");
+                    triggers.add(new KedaTrigger(file, trigger.path("name").asString(), query,
+                            metadata.path("namespace").asString(null)));
                 }
             }
         }
@@ -162,12 +172,17 @@ final class ScalingManifests {
             JsonNode spec = metric.path(type.substring(0, 1).toLowerCase() + type.substring(1));
             Map<String, String> selector = new TreeMap<>();
             spec.path("metric").path("selector").path("matchLabels").properties()
-                    .forEach(e -> selector.put(e.getKey(), e.getValue().asString()));
+                    .forEach(e -> selector.put(e.getKey(), e.getKey().equals("pool") ? TEST_POOL : e.getValue().asString()));
             metrics.add(new HpaMetric(type, spec.path("metric").path("name").asString(), selector,
                     spec.path("describedObject").path("kind").asString(null),
                     spec.path("describedObject").path("name").asString(null)));
         }
         return metrics;
+    }
+
+    /** The pool the LiteLLM HPA's metrics select (the first model's, which the KEDA files scale as well). */
+    static String deployedPool() {
+        return yaml(LITELLM_HPA).path("spec").path("metrics").findValues("pool").get(0).asString();
     }
 
     /** The namespace the kubernetes overlay (the one with prometheus-adapter) deploys into. */
