@@ -35,19 +35,45 @@ class AutoscalingTest {
         return DeployFiles.documents(configMap.path("data").path("config.yaml").asString()).get(0);
     }
 
-    /** Every rule of the adapter: its exposed name and its query with the template filled in. */
-    private static Map<String, String> adapterQueries(String section) {
+    /** The HPAs of the model Deployments, as the kubernetes overlay (the one with prometheus-adapter) renders them. */
+    static List<HorizontalPodAutoscaler> modelHpas() {
+        Rendered rendered = Overlays.rendered("kubernetes");
+        List<String> models = DeployedPools.modelDeployments(rendered).stream().map(d -> d.getMetadata().getName()).toList();
+        return rendered.all(HorizontalPodAutoscaler.class).stream()
+                .filter(hpa -> models.contains(hpa.getSpec().getScaleTargetRef().getName())).toList();
+    }
+
+    /**
+     * The query the adapter runs for each Object and External metric of an HPA: the serving rule's,
+     * with the HPA's namespace, the metric's selector and the described Service as label matchers.
+     */
+    private static Map<String, String> adapterQueries(HorizontalPodAutoscaler hpa) {
         Map<String, String> queries = new LinkedHashMap<>();
-        for (JsonNode rule : adapterConfig().path(section)) {
-            queries.put(rule.path("name").path("as").asString(),
-                    Promql.adapterQuery(rule.path("seriesQuery").asString(), rule.path("metricsQuery").asString()));
+        for (MetricSpec metric : hpa.getSpec().getMetrics()) {
+            boolean object = metric.getObject() != null;
+            var identifier = object ? metric.getObject().getMetric() : metric.getExternal().getMetric();
+            JsonNode rule = ruleNamed(adapterConfig().path(object ? "rules" : "externalRules"), identifier.getName());
+            Map<String, String> matchers = new LinkedHashMap<>();
+            matchers.put("namespace", Rendered.namespaceOf(hpa));
+            matchers.putAll(Rendered.matchLabels(identifier.getSelector()));
+            if (object) {
+                matchers.put("service", metric.getObject().getDescribedObject().getName());
+            }
+            queries.put(identifier.getName(), Promql.adapterQuery(rule.path("seriesQuery").asString(),
+                    rule.path("metricsQuery").asString(), matchers));
         }
         return queries;
     }
 
-    private static ScaledObject scaledObject(String overlay) {
-        return DeployFiles.documents(DeployFiles.overlay(overlay).resolve("keda-scaledobject.yaml")).stream()
-                .map(StrictModels::parse).map(ScaledObject.class::cast).findFirst().orElseThrow();
+    private static List<ScaledObject> scaledObjects(String overlay) {
+        return Overlays.rendered(overlay).all(ScaledObject.class);
+    }
+
+    /** The HPA of the kubernetes overlay that a ScaledObject replaces: the one on the same Deployment. */
+    private static HorizontalPodAutoscaler hpaReplacedBy(ScaledObject scaled) {
+        return modelHpas().stream()
+                .filter(hpa -> hpa.getSpec().getScaleTargetRef().getName().equals(scaled.spec().scaleTargetRef().name()))
+                .findFirst().orElseThrow(() -> new AssertionError("no HPA for " + scaled.name()));
     }
 
     private static List<Rule> recordingAndAlertingRules() {
@@ -61,16 +87,21 @@ class AutoscalingTest {
     }
 
     /** Every PromQL expression in deploy/ except the dashboard's (DashboardTest), by where it is. */
-    private static Map<String, String> allQueries() {
+    static Map<String, String> allQueries() {
         Map<String, String> queries = new LinkedHashMap<>();
         for (Rule rule : recordingAndAlertingRules()) {
             queries.put("rule " + (rule.record() != null ? rule.record() : rule.alert()), rule.expr());
         }
-        adapterQueries("rules").forEach((name, query) -> queries.put("adapter " + name, query));
-        adapterQueries("externalRules").forEach((name, query) -> queries.put("adapter external " + name, query));
+        for (HorizontalPodAutoscaler hpa : modelHpas()) {
+            adapterQueries(hpa).forEach((metric, query) ->
+                    queries.put("adapter for HPA " + hpa.getMetadata().getName() + " " + metric, query));
+        }
         for (String overlay : List.of("openshift", "kubernetes-keda")) {
-            for (Trigger trigger : scaledObject(overlay).spec().triggers()) {
-                queries.put(overlay + " trigger " + trigger.name(), trigger.metadata().get("query"));
+            for (ScaledObject scaled : scaledObjects(overlay)) {
+                for (Trigger trigger : scaled.spec().triggers()) {
+                    queries.put(overlay + " " + scaled.name() + " trigger " + trigger.name(),
+                            trigger.metadata().get("query"));
+                }
             }
         }
         return queries;
@@ -99,13 +130,16 @@ class AutoscalingTest {
     }
 
     @Test
-    void theRequestRateSignalCountsArrivals() {
-        String adapter = adapterQueries("rules").get("qgate_request_rate_per_second");
-        assertThat(adapter).isEqualTo(
-                "sum(rate(qgate_requests_received_total{namespace=\"qgate\",service=\"qgate\"}[1m])) by (service)");
+    void theRequestRateSignalCountsArrivalsOfOnePool() {
+        HorizontalPodAutoscaler llama = modelHpas().stream()
+                .filter(hpa -> hpa.getMetadata().getName().equals("litellm")).findFirst().orElseThrow();
+        assertThat(adapterQueries(llama).get("qgate_request_rate_per_second")).isEqualTo(
+                "sum(rate(qgate_requests_received_total{namespace=\"qgate\",pool=\"llama\",service=\"qgate\"}[1m]))"
+                        + " by (service)");
         for (String overlay : List.of("openshift", "kubernetes-keda")) {
-            assertThat(trigger(scaledObject(overlay), "request-rate").metadata().get("query"))
-                    .contains("rate(qgate_requests_received_total{");
+            assertThat(scaledObjects(overlay)).isNotEmpty().allSatisfy(scaled ->
+                    assertThat(trigger(scaled, "request-rate").metadata().get("query"))
+                            .contains("rate(qgate_requests_received_total{"));
         }
         allQueries().forEach((where, query) -> {
             if (!where.startsWith("rule")) {
@@ -115,35 +149,57 @@ class AutoscalingTest {
     }
 
     @Test
-    void theHpaAsksForWhatTheAdapterServes() {
-        HorizontalPodAutoscaler hpa = baseLiteLlmHpa();
+    void theAdapterRulesKeepThePoolLabel() {
+        // The HPA's selector needs the label on the discovered series. The queue keeps it through
+        // max: without a selector the HPA would add up the pools (it sums an External metric's
+        // series) rather than take the largest pool for the whole.
+        for (String section : List.of("rules", "externalRules")) {
+            for (JsonNode rule : adapterConfig().path(section)) {
+                assertThat(rule.path("seriesQuery").asString()).contains("pool!=\"\"");
+            }
+        }
+        for (JsonNode rule : adapterConfig().path("externalRules")) {
+            assertThat(rule.path("metricsQuery").asString()).startsWith("max by (pool) (");
+        }
+    }
+
+    @Test
+    void theHpasAskForWhatTheAdapterServes() {
+        assertThat(modelHpas()).hasSizeGreaterThanOrEqualTo(2);
+        modelHpas().forEach(AutoscalingTest::asksForWhatTheAdapterServes);
+    }
+
+    private static void asksForWhatTheAdapterServes(HorizontalPodAutoscaler hpa) {
         JsonNode config = adapterConfig();
         for (MetricSpec metric : hpa.getSpec().getMetrics()) {
+            JsonNode rule;
+            var identifier = metric.getObject() != null ? metric.getObject().getMetric() : metric.getExternal().getMetric();
             if (metric.getObject() != null) {
                 assertThat(metric.getObject().getTarget().getType()).isEqualTo("AverageValue");
-                String name = metric.getObject().getMetric().getName();
-                JsonNode rule = ruleNamed(config.path("rules"), name);
+                rule = ruleNamed(config.path("rules"), identifier.getName());
                 // The Service the metric is described on must be a resource the rule maps a label to.
                 assertThat(rule.path("resources").path("overrides").path("service").path("resource").asString())
                         .isEqualTo("service");
                 assertThat(metric.getObject().getDescribedObject().getKind()).isEqualTo("Service");
             } else {
-                assertThat(metric.getExternal()).isNotNull();
                 assertThat(metric.getExternal().getTarget().getType()).isEqualTo("AverageValue");
-                String name = metric.getExternal().getMetric().getName();
-                JsonNode rule = ruleNamed(config.path("externalRules"), name);
-                // Selector labels must exist on the series the rule discovers.
-                metric.getExternal().getMetric().getSelector().getMatchLabels().keySet().forEach(label ->
-                        assertThat(rule.path("seriesQuery").asString()).contains(label + "!=\"\""));
+                rule = ruleNamed(config.path("externalRules"), identifier.getName());
             }
+            // Selector labels must exist on the series the rule discovers.
+            Rendered.matchLabels(identifier.getSelector()).keySet().forEach(label ->
+                    assertThat(rule.path("seriesQuery").asString()).as(hpa.getMetadata().getName())
+                            .contains(label + "!=\"\""));
         }
         assertThat(hpa.getSpec().getMetrics()).extracting(MetricSpec::getType)
                 .containsExactlyInAnyOrder("Object", "External");
     }
 
     @Test
-    void liteLlmScalesUpPromptlyAndDownSlowly() {
-        HorizontalPodAutoscaler hpa = baseLiteLlmHpa();
+    void modelsScaleUpPromptlyAndDownSlowly() {
+        modelHpas().forEach(AutoscalingTest::scalesUpPromptlyAndDownSlowly);
+    }
+
+    private static void scalesUpPromptlyAndDownSlowly(HorizontalPodAutoscaler hpa) {
         HPAScalingRules up = hpa.getSpec().getBehavior().getScaleUp();
         HPAScalingRules down = hpa.getSpec().getBehavior().getScaleDown();
         assertThat(up.getStabilizationWindowSeconds()).isBetween(30, 180);
@@ -158,10 +214,13 @@ class AutoscalingTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"openshift", "kubernetes-keda"})
-    void theScaledObjectMatchesTheHpaItReplaces(String overlay) {
-        HorizontalPodAutoscaler hpa = baseLiteLlmHpa();
-        ScaledObject scaled = scaledObject(overlay);
-        assertThat(scaled.spec().scaleTargetRef().name()).isEqualTo(hpa.getSpec().getScaleTargetRef().getName());
+    void eachScaledObjectMatchesTheHpaItReplaces(String overlay) {
+        assertThat(scaledObjects(overlay)).hasSameSizeAs(modelHpas());
+        scaledObjects(overlay).forEach(AutoscalingTest::matchesTheHpaItReplaces);
+    }
+
+    private static void matchesTheHpaItReplaces(ScaledObject scaled) {
+        HorizontalPodAutoscaler hpa = hpaReplacedBy(scaled);
         assertThat(scaled.spec().minReplicaCount()).isEqualTo(hpa.getSpec().getMinReplicas());
         assertThat(scaled.spec().maxReplicaCount()).isEqualTo(hpa.getSpec().getMaxReplicas());
         assertThat(scaled.spec().advanced().horizontalPodAutoscalerConfig().behavior())
@@ -188,25 +247,25 @@ class AutoscalingTest {
 
     @Test
     void openShiftQueriesTheThanosTenancyPortOfItsOwnNamespace() {
-        Rendered rendered = Overlays.rendered("openshift");
-        ScaledObject scaled = rendered.get(ScaledObject.class, "litellm");
-        for (Trigger trigger : scaled.spec().triggers()) {
-            assertThat(trigger.metadata()).containsEntry("serverAddress", THANOS)
-                    .containsEntry("namespace", Rendered.namespaceOf(scaled))
-                    .containsEntry("authModes", "bearer");
-            assertThat(trigger.authenticationRef().name()).isEqualTo("qgate-thanos");
-            // The tenancy port adds the namespace itself.
-            assertThat(trigger.metadata().get("query")).doesNotContain("namespace=");
+        for (ScaledObject scaled : scaledObjects("openshift")) {
+            for (Trigger trigger : scaled.spec().triggers()) {
+                assertThat(trigger.metadata()).containsEntry("serverAddress", THANOS)
+                        .containsEntry("namespace", Rendered.namespaceOf(scaled))
+                        .containsEntry("authModes", "bearer");
+                assertThat(trigger.authenticationRef().name()).isEqualTo("qgate-thanos");
+                // The tenancy port adds the namespace itself.
+                assertThat(trigger.metadata().get("query")).doesNotContain("namespace=");
+            }
         }
     }
 
     @Test
     void plainKedaQueriesNameTheOverlaysNamespace() {
-        Rendered rendered = Overlays.rendered("kubernetes-keda");
-        ScaledObject scaled = rendered.get(ScaledObject.class, "litellm");
-        for (Trigger trigger : scaled.spec().triggers()) {
-            assertThat(trigger.metadata().get("query"))
-                    .contains("namespace=\"" + Rendered.namespaceOf(scaled) + "\"", "service=\"qgate\"");
+        for (ScaledObject scaled : scaledObjects("kubernetes-keda")) {
+            for (Trigger trigger : scaled.spec().triggers()) {
+                assertThat(trigger.metadata().get("query"))
+                        .contains("namespace=\"" + Rendered.namespaceOf(scaled) + "\"", "service=\"qgate\"");
+            }
         }
     }
 
@@ -222,11 +281,6 @@ class AutoscalingTest {
                 assertThat(rule.record()).matches("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+");
             }
         }
-    }
-
-    private static HorizontalPodAutoscaler baseLiteLlmHpa() {
-        return (HorizontalPodAutoscaler) StrictModels.parse(
-                DeployFiles.documents(DeployFiles.deployDir().resolve("base/litellm-hpa.yaml")).get(0));
     }
 
     private static Trigger trigger(ScaledObject scaled, String name) {

@@ -22,7 +22,7 @@ class DashboardTest {
         return JsonMapper.builder().build().readTree(DeployFiles.read(FILE));
     }
 
-    private static List<String> expressions() {
+    static List<String> expressions() {
         List<String> exprs = new ArrayList<>();
         for (JsonNode panel : dashboard().path("panels")) {
             for (JsonNode target : panel.path("targets")) {

@@ -8,6 +8,7 @@ import io.qgate.deploy.CustomResources.Route;
 import io.qgate.gateway.config.ConfigLoader;
 import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.config.Option;
+import io.qgate.gateway.config.PoolConfig;
 import io.qgate.routing.config.Units;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The gateway configuration the manifests ship is loaded by the gateway's own ConfigLoader (so an
- * unknown key or a bad value fails here), and the manifests agree with it: ports, the Service it
- * discovers and that Service's port names, the drain times against the grace period, the
+ * unknown key or a bad value fails here), and the manifests agree with it: ports, the Service each
+ * model pool discovers and that Service's port names, the drain times against the grace period, the
  * router's timeout against the gateway's.
  */
 class GatewayConfigTest {
@@ -51,8 +52,13 @@ class GatewayConfigTest {
     void theBaseFileIsAValidGatewayConfiguration() {
         Path file = DeployFiles.deployDir().resolve("base/qgate.yaml");
         GatewayConfig config = ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of());
-        assertThat(config.discovery().kubernetes().enabled()).isTrue();
-        assertThat(config.discovery().endpoints()).isEmpty();
+        // Only the configured pools: no top-level replicas, so no pool `default` beside them.
+        assertThat(config.pools().list()).extracting(PoolConfig::name).containsExactly("llama", "qwen");
+        assertThat(config.pools().list()).allSatisfy(pool -> {
+            assertThat(pool.discovery().kubernetes().enabled()).isTrue();
+            assertThat(pool.models()).hasSize(1);
+        });
+        assertThat(config.discovery().hasSource()).isFalse();
     }
 
     @Test
@@ -83,20 +89,25 @@ class GatewayConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.qgate.deploy.Overlays#names")
-    void discoveryFollowsTheLiteLlmServiceByItsPortNames(String overlay) throws IOException {
+    void eachPoolFollowsItsModelServiceByItsPortNames(String overlay) throws IOException {
         Rendered rendered = Overlays.rendered(overlay);
-        GatewayConfig.Kubernetes discovery = load(rendered).discovery().kubernetes();
-        assertThat(discovery.enabled()).isTrue();
-        assertThat(discovery.namespace()).as("empty: the pod's own namespace").isEmpty();
-        Service service = rendered.get(Service.class, discovery.service());
-        assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName)
-                .contains(discovery.portName(), discovery.metricsPort());
-        // The metrics port is the vLLM engine's (LiteLLM's own /metrics has no queue).
-        Deployment litellm = rendered.deploymentsMatching(service.getSpec().getSelector()).get(0);
-        var engine = litellm.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(c -> c.getPorts().stream().anyMatch(p -> p.getName().equals(discovery.metricsPort())))
-                .findFirst().orElseThrow();
-        assertThat(engine.getImage()).contains("vllm");
+        for (PoolConfig pool : load(rendered).pools().list()) {
+            GatewayConfig.Kubernetes discovery = pool.discovery().kubernetes();
+            assertThat(discovery.enabled()).as(pool.name()).isTrue();
+            assertThat(discovery.namespace()).as("empty: the pod's own namespace").isEmpty();
+            Service service = rendered.get(Service.class, discovery.service());
+            assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName)
+                    .contains(discovery.portName(), discovery.metricsPort());
+            // The metrics port is the vLLM engine's (LiteLLM's own /metrics has no queue).
+            Deployment served = rendered.deploymentsMatching(service.getSpec().getSelector()).get(0);
+            var engine = served.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .filter(c -> c.getPorts().stream().anyMatch(p -> p.getName().equals(discovery.metricsPort())))
+                    .findFirst().orElseThrow();
+            assertThat(engine.getImage()).contains("vllm");
+            // The engine serves the pool's configured models under the names clients send.
+            pool.models().forEach(name -> assertThat(engine.getArgs()).as(pool.name())
+                    .contains("--served-model-name=" + name));
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -132,6 +143,13 @@ class GatewayConfigTest {
         java.util.List<String> keys = new java.util.ArrayList<>();
         collectKeys("", tree, keys);
         assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(Option.ofKey(key)).as(key).isNotNull());
+        // A pool's keys: its name and models, and the gateway's own keys it sets for itself.
+        assertThat(tree.path("pools")).isNotEmpty().allSatisfy(pool -> {
+            java.util.List<String> own = new java.util.ArrayList<>();
+            collectKeys("", pool, own);
+            own.removeAll(java.util.List.of("name", "models"));
+            assertThat(own).allSatisfy(key -> assertThat(Option.ofKey(key)).as(key).isNotNull());
+        });
     }
 
     private static void collectKeys(String prefix, tools.jackson.databind.JsonNode node, java.util.List<String> keys) {
@@ -139,7 +157,7 @@ class GatewayConfigTest {
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             if (field.getValue().isObject()) {
                 collectKeys(key, field.getValue(), keys);
-            } else {
+            } else if (!key.equals("pools")) {
                 keys.add(key);
             }
         }

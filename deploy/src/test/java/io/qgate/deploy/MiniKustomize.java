@@ -18,7 +18,8 @@ import java.util.Set;
  * {@code namespace} (also on ServiceAccount subjects of RoleBindings), {@code configMapGenerator}
  * ({@code files}, {@code options.labels}; names get no content hash, unlike kustomize's, and
  * references are left as they are, so they stay consistent), {@code patches} (strategic merge:
- * maps merged, lists of named items merged by name (new items first, as kustomize does), {@code $patch: delete} of a whole resource)
+ * maps merged, lists of named items merged by name (new items first, as kustomize does), {@code $patch: delete} of a whole resource;
+ * the target named by the patch, or every resource its {@code target} selects by kind and labels)
  * and {@code images} ({@code newName}, {@code newTag}). Where kubectl is installed, a test
  * checks that this rendering equals kubectl's apart from the hash suffixes.
  */
@@ -52,7 +53,11 @@ final class MiniKustomize {
             String text = patch.has("patch") ? patch.get("patch").asString()
                     : DeployFiles.read(dir.resolve(patch.get("path").asString()));
             for (JsonNode doc : DeployFiles.documents(text)) {
-                apply(resources, (ObjectNode) doc);
+                if (patch.has("target")) {
+                    applyToTargets(resources, patch.get("target"), (ObjectNode) doc);
+                } else {
+                    apply(resources, (ObjectNode) doc);
+                }
             }
         }
         for (JsonNode image : kustomization.path("images")) {
@@ -99,6 +104,38 @@ final class MiniKustomize {
         } else {
             merge(target, patch);
         }
+    }
+
+    /**
+     * A patch with a {@code target}: merged into every resource of the kind whose labels hold
+     * each {@code key=value} of the label selector; each keeps its own name.
+     */
+    private static void applyToTargets(List<ObjectNode> resources, JsonNode target, ObjectNode patch) {
+        target.propertyNames().forEach(field -> {
+            if (!Set.of("kind", "labelSelector").contains(field)) {
+                throw new IllegalArgumentException("patch target field " + field + " is not supported here");
+            }
+        });
+        ObjectNode own = patch.deepCopy();
+        ((ObjectNode) own.get("metadata")).remove("name");
+        List<ObjectNode> selected = resources.stream()
+                .filter(r -> r.path("kind").asString().equals(target.path("kind").asString()))
+                .filter(r -> hasLabels(r, target.path("labelSelector").asString()))
+                .toList();
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("patch target " + target + " selects nothing");
+        }
+        selected.forEach(resource -> merge(resource, own));
+    }
+
+    private static boolean hasLabels(ObjectNode resource, String selector) {
+        for (String term : selector.split(",")) {
+            String[] pair = term.split("=", 2);
+            if (!resource.path("metadata").path("labels").path(pair[0].trim()).asString("").equals(pair[1].trim())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Strategic merge for what the patches here use: maps recursively, named list items by name. */

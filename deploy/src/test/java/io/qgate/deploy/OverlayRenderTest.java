@@ -24,20 +24,23 @@ class OverlayRenderTest {
     /** In every overlay. */
     private static final List<String> COMMON = List.of(
             "ServiceAccount/qgate", "Role/qgate-discovery", "RoleBinding/qgate-discovery",
-            "ConfigMap/qgate-config", "ConfigMap/litellm-config", "ConfigMap/qgate-dashboard",
-            "Service/qgate", "Service/litellm", "Deployment/qgate", "Deployment/litellm",
+            "ConfigMap/qgate-config", "ConfigMap/litellm-config", "ConfigMap/litellm-qwen-config",
+            "ConfigMap/qgate-dashboard", "Service/qgate", "Service/litellm", "Service/litellm-qwen",
+            "Deployment/qgate", "Deployment/litellm", "Deployment/litellm-qwen",
             "PodDisruptionBudget/qgate", "HorizontalPodAutoscaler/qgate", "NetworkPolicy/qgate",
             "ServiceMonitor/qgate", "ServiceMonitor/litellm-vllm", "PrometheusRule/qgate");
 
     private static final Map<String, List<String>> EXTRA = Map.of(
-            "kubernetes", List.of("HorizontalPodAutoscaler/litellm"),
-            "kubernetes-keda", List.of("ScaledObject/litellm"),
-            "openshift", List.of("ScaledObject/litellm", "TriggerAuthentication/qgate-thanos", "Route/qgate",
+            "kubernetes", List.of("HorizontalPodAutoscaler/litellm", "HorizontalPodAutoscaler/litellm-qwen"),
+            "kubernetes-keda", List.of("ScaledObject/litellm", "ScaledObject/litellm-qwen"),
+            "openshift", List.of("ScaledObject/litellm", "ScaledObject/litellm-qwen",
+                    "TriggerAuthentication/qgate-thanos", "Route/qgate",
                     "ServiceAccount/qgate-thanos", "Secret/qgate-thanos-token", "Role/qgate-thanos-metrics-reader",
                     "RoleBinding/qgate-thanos-metrics-reader"));
 
     /** kustomize's content-hash suffix of generated ConfigMaps. */
-    private static final Pattern HASHED = Pattern.compile("(qgate-config|litellm-config)-[a-z0-9]{10}");
+    private static final Pattern HASHED =
+            Pattern.compile("(qgate-config|litellm-config|litellm-qwen-config)-[a-z0-9]{10}");
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.qgate.deploy.Overlays#names")
@@ -68,7 +71,7 @@ class OverlayRenderTest {
         }
         Path base = DeployFiles.deployDir().resolve("base");
         assertThat(Rendered.of("base", base, MiniKustomize.render(base)).ids())
-                .contains("HorizontalPodAutoscaler/litellm", "Deployment/qgate");
+                .contains("HorizontalPodAutoscaler/litellm", "HorizontalPodAutoscaler/litellm-qwen", "Deployment/qgate");
     }
 
     @ParameterizedTest(name = "{0}")

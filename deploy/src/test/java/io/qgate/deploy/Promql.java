@@ -17,6 +17,7 @@ import io.qgate.routing.Router;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,13 +69,16 @@ final class Promql {
     }
 
     /**
-     * A prometheus-adapter query with its template filled in as the adapter would for an HPA in
-     * namespace {@code qgate} and the Service {@code qgate}.
+     * A prometheus-adapter query with its template filled in as the adapter fills it for an HPA's
+     * metric: {@code matchers} are the request's label matchers (the HPA's namespace, the metric's
+     * selector, the described Service), the group is the Service.
      */
-    static String adapterQuery(String seriesQuery, String metricsQuery) {
+    static String adapterQuery(String seriesQuery, String metricsQuery, Map<String, String> matchers) {
         String series = seriesQuery.substring(0, seriesQuery.indexOf('{'));
+        StringJoiner labelMatchers = new StringJoiner(",");
+        matchers.forEach((label, value) -> labelMatchers.add(label + "=\"" + value + "\""));
         return metricsQuery.replace("<<.Series>>", series)
-                .replace("<<.LabelMatchers>>", "namespace=\"qgate\",service=\"qgate\"")
+                .replace("<<.LabelMatchers>>", labelMatchers.toString())
                 .replace("<<.GroupBy>>", "service");
     }
 

@@ -137,17 +137,27 @@ class ReferencesTest {
                         .extracting(Volume::getName).as("%s mounts", container.getName()).contains(mount.getName()));
             }
         }
-        // The gateway reads --config from the mounted ConfigMap: the file is one of its keys.
-        Deployment gateway = rendered.get(Deployment.class, "qgate");
-        Container container = gatewayContainer(rendered);
-        int flag = container.getArgs().indexOf("--config");
-        String file = container.getArgs().get(flag + 1);
+        // The gateway and LiteLLM read --config from a mounted ConfigMap: the file is one of its keys.
+        for (Deployment deployment : rendered.all(Deployment.class)) {
+            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                int flag = container.getArgs() == null ? -1 : container.getArgs().indexOf("--config");
+                if (flag >= 0) {
+                    assertThat(configFileIsMounted(rendered, deployment, container, container.getArgs().get(flag + 1)))
+                            .as("%s/%s --config", name(deployment), container.getName()).isTrue();
+                }
+            }
+        }
+        assertThat(gatewayContainer(rendered).getArgs()).contains("--config");
+    }
+
+    private static boolean configFileIsMounted(Rendered rendered, Deployment deployment, Container container,
+                                               String file) {
         var mount = container.getVolumeMounts().stream()
                 .filter(m -> file.startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
-        Volume volume = gateway.getSpec().getTemplate().getSpec().getVolumes().stream()
+        Volume volume = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
                 .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
         ConfigMap config = rendered.get(ConfigMap.class, volume.getConfigMap().getName());
-        assertThat(config.getData()).containsKey(file.substring(mount.getMountPath().length() + 1));
+        return config.getData().containsKey(file.substring(mount.getMountPath().length() + 1));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -219,14 +229,24 @@ class ReferencesTest {
             Map<String, String> selector = Rendered.matchLabels(monitor.spec().selector());
             List<Service> services = rendered.all(Service.class).stream()
                     .filter(s -> Rendered.matches(selector, s.getMetadata().getLabels())).toList();
-            assertThat(services).as("Services of ServiceMonitor %s", monitor.name()).hasSize(1);
-            Set<String> portNames = new java.util.HashSet<>();
-            services.get(0).getSpec().getPorts().forEach(p -> portNames.add(p.getName()));
-            for (MonitorEndpoint endpoint : monitor.spec().endpoints()) {
-                assertThat(portNames).contains(endpoint.port());
+            assertThat(services).as("Services of ServiceMonitor %s", monitor.name()).isNotEmpty();
+            for (Service service : services) {
+                Set<String> portNames = new java.util.HashSet<>();
+                service.getSpec().getPorts().forEach(p -> portNames.add(p.getName()));
+                for (MonitorEndpoint endpoint : monitor.spec().endpoints()) {
+                    assertThat(portNames).as(name(service)).contains(endpoint.port());
+                }
             }
         }
         ServiceMonitor gateway = rendered.get(ServiceMonitor.class, "qgate");
+        assertThat(rendered.all(Service.class).stream()
+                .filter(s -> Rendered.matches(Rendered.matchLabels(gateway.spec().selector()), s.getMetadata().getLabels())))
+                .extracting(s -> s.getMetadata().getName()).containsExactly("qgate");
+        // Every model's engines are scraped (the dashboard's engine panels), a new model's too.
+        ServiceMonitor engines = rendered.get(ServiceMonitor.class, "litellm-vllm");
+        DeployedPools.servicesByPool().values().forEach(service -> assertThat(Rendered.matches(
+                Rendered.matchLabels(engines.spec().selector()), rendered.get(Service.class, service).getMetadata().getLabels()))
+                .as("litellm-vllm selects %s", service).isTrue());
         assertThat(gateway.spec().endpoints()).extracting(MonitorEndpoint::port).containsExactly("metrics");
         assertThat(gateway.spec().endpoints()).extracting(MonitorEndpoint::path).containsExactly("/metrics");
     }
@@ -261,7 +281,8 @@ class ReferencesTest {
             }
         }
         assertThat(targets).as("one autoscaler per Deployment").doesNotHaveDuplicates()
-                .containsExactlyInAnyOrder("qgate", "litellm");
+                .containsExactlyInAnyOrderElementsOf(rendered.all(Deployment.class).stream()
+                        .map(d -> d.getMetadata().getName()).toList());
     }
 
     @ParameterizedTest(name = "{0}")

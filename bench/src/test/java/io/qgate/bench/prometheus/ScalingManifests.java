@@ -35,6 +35,14 @@ final class ScalingManifests {
     static final String KUBERNETES_OVERLAY = "overlays/kubernetes/kustomization.yaml";
     static final String DASHBOARD = "grafana/qgate-dashboard.json";
 
+    /**
+     * The model pool the tests' gateways serve: they are given static endpoints, which are the pool
+     * {@code default}. The manifests select their model's pool by name ({@code pool: llama} in the
+     * HPA, {@code pool="llama"} in the KEDA queries); read here, that name is replaced by this one,
+     * so each query still selects one pool exactly as deployed.
+     */
+    static final String TEST_POOL = "default";
+
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final Pattern TEMPLATE_FIELD = Pattern.compile("<<\\s*\\.(\\w+)\\s*>>");
     private static final Pattern GO_GROUP_REF = Pattern.compile("\\$(\\d+)|\\$\\{(\\d+)}");
@@ -141,23 +149,41 @@ final class ScalingManifests {
         return rules;
     }
 
+    /** The KEDA triggers of the first model's ScaledObjects, each query's pool read as {@link #TEST_POOL}. */
     static List<KedaTrigger> kedaTriggers() {
+        return KEDA_SCALED_OBJECTS.stream().flatMap(file -> kedaTriggers(file).stream())
+                .map(t -> new KedaTrigger(t.file(), t.name(),
+                        t.query().replace("pool=\"" + deployedPool() + "\"", "pool=\"" + TEST_POOL + "\""),
+                        t.namespace()))
+                .toList();
+    }
+
+    /** The {@code type: prometheus} triggers of one ScaledObject file, as written. */
+    static List<KedaTrigger> kedaTriggers(String file) {
         List<KedaTrigger> triggers = new ArrayList<>();
-        for (String file : KEDA_SCALED_OBJECTS) {
-            for (JsonNode trigger : yaml(file).path("spec").path("triggers")) {
-                if (trigger.path("type").asString().equals("prometheus")) {
-                    JsonNode metadata = trigger.path("metadata");
-                    triggers.add(new KedaTrigger(file, trigger.path("name").asString(),
-                            metadata.path("query").asString(), metadata.path("namespace").asString(null)));
-                }
+        for (JsonNode trigger : yaml(file).path("spec").path("triggers")) {
+            if (trigger.path("type").asString().equals("prometheus")) {
+                JsonNode metadata = trigger.path("metadata");
+                triggers.add(new KedaTrigger(file, trigger.path("name").asString(),
+                        metadata.path("query").asString(), metadata.path("namespace").asString(null)));
             }
         }
         return triggers;
     }
 
+    /** The first model's HPA metrics, the pool selector read as {@link #TEST_POOL}. */
     static List<HpaMetric> litellmHpaMetrics() {
+        return hpaMetrics(LITELLM_HPA).stream().map(m -> {
+            Map<String, String> selector = new TreeMap<>(m.selector());
+            selector.computeIfPresent("pool", (label, pool) -> TEST_POOL);
+            return new HpaMetric(m.type(), m.name(), selector, m.describedKind(), m.describedName());
+        }).toList();
+    }
+
+    /** The metrics of one HPA file, as written. */
+    static List<HpaMetric> hpaMetrics(String file) {
         List<HpaMetric> metrics = new ArrayList<>();
-        for (JsonNode metric : yaml(LITELLM_HPA).path("spec").path("metrics")) {
+        for (JsonNode metric : yaml(file).path("spec").path("metrics")) {
             String type = metric.path("type").asString();
             JsonNode spec = metric.path(type.substring(0, 1).toLowerCase() + type.substring(1));
             Map<String, String> selector = new TreeMap<>();
@@ -168,6 +194,26 @@ final class ScalingManifests {
                     spec.path("describedObject").path("name").asString(null)));
         }
         return metrics;
+    }
+
+    /**
+     * The files under {@code dir} (relative to deploy/) whose name ends with {@code suffix} and
+     * whose first document is of {@code kind}, sorted: every model's HPA or ScaledObject.
+     */
+    static List<String> files(String dir, String suffix, String kind) {
+        try (var paths = Files.walk(DEPLOY.resolve(dir))) {
+            return paths.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .map(p -> DEPLOY.relativize(p).toString().replace('\\', '/'))
+                    .filter(file -> yamlDocuments(file).get(0).path("kind").asString().equals(kind))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The pool the LiteLLM HPA's metrics select (the first model's, which the KEDA files scale as well). */
+    static String deployedPool() {
+        return yaml(LITELLM_HPA).path("spec").path("metrics").findValues("pool").get(0).asString();
     }
 
     /** The namespace the kubernetes overlay (the one with prometheus-adapter) deploys into. */
