@@ -10,6 +10,7 @@ import io.qgate.bench.study.fleet.FleetLoraCommand;
 import io.qgate.bench.study.fleet.FleetRoutingCommand;
 import io.qgate.bench.study.proxies.ProxiesCommand;
 import io.qgate.bench.study.pools.PoolsCommand;
+import io.qgate.bench.study.queueing.QueueingCommand;
 import io.qgate.bench.study.routing.RoutingCommand;
 import io.qgate.bench.study.routing.SweepCommand;
 import io.qgate.bench.study.soak.SoakCommand;
@@ -37,6 +38,7 @@ public final class Main {
               fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
               fleet-lora  LoRA-aware routing against queue routing alone, in virtual time
               pools    two model pools behind one gateway, one flooded: isolation and per-pool signals
+              queueing  the queue held at the gateway against the engines': tenants, priority, late binding
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
               routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
@@ -77,6 +79,7 @@ public final class Main {
             case "fleet-routing" -> FleetRoutingCommand.run(rest);
             case "fleet-lora" -> FleetLoraCommand.run(rest);
             case "pools" -> PoolsCommand.run(rest);
+            case "queueing" -> QueueingCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> ProxiesCommand.run(rest);
             case "routing-sweep" -> SweepCommand.run(rest);

@@ -45,7 +45,9 @@ class EveryReplicaGoneTest {
         }
         try (Gateway gateway = Gateway.start(GatewayConfig.of(Map.of("server.host", "127.0.0.1",
                 "server.port", "0", "admin.port", "0", "endpoints", endpoints.toString(), "shutdown.delay", "0s",
-                "batching.max-completion-tokens", "100000")))) {
+                "batching.max-completion-tokens", "100000",
+                // Every request must be inside an engine when the replicas go, none held at the gateway.
+                "admission.saturation", "false")))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<CompletableFuture<HttpResponse<String>>> open = new ArrayList<>();
             for (int i = 0; i < 11; i++) {

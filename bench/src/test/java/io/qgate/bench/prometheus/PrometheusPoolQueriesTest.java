@@ -92,8 +92,9 @@ class PrometheusPoolQueriesTest {
             pools.add(Map.of("name", pool.name(), "models", model, "endpoints", "http://127.0.0.1:" + replica.port()));
         }
         assertThat(pools).as("pools in deploy/base/qgate.yaml").hasSizeGreaterThanOrEqualTo(2);
+        // The queue must form in the engine, where qgate_pool_queue_length reads it: not held at the gateway.
         gateway = Gateway.start(GatewayConfig.of(Map.of("server.host", "127.0.0.1", "server.port", "0",
-                "admin.port", "0", "shutdown.delay", "0s"), pools));
+                "admin.port", "0", "shutdown.delay", "0s", "admission.saturation", "false"), pools));
         Map<String, Object> labels = Map.of("namespace", namespace, "service", service, "pod", service + "-0");
         Map<String, Object> job = Map.of("job_name", service, "static_configs",
                 List.of(Map.of("targets", List.of("127.0.0.1:" + gateway.adminPort()), "labels", labels)));

@@ -129,8 +129,10 @@ class PrometheusScalingQueriesTest {
             endpoints.add("http://127.0.0.1:" + sim.port());
         }
         for (int i = 0; i < 2; i++) {
+            // Queues must form in the engines, where the scaling queries read them, not at the gateways.
             gateways.add(Gateway.start(GatewayConfig.of(Map.of("server.host", "127.0.0.1", "server.port", "0",
-                    "admin.port", "0", "endpoints", endpoints.toString(), "shutdown.delay", "0s"))));
+                    "admin.port", "0", "endpoints", endpoints.toString(), "shutdown.delay", "0s",
+                    "admission.saturation", "false"))));
         }
         prometheus = LocalPrometheus.start(scrapeConfig(), Map.of("qgate-rules.yaml", ScalingManifests.ruleFile()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

@@ -1,8 +1,8 @@
 package io.qgate.bench.study.pools;
 
 import io.qgate.bench.harness.Fleet;
+import io.qgate.bench.harness.ParallelLoads;
 import io.qgate.bench.harness.Sleep;
-import io.qgate.bench.load.LoadGenerator;
 import io.qgate.bench.load.LoadOptions;
 import io.qgate.bench.load.LoadResult;
 import io.qgate.bench.study.routing.Capacity;
@@ -13,13 +13,11 @@ import io.qgate.gateway.config.GatewayConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Two model pools behind one gateway, each of its own simulated replicas serving its own model:
@@ -88,33 +86,27 @@ public final class PoolsScenario {
             GatewayCounters before = GatewayCounters.read(gateway.adminPort());
             QueueSampler sampler = QueueSampler.start(gateway.adminPort(), List.of(POOL_A, POOL_B),
                     Map.of(POOL_A, fleetA, POOL_B, fleetB));
-            ExecutorService threads = Executors.newFixedThreadPool(2);
-            try {
-                Future<LoadResult> loadA = modelledRateA > 0 ? threads.submit(() -> LoadGenerator.run(
-                        load(options, url, MODEL_A, modelledRateA / pool.timeScale(), wall, 1), null)) : null;
-                Future<LoadResult> loadB = threads.submit(() -> LoadGenerator.run(
-                        load(options, url, MODEL_B, modelledRateB / pool.timeScale(), wall, 2), null));
-                long startNanos = System.nanoTime();
-                // Read when the loads stop sending, not after the drain: the rate is over the sending.
-                Sleep.millis(wall.toMillis());
-                GatewayCounters after = GatewayCounters.read(gateway.adminPort());
-                List<QueueSampler.Sample> samples = sampler.stop();
-                while (!loadB.isDone() || (loadA != null && !loadA.isDone())) {
-                    progress.printf(Locale.ROOT, "  %5.1fs/%.1fs draining; running+waiting per replica: %s: %s, "
-                                    + "%s: %s%n", (System.nanoTime() - startNanos) / 1e9, wall.toMillis() / 1000.0,
-                            POOL_A, fleetA.occupancy(), POOL_B, fleetB.occupancy());
-                    Sleep.millis(1000);
-                }
-                LoadResult resultA = loadA == null ? null : loadA.get();
-                LoadResult resultB = loadB.get();
-                return new PoolsRun(resultA, resultB, fleetA.apiRequests(), fleetB.apiRequests(),
-                        after.minus(before), samples);
-            } catch (Exception e) {
-                sampler.stop();
-                throw new IllegalStateException("pools run failed: " + e, e);
-            } finally {
-                threads.shutdownNow();
+            List<LoadOptions> loads = new ArrayList<>();
+            if (modelledRateA > 0) {
+                loads.add(load(options, url, MODEL_A, modelledRateA / pool.timeScale(), wall, 1));
             }
+            loads.add(load(options, url, MODEL_B, modelledRateB / pool.timeScale(), wall, 2));
+            ParallelLoads.Finished<GatewayCounters> finished;
+            try {
+                finished = ParallelLoads.run(loads, wall, () -> "running+waiting per replica: " + POOL_A + ": "
+                                + fleetA.occupancy() + ", " + POOL_B + ": " + fleetB.occupancy(),
+                        () -> {
+                            sampler.stop();
+                            return GatewayCounters.read(gateway.adminPort());
+                        }, progress);
+            } finally {
+                sampler.stop();
+            }
+            List<LoadResult> results = finished.results();
+            LoadResult resultA = modelledRateA > 0 ? results.get(0) : null;
+            LoadResult resultB = results.get(results.size() - 1);
+            return new PoolsRun(resultA, resultB, fleetA.apiRequests(), fleetB.apiRequests(),
+                    finished.reading().minus(before), sampler.samples());
         }
     }
 

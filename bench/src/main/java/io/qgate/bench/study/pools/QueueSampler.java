@@ -62,7 +62,7 @@ final class QueueSampler {
         }
     }
 
-    List<Sample> stop() {
+    void stop() {
         stopped = true;
         thread.interrupt();
         try {
@@ -70,6 +70,9 @@ final class QueueSampler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    List<Sample> samples() {
         synchronized (samples) {
             return List.copyOf(samples);
         }

@@ -1,0 +1,30 @@
+package io.qgate.bench.study.queueing;
+
+import io.qgate.bench.study.routing.ScenarioOptions;
+import java.nio.file.Path;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Settings of the queueing scenario.
+ *
+ * @param saturated        the small fleet of the tenants and priorities parts
+ * @param lateBinding      the routing bench's fleet, for the late-binding part
+ * @param overload         the two tenants' load together, a multiple of the small fleet's capacity
+ * @param lateBindingLoads the loads of the late-binding part, fractions of its fleet's capacity
+ * @param out              where {@code results.json} and {@code report.md} go
+ */
+public record QueueingOptions(ScenarioOptions saturated, ScenarioOptions lateBinding, double overload,
+                              List<Double> lateBindingLoads, Path out) {
+
+    public QueueingOptions {
+        requireNonNull(saturated, "saturated");
+        requireNonNull(lateBinding, "lateBinding");
+        lateBindingLoads = List.copyOf(lateBindingLoads);
+        requireNonNull(out, "out");
+        if (!(overload > 0) || Double.isInfinite(overload)) {
+            throw new IllegalArgumentException("--overload " + overload + " (expected: > 0)");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.qgate.bench.study.queueing;
+
+import io.qgate.bench.harness.Fleet;
+import io.qgate.bench.harness.ParallelLoads;
+import io.qgate.bench.harness.Sleep;
+import io.qgate.bench.load.LoadOptions;
+import io.qgate.bench.load.LoadResult;
+import io.qgate.bench.sim.SimOptions;
+import io.qgate.bench.study.routing.Capacity;
+import io.qgate.bench.study.routing.CapacityProbe;
+import io.qgate.bench.study.routing.ScenarioOptions;
+import io.qgate.gateway.Gateway;
+import io.qgate.gateway.config.GatewayConfig;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The gateway-held queue against the engines' own: a saturated pool of simulated replicas, one
+ * gateway, and the same Poisson arrivals with the queue held at the gateway (saturation-aware
+ * admission, priority and fair order) and without it (today's behaviour before it: every request
+ * goes straight to an engine, which queues it in arrival order).
+ *
+ * <p>Parts: a noisy neighbour (tenant A at ten times tenant B's rate, together above capacity,
+ * against B alone), priority (a high-priority trickle beside a low-priority flood), and late
+ * binding on the routing bench's fleet at 85% and 95% of its capacity.
+ */
+public final class QueueingScenario {
+
+    static final String B_ALONE = "b alone";
+    static final String NOISY_FIFO = "a and b, engines' queues (FIFO)";
+    static final String NOISY_HELD = "a and b, held at the gateway (fair)";
+    static final String PRIORITY_FIFO = "priorities, engines' queues (FIFO)";
+    static final String PRIORITY_HELD = "priorities, held at the gateway";
+    static final String ENGINES = ", engines' queues";
+    static final String HELD = ", held at the gateway";
+
+    /** A's rate over B's in the noisy-neighbour part. */
+    static final double FLOOD_RATIO = 10;
+
+    private QueueingScenario() {}
+
+    /** One measured run: its name, what the gateway held, and each load's result. */
+    record Run(String name, boolean held, double offered, List<String> loads, List<LoadResult> results) {
+        Run {
+            loads = List.copyOf(loads);
+            results = List.copyOf(results);
+        }
+
+        LoadResult result(String load) {
+            return results.get(loads.indexOf(load));
+        }
+    }
+
+    public static QueueingReport run(QueueingOptions options, PrintStream progress) {
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        ScenarioOptions small = options.saturated();
+        progress.printf(Locale.ROOT, "queueing scenario: %d replicas (max-num-seqs %d) for the tenants and priorities, "
+                + "%d (max-num-seqs %d) for late binding, time scale %s%n", small.replicas(), small.maxNumSeqs(),
+                options.lateBinding().replicas(), options.lateBinding().maxNumSeqs(), small.timeScale());
+        progress.println("phase 1/5: capacities");
+        Capacity smallCapacity = capacity(small, progress);
+        Capacity bigCapacity = capacity(options.lateBinding(), progress);
+        double total = smallCapacity.modelledRps() * options.overload();
+        double rateB = total / (FLOOD_RATIO + 1);
+        double rateA = total - rateB;
+        List<Run> runs = new ArrayList<>();
+        if (!small.warmup().isZero()) {
+            progress.println("phase 2/5: warming up (unmeasured)");
+            measure("warm-up", small, true, Map.of("a", rateA, "b", rateB), Map.of(), small.warmup(), progress);
+        }
+        progress.printf(Locale.ROOT, "phase 3/5: noisy neighbour: tenant a %.2f req/s, tenant b %.2f req/s "
+                + "(modelled; %.0f%% of capacity together)%n", rateA, rateB, 100 * options.overload());
+        runs.add(measure(B_ALONE, small, true, Map.of("b", rateB), Map.of(), small.duration(), progress));
+        runs.add(measure(NOISY_FIFO, small, false, Map.of("a", rateA, "b", rateB), Map.of(),
+                small.duration(), progress));
+        runs.add(measure(NOISY_HELD, small, true, Map.of("a", rateA, "b", rateB),
+                Map.of(), small.duration(), progress));
+        progress.println("phase 4/5: priority: a low-priority flood (a) and a high-priority trickle (b)");
+        Map<String, Integer> priorities = Map.of("a", 5, "b", -1);
+        runs.add(measure(PRIORITY_FIFO, small, false, Map.of("a", rateA, "b", rateB),
+                priorities, small.duration(), progress));
+        runs.add(measure(PRIORITY_HELD, small, true, Map.of("a", rateA, "b", rateB), priorities,
+                small.duration(), progress));
+        progress.println("phase 5/5: late binding on the routing bench's fleet");
+        ScenarioOptions big = options.lateBinding();
+        for (double load : options.lateBindingLoads()) {
+            double rate = bigCapacity.modelledRps() * load;
+            String at = String.format(Locale.ROOT, "%.0f%%", 100 * load);
+            runs.add(measure(at + ENGINES, big, false, Map.of("one", rate), Map.of(), big.duration(),
+                    progress));
+            runs.add(measure(at + HELD, big, true, Map.of("one", rate), Map.of(), big.duration(),
+                    progress));
+        }
+        double wallSeconds = (System.nanoTime() - start) / 1e9;
+        progress.printf(Locale.ROOT, "done in %.0f s%n", wallSeconds);
+        return new QueueingReport(options, startedAt, wallSeconds, smallCapacity, bigCapacity, rateA, rateB, runs);
+    }
+
+    private static Capacity capacity(ScenarioOptions fleet, PrintStream progress) {
+        return fleet.fixedCapacity() > 0 ? Capacity.given(fleet.fixedCapacity()) : CapacityProbe.measure(fleet, progress);
+    }
+
+    /**
+     * A fresh fleet and gateway, one load per tenant (its own key; its priority in a header when
+     * given), all at once for {@code modelled} time.
+     */
+    private static Run measure(String name, ScenarioOptions fleetOptions, boolean held, Map<String, Double> rates,
+                               Map<String, Integer> priorities, Duration modelled, PrintStream progress) {
+        Duration wall = fleetOptions.wall(modelled);
+        progress.println("  " + name);
+        try (Fleet fleet = Fleet.start(fleetOptions.simReplicas(SimOptions.defaults().model(), 0));
+             Gateway gateway = Gateway.start(GatewayConfig.of(gatewaySettings(fleetOptions, fleet, held)))) {
+            awaitScraped(gateway);
+            String url = "http://127.0.0.1:" + gateway.port();
+            List<String> names = new ArrayList<>(new TreeMap<>(rates).keySet());
+            List<LoadOptions> loads = new ArrayList<>();
+            for (String tenant : names) {
+                LoadOptions.Builder load = LoadOptions.builder()
+                        .url(url)
+                        .rate(rates.get(tenant) / fleetOptions.timeScale())
+                        .duration(wall)
+                        .stream(true)
+                        .workload(fleetOptions.workload())
+                        // Per tenant, not per position: b's arrivals are the same alone and beside a.
+                        .seed(fleetOptions.seed() + 1000L * (1 + (tenant.hashCode() & 0xff)))
+                        .drainTimeout(fleetOptions.drainTimeout())
+                        .header("Authorization", "Bearer sk-tenant-" + tenant)
+                        .quiet(true);
+                if (priorities.containsKey(tenant)) {
+                    load.header("x-priority", Integer.toString(priorities.get(tenant)));
+                }
+                loads.add(load.build());
+            }
+            List<LoadResult> results = ParallelLoads.run(loads, wall,
+                    () -> "running+waiting per replica: " + fleet.occupancy() + ", at the gateway: "
+                            + gateway.pools().all().get(0).admission().queued(), () -> null, progress).results();
+            double offered = rates.values().stream().mapToDouble(Double::doubleValue).sum();
+            return new Run(name, held, offered, names, results);
+        }
+    }
+
+    private static Map<String, String> gatewaySettings(ScenarioOptions fleetOptions, Fleet fleet, boolean held) {
+        Duration interval = Duration.ofNanos(Math.max(1_000_000, Math.round(100_000_000 * fleetOptions.timeScale())));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("server.host", "127.0.0.1");
+        settings.put("server.port", "0");
+        settings.put("admin.port", "0");
+        settings.put("server.io-threads", "1");
+        settings.put("shutdown.delay", "0s");
+        settings.put("endpoints", fleet.endpoints());
+        settings.put("scrape.interval", interval.toMillis() + "ms");
+        settings.put("scrape.timeout", interval.multipliedBy(4).dividedBy(5).toMillis() + "ms");
+        // A few missed scrapes on a busy machine should not turn the engines' room off.
+        settings.put("scrape.stale-after", interval.multipliedBy(10).toMillis() + "ms");
+        settings.put("admission.saturation", Boolean.toString(held));
+        settings.put("admission.queue-size", "100000");
+        settings.put("admission.queue-timeout", "10m");
+        settings.put("admission.priority-header", "x-priority");
+        return settings;
+    }
+
+    private static void awaitScraped(Gateway gateway) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!gateway.ready()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the gateway did not become ready within 10 s");
+            }
+            Sleep.millis(20);
+        }
+        Sleep.millis(300);
+    }
+}
