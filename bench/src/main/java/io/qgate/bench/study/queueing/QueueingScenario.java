@@ -15,7 +15,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -148,18 +147,10 @@ public final class QueueingScenario {
     }
 
     private static Map<String, String> gatewaySettings(ScenarioOptions fleetOptions, Fleet fleet, boolean held) {
-        Duration interval = Duration.ofNanos(Math.max(1_000_000, Math.round(100_000_000 * fleetOptions.timeScale())));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("server.host", "127.0.0.1");
-        settings.put("server.port", "0");
-        settings.put("admin.port", "0");
-        settings.put("server.io-threads", "1");
-        settings.put("shutdown.delay", "0s");
+        Map<String, String> settings = fleetOptions.inProcessGatewaySettings();
         settings.put("endpoints", fleet.endpoints());
-        settings.put("scrape.interval", interval.toMillis() + "ms");
-        settings.put("scrape.timeout", interval.multipliedBy(4).dividedBy(5).toMillis() + "ms");
         // A few missed scrapes on a busy machine should not turn the engines' room off.
-        settings.put("scrape.stale-after", interval.multipliedBy(10).toMillis() + "ms");
+        settings.put("scrape.stale-after", Math.max(1, Math.round(1000 * fleetOptions.timeScale())) + "ms");
         settings.put("admission.saturation", Boolean.toString(held));
         settings.put("admission.queue-size", "100000");
         settings.put("admission.queue-timeout", "10m");

@@ -7,7 +7,9 @@ import io.qgate.fleet.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -148,6 +150,23 @@ public record ScenarioOptions(
     public Duration drainTimeout() {
         Duration bound = wall(Duration.ofMinutes(3));
         return bound.compareTo(Duration.ofSeconds(30)) > 0 ? bound : Duration.ofSeconds(30);
+    }
+
+    /**
+     * The settings of one in-process gateway in front of simulated replicas on this time scale:
+     * loopback, ephemeral ports, one event loop, and a 100 ms modelled scrape interval.
+     */
+    public Map<String, String> inProcessGatewaySettings() {
+        Duration interval = Duration.ofNanos(Math.max(1_000_000, Math.round(100_000_000 * timeScale)));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("server.host", "127.0.0.1");
+        settings.put("server.port", "0");
+        settings.put("admin.port", "0");
+        settings.put("server.io-threads", "1");
+        settings.put("shutdown.delay", "0s");
+        settings.put("scrape.interval", interval.toMillis() + "ms");
+        settings.put("scrape.timeout", interval.multipliedBy(4).dividedBy(5).toMillis() + "ms");
+        return settings;
     }
 
     /** A modelled duration on the wall clock. */
