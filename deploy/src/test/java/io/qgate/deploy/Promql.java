@@ -2,6 +2,7 @@ package io.qgate.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.routing.ApiRoute;
@@ -20,10 +21,11 @@ import java.util.regex.Pattern;
 final class Promql {
 
     /**
-     * Registered by the gateway's Kubernetes discovery wiring (Gateway.java), which needs an API
-     * server to start; every other name is taken from the gateway's own meter classes below.
+     * Registered by the gateway's own wiring (Gateway.java: discovery and admission), which needs
+     * a running gateway; every other name is taken from the gateway's own meter classes below.
      */
-    static final Set<String> DISCOVERY_SERIES = Set.of("qgate_discovery_synced", "qgate_discovery_last_event_age_seconds");
+    static final Set<String> WIRING_SERIES = Set.of("qgate_discovery_synced", "qgate_discovery_last_event_age_seconds",
+            "qgate_queue_length");
 
     /** The end of the text before a rate(): "sum(" or "sum by (labels) (". */
     private static final Pattern SUMMED = Pattern.compile("sum( by \\([^)]*\\))? ?\\( ?$");
@@ -45,7 +47,8 @@ final class Promql {
             meters.answered(200, 1_000_000, 500_000);
             Router router = new Router(Strategies.roundRobin());
             new EndpointGauges(registry, router).update(List.of(Endpoint.of("10.0.0.1", 4000)));
-            Set<String> names = new TreeSet<>(DISCOVERY_SERIES);
+            new BatchMeters(registry);
+            Set<String> names = new TreeSet<>(WIRING_SERIES);
             for (String line : registry.scrape().split("\n")) {
                 if (!line.isBlank() && !line.startsWith("#")) {
                     names.add(line.split("[{ ]", 2)[0]);

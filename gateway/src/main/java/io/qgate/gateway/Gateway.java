@@ -23,6 +23,7 @@ import io.qgate.routing.config.Units;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
+import io.qgate.gateway.metrics.JvmMeters;
 import io.qgate.gateway.scrape.MetricsScraper;
 import io.qgate.gateway.tls.ReloadingSslContext;
 import io.qgate.gateway.proxy.FrontendInitializer;
@@ -61,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private final Router router;
     private final PrometheusMeterRegistry registry;
     private final GatewayMetrics metrics;
+    private final JvmMeters jvmMeters;
     private final EventLoopGroup group;
     private final UpstreamPools pools;
     private final Admission admission;
@@ -94,6 +96,7 @@ public final class Gateway implements AutoCloseable {
         this.router = new Router(Strategies.named(config.routing().strategy(), settings,
                 Strategies.THREAD_LOCAL_RANDOM), settings, clock);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.jvmMeters = JvmMeters.bindTo(registry);
         this.metrics = new GatewayMetrics(registry, config.metrics().maxModels(), config.metrics().models(),
                 () -> router.snapshot().accepting().size(), router::nowNanos);
         int configuredThreads = config.server().ioThreads();
@@ -303,6 +306,7 @@ public final class Gateway implements AutoCloseable {
         replicaConnections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         pools.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        jvmMeters.close();
         registry.close();
         closed.countDown();
         log.info("qgate stopped");
