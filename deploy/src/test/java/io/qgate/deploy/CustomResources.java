@@ -14,7 +14,7 @@ import java.util.Set;
  * Strict schemas of the custom resources the manifests use and fabric8 8 has no model for on this
  * build (its OpenShift and monitoring model artifacts could not be resolved from the registry):
  * ServiceMonitor and PrometheusRule (Prometheus Operator), Route (OpenShift), ScaledObject and
- * TriggerAuthentication (KEDA). Each record declares the subset of the CRD's fields that
+ * TriggerAuthentication (KEDA), VerticalPodAutoscaler. Each record declares the subset of the CRD's fields that
  * deploy/ uses, named as in the CRD; they are read with unknown fields failing, so a misspelt or
  * misplaced field fails the test. A field the CRD has but this subset lacks fails as well and
  * must be added here on purpose. Nested standard types (metadata, label selectors, the HPA
@@ -34,7 +34,8 @@ final class CustomResources {
             "monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class,
             "route.openshift.io/v1/Route", Route.class,
             "keda.sh/v1alpha1/ScaledObject", ScaledObject.class,
-            "keda.sh/v1alpha1/TriggerAuthentication", TriggerAuthentication.class);
+            "keda.sh/v1alpha1/TriggerAuthentication", TriggerAuthentication.class,
+            "autoscaling.k8s.io/v1/VerticalPodAutoscaler", VerticalPodAutoscaler.class);
 
     /** A custom resource's metadata. */
     interface Resource {
@@ -126,4 +127,24 @@ final class CustomResources {
     static final Set<String> PROMETHEUS_AUTH_PARAMETERS = Set.of(
             "bearerToken", "ca", "cert", "key", "keyPassword", "username", "password",
             "customAuthHeader", "customAuthValue");
+
+    // --- autoscaling.k8s.io/v1 (the Vertical Pod Autoscaler) -----------------------------------
+
+    record VerticalPodAutoscaler(String apiVersion, String kind, ObjectMeta metadata, VpaSpec spec)
+            implements Resource {}
+
+    record VpaSpec(VpaTarget targetRef, VpaUpdatePolicy updatePolicy, VpaResourcePolicy resourcePolicy,
+                   List<VpaRecommender> recommenders) {}
+
+    record VpaTarget(String apiVersion, String kind, String name) {}
+
+    record VpaUpdatePolicy(String updateMode, Integer minReplicas) {}
+
+    record VpaResourcePolicy(List<VpaContainerPolicy> containerPolicies) {}
+
+    record VpaContainerPolicy(String containerName, String mode, Map<String, String> minAllowed,
+                              Map<String, String> maxAllowed, List<String> controlledResources,
+                              String controlledValues) {}
+
+    record VpaRecommender(String name) {}
 }

@@ -19,7 +19,7 @@ public final class AutoscaleRun {
 
     /** The state at one HPA sync. */
     public record Point(double seconds, double offeredRps, int desired, int ready, int pods, int recommended,
-                 double rateMetric, double queueMetric, double cpuPercent) {}
+                 double rateMetric, double queueMetric, double cpuPercent, double gpuPercent, double memoryMiB) {}
 
     /**
      * @param minutes         TTFT by minute of arrival, over the trace
@@ -58,7 +58,8 @@ public final class AutoscaleRun {
         fleet.startReady(setup.initialReplicas());
         RoutingSettings routing = RoutingSettings.defaults().withPrefixAffinity(false);
         fleetSim.routeByGateways(setup.gateways(), "queue", routing, setup.scrapeInterval());
-        Monitoring monitoring = new Monitoring(sim, fleet, fleetSim.gateways(), setup.cpu(), setup.monitoring());
+        Monitoring monitoring = new Monitoring(sim, fleet, fleetSim.gateways(), setup.cpu(), setup.memory(),
+                setup.monitoring());
         SplittableRandom phases = fleetSim.split();
         monitoring.start((long) (phases.nextDouble() * setup.monitoring().scrapeNanos()),
                 (long) (phases.nextDouble() * setup.monitoring().resolutionNanos()));
@@ -115,6 +116,6 @@ public final class AutoscaleRun {
         int ready = fleet.accepting().size();
         return new Point(now / 1e9, trace.rate(now / 1e9), decision.replicas(), ready, fleet.pods().size(),
                 decision.recommended(), monitoring.rate().orElse(Double.NaN), monitoring.poolQueue(),
-                monitoring.readyCpuPercent());
+                monitoring.readyCpuPercent(), monitoring.readyGpuPercent(), monitoring.meanMemoryMiB());
     }
 }

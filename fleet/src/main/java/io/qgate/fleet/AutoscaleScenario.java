@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 import java.util.function.Predicate;
 
 /**
@@ -31,6 +32,15 @@ public final class AutoscaleScenario {
     static final int[] CPU_TARGETS = {50, 60, 70, 80};
     static final double[] QUEUE_TARGETS = {10, 50, 200};
     static final double[] INFLIGHT_TARGETS = {120, 150, 180};
+    /** DCGM_FI_DEV_GPU_UTIL per replica, percent. */
+    static final double[] GPU_TARGETS = {60, 80, 95};
+    /** LiteLLM's working set per replica, MiB: below and above its ~700 MiB baseline (MemoryModel). */
+    static final double[] MEMORY_TARGETS = {650, 750, 900};
+    /** DCGM_FI_DEV_FB_USED per replica, MiB: below and above the ~73,400 MiB vLLM reserves. */
+    static final double[] GPU_MEMORY_TARGETS = {60_000, 80_000};
+    /** Loads, as shares of one replica's capacity, at which its GPU's busy share is measured. */
+    static final double[] GPU_BUSY_LOADS = {0.02, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9};
+    private static final double GPU_BUSY_SECONDS = 600;
     public static final List<Double> COMBINED_QUEUE_TARGETS = List.of(4.0, 20.0, 50.0, 200.0, 1000.0);
     static final double[] STEADY_LOADS = {50, 55, 60, 65, 70, 75};
     static final List<String> SMOOTH_TRACES = List.of("ramp", "diurnal");
@@ -50,10 +60,11 @@ public final class AutoscaleScenario {
      * @param chosen            the chosen signal of each kind
      * @param recommendedRate   the recommended request rate per replica
      * @param recommendedQueue  the recommended pool queue per replica beside it
+     * @param gpuBusy           one replica's GPU busy share at loads from 2% to 90% of its capacity
      */
     public record Report(AutoscaleOptions options, Instant startedAt, double wallSeconds, double replicaCapacity,
                   List<SteadyPoint> steady, List<AutoscaleRun.Result> runs, Map<String, ScalingSignal> chosen,
-                  double recommendedRate, double recommendedQueue) {
+                  double recommendedRate, double recommendedQueue, List<GpuBusy.Reading> gpuBusy) {
 
         /** The runs of one trace, in the order they ran. */
         List<AutoscaleRun.Result> runsOf(String trace) {
@@ -118,6 +129,16 @@ public final class AutoscaleScenario {
         progress.printf(Locale.ROOT, "autoscale: one replica (simulator defaults, max-num-seqs %d) finishes %.1f "
                 + "requests/s when saturated%n", model.maxNumSeqs(), capacity);
 
+        List<GpuBusy.Reading> gpuBusy = new ArrayList<>();
+        for (double share : GPU_BUSY_LOADS) {
+            gpuBusy.add(GpuBusy.at(model, Workload.sharegpt(), share * capacity, GPU_BUSY_SECONDS, options.seed()));
+        }
+        for (GpuBusy.Reading reading : gpuBusy) {
+            progress.printf(Locale.ROOT, "  GPU at %.1f req/s (%.0f%% of capacity): busy %.1f%%, batch %.1f%% full%n",
+                    reading.requestsPerSecond(), 100 * reading.requestsPerSecond() / capacity,
+                    100 * reading.busyShare(), 100 * reading.runningShare());
+        }
+
         List<SteadyPoint> steady = new ArrayList<>();
         if (!options.quick()) {
             progress.printf(Locale.ROOT, "phase 1/4: steady load on %d replicas with queue routing%n", STEADY_REPLICAS);
@@ -144,7 +165,8 @@ public final class AutoscaleScenario {
             rate = 60;
             queue = 200;
             List<ScalingSignal> signals = List.of(ScalingSignal.cpu(60), ScalingSignal.rate(rate),
-                    ScalingSignal.queue(50), ScalingSignal.inflight(150), ScalingSignal.rateAndQueue(rate, queue));
+                    ScalingSignal.queue(50), ScalingSignal.inflight(150), ScalingSignal.gpu(80),
+                    ScalingSignal.memory(750), ScalingSignal.gpuMemory(80_000), ScalingSignal.rateAndQueue(rate, queue));
             progress.println("quick: one target per signal");
             runAll(traces, signals, options, AutoscaleSetup.DEFAULT_BEHAVIOR, runs, progress);
             for (ScalingSignal signal : signals) {
@@ -159,14 +181,13 @@ public final class AutoscaleScenario {
             for (int target : CPU_TARGETS) {
                 singles.add(ScalingSignal.cpu(target));
             }
-            for (double target : QUEUE_TARGETS) {
-                singles.add(ScalingSignal.queue(target));
-            }
-            for (double target : INFLIGHT_TARGETS) {
-                singles.add(ScalingSignal.inflight(target));
-            }
+            addEach(singles, QUEUE_TARGETS, ScalingSignal::queue);
+            addEach(singles, INFLIGHT_TARGETS, ScalingSignal::inflight);
+            addEach(singles, GPU_TARGETS, ScalingSignal::gpu);
+            addEach(singles, MEMORY_TARGETS, ScalingSignal::memory);
+            addEach(singles, GPU_MEMORY_TARGETS, ScalingSignal::gpuMemory);
             runAll(traces, singles, options, AutoscaleSetup.DEFAULT_BEHAVIOR, runs, progress);
-            for (String kind : List.of("cpu", "rate", "queue", "inflight")) {
+            for (String kind : List.of("cpu", "rate", "queue", "inflight", "gpu", "memory", "gpu-memory")) {
                 chosen.put(kind, choose(runs, traces, s -> s.kind().equals(kind)));
             }
             rate = chosen.get("rate").ratePerReplica();
@@ -188,7 +209,13 @@ public final class AutoscaleScenario {
             queue = chooseCombined(runs, combined, AutoscaleSetup.DEPLOY_BEHAVIOR).queuePerReplica();
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        return new Report(options, startedAt, wall, capacity, steady, runs, chosen, rate, queue);
+        return new Report(options, startedAt, wall, capacity, steady, runs, chosen, rate, queue, gpuBusy);
+    }
+
+    private static void addEach(List<ScalingSignal> signals, double[] targets, DoubleFunction<ScalingSignal> signal) {
+        for (double target : targets) {
+            signals.add(signal.apply(target));
+        }
     }
 
     private static void runAll(List<Trace> traces, List<ScalingSignal> signals, AutoscaleOptions options,

@@ -28,6 +28,7 @@ import java.util.List;
  * @param fleet           pod start-up and discovery delay
  * @param monitoring      Prometheus and metrics-server
  * @param cpu             LiteLLM's CPU model
+ * @param memory          LiteLLM's and the GPU's memory model
  * @param sloMillis       the TTFT p99 a minute must stay under
  * @param seed            the run's seed
  */
@@ -35,7 +36,7 @@ public record AutoscaleSetup(Trace trace, ScalingSignal signal, int minReplicas,
                       ScalingRules scaleUp, ScalingRules scaleDown, String behavior, int gateways,
                       Duration scrapeInterval,
                       EngineModel model, Workload workload, Fleet.Settings fleet, Monitoring.Settings monitoring,
-                      CpuModel cpu, double sloMillis, long seed) {
+                      CpuModel cpu, MemoryModel memory, double sloMillis, long seed) {
 
     /** The name of the HPA's default behavior. */
     public static final String DEFAULT_BEHAVIOR = "HPA default";
@@ -68,6 +69,7 @@ public record AutoscaleSetup(Trace trace, ScalingSignal signal, int minReplicas,
         requireNonNull(fleet, "fleet");
         requireNonNull(monitoring, "monitoring");
         requireNonNull(cpu, "cpu");
+        requireNonNull(memory, "memory");
         if (initialReplicas < minReplicas || initialReplicas > maxReplicas) {
             throw new IllegalArgumentException("initialReplicas: " + initialReplicas + " (expected: " + minReplicas
                     + "-" + maxReplicas + ")");
@@ -83,12 +85,12 @@ public record AutoscaleSetup(Trace trace, ScalingSignal signal, int minReplicas,
         return new AutoscaleSetup(trace, signal, 2, 100, initialReplicas, ScalingRules.defaultScaleUp(),
                 ScalingRules.defaultScaleDown(), DEFAULT_BEHAVIOR, 3, Duration.ofMillis(100), EngineModel.defaults(), Workload.sharegpt(),
                 new Fleet.Settings(60_000_000_000L, 120_000_000_000L, 1_000_000_000L), Monitoring.Settings.defaults(),
-                CpuModel.defaults(), 2000, seed);
+                CpuModel.defaults(), MemoryModel.defaults(), 2000, seed);
     }
 
     AutoscaleSetup withBehavior(String name, ScalingRules newScaleUp, ScalingRules newScaleDown) {
         return new AutoscaleSetup(trace, signal, minReplicas, maxReplicas, initialReplicas, newScaleUp, newScaleDown,
-                name, gateways, scrapeInterval, model, workload, fleet, monitoring, cpu, sloMillis, seed);
+                name, gateways, scrapeInterval, model, workload, fleet, monitoring, cpu, memory, sloMillis, seed);
     }
 
     HpaSpec hpa() {

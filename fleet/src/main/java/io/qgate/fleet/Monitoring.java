@@ -6,10 +6,12 @@ import io.qgate.fleet.hpa.MetricReadings;
 import io.qgate.fleet.hpa.PodCpu;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.stream.DoubleStream;
 
 /**
  * The metrics pipeline between the fleet and the HPA, with its delays:
@@ -22,7 +24,12 @@ import java.util.OptionalDouble;
  *       {@code sum(qgate_inflight_requests)} at the latest sample — the External metrics
  *       prometheus-adapter would serve.</li>
  *   <li>metrics-server samples every pod's CPU every {@code resolution}, averaged since its
- *       previous sample; a pod has no sample until its second one (it needs two points).</li>
+ *       previous sample; a pod has no sample until its second one (it needs two points). LiteLLM's
+ *       memory comes with the same sample, as it is at that moment.</li>
+ *   <li>The same Prometheus scrapes NVIDIA's DCGM exporter on every node: each pod's GPU
+ *       utilization over the scrape interval (the share of it with a sequence running) and its
+ *       framebuffer in use. As Pods metrics with AverageValue targets the HPA asks for
+ *       {@code ceil(sum over the pods with a sample / target)}, which is what these metrics give.</li>
  * </ul>
  */
 final class Monitoring implements MetricReadings {
@@ -40,6 +47,14 @@ final class Monitoring implements MetricReadings {
 
     private record Sample(long atNanos, long received, double poolQueue, long inflight) {}
 
+    /** One pod's GPU as the DCGM exporter reports it: busy time at the previous scrape, and the latest reading. */
+    private static final class GpuState {
+        long previousAtNanos;
+        long previousBusyNanos;
+        boolean hasSample;
+        double percent;
+    }
+
     /** One pod's CPU bookkeeping: the counters at its previous sample, and its latest sample. */
     private static final class CpuState {
         long previousAtNanos;
@@ -55,21 +70,27 @@ final class Monitoring implements MetricReadings {
     private final Fleet fleet;
     private final GatewayTier gateways;
     private final CpuModel cpuModel;
+    private final MemoryModel memoryModel;
     private final Settings settings;
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
     private final Map<Integer, CpuState> cpu = new HashMap<>();
+    private final Map<Integer, GpuState> gpu = new HashMap<>();
+    /** LiteLLM's working set of each pod at metrics-server's latest sample, MiB. */
+    private final Map<Integer, Double> memory = new HashMap<>();
 
-    Monitoring(Simulation sim, Fleet fleet, GatewayTier gateways, CpuModel cpuModel, Settings settings) {
+    Monitoring(Simulation sim, Fleet fleet, GatewayTier gateways, CpuModel cpuModel, MemoryModel memoryModel,
+               Settings settings) {
         this.sim = requireNonNull(sim, "sim");
         this.fleet = requireNonNull(fleet, "fleet");
         this.gateways = requireNonNull(gateways, "gateways");
         this.cpuModel = requireNonNull(cpuModel, "cpuModel");
+        this.memoryModel = requireNonNull(memoryModel, "memoryModel");
         this.settings = requireNonNull(settings, "settings");
     }
 
     /** Starts both scrape loops, each at its own phase. */
     void start(long scrapeOffsetNanos, long cpuOffsetNanos) {
-        sim.every(sim.now() + scrapeOffsetNanos, settings.scrapeNanos(), this::scrapeGateways);
+        sim.every(sim.now() + scrapeOffsetNanos, settings.scrapeNanos(), this::scrape);
         sim.every(sim.now() + cpuOffsetNanos, settings.resolutionNanos(), this::sampleCpu);
     }
 
@@ -81,6 +102,11 @@ final class Monitoring implements MetricReadings {
                     : OptionalDouble.of(samples.peekLast().poolQueue());
             case ScalingSignal.INFLIGHT_METRIC -> samples.isEmpty() ? OptionalDouble.empty()
                     : OptionalDouble.of(samples.peekLast().inflight());
+            case ScalingSignal.GPU_METRIC -> total(gpu.values().stream().filter(g -> g.hasSample)
+                    .mapToDouble(g -> g.percent));
+            case ScalingSignal.GPU_MEMORY_METRIC -> total(gpu.values().stream().filter(g -> g.hasSample)
+                    .mapToDouble(g -> memoryModel.gpuUsedMiB()));
+            case ScalingSignal.MEMORY_METRIC -> total(memory.values().stream().mapToDouble(Double::doubleValue));
             default -> OptionalDouble.empty();
         };
     }
@@ -97,6 +123,23 @@ final class Monitoring implements MetricReadings {
                     sampled ? state.sampleAtNanos : 0, sampled ? state.windowNanos : 0, cpuModel.requestMilli()));
         }
         return pods;
+    }
+
+    /** The total over the pods with a sample, or empty when none has one (the metrics API has nothing). */
+    private static OptionalDouble total(DoubleStream perPod) {
+        DoubleSummaryStatistics pods = perPod.summaryStatistics();
+        return pods.getCount() == 0 ? OptionalDouble.empty() : OptionalDouble.of(pods.getSum());
+    }
+
+    /** The ready pods' mean GPU utilization at their latest scrape, percent (0 when none). */
+    double readyGpuPercent() {
+        return fleet.pods().stream().filter(p -> p.state == Replica.State.READY).map(p -> gpu.get(p.id))
+                .filter(g -> g != null && g.hasSample).mapToDouble(g -> g.percent).average().orElse(0);
+    }
+
+    /** The pods' mean LiteLLM working set at metrics-server's latest sample, MiB (0 before it). */
+    double meanMemoryMiB() {
+        return memory.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
     }
 
     /** The rate metric now, or empty before Prometheus has two samples in the window. */
@@ -142,9 +185,25 @@ final class Monitoring implements MetricReadings {
         return requested == 0 ? 0 : 100.0 * usage / requested;
     }
 
-    private void scrapeGateways() {
+    private void scrape() {
         long now = sim.now();
         samples.add(new Sample(now, gateways.received(), gateways.poolQueue(), gateways.inflight()));
+        Map<Integer, GpuState> alive = new HashMap<>();
+        for (Replica pod : fleet.pods()) {
+            GpuState state = gpu.get(pod.id);
+            long busy = pod.engine.busyNanos();
+            if (state == null) {
+                state = new GpuState();
+            } else {
+                state.percent = 100.0 * (busy - state.previousBusyNanos) / (now - state.previousAtNanos);
+                state.hasSample = true;
+            }
+            state.previousAtNanos = now;
+            state.previousBusyNanos = busy;
+            alive.put(pod.id, state);
+        }
+        gpu.clear();
+        gpu.putAll(alive);
         while (samples.size() > 2 && samples.peekFirst().atNanos() < now - 2 * settings.rateWindowNanos()) {
             samples.pollFirst();
         }
@@ -173,5 +232,9 @@ final class Monitoring implements MetricReadings {
         }
         cpu.clear();
         cpu.putAll(alive);
+        memory.clear();
+        for (Replica pod : fleet.pods()) {
+            memory.put(pod.id, memoryModel.litellmMiB(pod.trueLoad()));
+        }
     }
 }

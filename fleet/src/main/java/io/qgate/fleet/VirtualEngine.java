@@ -46,6 +46,9 @@ final class VirtualEngine {
     private long steps;
     private boolean stepScheduled;
     private long tokensEmitted;
+    /** Time with at least one sequence running, until {@link #busySince}; the GPU's busy time. */
+    private long busyNanos;
+    private long busySince;
     private LoraSlots lora;
     private long loraLoadNanos;
 
@@ -103,6 +106,14 @@ final class VirtualEngine {
         return tokensEmitted;
     }
 
+    /**
+     * Nanoseconds so far during which at least one sequence ran: vLLM runs a forward pass whenever
+     * one does, so this is when the GPU was busy (what DCGM's utilization measures).
+     */
+    long busyNanos() {
+        return running > 0 ? busyNanos + (sim.now() - busySince) : busyNanos;
+    }
+
     boolean idle() {
         return running == 0 && waiting.isEmpty();
     }
@@ -111,6 +122,9 @@ final class VirtualEngine {
         while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().promptTokens)) {
             Request head = waiting.poll();
             long load = lora != null && lora.start(head.adapter) ? loraLoadNanos : 0;
+            if (running == 0) {
+                busySince = sim.now();
+            }
             running++;
             kvUsed += head.promptTokens;
             sim.after(model.prefillNanos(head.promptTokens) + load, () -> prefillDone(head));
@@ -154,6 +168,9 @@ final class VirtualEngine {
 
     private void finish(Request request) {
         running--;
+        if (running == 0) {
+            busyNanos += sim.now() - busySince;
+        }
         if (lora != null) {
             lora.finish(request.adapter);
         }

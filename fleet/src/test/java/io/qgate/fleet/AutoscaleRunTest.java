@@ -50,6 +50,20 @@ class AutoscaleRunTest {
     }
 
     @Test
+    void theGpuSignalScalesUpAndTheGpuMemorySignalNeverMoves() {
+        Trace step = Trace.step(50, 120, 480);
+        AutoscaleRun.Result gpu = AutoscaleRun.run(AutoscaleSetup.defaults(step, ScalingSignal.gpu(80), 2, 5));
+        AutoscaleRun.Point last = gpu.timeline().get(gpu.timeline().size() - 1);
+        assertThat(last.desired()).isGreaterThan(2);
+        assertThat(last.gpuPercent()).isGreaterThan(90);
+
+        // vLLM reserves the same memory at any load: 3x the load, and the fleet stays as it was.
+        AutoscaleRun.Result memory = AutoscaleRun.run(AutoscaleSetup.defaults(step, ScalingSignal.gpuMemory(80_000),
+                2, 5));
+        assertThat(memory.timeline()).allSatisfy(p -> assertThat(p.desired()).isEqualTo(2));
+    }
+
+    @Test
     void recoveryRunsToTheEndOfTheLastMissedMinute() {
         TtftLog.Stats good = new TtftLog.Stats(100, 100, 80, 150, 90);
         TtftLog.Stats bad = new TtftLog.Stats(100, 100, 80, 5000, 900);

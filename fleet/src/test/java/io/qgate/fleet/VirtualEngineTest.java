@@ -37,6 +37,21 @@ class VirtualEngineTest {
     }
 
     @Test
+    void theGpuIsBusyWhileAnySequenceRunsAndIdleBetween() {
+        VirtualEngine engine = engine(new EngineModel(10, 0, 5, 1.0, 4, 1_000_000, 0));
+        // One request alone: busy from 0 to 20 ms (prefill 10, two steps of 5), however empty the batch.
+        engine.submit(new Request(0, 0, 16, 3));
+        sim.runUntil(100 * MS);
+        assertThat(engine.busyNanos()).isEqualTo(20 * MS);
+        // Idle until 100 ms; then busy again, and counted while running.
+        engine.submit(new Request(1, 100 * MS, 16, 3));
+        sim.runUntil(105 * MS);
+        assertThat(engine.busyNanos()).isEqualTo(25 * MS);
+        sim.runUntil(200 * MS);
+        assertThat(engine.busyNanos()).isEqualTo(40 * MS);
+    }
+
+    @Test
     void stepsSlowDownAsTheBatchFills() {
         // 10 ms per token alone, 30 ms with the full batch of 3: with 3 running a step takes 30 ms,
         // with 2 running 20 ms.

@@ -24,6 +24,7 @@ import io.qgate.gateway.pool.ModelPools;
 import io.qgate.routing.config.Units;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.GatewayMetrics;
+import io.qgate.gateway.metrics.JvmMeters;
 import io.qgate.gateway.tls.ReloadingSslContext;
 import io.qgate.gateway.proxy.FrontendInitializer;
 import io.qgate.gateway.proxy.ProxyContext;
@@ -59,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final GatewayMetrics metrics;
     private final BatchMeters batchMeters;
+    private final JvmMeters jvmMeters;
     private final EventLoopGroup group;
     private final UpstreamPools connections;
     private final ModelPools pools;
@@ -88,6 +90,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.jvmMeters = JvmMeters.bindTo(registry);
         this.metrics = new GatewayMetrics(registry, config.metrics().maxModels(), knownModels(config), clock);
         this.batchMeters = new BatchMeters(registry);
         int configuredThreads = config.server().ioThreads();
@@ -313,6 +316,7 @@ public final class Gateway implements AutoCloseable {
         replicaConnections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         connections.closeAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        jvmMeters.close();
         registry.close();
         closed.countDown();
         log.info("qgate stopped");

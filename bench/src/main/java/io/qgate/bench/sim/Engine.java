@@ -58,6 +58,15 @@ final class Engine implements SimMetrics.Gauges {
     private volatile int runningView;
     private volatile int waitingView;
     private volatile long kvUsedView;
+    /** Replaced whenever the engine turns busy or idle, so a scrape reads one consistent pair. */
+    private volatile BusyTime busy = new BusyTime(0, 0, false);
+
+    /** Busy time until {@code since}, and whether a sequence has run since then. */
+    private record BusyTime(long nanos, long since, boolean running) {
+        long at(long now) {
+            return running ? nanos + (now - since) : nanos;
+        }
+    }
 
     /**
      * The batch size and the KV cache are {@code latency}'s engine's; {@code lora} holds the LoRA
@@ -125,6 +134,11 @@ final class Engine implements SimMetrics.Gauges {
     @Override
     public double kvCacheUsage() {
         return model.kvCacheUsage(kvUsedView);
+    }
+
+    @Override
+    public long busyNanos(long now) {
+        return busy.at(now);
     }
 
     private void enqueue(Sequence seq) {
@@ -219,6 +233,11 @@ final class Engine implements SimMetrics.Gauges {
     }
 
     private void emitToken(Sequence seq) {
+        long now = System.nanoTime();
+        if (seq.lastTokenNanos != 0) {
+            metrics.interToken((now - seq.lastTokenNanos) / 1e9);
+        }
+        seq.lastTokenNanos = now;
         int index = seq.generated++;
         kvUsed++;
         try {
@@ -277,6 +296,10 @@ final class Engine implements SimMetrics.Gauges {
         runningView = running;
         waitingView = waiting.size();
         kvUsedView = kvUsed;
+        if ((running > 0) != busy.running()) {
+            long now = System.nanoTime();
+            busy = new BusyTime(busy.at(now), now, running > 0);
+        }
         if (lora != null) {
             lora.publish(waiting);
         }

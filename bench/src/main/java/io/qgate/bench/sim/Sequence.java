@@ -21,6 +21,8 @@ final class Sequence {
     State state = State.NEW;
     int generated;
     long arrivalNanos;
+    /** When this sequence's last token came out (0: none yet): the inter-token latency's start. */
+    long lastTokenNanos;
     Future<?> prefillTimer;
     /** Set by an abort that arrives before the sequence reached the engine thread. */
     boolean abortRequested;

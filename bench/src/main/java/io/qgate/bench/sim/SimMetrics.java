@@ -21,6 +21,9 @@ final class SimMetrics {
         0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0,
         240.0, 480.0, 960.0, 1920.0, 7680.0,
     };
+    private static final double[] INTER_TOKEN_BUCKETS = {
+        0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0,
+    };
 
     /** What the gauges read at scrape time. */
     interface Gauges {
@@ -29,6 +32,9 @@ final class SimMetrics {
         int waiting();
 
         double kvCacheUsage();
+
+        /** Nanoseconds so far during which at least one sequence ran (the GPU was busy). */
+        long busyNanos(long now);
     }
 
     private final String engineLabel = "engine=\"0\"";
@@ -41,16 +47,23 @@ final class SimMetrics {
     private final Map<FinishReason, LongAdder> success = new EnumMap<>(FinishReason.class);
     private final PromHistogram ttft = new PromHistogram(TTFT_BUCKETS);
     private final PromHistogram e2e = new PromHistogram(E2E_BUCKETS);
+    private final PromHistogram interToken = new PromHistogram(INTER_TOKEN_BUCKETS);
+    /** The DCGM-style GPU series, or {@code null} when not asked for. */
+    private final GpuGauges gpu;
     /** The LoRA info gauge, or {@code null} when the replica serves no adapter. */
     private final LoraInfoGauge loraInfo;
     private final LongAdder loraLoads = new LongAdder();
 
     SimMetrics(String model) {
-        this(model, null);
+        this(model, null, null);
     }
 
-    /** {@code lora}: the engine's adapter slots, whose state the metrics report ({@code null}: no adapters). */
-    SimMetrics(String model, LoraState lora) {
+    /**
+     * {@code lora}: the engine's adapter slots, whose state the metrics report ({@code null}: no
+     * adapters); {@code gpu}: the GPU series to add ({@code null}: none).
+     */
+    SimMetrics(String model, LoraState lora, GpuGauges gpu) {
+        this.gpu = gpu;
         this.modelLabel = "model_name=\"" + PromText.escape(model) + "\"";
         this.labels = "{" + engineLabel + "," + modelLabel + "}";
         for (FinishReason reason : FinishReason.values()) {
@@ -74,6 +87,10 @@ final class SimMetrics {
 
     void firstToken(double seconds) {
         ttft.observe(seconds);
+    }
+
+    void interToken(double seconds) {
+        interToken.observe(seconds);
     }
 
     void finished(FinishReason reason, int prompt, int generated, double e2eSeconds) {
@@ -141,6 +158,15 @@ final class SimMetrics {
         PromText.help(out, "vllm:e2e_request_latency_seconds", "histogram",
                 "Histogram of e2e request latency in seconds.");
         e2e.render(out, "vllm:e2e_request_latency_seconds", engineLabel, modelLabel);
+        PromText.help(out, "vllm:inter_token_latency_seconds", "histogram",
+                "Histogram of inter-token latency in seconds.");
+        interToken.render(out, "vllm:inter_token_latency_seconds", engineLabel, modelLabel);
+        // Always 0: this engine reserves no decode room and never preempts (see Engine); the series
+        // is here because dashboards read it.
+        counter(out, "vllm:num_preemptions_total", "Cumulative number of preemption from the engine.", 0);
+        if (gpu != null) {
+            gpu.render(out, gauges.busyNanos(System.nanoTime()));
+        }
         return out.toString();
     }
 

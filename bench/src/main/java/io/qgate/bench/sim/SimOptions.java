@@ -39,6 +39,7 @@ import java.util.function.Consumer;
  * @param maxLoras           adapters the engine holds loaded, as vLLM's {@code --max-loras}
  * @param loraLoadMs         what loading an adapter that is not among the loaded ones adds to the
  *                           prefill of the sequence that needs it
+ * @param gpuMetrics         also export the GPU series NVIDIA's DCGM exporter would (see {@link GpuGauges})
  */
 public record SimOptions(
         String host,
@@ -64,7 +65,8 @@ public record SimOptions(
         int ioThreads,
         List<String> loraModules,
         int maxLoras,
-        double loraLoadMs) {
+        double loraLoadMs,
+        boolean gpuMetrics) {
 
     /** {@link #metricsPort()} value meaning "serve {@code /metrics} on the API port". */
     public static final int SAME_PORT = -1;
@@ -76,7 +78,7 @@ public record SimOptions(
             "127.0.0.1", 8001, SAME_PORT, "meta-llama/Llama-3.1-8B-Instruct", ENGINE.maxNumSeqs(), 1.0,
             ENGINE.prefillOverheadMs(), ENGINE.prefillMsPerToken(), ENGINE.tpotMs(), ENGINE.loadFactorAtMax(),
             ENGINE.proxyOverheadMs(), 0.0, 1, ENGINE.kvCapacityTokens(), 8192, 220, 2048, 384, 0.2, 0, 0, List.of(), 1,
-            50.0);
+            50.0, false);
 
     public SimOptions {
         requireNonNull(host, "host");
@@ -200,6 +202,7 @@ public record SimOptions(
         public List<String> loraModules;
         public int maxLoras;
         public double loraLoadMs;
+        public boolean gpuMetrics;
 
         private Draft(SimOptions o) {
             host = o.host;
@@ -226,13 +229,15 @@ public record SimOptions(
             loraModules = o.loraModules;
             maxLoras = o.maxLoras;
             loraLoadMs = o.loraLoadMs;
+            gpuMetrics = o.gpuMetrics;
         }
 
         private SimOptions build() {
             return new SimOptions(host, port, metricsPort, model, maxNumSeqs, timeScale, prefillOverheadMs,
                     prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
                     kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
-                    embeddingMsPerItem, seed, ioThreads, loraModules, maxLoras, loraLoadMs);
+                    embeddingMsPerItem, seed, ioThreads, loraModules, maxLoras, loraLoadMs,
+                    gpuMetrics);
         }
     }
 

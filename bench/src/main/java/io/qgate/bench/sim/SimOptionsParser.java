@@ -93,6 +93,11 @@ final class SimOptionsParser {
             Flag.number("--lora-load-ms", "what loading an adapter that is not loaded adds to a prefill",
                     SimOptions::loraLoadMs, (o, v) -> o.loraLoadMs = v));
 
+    /** A switch, so it stands apart from the valued flags of the table. */
+    private static final String GPU_METRICS = "--gpu-metrics";
+    private static final String GPU_METRICS_HELP =
+            "also export DCGM-style GPU series (DCGM_FI_DEV_GPU_UTIL, DCGM_FI_DEV_FB_USED, DCGM_FI_DEV_FB_FREE)";
+
     private static final int HELP_WIDTH = 100;
     private static final String HELP_INDENT = " ".repeat(30);
 
@@ -121,8 +126,11 @@ final class SimOptionsParser {
     }
 
     static SimOptions parse(SimOptions defaults, String... args) {
-        Flags flags = Flags.parse(args, BY_NAME.keySet(), Set.of());
+        Flags flags = Flags.parse(args, BY_NAME.keySet(), Set.of(GPU_METRICS));
         SimOptions options = defaults;
+        if (flags.has(GPU_METRICS)) {
+            options = options.with(o -> o.gpuMetrics = flags.on(GPU_METRICS));
+        }
         for (Flag flag : FLAGS) {
             if (!flags.has(flag.name())) {
                 continue;
@@ -147,6 +155,9 @@ final class SimOptionsParser {
             words.add("(default: " + flag.current().apply(defaults) + ")");
             out.append(String.format("  %-27s %s%n", flag.name() + " <v>", wrap(words)));
         }
+        List<String> gpu = new ArrayList<>(List.of(GPU_METRICS_HELP.split(" ")));
+        gpu.add("(default: " + (defaults.gpuMetrics() ? "on" : "off") + ")");
+        out.append(String.format("  %-27s %s%n", GPU_METRICS, wrap(gpu)));
         out.append(String.format("  %-27s %s%n", "--help", "print this text"));
         return out.toString();
     }

@@ -66,7 +66,8 @@ public final class SimServer implements AutoCloseable {
                 new DefaultThreadFactory("qgate-sim-io", true), TRANSPORT.ioHandlerFactory());
         this.engineExecutor = new DefaultEventExecutor(new DefaultThreadFactory("qgate-sim-engine", true));
         LoraState lora = options.lora() ? new LoraState(options.maxLoras()) : null;
-        this.metrics = new SimMetrics(options.model(), lora);
+        GpuGauges gpu = options.gpuMetrics() ? new GpuGauges(options.seed(), System.nanoTime()) : null;
+        this.metrics = new SimMetrics(options.model(), lora, gpu);
         LatencyModel latency = LatencyModel.of(options);
         this.engine = new Engine(engineExecutor, latency, new PrefixCache(options.prefixCacheBlocks()), metrics,
                 lora, latency.nanos(options.loraLoadMs()));

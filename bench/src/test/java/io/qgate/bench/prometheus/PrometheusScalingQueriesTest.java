@@ -51,13 +51,10 @@ import static org.awaitility.Awaitility.await;
  * Prometheus that scrapes two gateway instances (two pods behind the gateway Service) carrying
  * load from the load generator in front of simulated replicas.
  *
- * <p>The scrape stands in for the Prometheus Operator's ServiceMonitor: each gateway target gets
- * the target labels the operator gives a pod found through the gateway Service ({@code namespace}
- * of the kubernetes overlay, {@code service} and {@code job} the Service's name, {@code pod},
- * {@code container}, and {@code endpoint} the ServiceMonitor's port name), as static labels of
- * the scrape configuration, with the ServiceMonitor's own {@code honorLabels} and
- * {@code metricRelabelings}. So the namespace and object matchers that prometheus-adapter puts
- * into {@code <<.LabelMatchers>>} hold, and the label clashes of a real cluster happen here too.
+ * <p>The scrape stands in for the Prometheus Operator's ServiceMonitor ({@link ServiceMonitorScrape}),
+ * with the ServiceMonitor's own {@code honorLabels} and {@code metricRelabelings}. So the namespace
+ * and object matchers that prometheus-adapter puts into {@code <<.LabelMatchers>>} hold, and the
+ * label clashes of a real cluster happen here too.
  *
  * <p>The adapter rules are expanded as prometheus-adapter does for the LiteLLM HPA's metrics
  * (deploy/base/litellm-hpa.yaml): {@code <<.Series>>} is the series name found by the rule's
@@ -134,37 +131,11 @@ class PrometheusScalingQueriesTest {
                     "admin.port", "0", "endpoints", endpoints.toString(), "shutdown.delay", "0s",
                     "admission.saturation", "false"))));
         }
-        prometheus = LocalPrometheus.start(scrapeConfig(), Map.of("qgate-rules.yaml", ScalingManifests.ruleFile()));
+        prometheus = LocalPrometheus.start(ServiceMonitorScrape.config("qgate-rules.yaml",
+                        List.of(ServiceMonitorScrape.gatewayJob(namespace, service, monitor, gateways))),
+                Map.of("qgate-rules.yaml", ScalingManifests.ruleFile()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(prometheus.query("up{namespace=\"" + namespace + "\"} == 1")).hasSize(gateways.size()));
-    }
-
-    /** Prometheus's configuration: the gateways as the ServiceMonitor's targets, the PrometheusRule's groups. */
-    private static String scrapeConfig() {
-        List<Map<String, Object>> targets = new ArrayList<>();
-        for (int i = 0; i < gateways.size(); i++) {
-            Map<String, Object> labels = new LinkedHashMap<>();
-            labels.put("namespace", namespace);
-            labels.put("service", service);
-            labels.put("pod", service + "-" + i);
-            labels.put("container", service);
-            labels.put("endpoint", monitor.port());
-            targets.add(Map.of("targets", List.of("127.0.0.1:" + gateways.get(i).adminPort()), "labels", labels));
-        }
-        Map<String, Object> job = new LinkedHashMap<>();
-        job.put("job_name", service);
-        job.put("honor_labels", monitor.honorLabels());
-        job.put("metrics_path", monitor.path());
-        job.put("static_configs", targets);
-        if (!monitor.metricRelabelings().isEmpty()) {
-            job.put("metric_relabel_configs", monitor.metricRelabelings().stream()
-                    .map(ScalingManifests::toPrometheusRelabel).toList());
-        }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("global", Map.of("scrape_interval", "1s", "scrape_timeout", "900ms", "evaluation_interval", "1s"));
-        config.put("rule_files", List.of("qgate-rules.yaml"));
-        config.put("scrape_configs", List.of(job));
-        return ScalingManifests.toYaml(config);
     }
 
     @BeforeEach
@@ -385,7 +356,7 @@ class PrometheusScalingQueriesTest {
         List<String> panels = ScalingManifests.dashboardExpressions("qgate_endpoint_queue_length");
         assertThat(panels).as("dashboard panels on qgate_endpoint_queue_length").isNotEmpty();
         for (String panel : panels) {
-            String query = panel.replace("$namespace", namespace);
+            String query = ScalingManifests.dashboardQuery(panel, namespace);
             List<Sample> result = prometheus.query(query);
             // The operator labels every target with endpoint=<port name>; the gateway's own
             // `endpoint` label (docs/design.md: qgate_endpoint_queue_length{endpoint}) must survive it.

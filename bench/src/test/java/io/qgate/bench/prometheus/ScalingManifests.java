@@ -280,6 +280,14 @@ final class ScalingManifests {
         return expressions;
     }
 
+    /**
+     * A dashboard expression as Grafana sends it with the namespace chosen, every pool ({@code .*},
+     * the variable's "all", which also matches series without the label) and a 1 m rate interval.
+     */
+    static String dashboardQuery(String expr, String namespace) {
+        return expr.replace("$namespace", namespace).replace("$pool", ".*").replace("$__rate_interval", "1m");
+    }
+
     /** A ServiceMonitor relabeling in Prometheus's own configuration syntax (camelCase keys to snake_case). */
     static Map<String, Object> toPrometheusRelabel(Map<String, Object> monitorRelabeling) {
         Map<String, Object> relabel = new LinkedHashMap<>();

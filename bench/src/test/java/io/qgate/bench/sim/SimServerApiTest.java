@@ -227,7 +227,10 @@ class SimServerApiTest {
                 .contains("vllm:prompt_tokens_total" + labels)
                 .contains("vllm:generation_tokens_total" + labels)
                 .contains("vllm:prefix_cache_queries_total" + labels)
-                .contains("vllm:prefix_cache_hits_total" + labels);
+                .contains("vllm:prefix_cache_hits_total" + labels)
+                .contains("vllm:inter_token_latency_seconds_count" + labels)
+                .contains("vllm:num_preemptions_total" + labels + " 0.0\n")
+                .doesNotContain("DCGM_");
     }
 
     @Test

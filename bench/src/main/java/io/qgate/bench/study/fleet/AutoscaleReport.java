@@ -8,6 +8,7 @@ import io.qgate.fleet.AutoscaleScenario;
 import io.qgate.fleet.AutoscaleSetup;
 import io.qgate.fleet.EngineModel;
 import io.qgate.fleet.Format;
+import io.qgate.fleet.GpuBusy;
 import io.qgate.fleet.ScalingSignal;
 import io.qgate.fleet.Trace;
 import io.qgate.fleet.TtftLog;
@@ -66,10 +67,17 @@ final class AutoscaleReport {
                         + "`sum(qgate_inflight_requests)`, External, AverageValue; **CPU** = LiteLLM's CPU, modelled as "
                         + "%.0fm + %s ms per request + %s ms per relayed token of a %dm request, sampled by "
                         + "metrics-server every %.0f s, with the HPA's handling of pods that are not yet ready; "
+                        + "**GPU** = `DCGM_FI_DEV_GPU_UTIL`, the share of each scrape interval during which the pod's "
+                        + "engine ran at least one sequence, Pods metric, AverageValue; **LiteLLM memory** = LiteLLM's "
+                        + "working set, modelled as %s MiB + %s MiB per request in the pod, with metrics-server's CPU "
+                        + "sample; **GPU memory** = `DCGM_FI_DEV_FB_USED`, %s%% of a %,.0f MiB GPU reserved by vLLM at "
+                        + "start, Pods metric, AverageValue; "
                         + "**rate+queue** = both metrics in one HPA (the larger recommendation wins).%n",
                 setup.monitoring().scrapeNanos() / 1e9, setup.cpu().baselineMilli(),
                 Format.plain(setup.cpu().perRequestMillis()), Format.plain(setup.cpu().perTokenMillis()),
-                setup.cpu().requestMilli(), setup.monitoring().resolutionNanos() / 1e9));
+                setup.cpu().requestMilli(), setup.monitoring().resolutionNanos() / 1e9,
+                Format.plain(setup.memory().litellmBaselineMiB()), Format.plain(setup.memory().litellmPerOpenRequestMiB()),
+                Format.plain(100 * setup.memory().gpuReservedShare()), setup.memory().gpuFramebufferMiB()));
         md.append(String.format(Locale.ROOT, "- Objective: a minute meets it when the TTFT p99 of the requests "
                 + "arriving in it is under %.0f s (a request that never got a first token counts as infinitely "
                 + "late). **SLO** is the share of the trace's minutes that met it; **replica-minutes** the cost; "
@@ -91,6 +99,22 @@ final class AutoscaleReport {
                 md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", Format.number(point.perReplicaRps()),
                         Format.percent(point.perReplicaRps() / report.replicaCapacity()),
                         Format.millis(point.ttft().p50Ms()), Format.millis(point.ttft().p99Ms())));
+            }
+            md.append('\n');
+        }
+
+        if (!report.gpuBusy().isEmpty()) {
+            md.append("## GPU utilization against load\n\n");
+            md.append("One replica, Poisson arrivals at a fixed share of its capacity, 10 minutes after 10 of warm-up. "
+                    + "vLLM runs a forward pass whenever any sequence runs, so DCGM's utilization (the busy share) "
+                    + "reads near 100% while the batch is still nearly empty:\n\n");
+            md.append("| requests/s | share of capacity | GPU busy (DCGM_FI_DEV_GPU_UTIL) | sequences running | batch full |\n"
+                    + "|---:|---:|---:|---:|---:|\n");
+            for (GpuBusy.Reading reading : report.gpuBusy()) {
+                md.append(String.format(Locale.ROOT, "| %.1f | %s | %s | %.1f | %s |%n", reading.requestsPerSecond(),
+                        Format.percent(reading.requestsPerSecond() / report.replicaCapacity()),
+                        Format.percent(reading.busyShare()), reading.meanRunning(),
+                        Format.percent(reading.runningShare())));
             }
             md.append('\n');
         }
@@ -276,6 +300,14 @@ final class AutoscaleReport {
         setup.put("sloTtftP99Ms", first.sloMillis());
         setup.put("maxNumSeqs", first.model().maxNumSeqs());
         setup.put("replicaCapacityRps", ReportFiles.round(report.replicaCapacity()));
+        ArrayNode gpuBusy = root.putArray("gpuBusy");
+        for (GpuBusy.Reading reading : report.gpuBusy()) {
+            ObjectNode node = gpuBusy.addObject();
+            node.put("requestsPerSecond", ReportFiles.round(reading.requestsPerSecond()));
+            node.put("busyShare", ReportFiles.round(reading.busyShare()));
+            node.put("meanRunning", ReportFiles.round(reading.meanRunning()));
+            node.put("runningShare", ReportFiles.round(reading.runningShare()));
+        }
         ArrayNode steady = root.putArray("steady");
         for (AutoscaleScenario.SteadyPoint point : report.steady()) {
             ObjectNode node = steady.addObject();
@@ -292,7 +324,7 @@ final class AutoscaleReport {
         }
         ArrayNode fields = root.putArray("timelineFields");
         for (String field : List.of("t", "offeredRps", "desired", "ready", "pods", "recommended", "rateMetric",
-                "queueMetric", "cpuPercent")) {
+                "queueMetric", "cpuPercent", "gpuPercent", "memoryMiB")) {
             fields.add(field);
         }
         ArrayNode runs = root.putArray("runs");
@@ -307,6 +339,9 @@ final class AutoscaleReport {
             node.put("ratePerReplica", signal.ratePerReplica());
             node.put("queuePerReplica", signal.queuePerReplica());
             node.put("inflightPerReplica", signal.inflightPerReplica());
+            node.put("gpuPercentPerReplica", signal.gpuPercentPerReplica());
+            node.put("memoryMiBPerReplica", signal.memoryMiBPerReplica());
+            node.put("gpuMemoryMiBPerReplica", signal.gpuMemoryMiBPerReplica());
             boolean chosenRun = report.chosen().containsValue(signal)
                     && run.setup().behavior().equals(AutoscaleSetup.DEFAULT_BEHAVIOR);
             node.put("chosen", chosenRun);
@@ -339,6 +374,8 @@ final class AutoscaleReport {
                     ReportFiles.add(row, point.rateMetric());
                     row.add(ReportFiles.round(point.queueMetric()));
                     row.add(ReportFiles.round(point.cpuPercent()));
+                    row.add(ReportFiles.round(point.gpuPercent()));
+                    row.add(ReportFiles.round(point.memoryMiB()));
                 }
             }
         }

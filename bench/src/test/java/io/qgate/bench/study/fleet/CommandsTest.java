@@ -26,10 +26,13 @@ class CommandsTest {
 
         assertThat(status).isZero();
         assertThat(Files.readString(dir.resolve("report.md"))).contains("| step | rate 60/s per replica |")
+                .contains("| step | GPU 80% per replica |", "| step | LiteLLM memory 750 MiB per replica |",
+                        "| step | GPU memory 80000 MiB per replica |", "## GPU utilization against load")
                 .contains("![autoscale-step.png](autoscale-step.png)");
         assertThat(Files.size(dir.resolve("autoscale-step.png"))).isGreaterThan(10_000);
         JsonNode json = JsonMapper.shared().readTree(Files.readString(dir.resolve("results.json")));
-        assertThat(json.get("runs")).hasSize(5);
+        assertThat(json.get("runs")).hasSize(8);
+        assertThat(json.get("gpuBusy")).isNotEmpty();
         assertThat(json.get("recommended").get("fromSweep").asBoolean()).isFalse();
         assertThat(text(err)).contains("quick: one target per signal");
     }
