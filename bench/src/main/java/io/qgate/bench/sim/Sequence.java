@@ -21,6 +21,8 @@ final class Sequence {
     State state = State.NEW;
     int generated;
     long arrivalNanos;
+    /** When the engine last admitted it, in admission order: the latest is preempted first. */
+    long admission;
     Future<?> prefillTimer;
     /** Set by an abort that arrives before the sequence reached the engine thread. */
     boolean abortRequested;
