@@ -1,0 +1,53 @@
+package io.qgate.routing;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Least work to the first token ({@code work}): for each replica, the tokens the engine must
+ * prefill before this request's first token there — what this gateway sent it that has no first
+ * token yet, then this request's own prompt less what that replica has cached — and, when the
+ * request would queue for a slot there, the output tokens still expected of what runs there. The
+ * score is {@code (least + 1) / (work + 1)}: 1 for the least, less the more work is ahead.
+ *
+ * <p>Prefix affinity falls out of the cost: a cached prefix is prefill not done, so a tenant
+ * stays on the replica holding its context until the work queued there exceeds what the prefix
+ * saves, and no margin has to be tuned.
+ */
+final class WorkScorer implements Scorer {
+
+    private final WorkModel model;
+
+    WorkScorer(WorkModel model) {
+        this.model = requireNonNull(model, "model");
+    }
+
+    @Override
+    public String name() {
+        return "work";
+    }
+
+    @Override
+    public void score(Decision decision, double[] scores) {
+        RouteRequest request = decision.request();
+        PrefixIndex.Match match = model.match(request);
+        int n = decision.size();
+        double least = Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            scores[i] = workAhead(decision, i) + model.uncached(request, match, decision.endpoint(i).authority());
+            least = Math.min(least, scores[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            scores[i] = (least + 1) / (scores[i] + 1);
+        }
+    }
+
+    /** The tokens ahead of a new request on candidate {@code i}, before its own prompt. */
+    static double workAhead(Decision decision, int i) {
+        EndpointLoad load = decision.load(i);
+        double ahead = Math.max(0, load.prefillPending());
+        if (decision.wouldQueue(i)) {
+            ahead += Math.max(0, load.decodePending());
+        }
+        return ahead;
+    }
+}
