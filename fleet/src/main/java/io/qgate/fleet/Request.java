@@ -42,6 +42,8 @@ final class Request {
     int generated;
     /** When the engine last admitted it, in admission order: the latest is preempted first. */
     long admission;
+    /** Prompt tokens found in the prefix cache at its admission, whose blocks it shares. */
+    int sharedTokens;
 
     Request(long id, long arrivalNanos, int promptTokens, int outputTokens) {
         if (promptTokens < 1) {

@@ -133,10 +133,12 @@ final class VirtualEngine {
             running++;
             head.admission = admissions++;
             int tokens = kvTokens(head);
-            kvUsed += tokens;
             // A preempted sequence is prefilled again: its prompt (likely still cached) and what it had generated.
             int cached = head.blocks == null ? 0 : prefixCache.lookupAndInsert(head.blocks, head.promptTokens);
+            // Cached blocks are shared with the sequences and the cache that hold them: only the rest is new.
+            head.sharedTokens = cached;
             int uncached = tokens - cached;
+            kvUsed += uncached;
             long start = Math.max(sim.now(), prefillFreeAt);
             prefillFreeAt = start + model.prefillComputeNanos(uncached);
             sim.at(start + model.prefillNanos(uncached) + load, () -> prefillDone(head));
@@ -145,6 +147,11 @@ final class VirtualEngine {
 
     private static int kvTokens(Request request) {
         return request.promptTokens + request.generated;
+    }
+
+    /** What the request holds in the KV cache of its own, beyond the cached blocks it shares. */
+    private static long kvHeld(Request request) {
+        return kvTokens(request) - request.sharedTokens;
     }
 
     private void prefillDone(Request request) {
@@ -196,7 +203,7 @@ final class VirtualEngine {
         if (lora != null) {
             lora.finish(latest.adapter);
         }
-        kvUsed -= kvTokens(latest);
+        kvUsed -= kvHeld(latest);
         waiting.addFirst(latest);
         return true;
     }
@@ -216,7 +223,7 @@ final class VirtualEngine {
         if (lora != null) {
             lora.finish(request.adapter);
         }
-        kvUsed -= (long) request.promptTokens + request.outputTokens;
+        kvUsed -= kvHeld(request);
         listener.finished(request);
     }
 }

@@ -38,7 +38,7 @@ final class LlmdBaselines {
     /** Tokens of this gateway's requests in flight there, fewest best. */
     static final Scorer TOKEN_LOAD = minMax("llmd-token-load", (decision, i) -> decision.load(i).inflightTokens());
 
-    /** Prefix affinity while the replica holding the prefix is not saturated. */
+    /** Prefix affinity (the share of the prompt's hashed blocks a replica is known to hold) while it is not saturated. */
     static Scorer prefixUntilSaturated(WorkModel model) {
         requireNonNull(model, "model");
         return new Scorer() {
@@ -51,16 +51,14 @@ final class LlmdBaselines {
             public void score(Decision decision, double[] scores) {
                 int n = decision.size();
                 Arrays.fill(scores, 0, n, 0.0);
-                PrefixIndex.Match match = model.match(decision.request());
-                if (match == null) {
+                PrefixHolders.Match match = model.match(decision.request());
+                if (match.size() == 0) {
                     return;
                 }
                 for (int i = 0; i < n; i++) {
-                    if (decision.endpoint(i).authority().equals(match.authority())) {
-                        if (!saturated(decision, i)) {
-                            scores[i] = (double) match.blocks() / decision.request().prefixHashes().length;
-                        }
-                        return;
+                    if (!saturated(decision, i)) {
+                        scores[i] = (double) match.blocks(decision.endpoint(i).authority())
+                                / decision.request().prefixHashes().length;
                     }
                 }
             }

@@ -7,10 +7,13 @@ import static java.util.Objects.requireNonNull;
  * prefill before this request's first token there — what this gateway sent it that has no first
  * token yet, then this request's own prompt less what that replica has cached — and, when the
  * request would queue for a slot there, the output tokens still expected of what runs there. The
- * score is {@code (least + 1) / (work + 1)}: 1 for the least, less the more work is ahead.
+ * request's own prefill counts twice: it is also work added ahead of every request that follows
+ * it to that replica, so between two replicas where it would wait as long, the one where its
+ * prompt is cached wins, and the fleet's prefill capacity is not spent on copies of a context.
+ * The score is {@code (least + 1) / (cost + 1)}: 1 for the least, less the more work is ahead.
  *
  * <p>Prefix affinity falls out of the cost: a cached prefix is prefill not done, so a tenant
- * stays on the replica holding its context until the work queued there exceeds what the prefix
+ * stays on the replicas holding its context until the work queued there exceeds what the prefix
  * saves, and no margin has to be tuned.
  */
 final class WorkScorer implements Scorer {
@@ -29,11 +32,13 @@ final class WorkScorer implements Scorer {
     @Override
     public void score(Decision decision, double[] scores) {
         RouteRequest request = decision.request();
-        PrefixIndex.Match match = model.match(request);
+        PrefixHolders.Match match = model.match(request);
         int n = decision.size();
         double least = Double.MAX_VALUE;
         for (int i = 0; i < n; i++) {
-            scores[i] = workAhead(decision, i) + model.uncached(request, match, decision.endpoint(i).authority());
+            // The request's own prefill counts twice: once as its own wait, once as the wait it adds
+            // for every request that arrives behind it there.
+            scores[i] = workAhead(decision, i) + 2.0 * model.uncached(request, match, decision.endpoint(i).authority());
             least = Math.min(least, scores[i]);
         }
         for (int i = 0; i < n; i++) {

@@ -29,8 +29,8 @@ class WorkRoutingTest {
                 Arguments.of("work", 0, Set.of(A)),
                 Arguments.of("work", 3, Set.of(A)),
                 Arguments.of("work", 50, Set.of(A)),
-                // 7,000 tokens queued there cost more than prefilling the context elsewhere.
-                Arguments.of("work", 70, Set.of(B, C)),
+                // 13,000 tokens queued there cost more than prefilling the context elsewhere, counted twice.
+                Arguments.of("work", 130, Set.of(B, C)),
                 // Counting requests, today's queue strategy leaves the holder at the first queued request.
                 Arguments.of("queue", 3, Set.of(B, C)));
     }

@@ -154,12 +154,14 @@ final class Engine implements SimMetrics.Gauges {
         seq.state = Sequence.State.PREFILL;
         running++;
         seq.admission = admissions++;
-        kvUsed += seq.kvTokens();
+        seq.sharedTokens = 0;
         long prefill;
         if (seq.embedding()) {
             prefill = latency.embeddingNanos(seq.prompt.tokens(), seq.requestItems);
         } else {
             int cached = prefixCache.lookupAndInsert(seq.prompt);
+            // Cached blocks are shared with the sequences and the cache that hold them: only the rest is new.
+            seq.sharedTokens = cached;
             metrics.prefixLookup(seq.prompt.tokens(), cached);
             // A preempted sequence is prefilled again: its prompt and what it had generated.
             int uncached = (int) seq.kvTokens() - cached;
@@ -168,6 +170,7 @@ final class Engine implements SimMetrics.Gauges {
             prefillFreeAt = start + latency.prefillComputeNanos(uncached);
             prefill = start - now + latency.prefillNanos(uncached);
         }
+        kvUsed += seq.kvHeld();
         if (lora != null && lora.slots.start(seq.adapter)) {
             metrics.loraLoaded();
             prefill += loraLoadNanos;
@@ -234,7 +237,7 @@ final class Engine implements SimMetrics.Gauges {
         if (lora != null) {
             lora.slots.finish(latest.adapter);
         }
-        kvUsed -= latest.kvTokens();
+        kvUsed -= latest.kvHeld();
         latest.state = Sequence.State.WAITING;
         waiting.addFirst(latest);
         return true;
@@ -307,7 +310,7 @@ final class Engine implements SimMetrics.Gauges {
         if (lora != null) {
             lora.slots.finish(seq.adapter);
         }
-        kvUsed -= seq.kvTokens();
+        kvUsed -= seq.kvHeld();
         metrics.finished(reason, seq.prompt.tokens(), seq.generated,
                 (System.nanoTime() - seq.arrivalNanos) / 1e9);
     }

@@ -51,8 +51,16 @@ final class Sequence {
         return outputTokens == 0;
     }
 
-    /** Tokens this sequence holds in the KV cache. */
+    /** Tokens of this sequence in the KV cache. */
     long kvTokens() {
         return (long) prompt.tokens() + generated;
+    }
+
+    /** Prompt tokens found in the prefix cache at its admission, whose blocks it shares. */
+    int sharedTokens;
+
+    /** What the sequence holds in the KV cache of its own, beyond the cached blocks it shares. */
+    long kvHeld() {
+        return kvTokens() - sharedTokens;
     }
 }
