@@ -128,6 +128,11 @@ public final class Router {
                 request.promptTokens() * sequences + decode);
     }
 
+    /** Whether the strategy routes by work: then the relay reports first tokens and streamed tokens. */
+    public boolean routesByWork() {
+        return strategy.workModel() != null;
+    }
+
     /**
      * An answer for {@code model} reported {@code completionTokens} in its {@code usage}: the
      * strategy's expected output length learns from it ({@link OutputLengths}).

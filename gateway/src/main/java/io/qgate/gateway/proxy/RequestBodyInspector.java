@@ -33,6 +33,10 @@ public final class RequestBodyInspector {
     /** Digits in one number; longer ones are refused (Jackson's default, stated so it is seen). */
     static final int MAX_NUMBER_LENGTH = 1000;
 
+    /** Bytes of a request body per prompt token, for the estimate work-aware routing reads. */
+    static final int BYTES_PER_TOKEN = 4;
+    private static final long[] NO_HASHES = new long[0];
+
     /** Buffers recycled per thread: the parser runs on event loops, a few threads for the process. */
     private static final JsonFactory JSON = JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.threadLocalPool())
@@ -79,6 +83,7 @@ public final class RequestBodyInspector {
         }
         String model = null;
         boolean stream = false;
+        int maxTokens = 0;
         StringBuilder prefix = limits.maxBlocks() > 0 ? new StringBuilder() : null;
         try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(),
                 (InputStream) new ByteBufInputStream(body.duplicate(), false))) {
@@ -99,6 +104,9 @@ public final class RequestBodyInspector {
                         throw new InvalidBody("'stream' must be a boolean.");
                     }
                     stream = value == JsonToken.VALUE_TRUE;
+                } else if (("max_tokens".equals(name) || "max_completion_tokens".equals(name))
+                        && value == JsonToken.VALUE_NUMBER_INT) {
+                    maxTokens = (int) Math.max(0, Math.min(Integer.MAX_VALUE, parser.getLongValue()));
                 } else if (prefix != null && "messages".equals(name) && value == JsonToken.START_ARRAY) {
                     readMessages(parser, prefix, limits.maxChars());
                 } else if (prefix != null && "prompt".equals(name)) {
@@ -113,11 +121,10 @@ public final class RequestBodyInspector {
         } catch (JacksonException e) {
             throw new InvalidBody("The request body is not valid JSON: " + JsonSyntaxMessage.of(e) + ".");
         }
-        if (prefix == null || prefix.length() < limits.blockChars()) {
-            return new RouteRequest(route, model, stream);
-        }
-        return new RouteRequest(route, model, stream,
-                PrefixHasher.hash(prefix, limits.blockChars(), limits.maxBlocks()));
+        long[] hashes = prefix == null || prefix.length() < limits.blockChars() ? NO_HASHES
+                : PrefixHasher.hash(prefix, limits.blockChars(), limits.maxBlocks());
+        // About four bytes of JSON a token: an estimate for routing by work, not a count.
+        return new RouteRequest(route, model, stream, hashes, body.readableBytes() / BYTES_PER_TOKEN, maxTokens);
     }
 
     /** Appends the string contents of chat messages, in order, up to {@code maxChars}. */
