@@ -34,9 +34,11 @@ public final class RoutingComparison {
      * @param scrapeInterval how often each gateway scrapes each engine
      * @param measureSeconds the measured interval of each step; a quarter of it runs first, unmeasured
      * @param objectiveMs    the TTFT p99 objective
+     * @param maxNumSeqs     sequences each engine runs at once (the simulator's default engine otherwise)
      */
     public record Options(String workload, List<String> policies, int replicas, int gateways,
-                          Duration scrapeInterval, double measureSeconds, long seed, double objectiveMs) {
+                          Duration scrapeInterval, double measureSeconds, long seed, double objectiveMs,
+                          int maxNumSeqs) {
         public Options {
             requireNonNull(workload, "workload");
             requireNonNull(scrapeInterval, "scrapeInterval");
@@ -51,9 +53,9 @@ public final class RoutingComparison {
                             + RoutingCase.POLICIES + ")");
                 }
             }
-            if (replicas < 1 || gateways < 1) {
+            if (replicas < 1 || gateways < 1 || maxNumSeqs < 1) {
                 throw new IllegalArgumentException("replicas: " + replicas + ", gateways: " + gateways
-                        + " (expected: > 0)");
+                        + ", max-num-seqs: " + maxNumSeqs + " (expected: > 0)");
             }
             if (!(measureSeconds > 0) || scrapeInterval.isNegative() || scrapeInterval.isZero()) {
                 throw new IllegalArgumentException("duration: " + measureSeconds + " s, scrape interval: "
@@ -87,11 +89,11 @@ public final class RoutingComparison {
 
     public static Result run(Options options, PrintStream progress) {
         Workload workload = Workload.named(options.workload());
-        EngineModel model = EngineModel.defaults();
+        EngineModel model = EngineModel.defaults().withMaxNumSeqs(options.maxNumSeqs());
         double capacity = EngineCapacity.requestsPerSecond(model, workload, options.seed(), 300);
-        progress.printf(Locale.ROOT, "%s: one replica finishes %.2f requests/s saturated without cache hits; "
-                + "%d replicas, %d gateway(s), TTFT p99 objective %.0f ms%n", workload.name(), capacity,
-                options.replicas(), options.gateways(), options.objectiveMs());
+        progress.printf(Locale.ROOT, "%s: one replica (max-num-seqs %d) finishes %.2f requests/s saturated without "
+                + "cache hits; %d replicas, %d gateway(s), TTFT p99 objective %.0f ms%n", workload.name(),
+                options.maxNumSeqs(), capacity, options.replicas(), options.gateways(), options.objectiveMs());
         List<Row> rows = new ArrayList<>();
         List<AtObjective> best = new ArrayList<>();
         for (String policy : options.policies()) {

@@ -22,6 +22,7 @@ record FleetCompareReport(RoutingComparison.Result result, String command) imple
         RoutingComparison.Options o = result.options();
         root.put("workload", o.workload());
         root.put("replicas", o.replicas());
+        root.put("maxNumSeqs", o.maxNumSeqs());
         root.put("gateways", o.gateways());
         root.put("scrapeIntervalMs", o.scrapeInterval().toMillis());
         root.put("measuredSeconds", o.measureSeconds());
@@ -79,10 +80,10 @@ record FleetCompareReport(RoutingComparison.Result result, String command) imple
         RoutingComparison.Options o = result.options();
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "# Routing policies on the %s workload, in virtual time%n%n", o.workload()));
-        md.append(String.format(Locale.ROOT, "%d replicas (the simulator's default engine; saturated without cache hits "
-                        + "one finishes %.2f requests/s), %d gateway(s) scraping every %d ms, %.0f s measured per step, "
-                        + "seed %d. Load rises by steps until TTFT p99 breaks %.0f ms.%n%n`%s`%n%n", o.replicas(),
-                result.replicaCapacity(), o.gateways(), o.scrapeInterval().toMillis(), o.measureSeconds(), o.seed(),
+        md.append(String.format(Locale.ROOT, "%d replicas (the simulator's default engine with max-num-seqs %d; "
+                        + "saturated without cache hits one finishes %.2f requests/s), %d gateway(s) scraping every %d ms, "
+                        + "%.0f s measured per step, seed %d. Load rises by steps until TTFT p99 breaks %.0f ms.%n%n`%s`%n%n",
+                o.replicas(), o.maxNumSeqs(), result.replicaCapacity(), o.gateways(), o.scrapeInterval().toMillis(), o.measureSeconds(), o.seed(),
                 o.objectiveMs(), command));
         md.append(String.format(Locale.ROOT, "## At the objective (TTFT p99 <= %.0f ms)%n%n", o.objectiveMs()));
         md.append("| policy | output tokens/s | offered req/s | TTFT p50 ms | TTFT p99 ms | breaks at req/s |\n");

@@ -3,6 +3,7 @@ package io.qgate.bench.study.fleet;
 import io.qgate.bench.cli.CommandLine;
 import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.StudyCli;
+import io.qgate.fleet.EngineModel;
 import io.qgate.fleet.FleetRoutingScenario;
 import io.qgate.fleet.RoutingComparison;
 import io.qgate.fleet.workload.Workload;
@@ -29,7 +30,7 @@ public final class FleetRoutingCommand {
 
     /** Flags that ask for one workload's comparison instead of the fleet-scale study. */
     private static final Set<String> COMPARE_FLAGS = Set.of("--workload", "--policies", "--replicas", "--gateways",
-            "--scrape-interval", "--duration");
+            "--scrape-interval", "--duration", "--max-num-seqs");
     private static final List<String> DEFAULT_POLICIES = List.of("oracle", "round-robin", "queue", "llmd-queue-kv",
             "llmd-default", "work");
 
@@ -60,6 +61,7 @@ public final class FleetRoutingCommand {
               --gateways N           gateways; the oracle always counts as one (default 1)
               --scrape-interval D    how often each gateway scrapes each engine (default 100ms)
               --duration D           measured time per step; a quarter of it runs first (default 120s)
+              --max-num-seqs N       sequences each engine runs at once (default 256, the simulator's)
             """;
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -98,7 +100,8 @@ public final class FleetRoutingCommand {
             compare = new RoutingComparison.Options(flags.text("--workload", "sharegpt"),
                     flags.words("--policies", DEFAULT_POLICIES), flags.whole("--replicas", 8),
                     flags.whole("--gateways", 1), flags.duration("--scrape-interval", Duration.ofMillis(100)),
-                    flags.duration("--duration", Duration.ofSeconds(120)).toMillis() / 1000.0, seed, OBJECTIVE_MS);
+                    flags.duration("--duration", Duration.ofSeconds(120)).toMillis() / 1000.0, seed, OBJECTIVE_MS,
+                    flags.whole("--max-num-seqs", EngineModel.defaults().maxNumSeqs()));
             Workload.named(compare.workload());
         }
         return new Options(flags.on("--quick"), seed, Path.of(flags.text("--out", defaultOut.toString())), compare,
