@@ -71,14 +71,15 @@ public final class Strategies {
 
     /**
      * Least estimated work to the first token ({@link WorkScorer}): prefill not cached on the
-     * replica plus what is queued ahead of it there, in tokens; the best with a random tie-break.
+     * replica plus what is queued ahead of it there, in tokens; among near-equals the fewest
+     * requests in the engine, then at random.
      *
      * @param blockTokens tokens in one hashed prompt block
      */
     public static RoutingStrategy work(RoutingSettings settings, int blockTokens, Supplier<RandomGenerator> random) {
         WorkModel model = new WorkModel(settings.prefixCacheSize(), blockTokens);
         return new RoutingStrategy(WORK, Filters.ALL, List.of(new RoutingStrategy.WeightedScorer(
-                new WorkScorer(model), 1.0)), Pickers.maxScore(random), model);
+                new WorkScorer(model), 1.0)), Pickers.maxScoreThenLeastLoaded(random), model);
     }
 
     /**

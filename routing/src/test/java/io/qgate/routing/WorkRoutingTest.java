@@ -82,6 +82,24 @@ class WorkRoutingTest {
     }
 
     @Test
+    void withEqualWorkAheadTheReplicaRunningFewerRequestsWins() {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A, B, C)));
+        // Everything sent so far is past its prefill: no work queued anywhere, but B and C run more.
+        for (int i = 0; i < 3; i++) {
+            router.dispatch(prompt(100, null), Set.of(A, C)).firstToken();
+            router.dispatch(prompt(100, null), Set.of(A, B)).firstToken();
+        }
+        router.dispatch(prompt(100, null), Set.of(B, C)).firstToken();
+
+        for (int i = 0; i < 20; i++) {
+            Router.Dispatch next = router.dispatch(prompt(100, null), Set.of());
+            assertThat(next.endpoint()).isEqualTo(A);
+            next.finish(false);
+        }
+    }
+
+    @Test
     void theWorkBookedOnAReplicaCountsDownAsTheAnswerStreams() {
         Router router = router("work");
         router.update(EndpointSnapshot.of(List.of(A)));
