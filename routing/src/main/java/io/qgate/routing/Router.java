@@ -119,13 +119,19 @@ public final class Router {
         Endpoint endpoint = decision.endpoint(chosen);
         EndpointLoad load = decision.load(chosen);
         WorkModel work = strategy.workModel();
-        int prefill = work == null ? 0 : work.uncached(request, endpoint.authority()) * sequences;
-        int decode = work == null ? 0 : work.expectedOutput(request) * sequences;
+        if (work == null) {
+            strategy.picked(request, endpoint);
+            load.dispatched(sequences);
+            return new Dispatch(endpoint, load, sequences, this, 0, 0, 0);
+        }
+        // Measured before the pick is recorded in the work model, so a first request pays its whole prompt.
+        int prefill = work.uncached(request, endpoint.authority()) * sequences;
+        int decode = work.expectedOutput(request) * sequences;
+        int tokens = request.promptTokens() * sequences + decode;
         strategy.picked(request, endpoint);
         load.dispatched(sequences);
-        load.workDispatched(prefill, decode, request.promptTokens() * sequences + decode);
-        return new Dispatch(endpoint, load, sequences, this, prefill, decode,
-                request.promptTokens() * sequences + decode);
+        load.workDispatched(prefill, decode, tokens);
+        return new Dispatch(endpoint, load, sequences, this, prefill, decode, tokens);
     }
 
     /** Whether the strategy routes by work: then the relay reports first tokens and streamed tokens. */
@@ -198,7 +204,9 @@ public final class Router {
             if (!finished) {
                 finished = true;
                 load.finished(sequences);
-                load.workFinished(prefillLeft, decodeLeft, tokens);
+                if (tokens != 0) {
+                    load.workFinished(prefillLeft, decodeLeft, tokens);
+                }
             }
         }
 

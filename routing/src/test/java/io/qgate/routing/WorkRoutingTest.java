@@ -122,6 +122,19 @@ class WorkRoutingTest {
     }
 
     @Test
+    void aTenantsFirstRequestBooksItsWholePromptTheNextOnlyWhatIsNotCached() {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A)));
+
+        router.dispatch(tenantQuestion(), Set.of());
+        assertThat(router.load(A).prefillPending()).isEqualTo(CONTEXT_TOKENS + 40);
+
+        router.dispatch(tenantQuestion(), Set.of());
+        // The whole hashed window matched: all of the prompt but its last block counts as cached.
+        assertThat(router.load(A).prefillPending()).isEqualTo(CONTEXT_TOKENS + 40 + Strategies.DEFAULT_BLOCK_TOKENS);
+    }
+
+    @Test
     void withoutMaxTokensTheExpectedOutputIsLearnedFromAnswers() {
         Router router = router("work");
         router.update(EndpointSnapshot.of(List.of(A)));
