@@ -12,14 +12,14 @@ import java.util.List;
  *
  * @param replicas       ready replicas
  * @param gateways       gateway instances sharing them (ignored by the oracle)
- * @param policy         {@code oracle}, {@code queue}, {@code queue-uncorrected}, {@code work},
+ * @param policy         {@code oracle}, {@code queue}, {@code queue-uncorrected}, {@code work}, {@code predicted},
  *                       {@code llmd-default}, {@code llmd-queue-kv}, {@code least-inflight},
  *                       {@code round-robin} or {@code random}
  * @param scrapeInterval how often each gateway scrapes each engine; null for policies that read no scrapes
  */
 public record RoutingCase(int replicas, int gateways, String policy, Duration scrapeInterval) {
 
-    public static final List<String> POLICIES = List.of("oracle", "queue", "queue-uncorrected", "work",
+    public static final List<String> POLICIES = List.of("oracle", "queue", "queue-uncorrected", "work", "predicted",
             "llmd-default", "llmd-queue-kv", "least-inflight", "round-robin", "random");
 
     /** The policies that read no engine scrapes. */

@@ -36,6 +36,7 @@ public final class EndpointLoad {
     private final AtomicLong decodePending = new AtomicLong();
     /** Prompt and expected output tokens of this gateway's requests open here. */
     private final AtomicLong inflightTokens = new AtomicLong();
+    private final TtftFit ttftFit = new TtftFit();
     private volatile Sample sample;
     private volatile long lastScrapeFailureNanos;
     /** The most requests seen running while others waited: the engine's batch limit, once learned. */
@@ -105,6 +106,11 @@ public final class EndpointLoad {
     /** Output tokens this gateway's open requests here are still expected to produce. */
     public long decodePending() {
         return decodePending.get();
+    }
+
+    /** Time to first token against the work ahead, fitted to this gateway's answers from the replica. */
+    TtftFit ttftFit() {
+        return ttftFit;
     }
 
     /** Prompt plus expected output tokens of this gateway's open requests here. */

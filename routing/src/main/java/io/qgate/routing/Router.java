@@ -128,10 +128,14 @@ public final class Router {
         int prefill = work.uncached(request, endpoint.authority()) * sequences;
         int decode = work.expectedOutput(request) * sequences;
         int tokens = request.promptTokens() * sequences + decode;
+        double workAhead = WorkScorer.workAhead(decision, chosen) + prefill;
         strategy.picked(request, endpoint);
         load.dispatched(sequences);
         load.workDispatched(prefill, decode, tokens);
-        return new Dispatch(endpoint, load, sequences, this, prefill, decode, tokens);
+        Dispatch dispatch = new Dispatch(endpoint, load, sequences, this, prefill, decode, tokens);
+        dispatch.workAhead = workAhead;
+        dispatch.sentNanos = decision.nowNanos();
+        return dispatch;
     }
 
     /** Whether the strategy routes by work: then the relay reports first tokens and streamed tokens. */
@@ -165,6 +169,9 @@ public final class Router {
         private int prefillLeft;
         private int decodeLeft;
         private boolean finished;
+        /** Tokens of work ahead of the request when it was sent, and when: its first token times the replica. */
+        private double workAhead = Double.NaN;
+        private long sentNanos;
 
         Dispatch(Endpoint endpoint, EndpointLoad load, int sequences, Router router, int prefill, int decode,
                  int tokens) {
@@ -186,6 +193,10 @@ public final class Router {
             if (!finished && prefillLeft > 0) {
                 load.prefillDone(prefillLeft);
                 prefillLeft = 0;
+            }
+            if (!finished && !Double.isNaN(workAhead)) {
+                load.ttftFit().observe(workAhead, (router.nowNanos() - sentNanos) / 1e9);
+                workAhead = Double.NaN;
             }
         }
 

@@ -18,12 +18,13 @@ public final class Strategies {
     public static final String ROUND_ROBIN = "round-robin";
     public static final String RANDOM = "random";
     public static final String WORK = "work";
+    public static final String PREDICTED = "predicted";
     public static final String LLMD_DEFAULT = "llmd-default";
     public static final String LLMD_QUEUE_KV = "llmd-queue-kv";
 
     /** The names {@code routing.strategy} takes. */
-    public static final List<String> NAMES = List.of(QUEUE, WORK, LEAST_INFLIGHT, ROUND_ROBIN, RANDOM, LLMD_DEFAULT,
-            LLMD_QUEUE_KV);
+    public static final List<String> NAMES = List.of(QUEUE, WORK, PREDICTED, LEAST_INFLIGHT, ROUND_ROBIN, RANDOM,
+            LLMD_DEFAULT, LLMD_QUEUE_KV);
 
     /** Tokens in one hashed prompt block, for strategies that read work: the gateway's default 64 characters. */
     public static final int DEFAULT_BLOCK_TOKENS = 16;
@@ -42,6 +43,7 @@ public final class Strategies {
             case ROUND_ROBIN -> roundRobin();
             case RANDOM -> random(random);
             case WORK -> work(settings, DEFAULT_BLOCK_TOKENS, random);
+            case PREDICTED -> predicted(settings, DEFAULT_BLOCK_TOKENS, random);
             case LLMD_DEFAULT -> llmdDefault(settings, DEFAULT_BLOCK_TOKENS, random);
             case LLMD_QUEUE_KV -> llmdQueueKv(random);
             default -> throw new IllegalArgumentException("routing.strategy: " + name
@@ -80,6 +82,17 @@ public final class Strategies {
         WorkModel model = new WorkModel(settings.prefixCacheSize(), blockTokens);
         return new RoutingStrategy(WORK, Filters.ALL, List.of(new RoutingStrategy.WeightedScorer(
                 new WorkScorer(model), 1.0)), Pickers.maxScoreThenLeastLoaded(random), model);
+    }
+
+    /**
+     * Lowest predicted time to first token ({@link PredictedScorer}): the work ahead, in seconds by
+     * each replica's own fitted speed; among near-equals the fewest requests, then at random.
+     */
+    public static RoutingStrategy predicted(RoutingSettings settings, int blockTokens,
+                                            Supplier<RandomGenerator> random) {
+        WorkModel model = new WorkModel(settings.prefixCacheSize(), blockTokens);
+        return new RoutingStrategy(PREDICTED, Filters.ALL, List.of(new RoutingStrategy.WeightedScorer(
+                new PredictedScorer(model), 1.0)), Pickers.maxScoreThenLeastLoaded(random), model);
     }
 
     /**

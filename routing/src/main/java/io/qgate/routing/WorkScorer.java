@@ -31,18 +31,33 @@ final class WorkScorer implements Scorer {
 
     @Override
     public void score(Decision decision, double[] scores) {
+        // The request's own prefill counts twice: once as its own wait, once as the wait it adds
+        // for every request that arrives behind it there.
+        costs(model, decision, 2.0, scores);
+        relative(scores, decision.size(), 1.0);
+    }
+
+    /**
+     * Writes each candidate's work ahead of the request plus {@code ownWeight} times the request's
+     * own uncached prompt there.
+     */
+    static void costs(WorkModel model, Decision decision, double ownWeight, double[] costs) {
         RouteRequest request = decision.request();
         PrefixHolders.Match match = model.match(request);
-        int n = decision.size();
+        for (int i = 0; i < decision.size(); i++) {
+            costs[i] = workAhead(decision, i) + ownWeight * model.uncached(request, match,
+                    decision.endpoint(i).authority());
+        }
+    }
+
+    /** Turns costs into scores: {@code (least + floor) / (cost + floor)}, 1 for the least. */
+    static void relative(double[] scores, int n, double floor) {
         double least = Double.MAX_VALUE;
         for (int i = 0; i < n; i++) {
-            // The request's own prefill counts twice: once as its own wait, once as the wait it adds
-            // for every request that arrives behind it there.
-            scores[i] = workAhead(decision, i) + 2.0 * model.uncached(request, match, decision.endpoint(i).authority());
             least = Math.min(least, scores[i]);
         }
         for (int i = 0; i < n; i++) {
-            scores[i] = (least + 1) / (scores[i] + 1);
+            scores[i] = (least + floor) / (scores[i] + floor);
         }
     }
 
