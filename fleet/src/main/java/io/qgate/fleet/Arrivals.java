@@ -69,7 +69,12 @@ final class Arrivals {
         Workload.Shape shape = workload.next(random);
         double scale = trace.outputScale(sim.now() / NANOS_PER_SECOND);
         int output = scale == 1.0 ? shape.outputTokens() : (int) Math.max(1, Math.round(shape.outputTokens() * scale));
-        sink.accept(new Request(generated++, sim.now(), shape.promptTokens(), output));
+        Request request = new Request(generated++, sim.now(), shape.promptTokens(), output);
+        if (shape.prefixId() >= 0) {
+            request.blocks = PromptBlocks.of(shape, request.id);
+        }
+        request.maxTokens = workload.sendsMaxTokens() ? output : 0;
+        sink.accept(request);
         scheduleNext();
     }
 }

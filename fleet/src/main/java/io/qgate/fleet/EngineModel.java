@@ -6,15 +6,24 @@ package io.qgate.fleet;
  * {@code sim}, wall-clock timers, a time scale, tokens streamed one by one) and the fleet's
  * {@link VirtualEngine} (virtual time, tokens counted).
  *
- * <p>A prefill costs a fixed overhead plus a cost per uncached prompt token; a decode step of the
- * whole running batch costs {@code tpot × loadFactor(running)}, rising linearly from 1 for one
- * sequence to {@code loadFactorAtMax} for a full batch, which is roughly how a memory-bound decode
- * slows as the batch grows; each LiteLLM hop (request in, every answer chunk out) adds
+ * <p>A prefill costs a fixed overhead plus a cost per uncached prompt token, so it rises with the
+ * prompt's length. The per-token part is the engine's compute: prefills take it one after
+ * another ({@link #prefillComputeNanos}), so a long prompt admitted behind another long prompt
+ * waits for it, and a cached prefix is engine time saved for everyone, as in vLLM, whose steps
+ * share one token budget. The fixed part (scheduling, sampling, the API server) delays only the
+ * request's own first token. Decode steps are not slowed by prefills in this model. A decode step
+ * of the whole running batch costs {@code tpot × loadFactor(running)}, rising linearly from 1 for
+ * one sequence to {@code loadFactorAtMax} for a full batch, which is roughly how a memory-bound
+ * decode slows as the batch grows; each LiteLLM hop (request in, every answer chunk out) adds
  * {@code proxyOverheadMs}. Admission is strict first-come first-served: the head of the queue
  * starts only while fewer than {@code maxNumSeqs} run and the KV cache has room for its prompt.
+ * Admission reserves the prompt only; when decoding fills the cache past its capacity the engine
+ * preempts ({@link #preempts}), as vLLM's scheduler does: the most recently admitted decoding
+ * sequence gives its blocks back and waits at the head of the queue, to be prefilled again (its
+ * prompt and the tokens it had generated) when room returns.
  *
- * @param prefillOverheadMs fixed cost of a prefill
- * @param prefillMsPerToken cost per uncached prompt token (the fleet simulation caches nothing)
+ * @param prefillOverheadMs fixed delay of a prefill's first token, not engine time
+ * @param prefillMsPerToken engine time per uncached prompt token
  * @param tpotMs            time per output token of a lone sequence
  * @param loadFactorAtMax   how much slower a step of a full batch is than one of a lone sequence
  * @param maxNumSeqs        sequences the engine runs at once
@@ -67,6 +76,19 @@ public record EngineModel(double prefillOverheadMs, double prefillMsPerToken, do
 
     public double prefillMs(int uncachedTokens) {
         return prefillOverheadMs + prefillMsPerToken * uncachedTokens;
+    }
+
+    /** The engine time a prefill of {@code uncachedTokens} takes from the prefills behind it. */
+    public long prefillComputeNanos(int uncachedTokens) {
+        return nanos(prefillMsPerToken * uncachedTokens, 1.0);
+    }
+
+    /**
+     * Whether decoding has filled the cache past its capacity, so that the engine must preempt a
+     * sequence; a lone sequence is never preempted (it would only come back to the same cache).
+     */
+    public boolean preempts(int running, long kvUsedTokens) {
+        return running > 1 && kvUsedTokens > kvCapacityTokens;
     }
 
     public double stepMs(int running) {

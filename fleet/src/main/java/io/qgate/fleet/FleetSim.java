@@ -151,6 +151,9 @@ final class FleetSim implements VirtualEngine.Listener {
     public void firstToken(Request request) {
         request.firstTokenNanos = sim.now() + hopNanos;
         log.firstToken(request);
+        if (request.gateway != null) {
+            sim.after(hopNanos, () -> request.gateway.firstToken(request));
+        }
     }
 
     @Override

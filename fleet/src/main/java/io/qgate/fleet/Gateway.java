@@ -12,6 +12,7 @@ import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
 import io.qgate.routing.metrics.LoraAdapters;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,9 @@ final class Gateway {
     /** The live simulator's default model; every replica serves it, so any one name would do. */
     private static final String MODEL = "meta-llama/Llama-3.1-8B-Instruct";
     private static final Set<String> MODELS = Set.of(MODEL);
-    private static final RouteRequest CHAT = new RouteRequest(ApiRoute.CHAT, MODEL, true);
+    private static final long[] NO_BLOCKS = new long[0];
+    /** The gateway's default {@code routing.prefix-max-blocks}: 64 characters, 16 tokens, a block. */
+    private static final int PREFIX_MAX_BLOCKS = 32;
 
     /** Scrapes of one interval are spread over this many instants, as the gateway spreads them over its event loops. */
     private static final int SCRAPE_PHASES = 16;
@@ -85,7 +88,7 @@ final class Gateway {
     /** Receives and routes {@code request}; null when the gateway knows no ready replica (a 503). */
     Replica dispatch(Request request) {
         received++;
-        RouteRequest route = request.adapter == null ? CHAT
+        RouteRequest route = request.adapter == null ? work(request)
                 : adapterRoutes.computeIfAbsent(request.adapter, adapter -> new RouteRequest(ApiRoute.CHAT, adapter, true));
         Router.Dispatch dispatch = router.dispatch(route, List.of());
         if (dispatch == null) {
@@ -97,8 +100,24 @@ final class Gateway {
         return fleet.byAuthority(dispatch.endpoint().authority());
     }
 
-    /** The last chunk of {@code request}'s answer went out. */
+    /**
+     * What the gateway reads of a base-model request: its prompt's leading blocks (as many as the
+     * gateway hashes by default), its length, and the {@code max_tokens} its client sent.
+     */
+    private static RouteRequest work(Request request) {
+        long[] prefix = request.blocks == null ? NO_BLOCKS
+                : Arrays.copyOf(request.blocks, Math.min(PREFIX_MAX_BLOCKS, request.blocks.length));
+        return new RouteRequest(ApiRoute.CHAT, MODEL, true, prefix, request.promptTokens, request.maxTokens);
+    }
+
+    /** The first token of {@code request} reached the gateway: its prefill is no longer ahead of others. */
+    void firstToken(Request request) {
+        request.dispatch.firstToken();
+    }
+
+    /** The last chunk of {@code request}'s answer went out, with its usage. */
     void finish(Request request) {
+        router.answered(MODEL, request.outputTokens);
         request.dispatch.finish(false);
         open--;
     }

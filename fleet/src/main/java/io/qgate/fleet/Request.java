@@ -31,6 +31,20 @@ final class Request {
     /** The engine's decode step at which the last token comes out. */
     long finishStep;
 
+    /**
+     * The chained hashes of the prompt's whole blocks ({@link PrefixCache}), or null when the
+     * workload's prompts share nothing: then no cache is looked up.
+     */
+    long[] blocks;
+    /** The {@code max_tokens} the client sent, or 0 when it sent none. */
+    int maxTokens;
+    /** Output tokens produced so far, kept across a preemption. */
+    int generated;
+    /** When the engine last admitted it, in admission order: the latest is preempted first. */
+    long admission;
+    /** Prompt tokens found in the prefix cache at its admission, whose blocks it shares. */
+    int sharedTokens;
+
     Request(long id, long arrivalNanos, int promptTokens, int outputTokens) {
         if (promptTokens < 1) {
             throw new IllegalArgumentException("promptTokens: " + promptTokens + " (expected: > 0)");

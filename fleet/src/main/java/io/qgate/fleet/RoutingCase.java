@@ -12,14 +12,18 @@ import java.util.List;
  *
  * @param replicas       ready replicas
  * @param gateways       gateway instances sharing them (ignored by the oracle)
- * @param policy         {@code oracle}, {@code queue}, {@code queue-uncorrected}, {@code least-inflight},
+ * @param policy         {@code oracle}, {@code queue}, {@code queue-uncorrected}, {@code work}, {@code predicted},
+ *                       {@code llmd-default}, {@code llmd-queue-kv}, {@code least-inflight},
  *                       {@code round-robin} or {@code random}
  * @param scrapeInterval how often each gateway scrapes each engine; null for policies that read no scrapes
  */
 public record RoutingCase(int replicas, int gateways, String policy, Duration scrapeInterval) {
 
-    static final List<String> POLICIES = List.of("oracle", "queue", "queue-uncorrected", "least-inflight",
-            "round-robin", "random");
+    public static final List<String> POLICIES = List.of("oracle", "queue", "queue-uncorrected", "work", "predicted",
+            "llmd-default", "llmd-queue-kv", "least-inflight", "round-robin", "random");
+
+    /** The policies that read no engine scrapes. */
+    private static final List<String> BLIND = List.of("oracle", "least-inflight", "round-robin", "random");
 
     public RoutingCase {
         requireNonNull(policy, "policy");
@@ -38,9 +42,9 @@ public record RoutingCase(int replicas, int gateways, String policy, Duration sc
         }
     }
 
-    /** Whether the policy reads engine scrapes (only the queue strategies do). */
-    static boolean scrapes(String policy) {
-        return policy.startsWith("queue");
+    /** Whether the policy reads engine scrapes. */
+    public static boolean scrapes(String policy) {
+        return !BLIND.contains(policy);
     }
 
     public boolean oracle() {
@@ -49,12 +53,12 @@ public record RoutingCase(int replicas, int gateways, String policy, Duration sc
 
     /** The {@code routing.strategy} name the gateway is configured with. */
     String strategy() {
-        return scrapes(policy) ? "queue" : policy;
+        return policy.equals("queue-uncorrected") ? "queue" : policy;
     }
 
     /**
-     * The router's settings: the defaults, without prefix affinity (the requests share no
-     * prefixes), and a staleness limit of at least twice the scrape interval, as anyone scraping
+     * The router's settings: the defaults (prefix affinity on, as it is by default: it changes
+     * nothing where requests share no prefixes), and a staleness limit of at least twice the scrape interval, as anyone scraping
      * slower than the 1 s default limit would have to configure.
      */
     RoutingSettings settings() {
@@ -63,7 +67,7 @@ public record RoutingCase(int replicas, int gateways, String policy, Duration sc
             staleAfter = scrapeInterval.multipliedBy(2);
         }
         RoutingSettings defaults = RoutingSettings.defaults();
-        return new RoutingSettings(staleAfter, !policy.equals("queue-uncorrected"), false,
+        return new RoutingSettings(staleAfter, !policy.equals("queue-uncorrected"), true,
                 defaults.affinityMargin(), defaults.prefixCacheSize(), defaults.ejectionFailures(),
                 defaults.ejectionBaseTime(), defaults.ejectionMaxTime());
     }

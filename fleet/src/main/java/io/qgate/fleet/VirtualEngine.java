@@ -12,11 +12,13 @@ import java.util.Set;
  * The continuous-batching engine of {@link EngineModel} in virtual time, as the live simulator's
  * engine runs it on timers: at most {@code maxNumSeqs} sequences run, the rest wait in arrival
  * order, and the head of the queue is admitted only while the KV cache has room for its prompt
- * ({@link EngineModel#admits}). An admitted sequence prefills and so produces its first token;
- * from then on every decode step gives each decoding sequence one more token, and a step takes
- * longer the more sequences run. No preemption, no prefix cache (the fleet's prompts share
- * nothing). With LoRA adapters ({@link #serveAdapters}) a request whose adapter is not loaded
- * pays the load in its prefill ({@link LoraSlots}), as in the live simulator.
+ * ({@link EngineModel#admits}). An admitted sequence prefills, after the prefills admitted before
+ * it, and so produces its first token; from then on every decode step gives each decoding
+ * sequence one more token, and a step takes longer the more sequences run. When decoding fills
+ * the cache, the latest admitted decoding sequence is preempted ({@link EngineModel#preempts}).
+ * Requests that carry block hashes are looked up in a prefix cache as large as the KV cache
+ * ({@link PrefixCache}). With LoRA adapters ({@link #serveAdapters}) a request whose adapter is
+ * not loaded pays the load in its prefill ({@link LoraSlots}), as in the live simulator.
  *
  * <p>The simulator walks every decoding sequence on every step; here a step only counts, and
  * each sequence is filed under the step that produces its last token, so a step costs the
@@ -51,11 +53,18 @@ final class VirtualEngine {
     private long busySince;
     private LoraSlots lora;
     private long loraLoadNanos;
+    private final PrefixCache prefixCache;
+    /** When the prefills admitted so far are done: the next one starts no earlier. */
+    private long prefillFreeAt;
+    private long admissions;
+    private long preemptions;
 
     VirtualEngine(Simulation sim, EngineModel model, Listener listener) {
         this.sim = requireNonNull(sim, "sim");
         this.model = requireNonNull(model, "model");
         this.listener = requireNonNull(listener, "listener");
+        this.prefixCache = new PrefixCache((int) Math.min(Integer.MAX_VALUE, model.kvCapacityTokens()
+                / PrefixCache.BLOCK_TOKENS));
     }
 
     /** Serves LoRA adapters in {@code maxLoras} slots; loading one adds {@code loadNanos} to a prefill. */
@@ -114,31 +123,62 @@ final class VirtualEngine {
         return running > 0 ? busyNanos + (sim.now() - busySince) : busyNanos;
     }
 
+    /** vLLM's {@code num_preemptions_total}. */
+    long preemptions() {
+        return preemptions;
+    }
+
+    /** The engine's prefix cache. */
+    PrefixCache prefixCache() {
+        return prefixCache;
+    }
+
     boolean idle() {
         return running == 0 && waiting.isEmpty();
     }
 
     private void admit() {
-        while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().promptTokens)) {
+        while (!waiting.isEmpty() && model.admits(running, kvUsed, kvTokens(waiting.peek()))) {
             Request head = waiting.poll();
             long load = lora != null && lora.start(head.adapter) ? loraLoadNanos : 0;
             if (running == 0) {
                 busySince = sim.now();
             }
             running++;
-            kvUsed += head.promptTokens;
-            sim.after(model.prefillNanos(head.promptTokens) + load, () -> prefillDone(head));
+            head.admission = admissions++;
+            int tokens = kvTokens(head);
+            // A preempted sequence is prefilled again: its prompt (likely still cached) and what it had generated.
+            int cached = head.blocks == null ? 0 : prefixCache.lookupAndInsert(head.blocks, head.promptTokens);
+            // Cached blocks are shared with the sequences and the cache that hold them: only the rest is new.
+            head.sharedTokens = cached;
+            int uncached = tokens - cached;
+            kvUsed += uncached;
+            long start = Math.max(sim.now(), prefillFreeAt);
+            prefillFreeAt = start + model.prefillComputeNanos(uncached);
+            sim.at(start + model.prefillNanos(uncached) + load, () -> prefillDone(head));
         }
+    }
+
+    private static int kvTokens(Request request) {
+        return request.promptTokens + request.generated;
+    }
+
+    /** What the request holds in the KV cache of its own, beyond the cached blocks it shares. */
+    private static long kvHeld(Request request) {
+        return kvTokens(request) - request.sharedTokens;
     }
 
     private void prefillDone(Request request) {
         kvUsed++;
         tokensEmitted++;
-        listener.firstToken(request);
-        if (request.outputTokens <= 1) {
+        request.generated++;
+        if (request.generated == 1) {
+            listener.firstToken(request);
+        }
+        if (request.generated >= request.outputTokens) {
             finish(request);
         } else {
-            request.finishStep = steps + request.outputTokens - 1;
+            request.finishStep = steps + request.outputTokens - request.generated;
             decoding.add(request);
         }
         admit();
@@ -153,8 +193,36 @@ final class VirtualEngine {
         while (!decoding.isEmpty() && decoding.peek().finishStep <= steps) {
             finish(decoding.poll());
         }
+        while (model.preempts(running, kvUsed) && preemptLatest()) {
+            preemptions++;
+        }
         admit();
         ensureStepping();
+    }
+
+    /** Sends the latest admitted decoding sequence back to the head of the queue; false when none decodes. */
+    private boolean preemptLatest() {
+        Request latest = null;
+        for (Request request : decoding) {
+            if (latest == null || request.admission > latest.admission) {
+                latest = request;
+            }
+        }
+        if (latest == null) {
+            return false;
+        }
+        decoding.remove(latest);
+        latest.generated = latest.outputTokens - (int) (latest.finishStep - steps);
+        running--;
+        if (running == 0) {
+            busyNanos += sim.now() - busySince;
+        }
+        if (lora != null) {
+            lora.finish(latest.adapter);
+        }
+        kvUsed -= kvHeld(latest);
+        waiting.addFirst(latest);
+        return true;
     }
 
     private void ensureStepping() {
@@ -167,6 +235,7 @@ final class VirtualEngine {
     }
 
     private void finish(Request request) {
+        request.generated = request.outputTokens;
         running--;
         if (running == 0) {
             busyNanos += sim.now() - busySince;
@@ -174,7 +243,7 @@ final class VirtualEngine {
         if (lora != null) {
             lora.finish(request.adapter);
         }
-        kvUsed -= (long) request.promptTokens + request.outputTokens;
+        kvUsed -= kvHeld(request);
         listener.finished(request);
     }
 }

@@ -85,6 +85,56 @@ class VirtualEngineTest {
                 Map.entry(2L, 25 * MS));
     }
 
+    @Test
+    void prefillsTakeTheEngineOneAfterAnother() {
+        // 1 ms per prompt token of engine time, 10 ms more before each first token; room for both.
+        VirtualEngine engine = engine(new EngineModel(10, 1.0, 5, 1.0, 4, 1_000_000, 0));
+        engine.submit(new Request(0, 0, 100, 1));
+        engine.submit(new Request(1, 0, 100, 1));
+
+        sim.runUntil(1000 * MS);
+
+        // The second prompt's 100 ms of compute start when the first's end: a long prompt behind another waits.
+        assertThat(firstTokens).containsExactly(Map.entry(0L, 110 * MS), Map.entry(1L, 210 * MS));
+    }
+
+    @Test
+    void aCachedPrefixIsWorkNotDone() {
+        VirtualEngine engine = engine(new EngineModel(10, 1.0, 5, 1.0, 4, 1_000_000, 0));
+        long[] shared = {1, 2, 3, 4};
+        Request first = new Request(0, 0, 70, 1);
+        first.blocks = new long[] {1, 2, 3, 4};
+        engine.submit(first);
+        sim.runUntil(500 * MS);
+        Request second = new Request(1, 500 * MS, 70, 1);
+        second.blocks = shared;
+        engine.submit(second);
+
+        sim.runUntil(1000 * MS);
+
+        // Four whole blocks (64 tokens) cached: 6 ms of prefill instead of 70.
+        assertThat(firstTokens).containsExactly(Map.entry(0L, 80 * MS), Map.entry(1L, 516 * MS));
+        assertThat(engine.prefixCache().hitTokens()).isEqualTo(64);
+    }
+
+    @Test
+    void decodingPastTheCachePreemptsTheLatestAdmitted() {
+        // Room for 30 tokens: two 10-token prompts fit, their outputs do not.
+        VirtualEngine engine = engine(new EngineModel(0, 0, 5, 1.0, 4, 30, 0));
+        engine.submit(new Request(0, 0, 10, 8));
+        engine.submit(new Request(1, 0, 10, 8));
+
+        sim.runUntil(1000 * MS);
+
+        assertThat(engine.preemptions()).isGreaterThan(0);
+        // The first admitted is never the one preempted: it finishes first, then the other resumes.
+        assertThat(finishes.keySet()).containsExactly(0L, 1L);
+        assertThat(firstTokens.keySet()).containsExactly(0L, 1L);
+        assertThat(engine.tokensEmitted()).isEqualTo(16);
+        assertThat(engine.idle()).isTrue();
+        assertThat(engine.kvCacheUsage()).isZero();
+    }
+
     private VirtualEngine engine(EngineModel model) {
         return new VirtualEngine(sim, model, new VirtualEngine.Listener() {
             @Override

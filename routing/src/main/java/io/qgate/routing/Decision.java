@@ -119,11 +119,17 @@ public final class Decision {
      * prefill; a place in a queue costs a whole request's share of the batch, far more.
      */
     public boolean affinityAllowed(int candidate) {
-        double estimated = estimated(candidate);
+        return !wouldQueue(candidate) && withinMargin(candidate);
+    }
+
+    /**
+     * Whether a request sent to the candidate would queue there: its engine reported waiting
+     * requests at the last fresh scrape, or its estimated load has reached the batch limit it was
+     * seen to queue at.
+     */
+    public boolean wouldQueue(int candidate) {
         // NaN compares false: no fresh scrape or no limit learned yet is not known to queue.
-        boolean wouldQueue = scrapedWaiting(candidate) > 0
-                || estimated + 1 > loads[candidate].learnedBatchLimit();
-        return !wouldQueue && withinMargin(candidate);
+        return scrapedWaiting(candidate) > 0 || estimated(candidate) + 1 > loads[candidate].learnedBatchLimit();
     }
 
     /** Whether the candidate's estimated load exceeds the lowest by no more than the affinity margin. */

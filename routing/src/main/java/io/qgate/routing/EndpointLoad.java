@@ -30,6 +30,13 @@ public final class EndpointLoad {
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicLong dispatched = new AtomicLong();
     private final AtomicLong finished = new AtomicLong();
+    /** Uncached prompt tokens of this gateway's requests here that have no first token yet. */
+    private final AtomicLong prefillPending = new AtomicLong();
+    /** Expected output tokens of this gateway's requests here not yet seen streamed. */
+    private final AtomicLong decodePending = new AtomicLong();
+    /** Prompt and expected output tokens of this gateway's requests open here. */
+    private final AtomicLong inflightTokens = new AtomicLong();
+    private final TtftFit ttftFit = new TtftFit();
     private volatile Sample sample;
     private volatile long lastScrapeFailureNanos;
     /** The most requests seen running while others waited: the engine's batch limit, once learned. */
@@ -66,6 +73,49 @@ public final class EndpointLoad {
     void finished(int sequences) {
         inflight.addAndGet(-sequences);
         finished.addAndGet(sequences);
+    }
+
+    void workDispatched(int prefill, int decode, int tokens) {
+        prefillPending.addAndGet(prefill);
+        decodePending.addAndGet(decode);
+        inflightTokens.addAndGet(tokens);
+    }
+
+    void prefillDone(int prefill) {
+        prefillPending.addAndGet(-prefill);
+    }
+
+    void decoded(int tokens) {
+        decodePending.addAndGet(-tokens);
+    }
+
+    void workFinished(int prefillLeft, int decodeLeft, int tokens) {
+        prefillPending.addAndGet(-prefillLeft);
+        decodePending.addAndGet(-decodeLeft);
+        inflightTokens.addAndGet(-tokens);
+    }
+
+    /**
+     * Prompt tokens this gateway sent here that the engine has not prefilled yet (no first token
+     * seen), less what the prefix index expected cached: the prefill work queued ahead of a new request.
+     */
+    public long prefillPending() {
+        return prefillPending.get();
+    }
+
+    /** Output tokens this gateway's open requests here are still expected to produce. */
+    public long decodePending() {
+        return decodePending.get();
+    }
+
+    /** Time to first token against the work ahead, fitted to this gateway's answers from the replica. */
+    TtftFit ttftFit() {
+        return ttftFit;
+    }
+
+    /** Prompt plus expected output tokens of this gateway's open requests here. */
+    public long inflightTokens() {
+        return inflightTokens.get();
     }
 
     /** Records a successful scrape taken at {@code nowNanos}, of an engine that reports no LoRA. */

@@ -31,6 +31,16 @@ final class Pickers {
     }
 
     /**
+     * The best total; among near-equals, the fewest requests in the engine by the estimate (the
+     * queue strategy's measure), then at random. For a strategy whose score leaves requests of
+     * equal work tied, the count still decides: with the same work ahead, fewer running sequences
+     * decode faster and leave a slot free sooner.
+     */
+    static Picker maxScoreThenLeastLoaded(Supplier<RandomGenerator> random) {
+        return new Named("max-score-then-least-loaded", decision -> maxScoreThenLeastLoaded(decision, random));
+    }
+
+    /**
      * Power of two choices: two candidates at random, the one with fewer of this gateway's
      * requests in flight. Nearly as good as scanning all for the least, and several gateways doing
      * it at once do not all pile onto the same replica.
@@ -67,6 +77,33 @@ final class Pickers {
         int seen = 0;
         for (int i = 0; i < n; i++) {
             if (totals[i] >= best - NEAR_EQUAL && r.nextInt(++seen) == 0) {
+                chosen = i;
+            }
+        }
+        return chosen;
+    }
+
+    private static int maxScoreThenLeastLoaded(Decision decision, Supplier<RandomGenerator> random) {
+        int n = decision.size();
+        if (n == 1) {
+            return 0;
+        }
+        double[] totals = decision.totals();
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            best = Math.max(best, totals[i]);
+        }
+        double least = Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            if (totals[i] >= best - NEAR_EQUAL) {
+                least = Math.min(least, decision.estimated(i));
+            }
+        }
+        RandomGenerator r = random.get();
+        int chosen = -1;
+        int seen = 0;
+        for (int i = 0; i < n; i++) {
+            if (totals[i] >= best - NEAR_EQUAL && decision.estimated(i) <= least && r.nextInt(++seen) == 0) {
                 chosen = i;
             }
         }

@@ -118,28 +118,96 @@ public final class Router {
         }
         Endpoint endpoint = decision.endpoint(chosen);
         EndpointLoad load = decision.load(chosen);
+        WorkModel work = strategy.workModel();
+        if (work == null) {
+            strategy.picked(request, endpoint);
+            load.dispatched(sequences);
+            return new Dispatch(endpoint, load, sequences, this, 0, 0, 0);
+        }
+        // Measured before the pick is recorded in the work model, so a first request pays its whole prompt.
+        int prefill = work.uncached(request, endpoint.authority()) * sequences;
+        int decode = work.expectedOutput(request) * sequences;
+        int tokens = request.promptTokens() * sequences + decode;
+        double workAhead = WorkScorer.workAhead(decision, chosen) + prefill;
         strategy.picked(request, endpoint);
         load.dispatched(sequences);
-        return new Dispatch(endpoint, load, sequences, this);
+        load.workDispatched(prefill, decode, tokens);
+        Dispatch dispatch = new Dispatch(endpoint, load, sequences, this, prefill, decode, tokens);
+        dispatch.workAhead = workAhead;
+        dispatch.sentNanos = decision.nowNanos();
+        return dispatch;
     }
 
-    /** One request sent to one endpoint; {@link #finish} it exactly once when it is over. */
+    /** Whether the strategy routes by work: then the relay reports first tokens and streamed tokens. */
+    public boolean routesByWork() {
+        return strategy.workModel() != null;
+    }
+
+    /**
+     * An answer for {@code model} reported {@code completionTokens} in its {@code usage}: the
+     * strategy's expected output length learns from it ({@link OutputLengths}).
+     */
+    public void answered(String model, int completionTokens) {
+        WorkModel work = strategy.workModel();
+        if (work != null) {
+            work.outputLengths().observe(model, completionTokens, nowNanos());
+        }
+    }
+
+    /**
+     * One request sent to one endpoint; {@link #finish} it exactly once when it is over. Its work
+     * (the prefill and the output expected of it) counts on the endpoint until its first token and
+     * its streamed tokens count it down ({@link #firstToken}, {@link #tokens}); confined to the
+     * thread that relays the request.
+     */
     public static final class Dispatch {
         private final Endpoint endpoint;
         private final EndpointLoad load;
         private final int sequences;
         private final Router router;
+        private final int tokens;
+        private int prefillLeft;
+        private int decodeLeft;
         private boolean finished;
+        /** Tokens of work ahead of the request when it was sent, and when: its first token times the replica. */
+        private double workAhead = Double.NaN;
+        private long sentNanos;
 
-        Dispatch(Endpoint endpoint, EndpointLoad load, int sequences, Router router) {
+        Dispatch(Endpoint endpoint, EndpointLoad load, int sequences, Router router, int prefill, int decode,
+                 int tokens) {
             this.endpoint = endpoint;
             this.load = load;
             this.sequences = sequences;
             this.router = router;
+            this.prefillLeft = prefill;
+            this.decodeLeft = decode;
+            this.tokens = tokens;
         }
 
         public Endpoint endpoint() {
             return endpoint;
+        }
+
+        /** The first token (or the first event of a stream) arrived: the prefill is done. */
+        public void firstToken() {
+            if (!finished && prefillLeft > 0) {
+                load.prefillDone(prefillLeft);
+                prefillLeft = 0;
+            }
+            if (!finished && !Double.isNaN(workAhead)) {
+                load.ttftFit().observe(workAhead, (router.nowNanos() - sentNanos) / 1e9);
+                workAhead = Double.NaN;
+            }
+        }
+
+        /** {@code count} more output tokens (SSE events) arrived: the decode work ahead shrinks. */
+        public void tokens(int count) {
+            firstToken();
+            int done = Math.min(count, decodeLeft);
+            if (!finished && done > 0) {
+                load.decoded(done);
+                decodeLeft -= done;
+            }
         }
 
         /** The request is over without a verdict on the replica (e.g. the client left). */
@@ -147,6 +215,9 @@ public final class Router {
             if (!finished) {
                 finished = true;
                 load.finished(sequences);
+                if (tokens != 0) {
+                    load.workFinished(prefillLeft, decodeLeft, tokens);
+                }
             }
         }
 

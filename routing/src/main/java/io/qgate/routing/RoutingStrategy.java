@@ -28,8 +28,19 @@ public final class RoutingStrategy {
     private final Scorer[] scorers;
     private final double[] weights;
     private final Picker picker;
+    private final WorkModel workModel;
 
     public RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker) {
+        this(name, filters, scorers, picker, null);
+    }
+
+    /**
+     * @param workModel what the strategy's scorers estimate work with, so that the router books
+     *                  each request's work on the replica it picks; null when no scorer reads work
+     */
+    public RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
+                           WorkModel workModel) {
+        this.workModel = workModel;
         this.name = requireNonNull(name, "name");
         this.filters = filters.toArray(new Filter[0]);
         this.scorers = scorers.stream().map(WeightedScorer::scorer).toArray(Scorer[]::new);
@@ -59,6 +70,14 @@ public final class RoutingStrategy {
         for (Scorer scorer : scorers) {
             scorer.picked(request, chosen);
         }
+        if (workModel != null) {
+            workModel.picked(request, chosen);
+        }
+    }
+
+    /** The work model of the strategy's scorers, or null when none reads work. */
+    WorkModel workModel() {
+        return workModel;
     }
 
     /** The name of the strategy, as configured and logged. */
@@ -73,7 +92,7 @@ public final class RoutingStrategy {
 
     /** Whether a scorer reads the request's prompt prefix hashes: only then are prompts hashed. */
     public boolean usesPrefixes() {
-        return Arrays.stream(scorers).anyMatch(PrefixAffinityScorer.class::isInstance);
+        return workModel != null || Arrays.stream(scorers).anyMatch(PrefixAffinityScorer.class::isInstance);
     }
 
     /** The parts, e.g. {@code queue [excluded, served-model, ejected] [queue: 1.0, kv-cache: 0.1] max-score}. */

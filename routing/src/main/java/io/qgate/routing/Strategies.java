@@ -17,9 +17,17 @@ public final class Strategies {
     public static final String LEAST_INFLIGHT = "least-inflight";
     public static final String ROUND_ROBIN = "round-robin";
     public static final String RANDOM = "random";
+    public static final String WORK = "work";
+    public static final String PREDICTED = "predicted";
+    public static final String LLMD_DEFAULT = "llmd-default";
+    public static final String LLMD_QUEUE_KV = "llmd-queue-kv";
 
     /** The names {@code routing.strategy} takes. */
-    public static final List<String> NAMES = List.of(QUEUE, LEAST_INFLIGHT, ROUND_ROBIN, RANDOM);
+    public static final List<String> NAMES = List.of(QUEUE, WORK, PREDICTED, LEAST_INFLIGHT, ROUND_ROBIN, RANDOM,
+            LLMD_DEFAULT, LLMD_QUEUE_KV);
+
+    /** Tokens in one hashed prompt block, for strategies that read work: the gateway's default 64 characters. */
+    public static final int DEFAULT_BLOCK_TOKENS = 16;
 
     /** The randomness of the production pickers: per thread, no contention. */
     public static final Supplier<RandomGenerator> THREAD_LOCAL_RANDOM = ThreadLocalRandom::current;
@@ -34,6 +42,10 @@ public final class Strategies {
             case LEAST_INFLIGHT -> leastInflight(random);
             case ROUND_ROBIN -> roundRobin();
             case RANDOM -> random(random);
+            case WORK -> work(settings, DEFAULT_BLOCK_TOKENS, random);
+            case PREDICTED -> predicted(settings, DEFAULT_BLOCK_TOKENS, random);
+            case LLMD_DEFAULT -> llmdDefault(settings, DEFAULT_BLOCK_TOKENS, random);
+            case LLMD_QUEUE_KV -> llmdQueueKv(random);
             default -> throw new IllegalArgumentException("routing.strategy: " + name
                     + " (expected: one of " + NAMES + ")");
         };
@@ -57,6 +69,50 @@ public final class Strategies {
         add(scorers, new LoraAffinityScorer(), weights.lora());
         return new RoutingStrategy(settings.queueCorrection() ? QUEUE : QUEUE + " (uncorrected)", Filters.ALL, scorers,
                 Pickers.maxScore(random));
+    }
+
+    /**
+     * Least estimated work to the first token ({@link WorkScorer}): prefill not cached on the
+     * replica plus what is queued ahead of it there, in tokens; among near-equals the fewest
+     * requests in the engine, then at random.
+     *
+     * @param blockTokens tokens in one hashed prompt block
+     */
+    public static RoutingStrategy work(RoutingSettings settings, int blockTokens, Supplier<RandomGenerator> random) {
+        WorkModel model = new WorkModel(settings.prefixCacheSize(), blockTokens);
+        return new RoutingStrategy(WORK, Filters.ALL, List.of(new RoutingStrategy.WeightedScorer(
+                new WorkScorer(model), 1.0)), Pickers.maxScoreThenLeastLoaded(random), model);
+    }
+
+    /**
+     * Lowest predicted time to first token ({@link PredictedScorer}): the work ahead, in seconds by
+     * each replica's own fitted speed; among near-equals the fewest requests, then at random.
+     */
+    public static RoutingStrategy predicted(RoutingSettings settings, int blockTokens,
+                                            Supplier<RandomGenerator> random) {
+        WorkModel model = new WorkModel(settings.prefixCacheSize(), blockTokens);
+        return new RoutingStrategy(PREDICTED, Filters.ALL, List.of(new RoutingStrategy.WeightedScorer(
+                new PredictedScorer(model), 1.0)), Pickers.maxScoreThenLeastLoaded(random), model);
+    }
+
+    /**
+     * A baseline: llm-d's current default reimplemented from its public description ({@link
+     * LlmdBaselines}): prefix affinity until the replica saturates, then token load. The prefix
+     * weight 2 over the token load's 1 makes an unsaturated holder of the prefix win outright.
+     */
+    public static RoutingStrategy llmdDefault(RoutingSettings settings, int blockTokens,
+                                              Supplier<RandomGenerator> random) {
+        WorkModel model = new WorkModel(settings.prefixCacheSize(), blockTokens);
+        return new RoutingStrategy(LLMD_DEFAULT, Filters.ALL, List.of(
+                new RoutingStrategy.WeightedScorer(LlmdBaselines.prefixUntilSaturated(model), 2.0),
+                new RoutingStrategy.WeightedScorer(LlmdBaselines.TOKEN_LOAD, 1.0)), Pickers.maxScore(random), model);
+    }
+
+    /** A baseline: llm-d's earlier queue + KV-cache blend, reimplemented ({@link LlmdBaselines}). */
+    public static RoutingStrategy llmdQueueKv(Supplier<RandomGenerator> random) {
+        return new RoutingStrategy(LLMD_QUEUE_KV, Filters.ALL, List.of(
+                new RoutingStrategy.WeightedScorer(LlmdBaselines.QUEUE, 1.0),
+                new RoutingStrategy.WeightedScorer(Scorers.KV_CACHE, 1.0)), Pickers.maxScore(random));
     }
 
     private static void add(List<RoutingStrategy.WeightedScorer> scorers, Scorer scorer, double weight) {

@@ -205,13 +205,15 @@ class RoutingPartsTest {
 
     @Test
     void namesAreCheckedInOnePlace() {
-        assertThat(Strategies.NAMES).containsExactly("queue", "least-inflight", "round-robin", "random");
+        assertThat(Strategies.NAMES).containsExactly("queue", "work", "predicted", "least-inflight", "round-robin",
+                "random", "llmd-default", "llmd-queue-kv");
         for (String name : Strategies.NAMES) {
             assertThat(Strategies.named(name, RoutingSettings.defaults(), random).name()).isEqualTo(name);
         }
         assertThatThrownBy(() -> Strategies.named("fastest", RoutingSettings.defaults(), random))
                 .hasMessage("routing.strategy: fastest"
-                        + " (expected: one of [queue, least-inflight, round-robin, random])");
+                        + " (expected: one of [queue, work, predicted, least-inflight, round-robin, random, llmd-default,"
+                        + " llmd-queue-kv])");
     }
 
     @Test

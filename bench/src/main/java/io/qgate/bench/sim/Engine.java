@@ -21,15 +21,18 @@ import org.slf4j.LoggerFactory;
  * <p>At most {@code maxNumSeqs} sequences run; the rest wait in arrival order, and the head of
  * the queue is admitted only while the KV cache has room for its prompt ({@link
  * EngineModel#admits}, the rule the fleet's virtual engine applies too). An admitted sequence
- * first prefills (a fixed cost plus a cost per prompt token the prefix cache does not already
- * hold) and so produces its first token; from then on every decode step gives each decoding
- * sequence one more token, and a step takes longer the more sequences run.
+ * first prefills (a fixed delay plus a cost per prompt token the prefix cache does not already
+ * hold, the per-token part after the prefills admitted before it) and so produces its first
+ * token; from then on every decode step gives each decoding sequence one more token, and a step
+ * takes longer the more sequences run.
  *
  * <p>With LoRA adapters ({@link LoraState}) a sequence whose adapter is not among the loaded ones
  * pays the load in its prefill ({@link io.qgate.fleet.LoraSlots}).
  *
- * <p>There is no preemption: admission reserves the prompt only, so decoding can fill the cache
- * past its capacity, which the gauge shows as 1.0 while the queue stops moving.
+ * <p>Admission reserves the prompt only; when decoding fills the cache past its capacity the
+ * latest admitted decoding sequence is preempted ({@link EngineModel#preempts}): it gives its
+ * blocks back and waits at the head of the queue, to be prefilled again with what it had
+ * generated, and {@code vllm:num_preemptions_total} counts it.
  *
  * <p>All state lives on one executor thread, so nothing is locked; the counts that scrapes and
  * tests read are republished into volatile fields after every change.
@@ -54,6 +57,9 @@ final class Engine implements SimMetrics.Gauges {
     private Future<?> stepTimer;
     private long nextStepAt;
     private long lastStepEnd;
+    /** When the prefills admitted so far are done: the next one starts no earlier. */
+    private long prefillFreeAt;
+    private long admissions;
 
     private volatile int runningView;
     private volatile int waitingView;
@@ -153,7 +159,7 @@ final class Engine implements SimMetrics.Gauges {
     }
 
     private void admit() {
-        while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().prompt.tokens())) {
+        while (!waiting.isEmpty() && model.admits(running, kvUsed, (int) waiting.peek().kvTokens())) {
             start(waiting.poll());
         }
     }
@@ -161,15 +167,24 @@ final class Engine implements SimMetrics.Gauges {
     private void start(Sequence seq) {
         seq.state = Sequence.State.PREFILL;
         running++;
-        kvUsed += seq.kvTokens();
+        seq.admission = admissions++;
+        seq.sharedTokens = 0;
         long prefill;
         if (seq.embedding()) {
             prefill = latency.embeddingNanos(seq.prompt.tokens(), seq.requestItems);
         } else {
             int cached = prefixCache.lookupAndInsert(seq.prompt);
+            // Cached blocks are shared with the sequences and the cache that hold them: only the rest is new.
+            seq.sharedTokens = cached;
             metrics.prefixLookup(seq.prompt.tokens(), cached);
-            prefill = latency.prefillNanos(seq.prompt.tokens() - cached);
+            // A preempted sequence is prefilled again: its prompt and what it had generated.
+            int uncached = (int) seq.kvTokens() - cached;
+            long now = System.nanoTime();
+            long start = Math.max(now, prefillFreeAt);
+            prefillFreeAt = start + latency.prefillComputeNanos(uncached);
+            prefill = start - now + latency.prefillNanos(uncached);
         }
+        kvUsed += seq.kvHeld();
         if (lora != null && lora.slots.start(seq.adapter)) {
             metrics.loraLoaded();
             prefill += loraLoadNanos;
@@ -185,7 +200,9 @@ final class Engine implements SimMetrics.Gauges {
         if (seq.embedding()) {
             finish(seq, FinishReason.STOP);
         } else {
-            metrics.firstToken((System.nanoTime() - seq.arrivalNanos) / 1e9);
+            if (seq.generated == 0) {
+                metrics.firstToken((System.nanoTime() - seq.arrivalNanos) / 1e9);
+            }
             seq.state = Sequence.State.DECODE;
             emitToken(seq);
             if (seq.generated >= seq.outputTokens) {
@@ -210,9 +227,34 @@ final class Engine implements SimMetrics.Gauges {
                 finish(seq, seq.endReason);
             }
         }
+        while (model.preempts(running, kvUsed) && preemptLatest()) {
+            metrics.preempted();
+        }
         admit();
         ensureStepping(true);
         publish();
+    }
+
+    /** Sends the latest admitted decoding sequence back to the head of the queue; false when none decodes. */
+    private boolean preemptLatest() {
+        Sequence latest = null;
+        for (Sequence seq : decoding) {
+            if (latest == null || seq.admission > latest.admission) {
+                latest = seq;
+            }
+        }
+        if (latest == null) {
+            return false;
+        }
+        decoding.remove(latest);
+        running--;
+        if (lora != null) {
+            lora.slots.finish(latest.adapter);
+        }
+        kvUsed -= latest.kvHeld();
+        latest.state = Sequence.State.WAITING;
+        waiting.addFirst(latest);
+        return true;
     }
 
     private void ensureStepping() {
@@ -287,7 +329,7 @@ final class Engine implements SimMetrics.Gauges {
         if (lora != null) {
             lora.slots.finish(seq.adapter);
         }
-        kvUsed -= seq.kvTokens();
+        kvUsed -= seq.kvHeld();
         metrics.finished(reason, seq.prompt.tokens(), seq.generated,
                 (System.nanoTime() - seq.arrivalNanos) / 1e9);
     }

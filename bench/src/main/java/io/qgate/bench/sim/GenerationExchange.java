@@ -10,6 +10,9 @@ import java.util.List;
 /**
  * A chat or text completion in modelled time. Streamed answers send each token as its own SSE
  * event as soon as the engine produces it; the others answer when every prompt has finished.
+ * A stream's headers go out at once, but its first event (for chat, the assistant's role) only
+ * with the first token: vLLM's chat stream generator emits the role chunk on the engine's first
+ * output, so a client (or a gateway timing its first byte) sees the time spent queued.
  */
 final class GenerationExchange extends EngineExchange {
 
@@ -18,6 +21,7 @@ final class GenerationExchange extends EngineExchange {
     private final OpenAiJson.Head head;
     private final boolean chat;
     private int finished;
+    private boolean roleSent;
 
     GenerationExchange(ChannelHandlerContext ctx, SimContext sim, GenerationRequest request,
                        List<Generation> answers, Runnable onDone) {
@@ -36,18 +40,22 @@ final class GenerationExchange extends EngineExchange {
                     sim.adapter(request.model()));
         }
         if (request.stream()) {
-            // Like vLLM, the stream opens (with the assistant role, for chat) before any token.
-            ctx.write(HttpResponses.eventStream());
-            if (chat) {
-                ctx.write(new DefaultHttpContent(HttpResponses.buffer(ctx.alloc(),
-                        buf -> OpenAiJson.chatChunk(buf, head, "assistant", "", null))));
-            }
-            ctx.flush();
+            ctx.writeAndFlush(HttpResponses.eventStream());
+        }
+    }
+
+    /** The assistant's role, once, just before the stream's first token (chat only). */
+    private void roleOnce() {
+        if (chat && !roleSent) {
+            roleSent = true;
+            ctx.write(new DefaultHttpContent(HttpResponses.buffer(ctx.alloc(),
+                    buf -> OpenAiJson.chatChunk(buf, head, "assistant", "", null))));
         }
     }
 
     private void token(int choice, int index) {
         String token = answers.get(choice).tokens()[index];
+        roleOnce();
         ctx.writeAndFlush(new DefaultHttpContent(HttpResponses.buffer(ctx.alloc(), buf -> {
             if (chat) {
                 OpenAiJson.chatChunk(buf, head, null, token, null);
@@ -61,6 +69,7 @@ final class GenerationExchange extends EngineExchange {
         finished++;
         boolean last = finished == answers.size();
         if (request.stream()) {
+            roleOnce();
             ByteBuf buf = HttpResponses.buffer(ctx.alloc(), b -> {
                 if (chat) {
                     OpenAiJson.chatChunk(b, head, null, null, reason);

@@ -35,6 +35,11 @@ record LatencyModel(double timeScale, EngineModel engine, double embeddingMsPerI
         return nanos(engine.prefillMs(uncachedTokens));
     }
 
+    /** The engine time of a prefill, which the prefills admitted after it wait for ({@link EngineModel}). */
+    long prefillComputeNanos(int uncachedTokens) {
+        return nanos(engine.prefillMsPerToken() * uncachedTokens);
+    }
+
     /**
      * The prefill of one input of {@code tokens} tokens in an embeddings request of
      * {@code requestItems} inputs: the encoder's fixed cost, the input's own tokens, and

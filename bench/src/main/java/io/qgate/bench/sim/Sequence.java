@@ -23,6 +23,8 @@ final class Sequence {
     long arrivalNanos;
     /** When this sequence's last token came out (0: none yet): the inter-token latency's start. */
     long lastTokenNanos;
+    /** When the engine last admitted it, in admission order: the latest is preempted first. */
+    long admission;
     Future<?> prefillTimer;
     /** Set by an abort that arrives before the sequence reached the engine thread. */
     boolean abortRequested;
@@ -51,8 +53,16 @@ final class Sequence {
         return outputTokens == 0;
     }
 
-    /** Tokens this sequence holds in the KV cache. */
+    /** Tokens of this sequence in the KV cache. */
     long kvTokens() {
         return (long) prompt.tokens() + generated;
+    }
+
+    /** Prompt tokens found in the prefix cache at its admission, whose blocks it shares. */
+    int sharedTokens;
+
+    /** What the sequence holds in the KV cache of its own, beyond the cached blocks it shares. */
+    long kvHeld() {
+        return kvTokens() - sharedTokens;
     }
 }

@@ -53,6 +53,7 @@ final class SimMetrics {
     /** The LoRA info gauge, or {@code null} when the replica serves no adapter. */
     private final LoraInfoGauge loraInfo;
     private final LongAdder loraLoads = new LongAdder();
+    private final LongAdder preemptions = new LongAdder();
 
     SimMetrics(String model) {
         this(model, null, null);
@@ -78,6 +79,14 @@ final class SimMetrics {
 
     long loraLoads() {
         return loraLoads.sum();
+    }
+
+    void preempted() {
+        preemptions.increment();
+    }
+
+    long preemptions() {
+        return preemptions.sum();
     }
 
     void prefixLookup(int queriedTokens, int hitTokens) {
@@ -143,6 +152,8 @@ final class SimMetrics {
                 "Prefix cache queries, in terms of number of queried tokens.", prefixQueries.sum());
         counter(out, "vllm:prefix_cache_hits_total",
                 "Prefix cache hits, in terms of number of cached tokens.", prefixHits.sum());
+        counter(out, "vllm:num_preemptions_total", "Cumulative number of preemption from the engine.",
+                preemptions.sum());
         counter(out, "vllm:prompt_tokens_total", "Number of prefill tokens processed.", promptTokens.sum());
         counter(out, "vllm:generation_tokens_total", "Number of generation tokens processed.",
                 generationTokens.sum());

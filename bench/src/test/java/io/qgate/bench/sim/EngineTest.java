@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,28 @@ class EngineTest {
             assertThat(engine.waiting()).isZero();
         });
         assertThat(metrics.successes(FinishReason.ABORT)).isEqualTo(1);
+    }
+
+    @Test
+    void decodingPastTheCachePreemptsTheLatestAndResumesItsTokens() {
+        // Room for 40 tokens: two 10-token prompts fit, their 20 outputs each do not.
+        Engine engine = engine(4, 40, 0.01);
+        List<Integer> first = new CopyOnWriteArrayList<>();
+        List<Integer> second = new CopyOnWriteArrayList<>();
+        CompletableFuture<FinishReason> firstDone = new CompletableFuture<>();
+        CompletableFuture<FinishReason> secondDone = new CompletableFuture<>();
+
+        engine.submit(Prompt.ofText("a".repeat(40)), 20, FinishReason.LENGTH, listener(first, firstDone), null);
+        engine.submit(Prompt.ofText("b".repeat(40)), 20, FinishReason.LENGTH, listener(second, secondDone), null);
+
+        assertThat(firstDone.join()).isEqualTo(FinishReason.LENGTH);
+        assertThat(secondDone.join()).isEqualTo(FinishReason.LENGTH);
+        assertThat(metrics.preemptions()).isGreaterThan(0);
+        assertThat(metrics.render(engine)).contains("vllm:num_preemptions_total{engine=\"0\",model_name=\"m\"} ");
+        // The preempted sequence carries on where it stopped: no token twice, none lost, one first token each.
+        assertThat(second).containsExactlyElementsOf(IntStream.range(0, 20).boxed().toList());
+        assertThat(first).hasSize(20);
+        assertThat(metrics.firstTokens()).isEqualTo(2);
     }
 
     @Test

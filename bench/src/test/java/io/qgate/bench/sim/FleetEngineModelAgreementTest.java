@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The live simulator runs the fleet simulation's engine ({@link EngineModel}): its defaults are
  * the fleet's, and at time scale 1 its {@link LatencyModel} gives the virtual engine's nanoseconds
- * for every prefill, decode step and LiteLLM hop, with the defaults and with other settings.
+ * for every prefill (its delay and its engine time), decode step and LiteLLM hop, with the
+ * defaults and with other settings; both cache prefixes with the same {@link io.qgate.fleet.PrefixCache}.
  * Lives beside the simulator because {@code LatencyModel} is package-private.
  */
 class FleetEngineModelAgreementTest {
@@ -39,6 +40,7 @@ class FleetEngineModelAgreementTest {
             }
             for (int tokens = 0; tokens <= 8192; tokens++) {
                 assertThat(virtual.prefillNanos(tokens)).isEqualTo(live.prefillNanos(tokens));
+                assertThat(virtual.prefillComputeNanos(tokens)).isEqualTo(live.prefillComputeNanos(tokens));
             }
             assertThat(virtual.proxyNanos()).isEqualTo(live.nanos(options.proxyOverheadMs()));
             assertThat(virtual.maxNumSeqs()).isEqualTo(options.maxNumSeqs());

@@ -3,10 +3,17 @@ package io.qgate.bench.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -76,6 +83,44 @@ class SimEngineLoadTest {
             }
             assertThat(server.running()).isZero();
             assertThat(server.waiting()).isZero();
+        }
+    }
+
+    @Test
+    void aQueuedStreamSendsItsFirstEventOnlyWithItsFirstToken() throws Exception {
+        // One slot, held by a long answer: the second stream waits. Its headers go out at once, but
+        // its role chunk must not while it waits, as vLLM emits it with the first engine output.
+        SimOptions options = SimOptions.defaults().with(o -> {
+            o.port = 0;
+            o.maxNumSeqs = 1;
+        });
+        try (SimServer server = SimServer.start(options);
+             RawHttp holder = new RawHttp(server.port())) {
+            holder.write(RawHttp.post("/v1/completions", "{\"model\":\"" + MODEL
+                    + "\",\"prompt\":\"hold\",\"max_tokens\":2000,\"stream\":true}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 1);
+
+            List<String> events = new CopyOnWriteArrayList<>();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<Stream<String>> response = http.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                            + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                                    + "\"max_tokens\":5,\"stream\":true}")).build(),
+                    HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> reader = CompletableFuture.runAsync(
+                    () -> response.body().filter(line -> line.startsWith("data: ")).forEach(events::add));
+
+            assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/event-stream"));
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+                assertThat(server.waiting()).isEqualTo(1);
+                assertThat(events).isEmpty();
+            });
+            holder.close();
+            reader.get(10, TimeUnit.SECONDS);
+            assertThat(events.get(0)).contains("\"role\":\"assistant\"");
+            assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");
         }
     }
 

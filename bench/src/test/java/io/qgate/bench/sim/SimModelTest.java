@@ -86,6 +86,8 @@ class SimModelTest {
         // A partial block is never cached.
         assertThat(cache.lookupAndInsert(Prompt.ofText("short"))).isZero();
         assertThat(cache.lookupAndInsert(Prompt.ofText("short"))).isZero();
+        // A prompt that is cached whole still has its last token computed, as vLLM does for its logits.
+        assertThat(cache.lookupAndInsert(Prompt.ofText(a + b))).isEqualTo(16);
     }
 
     @Test
@@ -94,14 +96,14 @@ class SimModelTest {
         String a = "a".repeat(64);
         String b = "b".repeat(64);
 
-        cache.lookupAndInsert(Prompt.ofText(a));
-        cache.lookupAndInsert(Prompt.ofText(b));
-        cache.lookupAndInsert(Prompt.ofText(a));
-        cache.lookupAndInsert(Prompt.ofText("c".repeat(64)));
+        cache.lookupAndInsert(Prompt.ofText(a + "?"));
+        cache.lookupAndInsert(Prompt.ofText(b + "?"));
+        cache.lookupAndInsert(Prompt.ofText(a + "?"));
+        cache.lookupAndInsert(Prompt.ofText("c".repeat(64) + "?"));
 
         assertThat(cache.size()).isEqualTo(2);
-        assertThat(cache.lookupAndInsert(Prompt.ofText(a))).isEqualTo(16);
-        assertThat(cache.lookupAndInsert(Prompt.ofText(b))).isZero();
+        assertThat(cache.lookupAndInsert(Prompt.ofText(a + "?"))).isEqualTo(16);
+        assertThat(cache.lookupAndInsert(Prompt.ofText(b + "?"))).isZero();
         assertThat(new PrefixCache(0).lookupAndInsert(Prompt.ofText(a + a))).isZero();
     }
 

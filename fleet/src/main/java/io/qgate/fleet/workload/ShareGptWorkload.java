@@ -46,13 +46,13 @@ final class ShareGptWorkload implements Workload {
         return new Shape(prompt, output);
     }
 
-    private static int lognormal(SplittableRandom random, double mu, double sigma, int min, int max) {
+    static int lognormal(SplittableRandom random, double mu, double sigma, int min, int max) {
         double value = Math.exp(mu + sigma * gaussian(random));
         return (int) Math.max(min, Math.min(max, Math.round(value)));
     }
 
     /** Box–Muller, written out so that a seed gives the same lengths on every JDK version. */
-    private static double gaussian(SplittableRandom random) {
+    static double gaussian(SplittableRandom random) {
         double u1 = 1.0 - random.nextDouble(); // in (0, 1], so the log is finite
         double u2 = random.nextDouble();
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

@@ -47,6 +47,31 @@ public interface Workload {
         throw new IllegalArgumentException("workload: " + spec + " (expected: sharegpt, tiny or fixed:P:O)");
     }
 
+    /**
+     * The fleet study's workloads by name: {@code sharegpt}, {@code prefix-heavy}, {@code long-tail},
+     * {@code mixed}, or anything {@link #parse} reads.
+     */
+    static Workload named(String name) {
+        return switch (name) {
+            case "prefix-heavy" -> PrefixHeavyWorkload.DEFAULT;
+            case "long-tail" -> LongTailWorkload.INSTANCE;
+            case "mixed" -> MixedWorkload.INSTANCE;
+            default -> {
+                try {
+                    yield parse(name);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("workload: " + name
+                            + " (expected: sharegpt, prefix-heavy, long-tail, mixed, tiny or fixed:P:O)");
+                }
+            }
+        };
+    }
+
+    /** Whether clients send {@code max_tokens} (the output length); else a router must guess it. */
+    default boolean sendsMaxTokens() {
+        return true;
+    }
+
     /** The name as given on the command line; it is what results record. */
     String name();
 
@@ -56,8 +81,12 @@ public interface Workload {
     /** Draws the shape of the next request. */
     Shape next(SplittableRandom random);
 
-    /** Token lengths of one request: its own prompt (without any tenant prefix) and its {@code max_tokens}. */
-    record Shape(int promptTokens, int outputTokens) {
+    /**
+     * Token lengths of one request: its prompt and its output; when {@code prefixId >= 0} the
+     * prompt's first {@code prefixTokens} are a context shared by every request of that prefix (a
+     * tenant's), included in {@code promptTokens}.
+     */
+    record Shape(int promptTokens, int outputTokens, int prefixId, int prefixTokens) {
         public Shape {
             if (promptTokens < 1) {
                 throw new IllegalArgumentException("promptTokens: " + promptTokens + " (expected: > 0)");
@@ -65,6 +94,15 @@ public interface Workload {
             if (outputTokens < 1) {
                 throw new IllegalArgumentException("outputTokens: " + outputTokens + " (expected: > 0)");
             }
+            if (prefixTokens < 0 || prefixTokens > promptTokens) {
+                throw new IllegalArgumentException("prefixTokens: " + prefixTokens + " (expected: 0.." + promptTokens
+                        + ")");
+            }
+        }
+
+        /** A request that shares nothing with others. */
+        public Shape(int promptTokens, int outputTokens) {
+            this(promptTokens, outputTokens, -1, 0);
         }
     }
 }

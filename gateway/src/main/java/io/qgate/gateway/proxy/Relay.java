@@ -42,6 +42,8 @@ final class Relay extends UpstreamCall implements Stage {
     private boolean responseBodyless;
     private boolean eventStream;
     private int status;
+    /** Counts the answer's work down on its replica; null when the strategy does not route by work. */
+    private StreamedTokens streamedTokens;
     /** Writes the response to the client once its head has arrived; null before. */
     private RelayedResponseWriter writer;
     /** Set once a reused connection failed before answering: later attempts open fresh connections. */
@@ -101,6 +103,9 @@ final class Relay extends UpstreamCall implements Stage {
             return;
         }
         request.firstByte();
+        if (streamedTokens != null) {
+            streamedTokens.onBody(dispatch, bytes, eventStream);
+        }
         writer.body(bytes);
     }
 
@@ -110,6 +115,9 @@ final class Relay extends UpstreamCall implements Stage {
         request.firstByte();
         boolean keepAlive = request.keepAlive();
         replicaFailed = status >= 500;
+        if (streamedTokens != null && status < 300) {
+            streamedTokens.onEnd(eventStream);
+        }
         request.lastWrite(writer.finish(), status, keepAlive);
     }
 
@@ -150,6 +158,8 @@ final class Relay extends UpstreamCall implements Stage {
         boolean http11 = request.http11();
         responseBodyless = request.headRequest() || status == 204 || status == 304;
         eventStream = head.eventStream();
+        Router router = request.pool.router();
+        streamedTokens = router.routesByWork() ? new StreamedTokens(router, request.routeRequest.model()) : null;
         boolean chunked = false;
         if (head.contentLength() < 0 && !responseBodyless) {
             if (http11) {

@@ -33,6 +33,10 @@ public final class RequestBodyInspector {
     /** Digits in one number; longer ones are refused (Jackson's default, stated so it is seen). */
     static final int MAX_NUMBER_LENGTH = 1000;
 
+    /** Bytes of a request body per prompt token, for the estimate work-aware routing reads. */
+    static final int BYTES_PER_TOKEN = 4;
+    private static final long[] NO_HASHES = new long[0];
+
     /** Buffers recycled per thread: the parser runs on event loops, a few threads for the process. */
     private static final JsonFactory JSON = JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.threadLocalPool())
@@ -104,8 +108,8 @@ public final class RequestBodyInspector {
                 } else if ("priority".equals(name)) {
                     priority = priority(parser, value);
                 } else if (("max_tokens".equals(name) || "max_completion_tokens".equals(name))
-                        && value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
-                    maxTokens = Math.max(maxTokens, parser.getIntValue());
+                        && value == JsonToken.VALUE_NUMBER_INT) {
+                    maxTokens = (int) Math.max(maxTokens, Math.min(Integer.MAX_VALUE, parser.getLongValue()));
                 } else if (prefix != null && "messages".equals(name) && value == JsonToken.START_ARRAY) {
                     readMessages(parser, prefix, limits.maxChars());
                 } else if (prefix != null && "prompt".equals(name)) {
@@ -120,10 +124,11 @@ public final class RequestBodyInspector {
         } catch (JacksonException e) {
             throw new InvalidBody("The request body is not valid JSON: " + JsonSyntaxMessage.of(e) + ".");
         }
-        RouteRequest request = prefix == null || prefix.length() < limits.blockChars()
-                ? new RouteRequest(route, model, stream)
-                : new RouteRequest(route, model, stream, PrefixHasher.hash(prefix, limits.blockChars(),
-                        limits.maxBlocks()));
+        long[] hashes = prefix == null || prefix.length() < limits.blockChars() ? NO_HASHES
+                : PrefixHasher.hash(prefix, limits.blockChars(), limits.maxBlocks());
+        // About four bytes of JSON a token: an estimate for routing by work, not a count.
+        RouteRequest request = new RouteRequest(route, model, stream, hashes, body.readableBytes() / BYTES_PER_TOKEN,
+                Math.max(0, maxTokens));
         return new InspectedBody(request, priority, maxTokens);
     }
 

@@ -34,6 +34,18 @@ class RequestBodyInspectorTest {
         assertThat(request.model()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
         assertThat(request.stream()).isTrue();
         assertThat(request.route()).isEqualTo(ApiRoute.CHAT);
+        assertThat(request.maxTokens()).isEqualTo(10);
+    }
+
+    @Test
+    void thePromptIsEstimatedFromTheBodyAndMaxTokensReadWhenAnInteger() throws Exception {
+        String content = "x".repeat(4000);
+        RouteRequest request = inspect("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content
+                + "\"}],\"max_completion_tokens\":300}");
+        assertThat(request.promptTokens()).isBetween(1000, 1020);
+        assertThat(request.maxTokens()).isEqualTo(300);
+        assertThat(inspect("{\"max_tokens\":\"many\"}").maxTokens()).isZero();
+        assertThat(inspect("{}").maxTokens()).isZero();
     }
 
     @Test

@@ -3,7 +3,12 @@ package io.qgate.bench.study.fleet;
 import io.qgate.bench.cli.CommandLine;
 import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.StudyCli;
+import io.qgate.fleet.EngineModel;
 import io.qgate.fleet.FleetRoutingScenario;
+import io.qgate.fleet.RoutingComparison;
+import io.qgate.fleet.workload.Workload;
+import java.time.Duration;
+import java.util.HashSet;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -20,8 +25,14 @@ public final class FleetRoutingCommand {
     /** Exit status of a bad command line. */
     public static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
-    /** The command's choices. */
-    private record Options(boolean quick, long seed, Path out) {}
+    /** The command's choices: the fleet-scale study, or ({@code compare} not null) one workload's comparison. */
+    private record Options(boolean quick, long seed, Path out, RoutingComparison.Options compare, String command) {}
+
+    /** Flags that ask for one workload's comparison instead of the fleet-scale study. */
+    private static final Set<String> COMPARE_FLAGS = Set.of("--workload", "--policies", "--replicas", "--gateways",
+            "--scrape-interval", "--duration", "--max-num-seqs");
+    private static final List<String> DEFAULT_POLICIES = List.of("oracle", "round-robin", "queue", "llmd-queue-kv",
+            "llmd-default", "work");
 
     private static final String USAGE = """
             Usage: java -jar qgate-bench.jar fleet-routing [--quick] [--out DIR] [--seed N]
@@ -36,6 +47,21 @@ public final class FleetRoutingCommand {
               --seed N    the seed of every run (default 42)
               --out DIR   where fleet-routing.md, fleet-routing.json and the plots go
                           (default: bench/results/fleet-routing-<timestamp>)
+
+            One workload's comparison instead (any of these flags): each policy at offered loads
+            rising by steps until its TTFT p99 breaks 2 s; DIR/results.json (a top-level "rows"
+            array, one object per policy and load) and DIR/report.md.
+
+              --workload NAME        sharegpt (default), prefix-heavy, long-tail or mixed
+              --policies a,b,...     of oracle, queue, queue-uncorrected, work, llmd-default,
+                                     llmd-queue-kv (the llm-d ones reimplemented as baselines),
+                                     least-inflight, round-robin, random
+                                     (default: oracle,round-robin,queue,llmd-queue-kv,llmd-default,work)
+              --replicas N           replicas, the simulator's default engine (default 8)
+              --gateways N           gateways; the oracle always counts as one (default 1)
+              --scrape-interval D    how often each gateway scrapes each engine (default 100ms)
+              --duration D           measured time per step; a quarter of it runs first (default 120s)
+              --max-num-seqs N       sequences each engine runs at once (default 256, the simulator's)
             """;
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -49,6 +75,11 @@ public final class FleetRoutingCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         return StudyCli.run("fleet-routing", USAGE, args, out, err, FleetRoutingCommand::parse,
                 (options, progress) -> {
+                    if (options.compare() != null) {
+                        CommandLine.quietGatewayLogs();
+                        return new FleetCompareReport(RoutingComparison.run(options.compare(), progress),
+                                options.command()).write(options.out());
+                    }
                     FleetRoutingScenario.Report report = FleetRoutingScenario.run(options.quick(), options.seed(),
                             progress);
                     List<Path> plots = FleetRoutingReport.write(report, options.out());
@@ -59,9 +90,24 @@ public final class FleetRoutingCommand {
     }
 
     private static Options parse(String[] args) {
-        Flags flags = Flags.parse(args, Set.of("--seed", "--out"), Set.of("--quick"));
+        Set<String> valued = new HashSet<>(COMPARE_FLAGS);
+        valued.addAll(Set.of("--seed", "--out"));
+        Flags flags = Flags.parse(args, valued, Set.of("--quick"));
         Path defaultOut = Path.of("bench", "results", "fleet-routing-" + LocalDateTime.now().format(STAMP));
-        return new Options(flags.on("--quick"), flags.wholeLong("--seed", 42),
-                Path.of(flags.text("--out", defaultOut.toString())));
+        long seed = flags.wholeLong("--seed", 42);
+        RoutingComparison.Options compare = null;
+        if (COMPARE_FLAGS.stream().anyMatch(flags::has)) {
+            compare = new RoutingComparison.Options(flags.text("--workload", "sharegpt"),
+                    flags.words("--policies", DEFAULT_POLICIES), flags.whole("--replicas", 8),
+                    flags.whole("--gateways", 1), flags.duration("--scrape-interval", Duration.ofMillis(100)),
+                    flags.duration("--duration", Duration.ofSeconds(120)).toMillis() / 1000.0, seed, OBJECTIVE_MS,
+                    flags.whole("--max-num-seqs", EngineModel.defaults().maxNumSeqs()));
+            Workload.named(compare.workload());
+        }
+        return new Options(flags.on("--quick"), seed, Path.of(flags.text("--out", defaultOut.toString())), compare,
+                "java -jar bench/target/qgate-bench.jar fleet-routing " + String.join(" ", args));
     }
+
+    /** The TTFT p99 objective of the comparison. */
+    static final double OBJECTIVE_MS = 2000;
 }

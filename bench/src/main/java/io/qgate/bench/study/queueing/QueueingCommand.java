@@ -30,6 +30,7 @@ public final class QueueingCommand {
               --out DIR            where results.json and report.md go
                                    (default: bench/results/queueing-<timestamp>)
               --overload F         the tenants' load together, a multiple of capacity (default 1.2)
+              --engine-queue N     admission.engine-queue where the queue is held (default 2)
               --duration D         modelled length of each measured run (default 120s; quick 2s)
               --time-scale F       wall-clock seconds per modelled second (default 0.25; quick 1)
               --seed N             base seed (default 42)
@@ -49,7 +50,8 @@ public final class QueueingCommand {
     }
 
     static QueueingOptions parse(String[] args) {
-        Flags flags = Flags.parse(args, Set.of("--out", "--overload", "--duration", "--time-scale", "--seed"),
+        Flags flags = Flags.parse(args, Set.of("--out", "--overload", "--duration", "--time-scale", "--seed",
+                "--engine-queue"),
                 Set.of("--quick"));
         Path out = Path.of(flags.text("--out", Path.of("bench", "results", "queueing-"
                 + LocalDateTime.now().format(STAMP)).toString()));
@@ -71,6 +73,7 @@ public final class QueueingCommand {
             o.maxNumSeqs = 4;
             o.fixedCapacity = quick ? 20 : 0;
         });
-        return new QueueingOptions(saturated, lateBinding, flags.number("--overload", 1.2), List.of(0.85, 0.95), out);
+        return new QueueingOptions(saturated, lateBinding, flags.number("--overload", 1.2), List.of(0.85, 0.95),
+                flags.whole("--engine-queue", 2), out);
     }
 }

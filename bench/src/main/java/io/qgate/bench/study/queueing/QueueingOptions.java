@@ -13,16 +13,20 @@ import static java.util.Objects.requireNonNull;
  * @param lateBinding      the routing bench's fleet, for the late-binding part
  * @param overload         the two tenants' load together, a multiple of the small fleet's capacity
  * @param lateBindingLoads the loads of the late-binding part, fractions of its fleet's capacity
+ * @param engineQueue      the gateways' {@code admission.engine-queue} where the queue is held
  * @param out              where {@code results.json} and {@code report.md} go
  */
 public record QueueingOptions(ScenarioOptions saturated, ScenarioOptions lateBinding, double overload,
-                              List<Double> lateBindingLoads, Path out) {
+                              List<Double> lateBindingLoads, int engineQueue, Path out) {
 
     public QueueingOptions {
         requireNonNull(saturated, "saturated");
         requireNonNull(lateBinding, "lateBinding");
         lateBindingLoads = List.copyOf(lateBindingLoads);
         requireNonNull(out, "out");
+        if (engineQueue < 0) {
+            throw new IllegalArgumentException("--engine-queue " + engineQueue + " (expected: >= 0)");
+        }
         if (!(overload > 0) || Double.isInfinite(overload)) {
             throw new IllegalArgumentException("--overload " + overload + " (expected: > 0)");
         }

@@ -42,9 +42,39 @@ class CommandsTest {
         assertThat(AutoscaleCommand.run(new String[] {"--trace", "sawtooth"}, print(out), print(err)))
                 .isEqualTo(AutoscaleCommand.USAGE_STATUS);
         assertThat(text(err)).contains("autoscale: trace: sawtooth");
-        assertThat(FleetRoutingCommand.run(new String[] {"--replicas", "4"}, print(out), print(err)))
+        assertThat(FleetRoutingCommand.run(new String[] {"--replica", "4"}, print(out), print(err)))
                 .isEqualTo(FleetRoutingCommand.USAGE_STATUS);
-        assertThat(text(err)).contains("fleet-routing: unknown option: --replicas");
+        assertThat(text(err)).contains("fleet-routing: unknown option: --replica");
+        assertThat(FleetRoutingCommand.run(new String[] {"--workload", "bursty"}, print(out), print(err)))
+                .isEqualTo(FleetRoutingCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("fleet-routing: workload: bursty (expected: sharegpt, prefix-heavy");
+        assertThat(FleetRoutingCommand.run(new String[] {"--policies", "queue,fastest"}, print(out), print(err)))
+                .isEqualTo(FleetRoutingCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("fleet-routing: policy: fastest (expected: one of");
+    }
+
+    @Test
+    void aComparisonWritesOneRowPerPolicyAndLoadWithTheNamesChecksRead() throws Exception {
+        int status = FleetRoutingCommand.run(new String[] {"--workload", "prefix-heavy", "--policies", "queue,work",
+            "--replicas", "2", "--gateways", "1", "--scrape-interval", "100ms", "--duration", "8s", "--seed", "3",
+            "--out", dir.toString()}, print(out), print(err));
+
+        assertThat(status).isZero();
+        JsonNode json = JsonMapper.shared().readTree(Files.readString(dir.resolve("results.json")));
+        assertThat(json.get("rows").size()).isGreaterThanOrEqualTo(2);
+        for (JsonNode row : json.get("rows")) {
+            assertThat(row.get("policy").asString()).isIn("queue", "work");
+            assertThat(row.get("workload").asString()).isEqualTo("prefix-heavy");
+            assertThat(row.get("replicas").asInt()).isEqualTo(2);
+            assertThat(row.get("gateways").asInt()).isEqualTo(1);
+            assertThat(row.get("ttftP50Ms").isNumber() || row.get("ttftP50Ms").isNull()).isTrue();
+            assertThat(row.has("ttftP99Ms")).isTrue();
+            assertThat(row.get("outputTokensPerSecond").asDouble()).isPositive();
+        }
+        // Each policy's steps end with the first that broke the objective (or run to the last load).
+        assertThat(json.get("atObjective")).hasSize(2);
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("## At the objective (TTFT p99 <= 2000 ms)")
+                .contains("| work | ");
     }
 
     @Test

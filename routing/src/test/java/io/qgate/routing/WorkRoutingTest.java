@@ -1,0 +1,164 @@
+package io.qgate.routing;
+
+import static io.qgate.routing.Replicas.A;
+import static io.qgate.routing.Replicas.B;
+import static io.qgate.routing.Replicas.C;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** The work strategy's choices, and the work it books, on a fake clock. */
+class WorkRoutingTest {
+
+    private static final long[] TENANT = {11, 12, 13, 14, 15, 16, 17, 18};
+    private static final int CONTEXT_TOKENS = 6_000;
+
+    private final FakeClock clock = new FakeClock();
+
+    static Stream<Arguments> aCachedPrefixAgainstTheWorkQueuedAtItsHolder() {
+        // Short prompts of 100 tokens queued at the holder of the tenant's 6,000-token context.
+        return Stream.of(
+                Arguments.of("work", 0, Set.of(A)),
+                Arguments.of("work", 3, Set.of(A)),
+                Arguments.of("work", 50, Set.of(A)),
+                // 13,000 tokens queued there cost more than prefilling the context elsewhere, counted twice.
+                Arguments.of("work", 130, Set.of(B, C)),
+                // Counting requests, today's queue strategy leaves the holder at the first queued request.
+                Arguments.of("queue", 3, Set.of(B, C)));
+    }
+
+    @ParameterizedTest(name = "{0}, {1} short prompts queued at the holder -> {2}")
+    @MethodSource
+    void aCachedPrefixAgainstTheWorkQueuedAtItsHolder(String strategy, int queuedAtHolder, Set<Endpoint> expected) {
+        Router router = router(strategy);
+        router.update(EndpointSnapshot.of(List.of(A, B, C)));
+        // The tenant's first request went to A, whose cache now holds the context.
+        Router.Dispatch first = router.dispatch(tenantQuestion(), Set.of(B, C));
+        first.firstToken();
+        first.finish(false);
+        for (int i = 0; i < queuedAtHolder; i++) {
+            router.dispatch(prompt(100, null), Set.of(B, C));
+        }
+
+        Endpoint chosen = router.dispatch(tenantQuestion(), Set.of()).endpoint();
+
+        assertThat(expected).contains(chosen);
+    }
+
+    static Stream<Arguments> aLongPromptAgainstAnotherLongPrompt() {
+        return Stream.of(
+                Arguments.of("work", false, Set.of(B, C)),
+                // Once the first long prompt has its first token, its prefill is no longer ahead.
+                Arguments.of("work", true, Set.of(A)),
+                // Counting requests, A (one request) looks emptier than B and C (four each).
+                Arguments.of("queue", false, Set.of(A)));
+    }
+
+    @ParameterizedTest(name = "{0}, the first long prompt prefilled: {1} -> {2}")
+    @MethodSource
+    void aLongPromptAgainstAnotherLongPrompt(String strategy, boolean firstPrefilled, Set<Endpoint> expected) {
+        Router router = router(strategy);
+        router.update(EndpointSnapshot.of(List.of(A, B, C)));
+        Router.Dispatch longOne = router.dispatch(prompt(8_000, null), Set.of(B, C));
+        for (int i = 0; i < 4; i++) {
+            router.dispatch(prompt(100, null), Set.of(A, C));
+            router.dispatch(prompt(100, null), Set.of(A, B));
+        }
+        if (firstPrefilled) {
+            longOne.firstToken();
+        }
+
+        Endpoint chosen = router.dispatch(prompt(8_000, null), Set.of()).endpoint();
+
+        assertThat(expected).contains(chosen);
+    }
+
+    @Test
+    void withEqualWorkAheadTheReplicaRunningFewerRequestsWins() {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A, B, C)));
+        // Everything sent so far is past its prefill: no work queued anywhere, but B and C run more.
+        for (int i = 0; i < 3; i++) {
+            router.dispatch(prompt(100, null), Set.of(A, C)).firstToken();
+            router.dispatch(prompt(100, null), Set.of(A, B)).firstToken();
+        }
+        router.dispatch(prompt(100, null), Set.of(B, C)).firstToken();
+
+        for (int i = 0; i < 20; i++) {
+            Router.Dispatch next = router.dispatch(prompt(100, null), Set.of());
+            assertThat(next.endpoint()).isEqualTo(A);
+            next.finish(false);
+        }
+    }
+
+    @Test
+    void theWorkBookedOnAReplicaCountsDownAsTheAnswerStreams() {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A)));
+        RouteRequest request = new RouteRequest(ApiRoute.CHAT, "m", true, new long[0], 500, 40);
+
+        Router.Dispatch dispatch = router.dispatch(request, Set.of());
+        EndpointLoad load = router.load(A);
+        assertThat(load.prefillPending()).isEqualTo(500);
+        assertThat(load.decodePending()).isEqualTo(40);
+        assertThat(load.inflightTokens()).isEqualTo(540);
+
+        dispatch.tokens(10);
+        assertThat(load.prefillPending()).isZero();
+        assertThat(load.decodePending()).isEqualTo(30);
+
+        dispatch.finish(false);
+        dispatch.finish(false);
+        assertThat(load.decodePending()).isZero();
+        assertThat(load.inflightTokens()).isZero();
+    }
+
+    @Test
+    void aTenantsFirstRequestBooksItsWholePromptTheNextOnlyWhatIsNotCached() {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A)));
+
+        router.dispatch(tenantQuestion(), Set.of());
+        assertThat(router.load(A).prefillPending()).isEqualTo(CONTEXT_TOKENS + 40);
+
+        router.dispatch(tenantQuestion(), Set.of());
+        // The whole hashed window matched: all of the prompt but its last block counts as cached.
+        assertThat(router.load(A).prefillPending()).isEqualTo(CONTEXT_TOKENS + 40 + Strategies.DEFAULT_BLOCK_TOKENS);
+    }
+
+    @Test
+    void withoutMaxTokensTheExpectedOutputIsLearnedFromAnswers() {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A)));
+        for (int i = 0; i < 200; i++) {
+            router.answered("m", 700);
+            clock.advance(Duration.ofMillis(100));
+        }
+
+        router.dispatch(new RouteRequest(ApiRoute.CHAT, "m", true, new long[0], 10, 0), Set.of());
+
+        assertThat(router.load(A).decodePending()).isEqualTo(700);
+    }
+
+    private Router router(String strategy) {
+        SplittableRandom random = new SplittableRandom(7);
+        return new Router(Strategies.named(strategy, RoutingSettings.defaults(), () -> random), RoutingSettings.defaults(),
+                clock);
+    }
+
+    private static RouteRequest tenantQuestion() {
+        return prompt(CONTEXT_TOKENS + 40, TENANT);
+    }
+
+    private static RouteRequest prompt(int tokens, long[] prefix) {
+        return new RouteRequest(ApiRoute.CHAT, "m", true, prefix == null ? new long[0] : prefix, tokens, 100);
+    }
+}
