@@ -13,7 +13,6 @@ import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
 import io.qgate.routing.metrics.LoraAdapters;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,9 +123,7 @@ final class Gateway {
         if (slots == null) {
             return LoraAdapters.NONE;
         }
-        Set<String> active = new HashSet<>(slots.running());
-        active.addAll(engine.waitingAdapters());
-        return new LoraAdapters(active, slots.maxLoras(), active.size());
+        return LoraAdapters.ofEngine(slots.running(), engine.waitingAdapters(), slots.maxLoras());
     }
 
     private void scrape(int phase) {

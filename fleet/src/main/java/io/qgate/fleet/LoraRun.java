@@ -16,14 +16,25 @@ public final class LoraRun {
 
     private static final Duration SCRAPE_INTERVAL = Duration.ofMillis(100);
     private static final double DRAIN_SECONDS = 60;
+    private static final long CHECK_NANOS = 1_000_000_000L;
+    /**
+     * A queue this long at 80% load does not drain: requests held back for an adapter slot that
+     * never frees. The run stops there (an engine scans its whole queue every step, as vLLM does,
+     * so a run that went on would take hours), and says when.
+     */
+    static final int COLLAPSED_WAITING_PER_REPLICA = 500;
 
     /**
      * @param label        which routing
      * @param offeredRps   the Poisson rate
      * @param adapterLoads adapters loaded during the measured interval, over all replicas
-     * @param ttft         over requests arriving in the measured interval
+     * @param ttft         over requests arriving in the measured interval; a request never answered
+     *                     counts as infinitely late
+     * @param collapsedAt  when the engines' queues grew past {@link #COLLAPSED_WAITING_PER_REPLICA} a
+     *                     replica and the run stopped, in seconds; NaN when they never did
      */
-    public record Result(String label, double offeredRps, long adapterLoads, TtftLog.Stats ttft, long failed) {}
+    public record Result(String label, double offeredRps, long adapterLoads, TtftLog.Stats ttft, long failed,
+                         double collapsedAt) {}
 
     private LoraRun() {
     }
@@ -64,7 +75,19 @@ public final class LoraRun {
         long[] loads = new long[2];
         sim.at(from, () -> loads[0] = fleetSim.adapterLoads());
         sim.at(until, () -> loads[1] = fleetSim.adapterLoads());
-        sim.runUntil(until + (long) (DRAIN_SECONDS * 1e9));
-        return new Result(label, rate, loads[1] - loads[0], log.measured(), fleetSim.failed());
+        long end = until + (long) (DRAIN_SECONDS * 1e9);
+        double collapsedAt = Double.NaN;
+        for (long t = Math.min(end, CHECK_NANOS); ; t = Math.min(end, t + CHECK_NANOS)) {
+            sim.runUntil(t);
+            if (fleetSim.waiting() > COLLAPSED_WAITING_PER_REPLICA * replicas) {
+                collapsedAt = t / 1e9;
+                loads[1] = fleetSim.adapterLoads();
+                break;
+            }
+            if (t == end) {
+                break;
+            }
+        }
+        return new Result(label, rate, loads[1] - loads[0], log.measured(), fleetSim.failed(), collapsedAt);
     }
 }

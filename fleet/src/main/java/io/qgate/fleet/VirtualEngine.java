@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -15,8 +16,9 @@ import java.util.Set;
  * ({@link EngineModel#admits}). An admitted sequence prefills and so produces its first token;
  * from then on every decode step gives each decoding sequence one more token, and a step takes
  * longer the more sequences run. No preemption, no prefix cache (the fleet's prompts share
- * nothing). With LoRA adapters ({@link #serveAdapters}) a request whose adapter is not loaded
- * pays the load in its prefill ({@link LoraSlots}), as in the live simulator.
+ * nothing). With LoRA adapters ({@link #serveAdapters}) a request waits while its adapter cannot
+ * join the batch, and one whose adapter must be loaded pays the load in its prefill
+ * ({@link LoraSlots}), as in the live simulator.
  *
  * <p>The simulator walks every decoding sequence on every step; here a step only counts, and
  * each sequence is filed under the step that produces its last token, so a step costs the
@@ -107,9 +109,20 @@ final class VirtualEngine {
         return running == 0 && waiting.isEmpty();
     }
 
+    /**
+     * Starts waiting requests in arrival order while the engine has room; one whose adapter cannot
+     * join the batch now is passed over and keeps its place ({@link LoraSlots#admits}).
+     */
     private void admit() {
-        while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().promptTokens)) {
-            Request head = waiting.poll();
+        for (Iterator<Request> it = waiting.iterator(); it.hasNext(); ) {
+            Request head = it.next();
+            if (lora != null && !lora.admits(head.adapter)) {
+                continue;
+            }
+            if (!model.admits(running, kvUsed, head.promptTokens)) {
+                return;
+            }
+            it.remove();
             long load = lora != null && lora.start(head.adapter) ? loraLoadNanos : 0;
             running++;
             kvUsed += head.promptTokens;

@@ -118,7 +118,7 @@ public final class Router {
         }
         Endpoint endpoint = decision.endpoint(chosen);
         EndpointLoad load = decision.load(chosen);
-        strategy.picked(request, endpoint);
+        strategy.picked(request, endpoint, decision.nowNanos());
         load.dispatched(sequences);
         return new Dispatch(endpoint, load, sequences, this);
     }

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * hold) and so produces its first token; from then on every decode step gives each decoding
  * sequence one more token, and a step takes longer the more sequences run.
  *
- * <p>With LoRA adapters ({@link LoraState}) a sequence whose adapter is not among the loaded ones
- * pays the load in its prefill ({@link io.qgate.fleet.LoraSlots}).
+ * <p>With LoRA adapters ({@link LoraState}) a sequence waits while its adapter cannot join the
+ * batch, and one whose adapter must be loaded pays the load in its prefill
+ * ({@link io.qgate.fleet.LoraSlots}).
  *
  * <p>There is no preemption: admission reserves the prompt only, so decoding can fill the cache
  * past its capacity, which the gauge shows as 1.0 while the queue stops moving.
@@ -138,9 +139,21 @@ final class Engine implements SimMetrics.Gauges {
         publish();
     }
 
+    /**
+     * Starts waiting sequences in arrival order while the engine has room; one whose adapter
+     * cannot join the batch now is passed over and keeps its place ({@link io.qgate.fleet.LoraSlots#admits}).
+     */
     private void admit() {
-        while (!waiting.isEmpty() && model.admits(running, kvUsed, waiting.peek().prompt.tokens())) {
-            start(waiting.poll());
+        for (Iterator<Sequence> it = waiting.iterator(); it.hasNext(); ) {
+            Sequence head = it.next();
+            if (lora != null && !lora.slots.admits(head.adapter)) {
+                continue;
+            }
+            if (!model.admits(running, kvUsed, head.prompt.tokens())) {
+                return;
+            }
+            it.remove();
+            start(head);
         }
     }
 

@@ -5,6 +5,7 @@ import io.qgate.bench.cli.Flags;
 import io.qgate.fleet.EngineModel;
 import io.qgate.fleet.LoraRun;
 import io.qgate.fleet.LoraWorkload;
+import io.qgate.fleet.TtftLog;
 import io.qgate.fleet.workload.Workload;
 import java.io.PrintStream;
 import java.util.List;
@@ -27,7 +28,12 @@ public final class FleetLoraCommand {
             alone (routing.weights.lora 0), in virtual time: replicas serving the same adapters with
             Zipf-like popularity, ShareGPT lengths, Poisson load at a share of the fleet's capacity
             for the base model, one gateway scraping every 100 ms. Prints adapter loads and time to
-            first token over the measured interval.
+            first token over the measured interval. The engines follow vLLM's rules: at most
+            --max-loras adapters in a batch; a request for another is held back until one of them
+            has no request left; a load (a read from disk: vLLM's max-cpu-loras defaults to
+            max-loras) when an adapter joins the batch and is not among the last max-loras used.
+            A run whose queues grow past 500 requests a replica (held back for good) stops there
+            and says when.
 
               --replicas N      replicas (default 4)
               --adapters N      adapters served (default 12)
@@ -84,12 +90,20 @@ public final class FleetLoraCommand {
         out.printf(Locale.ROOT, "%d replicas (max-loras %d), %d adapters (Zipf %.1f, %.0f ms a load), ShareGPT "
                         + "lengths, %.0f%% load (%.1f requests/s), affinity margin %d%n%n", replicas, lora.maxLoras(),
                 lora.adapters(), lora.zipfExponent(), lora.loadMs(), 100 * load, results.get(0).offeredRps(), margin);
-        out.println("| routing | adapter loads | TTFT p50 ms | TTFT p99 ms | requests | failed |");
-        out.println("|---|---:|---:|---:|---:|---:|");
+        out.println("| routing | adapter loads | TTFT p50 ms | TTFT p99 ms | requests | answered | failed | queues |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---|");
         for (LoraRun.Result r : results) {
-            out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %d | %d |%n", r.label(), r.adapterLoads(),
-                    r.ttft().p50Ms(), r.ttft().p99Ms(), r.ttft().requests(), r.failed());
+            String queues = Double.isNaN(r.collapsedAt()) ? "drained"
+                    : String.format(Locale.ROOT, "held back for good: stopped at %.0f s", r.collapsedAt());
+            out.printf(Locale.ROOT, "| %s | %d | %s | %s | %d | %d | %d | %s |%n", r.label(), r.adapterLoads(),
+                    ms(r.ttft().p50Ms(), r.ttft()), ms(r.ttft().p99Ms(), r.ttft()), r.ttft().requests(),
+                    r.ttft().answered(), r.failed(), queues);
         }
         return 0;
+    }
+
+    /** A quantile, or a dash when no request of the measured interval arrived (the run stopped first). */
+    private static String ms(double quantileMs, TtftLog.Stats stats) {
+        return stats.requests() == 0 ? "-" : String.format(Locale.ROOT, "%.0f", quantileMs);
     }
 }
