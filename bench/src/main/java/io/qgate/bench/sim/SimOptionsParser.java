@@ -90,7 +90,8 @@ final class SimOptionsParser {
                     o -> String.join(",", o.loraModules()), (o, v) -> o.loraModules = adapterNames(v)),
             Flag.whole("--max-loras", "LoRA adapters in a batch at once; a request for another waits until one has none left",
                     SimOptions::maxLoras, (o, v) -> o.maxLoras = v),
-            Flag.number("--lora-load-ms", "what reading an adapter from disk adds to a prefill (when it joins the batch and is not among the last --max-loras used)",
+            Flag.number("--lora-load-ms", "what reading an adapter from disk adds to a prefill (when it "
+                    + "joins the batch and is not among the last --max-loras used)",
                     SimOptions::loraLoadMs, (o, v) -> o.loraLoadMs = v));
 
     private static final int HELP_WIDTH = 100;

@@ -37,8 +37,8 @@ public final class FleetLoraCommand {
 
               --replicas N      replicas (default 4)
               --adapters N      adapters served (default 12)
-              --max-loras N     adapters an engine holds loaded (default 2)
-              --lora-load-ms X  what loading an adapter adds to a prefill (default 50)
+              --max-loras N     adapters in an engine's batch at once (default 2)
+              --lora-load-ms X  what reading an adapter from disk adds to a prefill (default 50)
               --zipf X          popularity exponent: adapter k is asked for as 1/(k+1)^X (default 1)
               --load X          offered load, a share of capacity (default 0.8)
               --margin N        routing.affinity-margin (default 2)
