@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Like prefix affinity it yields to the queue: a replica whose load exceeds the lowest by more
  * than the affinity margin scores 0, so an adapter spills beyond its homes only when they are
- * busier than the rest, and then to where it runs or a slot is free.
+ * busier than the rest, and then to where it runs or a slot is free. Unless no replica within the
+ * margin could start the request at once: a longer queue drains, a slot held by adapters that
+ * keep receiving requests may never free, so then the margin gives way.
  *
  * <p>Applies only when the requested model is an adapter some replica reported
  * ({@link KnownAdapters}); a request for the base model does not run it. A replica that reports
@@ -51,8 +53,10 @@ final class LoraAffinityScorer implements Scorer {
     static final int MAX_SENT = 64;
     private static final long FORGET_AFTER_NANOS = 60_000_000_000L;
 
-    /** The homes in force, and when and over which replicas they were computed. */
+    /** The homes in force, and when they were computed. */
     private record Plan(long atNanos, Map<String, Set<String>> homes) {}
+
+    private static final Plan NO_PLAN = new Plan(0, Map.of());
 
     /**
      * Per replica (authority), per adapter, when this gateway last sent a request of it there.
@@ -63,7 +67,6 @@ final class LoraAffinityScorer implements Scorer {
     private final Set<String> scored = ConcurrentHashMap.newKeySet();
     private final AdapterDemand demand = new AdapterDemand();
     private final AtomicBoolean planning = new AtomicBoolean();
-    private static final Plan NO_PLAN = new Plan(0, Map.of());
     /** Null until the first decision that scores an adapter. */
     private volatile Plan plan;
 
