@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Which replicas each LoRA adapter calls home: as few as its demand needs, chosen so that no
@@ -92,7 +93,7 @@ final class AdapterPlacement {
 
     /** Adds to {@code chosen}, up to {@code needed}, the replicas {@code allowed} with the least demand placed. */
     private static void fill(Set<String> chosen, int needed, List<String> order,
-                             java.util.function.Predicate<String> allowed, Map<String, Double> placed) {
+                             Predicate<String> allowed, Map<String, Double> placed) {
         while (chosen.size() < needed) {
             String best = null;
             for (String r : order) {

@@ -61,6 +61,18 @@ class AdapterPlacementTest {
     }
 
     @Test
+    void anAdapterKeepsItsPreviousHomesWhereTheyStillFit() {
+        Map<String, Double> demand = Map.of("a", 1.0, "b", 1.0, "c", 1.0, "d", 1.0);
+        Map<String, Set<String>> fresh = AdapterPlacement.place(demand, FOUR, 1);
+        // Every adapter somewhere else: each rotated one replica along.
+        Map<String, Set<String>> previous = new HashMap<>();
+        fresh.forEach((adapter, at) -> previous.put(adapter,
+                Set.of(FOUR.get((FOUR.indexOf(at.iterator().next()) + 1) % FOUR.size()))));
+
+        assertThat(AdapterPlacement.place(demand, FOUR, 1, previous)).isEqualTo(previous);
+    }
+
+    @Test
     void noReplicasOrNoSlotsPlaceNothing() {
         assertThat(AdapterPlacement.place(Map.of("a", 1.0), List.of(), 2)).isEmpty();
         assertThat(AdapterPlacement.place(Map.of("a", 1.0), FOUR, 0)).isEmpty();
