@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * LoRA-aware routing against queue routing alone, in virtual time: a static fleet whose replicas
- * serve the same adapters, one gateway, Poisson load at a share of the fleet's capacity for the
+ * serve the same adapters, one or more gateways, Poisson load at a share of the fleet's capacity for the
  * base model; adapter loads and time to first token over the measured interval.
  */
 public final class LoraRun {
@@ -40,7 +40,7 @@ public final class LoraRun {
     }
 
     /** Queue routing alone (LoRA weight 0), then with the LoRA scorer at its default weight; same seed, same arrivals. */
-    public static List<Result> compare(EngineModel model, Workload workload, LoraWorkload lora, int replicas,
+    public static List<Result> compare(EngineModel model, Workload workload, LoraWorkload lora, int replicas, int gateways,
                                        double load, int affinityMargin, double warmupSeconds, double measureSeconds,
                                        long seed) {
         double capacity = EngineCapacity.requestsPerSecond(model, workload, seed, 120);
@@ -52,14 +52,14 @@ public final class LoraRun {
         RoutingSettings queueAlone = base.withWeights(new RoutingSettings.Weights(weights.queue(), weights.kvCache(),
                 weights.prefix(), 0));
         return List.of(
-                run("queue", queueAlone, model, workload, lora, replicas, capacity, load, warmupSeconds,
+                run("queue", queueAlone, model, workload, lora, replicas, gateways, capacity, load, warmupSeconds,
                         measureSeconds, seed),
-                run("queue + lora", base, model, workload, lora, replicas, capacity, load, warmupSeconds,
+                run("queue + lora", base, model, workload, lora, replicas, gateways, capacity, load, warmupSeconds,
                         measureSeconds, seed));
     }
 
     static Result run(String label, RoutingSettings settings, EngineModel model, Workload workload, LoraWorkload lora,
-                      int replicas, double replicaCapacity, double load, double warmupSeconds, double measureSeconds,
+                      int replicas, int gateways, double replicaCapacity, double load, double warmupSeconds, double measureSeconds,
                       long seed) {
         requireNonNull(settings, "settings");
         Simulation sim = new Simulation();
@@ -68,7 +68,7 @@ public final class LoraRun {
         TtftLog log = new TtftLog(from, until);
         FleetSim fleetSim = new FleetSim(sim, model, new Fleet.Settings(0, 0, 0), log, seed);
         fleetSim.fleet().startReady(replicas);
-        fleetSim.routeByGateways(1, "queue", settings, SCRAPE_INTERVAL);
+        fleetSim.routeByGateways(gateways, "queue", settings, SCRAPE_INTERVAL);
         fleetSim.serveAdapters(lora);
         double rate = replicaCapacity * replicas * load;
         fleetSim.offer(Trace.constant(rate, warmupSeconds + measureSeconds), workload);

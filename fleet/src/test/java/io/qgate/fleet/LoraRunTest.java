@@ -15,7 +15,7 @@ class LoraRunTest {
         // 12 adapters, the first a third of the traffic, on 4 replicas of 4 slots: 13 homes fit in
         // 16 slots, but a replica sent every adapter keeps its 4 busiest running and holds the rest.
         LoraWorkload lora = new LoraWorkload(12, 4, 50, 1.0);
-        List<LoraRun.Result> results = LoraRun.compare(EngineModel.defaults(), Workload.sharegpt(), lora, 4, 0.8,
+        List<LoraRun.Result> results = LoraRun.compare(EngineModel.defaults(), Workload.sharegpt(), lora, 4, 1, 0.8,
                 2, 60, 60, 7);
 
         LoraRun.Result queue = results.get(0);

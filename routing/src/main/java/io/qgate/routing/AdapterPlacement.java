@@ -55,7 +55,7 @@ final class AdapterPlacement {
             return Map.of();
         }
         List<String> adapters = new ArrayList<>(demand.keySet());
-        adapters.sort(Comparator.comparing((String a) -> demand.get(a)).reversed().thenComparing(a -> a));
+        adapters.sort(Comparator.comparingInt((String a) -> bucket(demand.get(a))).reversed().thenComparing(a -> a));
         double total = 0;
         for (double d : demand.values()) {
             total += d;
@@ -89,6 +89,15 @@ final class AdapterPlacement {
             homes.put(adapter, Set.copyOf(chosen));
         }
         return homes;
+    }
+
+    /**
+     * The order adapters are placed in: by demand in steps of a factor of 2, then by name. Gateways
+     * count each their own share of the traffic, so two adapters of nearly equal demand could come
+     * in either order at each and be placed apart; whole steps make that rare.
+     */
+    static int bucket(double demand) {
+        return demand > 0 ? Math.getExponent(demand) : Integer.MIN_VALUE;
     }
 
     /** Adds to {@code chosen}, up to {@code needed}, the replicas {@code allowed} with the least demand placed. */

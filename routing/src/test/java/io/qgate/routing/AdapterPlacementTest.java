@@ -73,6 +73,14 @@ class AdapterPlacementTest {
     }
 
     @Test
+    void adaptersArePlacedByDemandInStepsOfTwoThenByName() {
+        // Gateways each count their own share: 1.9 against 1.6 at one may be 1.7 against 1.8 at another.
+        assertThat(AdapterPlacement.bucket(1.9)).isEqualTo(AdapterPlacement.bucket(1.6));
+        assertThat(AdapterPlacement.bucket(4.0)).isGreaterThan(AdapterPlacement.bucket(3.9));
+        assertThat(AdapterPlacement.bucket(0.0)).isLessThan(AdapterPlacement.bucket(1e-9));
+    }
+
+    @Test
     void noReplicasOrNoSlotsPlaceNothing() {
         assertThat(AdapterPlacement.place(Map.of("a", 1.0), List.of(), 2)).isEmpty();
         assertThat(AdapterPlacement.place(Map.of("a", 1.0), FOUR, 0)).isEmpty();
