@@ -110,6 +110,15 @@ final class FleetSim implements VirtualEngine.Listener {
         }
     }
 
+    /** Requests waiting in all engines now. */
+    long waiting() {
+        long waiting = 0;
+        for (Replica pod : fleet.pods()) {
+            waiting += pod.engine.waiting();
+        }
+        return waiting;
+    }
+
     /** Adapters loaded by all replicas so far. */
     long adapterLoads() {
         long loads = 0;

@@ -14,7 +14,6 @@ import io.qgate.routing.RoutingSettings;
 import io.qgate.routing.metrics.LoraAdapters;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,9 +142,7 @@ final class Gateway {
         if (slots == null) {
             return LoraAdapters.NONE;
         }
-        Set<String> active = new HashSet<>(slots.running());
-        active.addAll(engine.waitingAdapters());
-        return new LoraAdapters(active, slots.maxLoras(), active.size());
+        return LoraAdapters.ofEngine(slots.running(), engine.waitingAdapters(), slots.maxLoras());
     }
 
     private void scrape(int phase) {

@@ -3,72 +3,92 @@ package io.qgate.fleet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * An engine's LoRA adapter slots: the GPU holds {@code maxLoras} adapters, least recently used
- * first out; a sequence whose adapter is not among them loads it (what a router can save), in
- * place of the least recently used adapter that no sequence runs with, or of the least recently
- * used one when all are in use (a swap). The one rule of both simulators, as {@link EngineModel}
- * is their one model of time.
+ * An engine's LoRA adapters as vLLM's V1 engine keeps them; the one rule of both simulators, as
+ * {@link EngineModel} is their one model of time.
  *
- * <p>vLLM also keeps a sequence out of the batch while {@code max_loras} other adapters run in
- * it, and passes over it to the sequences behind; under steady traffic for the running adapters
- * that starves it. Neither that nor a strict first-come first-served wait for a slot (which
- * stalls the whole queue for as long as a running adapter takes to drain) is modelled: both
- * collapsed a fleet of 4 replicas with 2 slots and 12 adapters at 80% load whoever routed, which
- * says how to configure vLLM ({@code --max-loras} at least the hot adapters a replica serves),
- * not how to route. Here a poor placement costs loads and their time.
+ * <ul>
+ *   <li><b>The batch holds at most {@code maxLoras} adapters.</b> A waiting sequence whose adapter
+ *       is not running while {@code maxLoras} others are is passed over, and the sequences behind
+ *       it may start ({@link #admits}); it starts once every sequence of one running adapter has
+ *       finished. The scheduler does this, so the worker never sees more adapters than slots.</li>
+ *   <li><b>A load is a read of the adapter's weights from disk.</b> The worker keeps the last
+ *       {@code maxCpuLoras} adapters it used in host memory (vLLM's {@code --max-cpu-loras},
+ *       which defaults to {@code --max-loras}), least recently used out; an adapter that joins the
+ *       batch and is not among them is loaded ({@link #start} says so, and it is counted). One
+ *       still held costs only a copy into a GPU slot, which is not counted. A sequence of an
+ *       adapter already in the batch loads nothing.</li>
+ * </ul>
  *
- * <p>Confined to the engine's thread. A sequence of the base model ({@code null} adapter) loads
- * nothing.
+ * <p>vLLM passes over the waiting sequence but keeps admitting the running adapters' new ones, so
+ * under steady traffic for them it waits for good; what routing sends a replica decides whether
+ * its adapters ever drain.
+ *
+ * <p>Confined to the engine's thread. A sequence of the base model ({@code null} adapter) is
+ * never held back and loads nothing.
  */
 public final class LoraSlots {
 
     private final int maxLoras;
+    private final int maxCpuLoras;
     /** Running sequences per adapter; an adapter leaves the map with its last sequence. */
     private final Map<String, Integer> running = new HashMap<>();
-    /** The loaded adapters, least recently used first (access order). */
-    private final LinkedHashMap<String, Boolean> loaded = new LinkedHashMap<>(16, 0.75f, true);
+    /** Adapters held in host memory, least recently used first (access order). */
+    private final LinkedHashMap<String, Boolean> held = new LinkedHashMap<>(16, 0.75f, true);
     private long loads;
 
+    /** vLLM's defaults: as many adapters held in host memory as fit in the batch. */
     public LoraSlots(int maxLoras) {
-        if (maxLoras <= 0) {
-            throw new IllegalArgumentException("maxLoras: " + maxLoras + " (expected: > 0)");
-        }
-        this.maxLoras = maxLoras;
+        this(maxLoras, maxLoras);
     }
 
-    /** A sequence of {@code adapter} starts; returns whether its adapter had to be loaded first. */
+    public LoraSlots(int maxLoras, int maxCpuLoras) {
+        if (maxLoras <= 0 || maxCpuLoras < maxLoras) {
+            throw new IllegalArgumentException("maxLoras: " + maxLoras + ", maxCpuLoras: " + maxCpuLoras
+                    + " (expected: maxLoras > 0, maxCpuLoras >= maxLoras)");
+        }
+        this.maxLoras = maxLoras;
+        this.maxCpuLoras = maxCpuLoras;
+    }
+
+    /** Whether a sequence of {@code adapter} may join the batch now: its adapter runs, or a slot is free. */
+    public boolean admits(String adapter) {
+        return adapter == null || running.containsKey(adapter) || running.size() < maxLoras;
+    }
+
+    /**
+     * A sequence of {@code adapter} joins the batch ({@link #admits} said it may); returns whether
+     * its adapter had to be loaded from disk first.
+     */
     public boolean start(String adapter) {
         if (adapter == null) {
             return false;
         }
-        running.merge(adapter, 1, Integer::sum);
-        if (loaded.get(adapter) != null) {
+        if (running.merge(adapter, 1, Integer::sum) > 1) {
             return false;
         }
-        if (loaded.size() >= maxLoras) {
-            evict();
+        if (held.get(adapter) != null) {
+            return false;
         }
-        loaded.put(adapter, Boolean.TRUE);
+        if (held.size() >= maxCpuLoras) {
+            evictIdle();
+        }
+        held.put(adapter, Boolean.TRUE);
         loads++;
         return true;
     }
 
-    /** Unloads the least recently used adapter no sequence runs with, or else the least recently used. */
-    private void evict() {
-        for (Iterator<String> lru = loaded.keySet().iterator(); lru.hasNext(); ) {
+    /** Drops the least recently used held adapter that does not run; there is one, as maxCpuLoras >= maxLoras. */
+    private void evictIdle() {
+        for (Iterator<String> lru = held.keySet().iterator(); lru.hasNext(); ) {
             if (!running.containsKey(lru.next())) {
                 lru.remove();
                 return;
             }
         }
-        Iterator<String> lru = loaded.keySet().iterator();
-        lru.next();
-        lru.remove();
     }
 
     /** A sequence of {@code adapter} has left the batch. */
@@ -78,22 +98,12 @@ public final class LoraSlots {
         }
     }
 
-    /**
-     * The loaded adapters with sequences running: what vLLM reports as running, where a running
-     * adapter is always loaded. A sequence whose adapter was swapped out runs on here (the
-     * simplification above) but no longer counts: its adapter holds no slot.
-     */
+    /** The adapters with sequences in the batch: vLLM's {@code running_lora_adapters}. */
     public Set<String> running() {
-        Set<String> active = new LinkedHashSet<>();
-        for (String adapter : loaded.keySet()) {
-            if (running.containsKey(adapter)) {
-                active.add(adapter);
-            }
-        }
-        return active;
+        return Set.copyOf(running.keySet());
     }
 
-    /** Adapters loaded so far. */
+    /** Adapters loaded from disk so far. */
     public long loads() {
         return loads;
     }

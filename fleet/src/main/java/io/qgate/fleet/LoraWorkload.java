@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
  * the traffic and a long tail the rest.
  *
  * @param adapters     adapters served, named {@code adapter-0}, {@code adapter-1}, ...
- * @param maxLoras     adapters an engine holds loaded (vLLM's {@code --max-loras})
- * @param loadMs       what loading an adapter that is not loaded adds to a prefill
+ * @param maxLoras     adapters in an engine's batch at once (vLLM's {@code --max-loras}; see {@link LoraSlots})
+ * @param loadMs       what reading an adapter from disk adds to a prefill
  * @param zipfExponent how steeply popularity falls with rank (0: all equal)
  */
 public record LoraWorkload(int adapters, int maxLoras, double loadMs, double zipfExponent) {

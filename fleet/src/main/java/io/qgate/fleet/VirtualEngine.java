@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -17,8 +18,9 @@ import java.util.Set;
  * sequence one more token, and a step takes longer the more sequences run. When decoding fills
  * the cache, the latest admitted decoding sequence is preempted ({@link EngineModel#preempts}).
  * Requests that carry block hashes are looked up in a prefix cache as large as the KV cache
- * ({@link PrefixCache}). With LoRA adapters ({@link #serveAdapters}) a request whose adapter is
- * not loaded pays the load in its prefill ({@link LoraSlots}), as in the live simulator.
+ * ({@link PrefixCache}). With LoRA adapters ({@link #serveAdapters}) a request waits while its
+ * adapter cannot join the batch, and one whose adapter must be loaded pays the load in its
+ * prefill ({@link LoraSlots}), as in the live simulator.
  *
  * <p>The simulator walks every decoding sequence on every step; here a step only counts, and
  * each sequence is filed under the step that produces its last token, so a step costs the
@@ -137,9 +139,20 @@ final class VirtualEngine {
         return running == 0 && waiting.isEmpty();
     }
 
+    /**
+     * Starts waiting requests in arrival order while the engine has room; one whose adapter cannot
+     * join the batch now is passed over and keeps its place ({@link LoraSlots#admits}).
+     */
     private void admit() {
-        while (!waiting.isEmpty() && model.admits(running, kvUsed, kvTokens(waiting.peek()))) {
-            Request head = waiting.poll();
+        for (Iterator<Request> it = waiting.iterator(); it.hasNext(); ) {
+            Request head = it.next();
+            if (lora != null && !lora.admits(head.adapter)) {
+                continue;
+            }
+            if (!model.admits(running, kvUsed, kvTokens(head))) {
+                return;
+            }
+            it.remove();
             long load = lora != null && lora.start(head.adapter) ? loraLoadNanos : 0;
             if (running == 0) {
                 busySince = sim.now();

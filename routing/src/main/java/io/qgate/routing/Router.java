@@ -120,7 +120,7 @@ public final class Router {
         EndpointLoad load = decision.load(chosen);
         WorkModel work = strategy.workModel();
         if (work == null) {
-            strategy.picked(request, endpoint);
+            strategy.picked(request, endpoint, decision.nowNanos());
             load.dispatched(sequences);
             return new Dispatch(endpoint, load, sequences, this, 0, 0, 0);
         }
@@ -129,7 +129,7 @@ public final class Router {
         int decode = work.expectedOutput(request) * sequences;
         int tokens = request.promptTokens() * sequences + decode;
         double workAhead = WorkScorer.workAhead(decision, chosen) + prefill;
-        strategy.picked(request, endpoint);
+        strategy.picked(request, endpoint, decision.nowNanos());
         load.dispatched(sequences);
         load.workDispatched(prefill, decode, tokens);
         Dispatch dispatch = new Dispatch(endpoint, load, sequences, this, prefill, decode, tokens);

@@ -65,10 +65,10 @@ public final class RoutingStrategy {
         return picker.pick(decision);
     }
 
-    /** Tells the scorers where the request went, once it was sent. */
-    void picked(RouteRequest request, Endpoint chosen) {
+    /** Tells the scorers where the request went, once it was sent at {@code nowNanos}. */
+    void picked(RouteRequest request, Endpoint chosen, long nowNanos) {
         for (Scorer scorer : scorers) {
-            scorer.picked(request, chosen);
+            scorer.picked(request, chosen, nowNanos);
         }
         if (workModel != null) {
             workModel.picked(request, chosen);

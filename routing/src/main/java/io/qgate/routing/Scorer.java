@@ -28,4 +28,9 @@ public interface Scorer {
     /** Called once the request was sent to {@code chosen}; scorers that learn from picks override it. */
     default void picked(RouteRequest request, Endpoint chosen) {
     }
+
+    /** {@link #picked(RouteRequest, Endpoint)} for a scorer that also needs the decision's instant. */
+    default void picked(RouteRequest request, Endpoint chosen, long nowNanos) {
+        picked(request, chosen);
+    }
 }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * token; from then on every decode step gives each decoding sequence one more token, and a step
  * takes longer the more sequences run.
  *
- * <p>With LoRA adapters ({@link LoraState}) a sequence whose adapter is not among the loaded ones
- * pays the load in its prefill ({@link io.qgate.fleet.LoraSlots}).
+ * <p>With LoRA adapters ({@link LoraState}) a sequence waits while its adapter cannot join the
+ * batch, and one whose adapter must be loaded pays the load in its prefill
+ * ({@link io.qgate.fleet.LoraSlots}).
  *
  * <p>Admission reserves the prompt only; when decoding fills the cache past its capacity the
  * latest admitted decoding sequence is preempted ({@link EngineModel#preempts}): it gives its
@@ -158,9 +159,21 @@ final class Engine implements SimMetrics.Gauges {
         publish();
     }
 
+    /**
+     * Starts waiting sequences in arrival order while the engine has room; one whose adapter
+     * cannot join the batch now is passed over and keeps its place ({@link io.qgate.fleet.LoraSlots#admits}).
+     */
     private void admit() {
-        while (!waiting.isEmpty() && model.admits(running, kvUsed, (int) waiting.peek().kvTokens())) {
-            start(waiting.poll());
+        for (Iterator<Sequence> it = waiting.iterator(); it.hasNext(); ) {
+            Sequence head = it.next();
+            if (lora != null && !lora.slots.admits(head.adapter)) {
+                continue;
+            }
+            if (!model.admits(running, kvUsed, (int) head.kvTokens())) {
+                return;
+            }
+            it.remove();
+            start(head);
         }
     }
 

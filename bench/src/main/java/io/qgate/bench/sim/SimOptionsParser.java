@@ -88,9 +88,10 @@ final class SimOptionsParser {
             Flag.text("--lora-modules", "LoRA adapters served as model names of their own, comma-separated; "
                     + "vLLM's name=path is taken as the name (empty = LoRA off)",
                     o -> String.join(",", o.loraModules()), (o, v) -> o.loraModules = adapterNames(v)),
-            Flag.whole("--max-loras", "LoRA adapters the engine holds loaded (least recently used out)",
+            Flag.whole("--max-loras", "LoRA adapters in a batch at once; a request for another waits until one has none left",
                     SimOptions::maxLoras, (o, v) -> o.maxLoras = v),
-            Flag.number("--lora-load-ms", "what loading an adapter that is not loaded adds to a prefill",
+            Flag.number("--lora-load-ms", "what reading an adapter from disk adds to a prefill (when it "
+                    + "joins the batch and is not among the last --max-loras used)",
                     SimOptions::loraLoadMs, (o, v) -> o.loraLoadMs = v));
 
     /** A switch, so it stands apart from the valued flags of the table. */

@@ -14,13 +14,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** LoRA adapters served as models: one slot, each new adapter loaded into it, and /metrics saying so as vLLM does. */
+/** LoRA adapters served as models: one slot, an adapter held back while another runs, and /metrics saying so as vLLM does. */
 class SimLoraTest {
 
     private static final String MODEL = "meta-llama/Llama-3.1-8B-Instruct";
 
     @Test
-    void eachNewAdapterIsLoadedIntoTheOnlySlotAndTheMetricsSayWhichRun() {
+    void aSecondAdapterWaitsForTheOnlySlotAndTheMetricsSayWhichRunsAndWhichWaits() {
         SimOptions options = SimOptions.defaults().with(o -> {
             o.port = 0;
             o.loraModules = List.of("sql", "chat", "code");
@@ -44,21 +44,20 @@ class SimLoraTest {
                 send(open, server, "chat");
                 await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 1);
                 send(open, server, "code");
-                await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 2);
+                await().atMost(Duration.ofSeconds(10)).until(() -> server.waiting() == 1);
                 send(open, server, MODEL);
-                await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 3);
-                assertThat(server.waiting()).as("a missing adapter is loaded, not waited for").isZero();
+                await().atMost(Duration.ofSeconds(10)).until(() -> server.running() == 2);
+                assertThat(server.waiting()).as("code waits for chat's slot; the base model needs none").isEqualTo(1);
 
                 String text = server.metricsText();
-                // chat runs on, but its adapter was swapped out for code's: only code holds the slot.
                 assertThat(text).contains("vllm:lora_requests_info{engine=\"0\",max_lora=\"1\","
-                                + "running_lora_adapters=\"code\",waiting_lora_adapters=\"\"}")
-                        .contains("vllm:lora_adapter_loads_total{engine=\"0\",model_name=\"" + MODEL + "\"} 3.0");
+                                + "running_lora_adapters=\"chat\",waiting_lora_adapters=\"code\"}")
+                        .contains("vllm:lora_adapter_loads_total{engine=\"0\",model_name=\"" + MODEL + "\"} 2.0");
                 EngineMetrics read = new EngineMetricsParser(EngineProfile.VLLM).parse(text);
                 assertThat(read.lora()).as("the latest of the label sets")
-                        .isEqualTo(new LoraAdapters(Set.of("code"), 1, 1));
+                        .isEqualTo(new LoraAdapters(Set.of("chat", "code"), Set.of("chat"), 1, 2, true));
                 assertThat(read.lora().room()).isFalse();
-                assertThat(server.loraLoads()).as("sql, then chat in its place, then code in chat's").isEqualTo(3);
+                assertThat(server.loraLoads()).as("sql, then chat in its place; code not yet").isEqualTo(2);
             } finally {
                 open.forEach(RawHttp::close);
             }

@@ -86,9 +86,10 @@ class DebugEndpointsTest {
         router.dispatch(new RouteRequest(ApiRoute.CHAT, "sql-lora", false), Set.of()).finish();
         String json = debugEndpoints(router);
 
-        // A runs the adapter (1, weighted 2); B, one request longer and within the margin, has a free slot (0.5).
-        assertThat(json).contains("\"scores\":{\"queue\":1,\"kv-cache\":0.5,\"lora\":1,\"total\":3.05,")
-                .contains("\"scores\":{\"queue\":0.5,\"kv-cache\":1,\"lora\":0.5,\"total\":1.6,");
+        // No demand is known yet, so neither is the adapter's home: A runs it (0.9, weighted 2); B, one
+        // request longer and within the margin, has a free slot (0.4).
+        assertThat(json).contains("\"scores\":{\"queue\":1,\"kv-cache\":0.5,\"lora\":0.9,\"total\":2.85,")
+                .contains("\"scores\":{\"queue\":0.5,\"kv-cache\":1,\"lora\":0.4,\"total\":1.4,");
     }
 
     @Test

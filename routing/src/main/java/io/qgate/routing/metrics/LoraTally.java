@@ -87,24 +87,42 @@ final class LoraTally {
             return LoraAdapters.NONE;
         }
         List<String> union = new ArrayList<>(8);
+        List<String> runningUnion = new ArrayList<>(8);
         List<String> ofEngine = new ArrayList<>(8);
+        List<String> runningOfEngine = new ArrayList<>(8);
         int maxLora = Integer.MAX_VALUE;
         int mostActive = 0;
+        boolean starving = false;
         for (int engine = 0; engine < engines; engine++) {
             int at = engine * FIELDS;
             boolean escaped = fields[at + ESCAPED] != 0;
+            runningOfEngine.clear();
+            split(b, fields[at + RUNNING_START], fields[at + RUNNING_END], escaped, names, runningOfEngine);
             ofEngine.clear();
-            split(b, fields[at + RUNNING_START], fields[at + RUNNING_END], escaped, names, ofEngine);
+            ofEngine.addAll(runningOfEngine);
             split(b, fields[at + WAITING_START], fields[at + WAITING_END], escaped, names, ofEngine);
-            maxLora = Math.min(maxLora, fields[at + MAX_LORA]);
+            int engineMax = fields[at + MAX_LORA];
+            maxLora = Math.min(maxLora, engineMax);
             mostActive = Math.max(mostActive, ofEngine.size());
-            for (String adapter : ofEngine) {
-                if (union.size() < MAX_ADAPTERS && !union.contains(adapter)) {
-                    union.add(adapter);
-                }
+            // A waiting adapter that does not run, beside a full batch, is held back by this engine.
+            starving |= runningOfEngine.size() >= engineMax && ofEngine.size() > runningOfEngine.size();
+            addNew(union, ofEngine);
+            addNew(runningUnion, runningOfEngine);
+        }
+        runningUnion.retainAll(union);
+        Set<String> adapters = Set.copyOf(union);
+        // Mostly nothing waits: then the running adapters are all of them, and one set serves both.
+        Set<String> running = runningUnion.size() == union.size() ? adapters : Set.copyOf(runningUnion);
+        return new LoraAdapters(adapters, running, maxLora, mostActive, starving);
+    }
+
+    /** Adds those of {@code names} that {@code into} lacks, up to {@link #MAX_ADAPTERS}. */
+    private static void addNew(List<String> into, List<String> names) {
+        for (String name : names) {
+            if (into.size() < MAX_ADAPTERS && !into.contains(name)) {
+                into.add(name);
             }
         }
-        return new LoraAdapters(Set.copyOf(union), maxLora, mostActive);
     }
 
     /** The engine's index, a new one for an engine not seen yet, or -1 when there are too many. */

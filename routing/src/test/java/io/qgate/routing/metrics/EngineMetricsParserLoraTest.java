@@ -47,6 +47,19 @@ class EngineMetricsParserLoraTest {
         assertThat(m.lora().maxLora()).isEqualTo(2);
         assertThat(m.lora().mostActive()).as("engine 0 has a, b and c").isEqualTo(3);
         assertThat(m.lora().room()).as("engine 0 is past its two slots").isFalse();
+        assertThat(m.lora().running()).containsExactlyInAnyOrder("a", "b", "d");
+        assertThat(m.lora().runs("c")).isFalse();
+        assertThat(m.lora().starving()).as("engine 0 holds c back: a and b fill its two slots").isTrue();
+    }
+
+    @Test
+    void aWaitingAdapterBesideAFreeSlotIsNotHeldBack() {
+        EngineMetrics m = vllm.parse("""
+                vllm:lora_requests_info{engine="0",max_lora="2",running_lora_adapters="a",waiting_lora_adapters="b"} 1
+                vllm:lora_requests_info{engine="1",max_lora="2",running_lora_adapters="a,b",waiting_lora_adapters="a"} 1
+                """);
+        assertThat(m.lora()).isEqualTo(new LoraAdapters(Set.of("a", "b"), Set.of("a", "b"), 2, 2, false));
+        assertThat(m.lora().room()).isFalse();
     }
 
     @Test

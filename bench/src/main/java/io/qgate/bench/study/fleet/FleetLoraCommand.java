@@ -5,6 +5,7 @@ import io.qgate.bench.cli.Flags;
 import io.qgate.fleet.EngineModel;
 import io.qgate.fleet.LoraRun;
 import io.qgate.fleet.LoraWorkload;
+import io.qgate.fleet.TtftLog;
 import io.qgate.fleet.workload.Workload;
 import java.io.PrintStream;
 import java.util.List;
@@ -26,13 +27,19 @@ public final class FleetLoraCommand {
             LoRA-aware routing (the queue strategy with its lora scorer) against queue routing
             alone (routing.weights.lora 0), in virtual time: replicas serving the same adapters with
             Zipf-like popularity, ShareGPT lengths, Poisson load at a share of the fleet's capacity
-            for the base model, one gateway scraping every 100 ms. Prints adapter loads and time to
-            first token over the measured interval.
+            for the base model, gateways scraping every 100 ms. Prints adapter loads and time to
+            first token over the measured interval. The engines follow vLLM's rules: at most
+            --max-loras adapters in a batch; a request for another is held back until one of them
+            has no request left; a load (a read from disk: vLLM's max-cpu-loras defaults to
+            max-loras) when an adapter joins the batch and is not among the last max-loras used.
+            A run whose queues grow past 500 requests a replica (held back for good) stops there
+            and says when.
 
               --replicas N      replicas (default 4)
+              --gateways N      gateways, each routing its share of the requests (default 1)
               --adapters N      adapters served (default 12)
-              --max-loras N     adapters an engine holds loaded (default 2)
-              --lora-load-ms X  what loading an adapter adds to a prefill (default 50)
+              --max-loras N     adapters in an engine's batch at once (default 2)
+              --lora-load-ms X  what reading an adapter from disk adds to a prefill (default 50)
               --zipf X          popularity exponent: adapter k is asked for as 1/(k+1)^X (default 1)
               --load X          offered load, a share of capacity (default 0.8)
               --margin N        routing.affinity-margin (default 2)
@@ -53,6 +60,7 @@ public final class FleetLoraCommand {
             return 0;
         }
         int replicas;
+        int gateways;
         LoraWorkload lora;
         double load;
         int margin;
@@ -60,9 +68,10 @@ public final class FleetLoraCommand {
         double seconds;
         long seed;
         try {
-            Flags flags = Flags.parse(args, Set.of("--replicas", "--adapters", "--max-loras", "--lora-load-ms",
+            Flags flags = Flags.parse(args, Set.of("--replicas", "--gateways", "--adapters", "--max-loras", "--lora-load-ms",
                     "--zipf", "--load", "--margin", "--warmup", "--seconds", "--seed"), Set.of());
             replicas = flags.whole("--replicas", 4);
+            gateways = flags.whole("--gateways", 1);
             lora = new LoraWorkload(flags.whole("--adapters", 12), flags.whole("--max-loras", 2),
                     flags.number("--lora-load-ms", 50), flags.number("--zipf", 1.0));
             load = flags.number("--load", 0.8);
@@ -70,6 +79,9 @@ public final class FleetLoraCommand {
             warmup = flags.number("--warmup", 60);
             seconds = flags.number("--seconds", 600);
             seed = flags.wholeLong("--seed", 42);
+            if (gateways < 1) {
+                throw new IllegalArgumentException("--gateways " + gateways + " (expected: > 0)");
+            }
             if (replicas < 1 || !(load > 0) || !(warmup >= 0) || !(seconds > 0)) {
                 throw new IllegalArgumentException("--replicas " + replicas + ", --load " + load + ", --warmup "
                         + warmup + ", --seconds " + seconds + " (expected: > 0, > 0, >= 0, > 0)");
@@ -79,17 +91,26 @@ public final class FleetLoraCommand {
             err.print(USAGE);
             return USAGE_STATUS;
         }
-        List<LoraRun.Result> results = LoraRun.compare(EngineModel.defaults(), Workload.sharegpt(), lora, replicas,
+        List<LoraRun.Result> results = LoraRun.compare(EngineModel.defaults(), Workload.sharegpt(), lora, replicas, gateways,
                 load, margin, warmup, seconds, seed);
         out.printf(Locale.ROOT, "%d replicas (max-loras %d), %d adapters (Zipf %.1f, %.0f ms a load), ShareGPT "
-                        + "lengths, %.0f%% load (%.1f requests/s), affinity margin %d%n%n", replicas, lora.maxLoras(),
-                lora.adapters(), lora.zipfExponent(), lora.loadMs(), 100 * load, results.get(0).offeredRps(), margin);
-        out.println("| routing | adapter loads | TTFT p50 ms | TTFT p99 ms | requests | failed |");
-        out.println("|---|---:|---:|---:|---:|---:|");
+                        + "lengths, %.0f%% load (%.1f requests/s), %d gateway(s), affinity margin %d%n%n", replicas,
+                lora.maxLoras(), lora.adapters(), lora.zipfExponent(), lora.loadMs(), 100 * load,
+                results.get(0).offeredRps(), gateways, margin);
+        out.println("| routing | adapter loads | TTFT p50 ms | TTFT p99 ms | requests | answered | failed | queues |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---|");
         for (LoraRun.Result r : results) {
-            out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %d | %d |%n", r.label(), r.adapterLoads(),
-                    r.ttft().p50Ms(), r.ttft().p99Ms(), r.ttft().requests(), r.failed());
+            String queues = Double.isNaN(r.collapsedAt()) ? "drained"
+                    : String.format(Locale.ROOT, "held back for good: stopped at %.0f s", r.collapsedAt());
+            out.printf(Locale.ROOT, "| %s | %d | %s | %s | %d | %d | %d | %s |%n", r.label(), r.adapterLoads(),
+                    ms(r.ttft().p50Ms(), r.ttft()), ms(r.ttft().p99Ms(), r.ttft()), r.ttft().requests(),
+                    r.ttft().answered(), r.failed(), queues);
         }
         return 0;
+    }
+
+    /** A quantile, or a dash when no request of the measured interval arrived (the run stopped first). */
+    private static String ms(double quantileMs, TtftLog.Stats stats) {
+        return stats.requests() == 0 ? "-" : String.format(Locale.ROOT, "%.0f", quantileMs);
     }
 }

@@ -90,8 +90,11 @@ class CommandsTest {
         int status = FleetLoraCommand.run(new String[] {"--warmup", "5", "--seconds", "20"}, print(out), print(err));
 
         assertThat(status).isZero();
-        assertThat(text(out)).contains("| routing | adapter loads | TTFT p50 ms | TTFT p99 ms | requests | failed |")
-                .contains("| queue | ").contains("| queue + lora | ");
+        assertThat(text(out)).contains("| routing | adapter loads | TTFT p50 ms | TTFT p99 ms | requests | answered | "
+                        + "failed | queues |")
+                .contains("| queue | ").contains("| queue + lora | ")
+                .as("two slots for twelve adapters: vLLM holds requests back whoever routes")
+                .contains("held back for good: stopped at");
         assertThat(FleetLoraCommand.run(new String[] {"--replica", "4"}, print(out), print(err))).isEqualTo(FleetLoraCommand.USAGE_STATUS);
         assertThat(text(err)).contains("fleet-lora: unknown option: --replica");
     }
