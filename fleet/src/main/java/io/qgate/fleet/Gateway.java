@@ -103,6 +103,11 @@ final class Gateway {
         open--;
     }
 
+    /** Ready replicas in this gateway's latest snapshot (qgate_pool_ready_endpoints). */
+    int readyReplicas() {
+        return targets.length;
+    }
+
     /** qgate_requests_received_total. */
     long received() {
         return received;

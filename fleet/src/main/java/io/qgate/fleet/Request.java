@@ -24,6 +24,8 @@ final class Request {
     Gateway gateway;
     long firstTokenNanos = NEVER;
     boolean failed;
+    /** The gateway held it for a replica to wake: it is sent on, or refused, from there later. */
+    boolean heldAtGateway;
 
     /** The LoRA adapter the request names as its model, or null for the base model. */
     String adapter;
