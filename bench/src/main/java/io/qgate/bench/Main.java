@@ -6,6 +6,7 @@ import io.qgate.bench.sim.SimCommand;
 import io.qgate.bench.study.batching.BatchingCommand;
 import io.qgate.bench.study.connections.ConnectionsCommand;
 import io.qgate.bench.study.fleet.AutoscaleCommand;
+import io.qgate.bench.study.fleet.AutoscaleZeroCommand;
 import io.qgate.bench.study.fleet.FleetLoraCommand;
 import io.qgate.bench.study.fleet.FleetRoutingCommand;
 import io.qgate.bench.study.proxies.ProxiesCommand;
@@ -34,6 +35,7 @@ public final class Main {
               batching  micro-batching off and on: embeddings through single-threaded LiteLLM replicas
               soak   10 minutes at 70% of the maximum with replica kills and client aborts
               autoscale  HPA scaling signals and targets compared, in virtual time
+              autoscale-zero  scaling a pool to zero at night (KEDA) against one replica always up, in virtual time
               fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
               fleet-lora  LoRA-aware routing against queue routing alone, in virtual time
               pools    two model pools behind one gateway, one flooded: isolation and per-pool signals
@@ -74,6 +76,7 @@ public final class Main {
             case "batching" -> BatchingCommand.run(rest);
             case "soak" -> SoakCommand.run(rest);
             case "autoscale" -> AutoscaleCommand.run(rest);
+            case "autoscale-zero" -> AutoscaleZeroCommand.run(rest);
             case "fleet-routing" -> FleetRoutingCommand.run(rest);
             case "fleet-lora" -> FleetLoraCommand.run(rest);
             case "pools" -> PoolsCommand.run(rest);

@@ -41,6 +41,10 @@ public final class ZeroScenario {
             if (!(baseRate > 0) || Double.isInfinite(baseRate)) {
                 throw new IllegalArgumentException("base rate: " + baseRate + " (expected: > 0)");
             }
+            if (pollingInterval.isNegative() || pollingInterval.isZero() || cooldown.isNegative()) {
+                throw new IllegalArgumentException("polling interval " + pollingInterval + ", cooldown " + cooldown
+                        + " (expected: a polling interval > 0, a cooldown >= 0)");
+            }
             // Fails on a bad compression now rather than after the first run.
             trace(quick, baseRate, compression);
         }
