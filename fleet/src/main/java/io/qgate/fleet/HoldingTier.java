@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
  * a gateway that knows no ready replica keeps each request in its queue (up to the queue's size
  * and the timeout; beyond either, 503) instead of refusing it; once replicas are ready, the held
  * requests go on in arrival order, no more than {@code releasePerReplica} per ready replica in
- * flight while any remain, and requests arriving meanwhile queue behind them. Without holding, a
+ * flight while any remain, and requests arriving meanwhile queue behind them (and go on without
+ * that cap once the held ones have). Without holding, a
  * request that finds no ready replica gets 503 at once, as before.
  *
  * <p>Each request lands on one gateway at random, as behind a Service, and each gateway holds
@@ -43,7 +44,24 @@ final class HoldingTier implements Routing {
         }
     }
 
-    private record Hold(Gateway gateway, ArrayDeque<Request> queue) {}
+    private static final class Hold {
+        final Gateway gateway;
+        final ArrayDeque<Request> queue = new ArrayDeque<>();
+        /** Queued requests that arrived while the gateway knew no ready replica. */
+        int arrivedAtZero;
+
+        Hold(Gateway gateway) {
+            this.gateway = gateway;
+        }
+
+        Gateway gateway() {
+            return gateway;
+        }
+
+        ArrayDeque<Request> queue() {
+            return queue;
+        }
+    }
 
     private final Simulation sim;
     private final FleetSim fleetSim;
@@ -51,8 +69,9 @@ final class HoldingTier implements Routing {
     private final SplittableRandom random;
     private final List<Hold> holds;
     private final Map<Gateway, Hold> byGateway = new IdentityHashMap<>();
-    /** From arrival to being sent on, of every request held, in microseconds. */
+    /** From arrival to being sent on, of every request that arrived at zero, in microseconds. */
     private final Histogram waits = new Histogram(3);
+    private long arrivals;
     private long timedOut;
     private long refusedFull;
     private long refusedAtZero;
@@ -62,7 +81,7 @@ final class HoldingTier implements Routing {
         this.fleetSim = requireNonNull(fleetSim, "fleetSim");
         this.settings = requireNonNull(settings, "settings");
         this.random = requireNonNull(random, "random");
-        this.holds = fleetSim.gateways().gateways().stream().map(g -> new Hold(g, new ArrayDeque<>())).toList();
+        this.holds = fleetSim.gateways().gateways().stream().map(Hold::new).toList();
         holds.forEach(hold -> byGateway.put(hold.gateway(), hold));
         waits.setAutoResize(true);
         // Registered after the gateways: they have the new snapshot when their holds are released.
@@ -71,6 +90,7 @@ final class HoldingTier implements Routing {
 
     @Override
     public Replica route(Request request) {
+        arrivals++;
         Hold hold = holds.size() == 1 ? holds.get(0) : holds.get(random.nextInt(holds.size()));
         if (hold.queue().isEmpty() && hold.gateway().readyReplicas() > 0) {
             return hold.gateway().dispatch(request);
@@ -84,6 +104,10 @@ final class HoldingTier implements Routing {
             return null;
         }
         request.heldAtGateway = true;
+        if (hold.gateway().readyReplicas() == 0) {
+            request.arrivedAtZero = true;
+            hold.arrivedAtZero++;
+        }
         hold.queue().addLast(request);
         sim.after(settings.timeoutNanos(), () -> expire(hold, request));
         release(hold);
@@ -104,6 +128,11 @@ final class HoldingTier implements Routing {
         return fleetSim.gateways().received();
     }
 
+    /** {@code sum(qgate_requests_received_total)}: every request, counted on arrival, refused ones too. */
+    long arrivals() {
+        return arrivals;
+    }
+
     /** {@code max(qgate_pool_demand)}: the most requests any one gateway has open, sent on or held. */
     long maxDemand() {
         long max = 0;
@@ -113,7 +142,7 @@ final class HoldingTier implements Routing {
         return max;
     }
 
-    /** How long the held requests waited for a replica, in microseconds. */
+    /** How long the requests that arrived at zero waited for a replica, in microseconds. */
     Histogram waits() {
         return waits;
     }
@@ -136,7 +165,7 @@ final class HoldingTier implements Routing {
         Gateway gateway = hold.gateway();
         while (!queue.isEmpty()) {
             long ready = gateway.readyReplicas();
-            if (ready == 0 || gateway.inflight() >= settings.releasePerReplica() * ready) {
+            if (ready == 0 || (hold.arrivedAtZero > 0 && gateway.inflight() >= settings.releasePerReplica() * ready)) {
                 return;
             }
             Request next = queue.pollFirst();
@@ -145,13 +174,19 @@ final class HoldingTier implements Routing {
                 queue.addFirst(next);
                 return;
             }
-            waits.recordValue(Math.max(1, (sim.now() - next.arrivalNanos) / 1000));
+            if (next.arrivedAtZero) {
+                hold.arrivedAtZero--;
+                waits.recordValue(Math.max(1, (sim.now() - next.arrivalNanos) / 1000));
+            }
             fleetSim.send(next, replica);
         }
     }
 
     private void expire(Hold hold, Request request) {
         if (request.replica == null && hold.queue().remove(request)) {
+            if (request.arrivedAtZero) {
+                hold.arrivedAtZero--;
+            }
             timedOut++;
             fleetSim.refuse(request);
         }

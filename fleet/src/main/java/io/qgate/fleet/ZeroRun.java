@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.qgate.fleet.hpa.HorizontalPodAutoscaler;
 import io.qgate.routing.RoutingSettings;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -12,8 +13,8 @@ import org.HdrHistogram.Histogram;
 /**
  * One run of a pool that KEDA may scale to zero: the trace through qgate's gateways, which hold
  * requests while they know no ready replica (or refuse them, without holding); KEDA reading
- * {@code max(qgate_pool_demand)} from Prometheus every polling interval to wake the pool and, after
- * the cooldown without demand, to put it back to zero; the HPA (rate + queue, deploy/'s
+ * {@code max(qgate_pool_demand)} and the request rate from Prometheus every polling interval to
+ * wake the pool and, after the cooldown without either, to put it back to zero; the HPA (rate + queue, deploy/'s
  * behavior) above one replica; new pods loading their model before they serve.
  */
 public final class ZeroRun {
@@ -133,13 +134,23 @@ public final class ZeroRun {
                 micros.getValueAtPercentile(99) / 1e6, micros.getMaxValue() / 1e6, within);
     }
 
-    /** KEDA's operator loop for one ScaledObject, reading the demand Prometheus scraped last. */
+    /**
+     * KEDA's operator loop for one ScaledObject. The Deployment is active while a trigger is above
+     * its activation threshold in what Prometheus scraped last: the demand trigger
+     * ({@code max(qgate_pool_demand)} above {@code activationThreshold}), or the request-rate
+     * trigger beside it (activation threshold 0: any request received in the last minute, refused
+     * ones too).
+     */
     private static final class Keda {
+        private static final long RATE_WINDOW_NANOS = 60_000_000_000L;
+
         private final Simulation sim;
         private final Fleet fleet;
         private final HoldingTier gateways;
         private final ScaledObject spec;
         private final long scrapeNanos;
+        /** (time, requests received) of the scrapes within the rate window. */
+        private final ArrayDeque<long[]> received = new ArrayDeque<>();
         private long scrapedDemand;
         private long lastActiveNanos;
         private int wakeUps;
@@ -154,14 +165,26 @@ public final class ZeroRun {
         }
 
         void start(SplittableRandom phases) {
-            sim.every((long) (phases.nextDouble() * scrapeNanos), scrapeNanos,
-                    () -> scrapedDemand = gateways.maxDemand());
+            sim.every((long) (phases.nextDouble() * scrapeNanos), scrapeNanos, this::scrape);
             long poll = spec.pollingInterval().toNanos();
             sim.every((long) (phases.nextDouble() * poll), poll, this::poll);
         }
 
+        private void scrape() {
+            scrapedDemand = gateways.maxDemand();
+            received.addLast(new long[] {sim.now(), gateways.arrivals()});
+            while (received.peekFirst()[0] <= sim.now() - RATE_WINDOW_NANOS) {
+                received.pollFirst();
+            }
+        }
+
+        private boolean active() {
+            boolean requestsInWindow = received.size() > 1 && received.peekLast()[1] > received.peekFirst()[1];
+            return scrapedDemand > spec.activationThreshold() || requestsInWindow;
+        }
+
         private void poll() {
-            boolean active = scrapedDemand > spec.activationThreshold();
+            boolean active = active();
             if (active) {
                 lastActiveNanos = sim.now();
             }

@@ -4,7 +4,10 @@ import io.netty.channel.EventLoop;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
@@ -21,9 +24,12 @@ import java.util.function.IntSupplier;
  * apply and the router answers 503 at once, unless the pool scales from zero: then requests
  * are held here until a replica is ready, and while any held request remains, at most
  * {@code releasePerReplica} per ready replica are in flight, so a replica that just woke starts
- * what it can and the rest wait for it, or for the next replica, here rather than in its queue. Thread-safe: one short lock per admission and
- * release; a freed slot passes straight to the oldest waiter, which continues on its own event
- * loop.
+ * what it can and the rest wait for it, or for the next replica, here rather than in its queue.
+ * Requests arriving once a replica is ready queue behind the held ones (arrival order) but do not
+ * prolong the wake: once the last held request is sent on, the usual limit applies again, else
+ * steady traffic would keep the queue non-empty and the pool capped for as long as it lasts.
+ * Thread-safe: one short lock per admission and release; a freed slot passes straight to the
+ * oldest waiter, which continues on its own event loop.
  */
 public final class Admission {
 
@@ -49,6 +55,8 @@ public final class Admission {
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int inflight;
     private volatile int queued;
+    /** The queued requests that arrived while no replica was ready. */
+    private final Set<Waiter> held = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Requests held for a replica to wake are still queued. */
     private volatile boolean waking;
 
@@ -109,6 +117,7 @@ public final class Admission {
         queue.addLast(waiter);
         queued = queue.size();
         if (holding()) {
+            held.add(waiter);
             waking = true;
         }
         return Outcome.QUEUED;
@@ -118,7 +127,8 @@ public final class Admission {
     synchronized boolean withdraw(Waiter waiter) {
         boolean removed = queue.remove(waiter);
         queued = queue.size();
-        waking = waking && !queue.isEmpty();
+        held.remove(waiter);
+        waking = !held.isEmpty();
         return removed;
     }
 
@@ -131,6 +141,8 @@ public final class Admission {
         }
         if (next != null) {
             handOver(next);
+            // The last held request may have gone: the ones behind it fit the usual limit now.
+            limitChanged();
         }
     }
 
@@ -154,6 +166,7 @@ public final class Admission {
     /** The oldest waiter, now counted in flight, when a slot is free for it. Under the lock. */
     private Waiter pollAdmittable() {
         if (queue.isEmpty()) {
+            held.clear();
             waking = false;
             return null;
         }
@@ -166,7 +179,8 @@ public final class Admission {
         }
         Waiter next = queue.pollFirst();
         queued = queue.size();
-        waking = waking && !queue.isEmpty();
+        held.remove(next);
+        waking = !held.isEmpty();
         inflight++;
         return next;
     }
@@ -182,17 +196,18 @@ public final class Admission {
      * retry on another gateway) rather than cut when the gateway closes.
      */
     public void refuseHeld() {
-        List<Waiter> held;
+        List<Waiter> refused;
         synchronized (this) {
             if (!waking) {
                 return;
             }
-            held = new ArrayList<>(queue);
+            refused = new ArrayList<>(queue);
             queue.clear();
+            held.clear();
             queued = 0;
             waking = false;
         }
-        held.forEach(waiter -> waiter.loop().execute(waiter::drained));
+        refused.forEach(waiter -> waiter.loop().execute(waiter::drained));
     }
 
     /** No replica is ready and the pool holds requests until one is: waiting is for a replica to wake. */
