@@ -16,6 +16,7 @@ import io.qgate.bench.study.routing.SweepCommand;
 import io.qgate.bench.study.soak.SoakCommand;
 import io.qgate.bench.study.suite.ReportCommand;
 import io.qgate.bench.study.suite.SuiteCommand;
+import io.qgate.bench.study.zero.ScaleFromZeroCommand;
 import java.util.Arrays;
 
 /**
@@ -38,6 +39,7 @@ public final class Main {
               autoscale-zero  scaling a pool to zero at night (KEDA) against one replica always up, in virtual time
               fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
               fleet-lora  LoRA-aware routing against queue routing alone, in virtual time
+              scale-from-zero  live: a pool at zero wakes for held requests (a stand-in autoscaler) and sleeps again
               pools    two model pools behind one gateway, one flooded: isolation and per-pool signals
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
@@ -80,6 +82,7 @@ public final class Main {
             case "fleet-routing" -> FleetRoutingCommand.run(rest);
             case "fleet-lora" -> FleetLoraCommand.run(rest);
             case "pools" -> PoolsCommand.run(rest);
+            case "scale-from-zero" -> ScaleFromZeroCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> ProxiesCommand.run(rest);
             case "routing-sweep" -> SweepCommand.run(rest);

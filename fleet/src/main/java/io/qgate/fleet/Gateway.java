@@ -85,6 +85,16 @@ final class Gateway {
     /** Receives and routes {@code request}; null when the gateway knows no ready replica (a 503). */
     Replica dispatch(Request request) {
         received++;
+        return dispatchReceived(request);
+    }
+
+    /** Counts a request as received on its arrival (qgate_requests_received_total), before it is routed. */
+    void receive() {
+        received++;
+    }
+
+    /** Routes a request already counted by {@link #receive}, such as one the gateway held; null as above. */
+    Replica dispatchReceived(Request request) {
         RouteRequest route = request.adapter == null ? CHAT
                 : adapterRoutes.computeIfAbsent(request.adapter, adapter -> new RouteRequest(ApiRoute.CHAT, adapter, true));
         Router.Dispatch dispatch = router.dispatch(route, List.of());

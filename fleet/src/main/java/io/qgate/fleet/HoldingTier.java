@@ -71,7 +71,6 @@ final class HoldingTier implements Routing {
     private final Map<Gateway, Hold> byGateway = new IdentityHashMap<>();
     /** From arrival to being sent on, of every request that arrived at zero, in microseconds. */
     private final Histogram waits = new Histogram(3);
-    private long arrivals;
     private long timedOut;
     private long refusedFull;
     private long refusedAtZero;
@@ -90,10 +89,11 @@ final class HoldingTier implements Routing {
 
     @Override
     public Replica route(Request request) {
-        arrivals++;
         Hold hold = holds.size() == 1 ? holds.get(0) : holds.get(random.nextInt(holds.size()));
+        // Counted on arrival as the gateway counts it, held or refused: the HPA's rate sees the demand.
+        hold.gateway().receive();
         if (hold.queue().isEmpty() && hold.gateway().readyReplicas() > 0) {
-            return hold.gateway().dispatch(request);
+            return hold.gateway().dispatchReceived(request);
         }
         if (!settings.enabled()) {
             refusedAtZero++;
@@ -126,11 +126,6 @@ final class HoldingTier implements Routing {
     @Override
     public long received() {
         return fleetSim.gateways().received();
-    }
-
-    /** {@code sum(qgate_requests_received_total)}: every request, counted on arrival, refused ones too. */
-    long arrivals() {
-        return arrivals;
     }
 
     /** {@code max(qgate_pool_demand)}: the most requests any one gateway has open, sent on or held. */
@@ -169,7 +164,7 @@ final class HoldingTier implements Routing {
                 return;
             }
             Request next = queue.pollFirst();
-            Replica replica = gateway.dispatch(next);
+            Replica replica = gateway.dispatchReceived(next);
             if (replica == null) {
                 queue.addFirst(next);
                 return;

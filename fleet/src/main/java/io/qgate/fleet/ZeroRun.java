@@ -172,7 +172,7 @@ public final class ZeroRun {
 
         private void scrape() {
             scrapedDemand = gateways.maxDemand();
-            received.addLast(new long[] {sim.now(), gateways.arrivals()});
+            received.addLast(new long[] {sim.now(), gateways.received()});
             while (received.peekFirst()[0] <= sim.now() - RATE_WINDOW_NANOS) {
                 received.pollFirst();
             }

@@ -1,6 +1,7 @@
 package io.qgate.bench.study.pools;
 
 import io.qgate.bench.harness.Fleet;
+import io.qgate.bench.harness.LoopbackSettings;
 import io.qgate.bench.harness.Sleep;
 import io.qgate.bench.load.LoadGenerator;
 import io.qgate.bench.load.LoadOptions;
@@ -13,7 +14,6 @@ import io.qgate.gateway.config.GatewayConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -136,12 +136,7 @@ public final class PoolsScenario {
 
     private static Map<String, String> gatewaySettings(ScenarioOptions pool) {
         Duration interval = Duration.ofNanos(Math.max(1_000_000, Math.round(100_000_000 * pool.timeScale())));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("server.host", "127.0.0.1");
-        settings.put("server.port", "0");
-        settings.put("admin.port", "0");
-        settings.put("server.io-threads", "1");
-        settings.put("shutdown.delay", "0s");
+        Map<String, String> settings = LoopbackSettings.of();
         settings.put("scrape.interval", interval.toMillis() + "ms");
         settings.put("scrape.timeout", interval.multipliedBy(4).dividedBy(5).toMillis() + "ms");
         // The names are configured: the run measures routing, not how fast names are learnt.
