@@ -15,7 +15,8 @@ import java.util.Locale;
  * The scale-from-zero study: a pool on an office-hours trace, with one replica always up (the HPA
  * alone) against KEDA scaling it to zero at night with qgate holding the requests that arrive
  * while it wakes, and, as the baseline of what holding buys, scaled to zero without holding (those
- * requests get 503 until a replica is ready). The same arrivals for all three.
+ * requests get 503 until a replica is ready); last, holding with the release cap at the engine's
+ * batch limit (max-num-seqs) rather than the gateway's default. The same arrivals for all four.
  */
 public final class ZeroScenario {
 
@@ -76,18 +77,23 @@ public final class ZeroScenario {
                 options.quick() ? "2" : "7", Format.plain(options.compression()), trace.durationSeconds() / 3600,
                 options.cooldown(), options.pollingInterval());
         ScaledObject toZero = ScaledObject.toZero(options.pollingInterval(), options.cooldown());
+        HoldingTier.Settings defaults = HoldingTier.Settings.gatewayDefaults(true);
+        int maxNumSeqs = EngineModel.defaults().maxNumSeqs();
         List<ZeroRun.Setup> setups = List.of(
                 new ZeroRun.Setup("min 1 (HPA alone)", base(trace, options.seed()), ScaledObject.minOne(),
                         HoldingTier.Settings.gatewayDefaults(false)),
                 new ZeroRun.Setup("min 0, qgate holds", base(trace, options.seed()), toZero,
                         HoldingTier.Settings.gatewayDefaults(true)),
                 new ZeroRun.Setup("min 0, no holding (503)", base(trace, options.seed()), toZero,
-                        HoldingTier.Settings.gatewayDefaults(false)));
+                        HoldingTier.Settings.gatewayDefaults(false)),
+                // The release cap at the engine's batch limit instead of the gateway's default 16.
+                new ZeroRun.Setup("min 0, qgate holds, release " + maxNumSeqs, base(trace, options.seed()), toZero,
+                        new HoldingTier.Settings(true, defaults.timeoutNanos(), defaults.queueSize(), maxNumSeqs)));
         List<ZeroRun.Result> runs = new ArrayList<>();
         for (ZeroRun.Setup setup : setups) {
             ZeroRun.Result result = ZeroRun.run(setup);
             runs.add(result);
-            progress.printf(Locale.ROOT, "  %-26s %8.1f replica-min  busy minutes meeting the objective %5.1f%%  "
+            progress.printf(Locale.ROOT, "  %-36s %8.1f replica-min  busy minutes meeting the objective %5.1f%%  "
                             + "held %d (p50 %.0f s, max %.0f s)  503 %d  wake-ups %d  %.1fs, %.1fM events%n",
                     setup.name(), result.replicaMinutes(), 100 * result.busyAttainment(), result.held().count(),
                     result.held().p50(), result.held().max(), result.failed(), result.wakeUps(), result.wallSeconds(),

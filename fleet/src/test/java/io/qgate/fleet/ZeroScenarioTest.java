@@ -52,6 +52,13 @@ class ZeroScenarioTest {
     }
 
     @Test
+    void releasingUpToTheEngineBatchLimitAnswersEveryRequestToo() {
+        ZeroRun.Result wide = REPORT.runs().get(3);
+        assertThat(wide.failed()).isZero();
+        assertThat(wide.held().count()).isEqualTo(REPORT.runs().get(1).held().count());
+    }
+
+    @Test
     void theOfficeHoursTraceIsBusyOnWeekdaysOnly() {
         Trace week = Trace.officeHours(100, 12, 7);
         double day = 86400 / 12.0;

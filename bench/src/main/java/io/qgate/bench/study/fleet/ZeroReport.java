@@ -40,9 +40,10 @@ record ZeroReport(ZeroScenario.Report report) implements StudyCli.Report {
         md.append(String.format(Locale.ROOT, "- Pods load their model for %.0f–%.0f s; gateways learn of a change "
                         + "%.0f s later. %d qgate gateways (queue routing); with holding, each keeps up to 1,000 "
                         + "requests for 5 minutes while it knows no ready replica and sends them on, 16 per ready "
-                        + "replica at a time (the gateway's defaults); without, those requests get 503.%n",
+                        + "replica at a time (the gateway's defaults; the last row releases up to the engine's max-num-seqs, "
+                        + "%d, per replica); without holding, those requests get 503.%n",
                 base.fleet().startupMinNanos() / 1e9, base.fleet().startupMaxNanos() / 1e9,
-                base.fleet().discoveryDelayNanos() / 1e9, base.gateways()));
+                base.fleet().discoveryDelayNanos() / 1e9, base.gateways(), base.model().maxNumSeqs()));
         md.append(String.format(Locale.ROOT, "- Objective: a minute meets it when the TTFT p99 of the requests "
                         + "arriving in it is under %.0f s (a 503 counts as never answered). **Busy minutes** are "
                         + "those with arrivals; idle minutes meet it trivially. Seed %d, the same arrivals in every "

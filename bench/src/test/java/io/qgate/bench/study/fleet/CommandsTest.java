@@ -42,7 +42,7 @@ class CommandsTest {
         assertThat(Files.readString(dir.resolve("report.md"))).contains("| min 1 (HPA alone) |")
                 .contains("| min 0, qgate holds |").contains("## The wait of the requests that arrived at zero");
         JsonNode json = JsonMapper.shared().readTree(Files.readString(dir.resolve("results.json")));
-        assertThat(json.get("runs")).hasSize(3);
+        assertThat(json.get("runs")).hasSize(4);
         JsonNode holding = json.get("runs").get(1);
         assertThat(holding.get("failed").asLong()).isZero();
         assertThat(holding.get("heldWait").get("count").asLong()).isPositive();
