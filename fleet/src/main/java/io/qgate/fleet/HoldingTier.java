@@ -53,14 +53,6 @@ final class HoldingTier implements Routing {
         Hold(Gateway gateway) {
             this.gateway = gateway;
         }
-
-        Gateway gateway() {
-            return gateway;
-        }
-
-        ArrayDeque<Request> queue() {
-            return queue;
-        }
     }
 
     private final Simulation sim;
@@ -81,7 +73,7 @@ final class HoldingTier implements Routing {
         this.settings = requireNonNull(settings, "settings");
         this.random = requireNonNull(random, "random");
         this.holds = fleetSim.gateways().gateways().stream().map(Hold::new).toList();
-        holds.forEach(hold -> byGateway.put(hold.gateway(), hold));
+        holds.forEach(hold -> byGateway.put(hold.gateway, hold));
         waits.setAutoResize(true);
         // Registered after the gateways: they have the new snapshot when their holds are released.
         fleetSim.fleet().onDiscovery(snapshot -> holds.forEach(this::release));
@@ -91,24 +83,24 @@ final class HoldingTier implements Routing {
     public Replica route(Request request) {
         Hold hold = holds.size() == 1 ? holds.get(0) : holds.get(random.nextInt(holds.size()));
         // Counted on arrival as the gateway counts it, held or refused: the HPA's rate sees the demand.
-        hold.gateway().receive();
-        if (hold.queue().isEmpty() && hold.gateway().readyReplicas() > 0) {
-            return hold.gateway().dispatchReceived(request);
+        hold.gateway.receive();
+        if (hold.queue.isEmpty() && hold.gateway.readyReplicas() > 0) {
+            return hold.gateway.dispatchReceived(request);
         }
         if (!settings.enabled()) {
             refusedAtZero++;
             return null;
         }
-        if (hold.queue().size() >= settings.queueSize()) {
+        if (hold.queue.size() >= settings.queueSize()) {
             refusedFull++;
             return null;
         }
         request.heldAtGateway = true;
-        if (hold.gateway().readyReplicas() == 0) {
+        if (hold.gateway.readyReplicas() == 0) {
             request.arrivedAtZero = true;
             hold.arrivedAtZero++;
         }
-        hold.queue().addLast(request);
+        hold.queue.addLast(request);
         sim.after(settings.timeoutNanos(), () -> expire(hold, request));
         release(hold);
         return null;
@@ -132,7 +124,7 @@ final class HoldingTier implements Routing {
     long maxDemand() {
         long max = 0;
         for (Hold hold : holds) {
-            max = Math.max(max, hold.gateway().inflight() + hold.queue().size());
+            max = Math.max(max, hold.gateway.inflight() + hold.queue.size());
         }
         return max;
     }
@@ -156,8 +148,8 @@ final class HoldingTier implements Routing {
     }
 
     private void release(Hold hold) {
-        ArrayDeque<Request> queue = hold.queue();
-        Gateway gateway = hold.gateway();
+        ArrayDeque<Request> queue = hold.queue;
+        Gateway gateway = hold.gateway;
         while (!queue.isEmpty()) {
             long ready = gateway.readyReplicas();
             if (ready == 0 || (hold.arrivedAtZero > 0 && gateway.inflight() >= settings.releasePerReplica() * ready)) {
@@ -178,7 +170,7 @@ final class HoldingTier implements Routing {
     }
 
     private void expire(Hold hold, Request request) {
-        if (request.replica == null && hold.queue().remove(request)) {
+        if (request.replica == null && hold.queue.remove(request)) {
             if (request.arrivedAtZero) {
                 hold.arrivedAtZero--;
             }
