@@ -6,6 +6,7 @@ import io.qgate.bench.sim.SimCommand;
 import io.qgate.bench.study.batching.BatchingCommand;
 import io.qgate.bench.study.connections.ConnectionsCommand;
 import io.qgate.bench.study.fleet.AutoscaleCommand;
+import io.qgate.bench.study.fleet.AutoscaleZeroCommand;
 import io.qgate.bench.study.fleet.FleetLoraCommand;
 import io.qgate.bench.study.fleet.FleetRoutingCommand;
 import io.qgate.bench.study.proxies.ProxiesCommand;
@@ -16,6 +17,7 @@ import io.qgate.bench.study.routing.SweepCommand;
 import io.qgate.bench.study.soak.SoakCommand;
 import io.qgate.bench.study.suite.ReportCommand;
 import io.qgate.bench.study.suite.SuiteCommand;
+import io.qgate.bench.study.zero.ScaleFromZeroCommand;
 import java.util.Arrays;
 
 /**
@@ -35,8 +37,10 @@ public final class Main {
               batching  micro-batching off and on: embeddings through single-threaded LiteLLM replicas
               soak   10 minutes at 70% of the maximum with replica kills and client aborts
               autoscale  HPA scaling signals and targets compared, in virtual time
+              autoscale-zero  scaling a pool to zero at night (KEDA) against one replica always up, in virtual time
               fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
               fleet-lora  LoRA-aware routing against queue routing alone, in virtual time
+              scale-from-zero  live: a pool at zero wakes for held requests (a stand-in autoscaler) and sleeps again
               pools    two model pools behind one gateway, one flooded: isolation and per-pool signals
               queueing  the queue held at the gateway against the engines': tenants, priority, late binding
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
@@ -76,10 +80,12 @@ public final class Main {
             case "batching" -> BatchingCommand.run(rest);
             case "soak" -> SoakCommand.run(rest);
             case "autoscale" -> AutoscaleCommand.run(rest);
+            case "autoscale-zero" -> AutoscaleZeroCommand.run(rest);
             case "fleet-routing" -> FleetRoutingCommand.run(rest);
             case "fleet-lora" -> FleetLoraCommand.run(rest);
             case "pools" -> PoolsCommand.run(rest);
             case "queueing" -> QueueingCommand.run(rest);
+            case "scale-from-zero" -> ScaleFromZeroCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> ProxiesCommand.run(rest);
             case "routing-sweep" -> SweepCommand.run(rest);

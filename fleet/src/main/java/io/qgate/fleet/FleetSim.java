@@ -77,6 +77,14 @@ final class FleetSim implements VirtualEngine.Listener {
         routing = gateways;
     }
 
+    /**
+     * Requests go to {@code front} instead, which routes them through the gateways or holds them
+     * and sends them on later ({@link #send}).
+     */
+    void routeThrough(Routing front) {
+        routing = requireNonNull(front, "front");
+    }
+
     /** The gateways, or null when the oracle routes. */
     GatewayTier gateways() {
         return gateways;
@@ -140,10 +148,22 @@ final class FleetSim implements VirtualEngine.Listener {
         log.arrived(request);
         Replica replica = routing.route(request);
         if (replica == null) {
-            request.failed = true;
-            failed++;
+            if (!request.heldAtGateway) {
+                refuse(request);
+            }
             return;
         }
+        send(request, replica);
+    }
+
+    /** {@code request} gets no replica: a 503. */
+    void refuse(Request request) {
+        request.failed = true;
+        failed++;
+    }
+
+    /** {@code request}, routed to {@code replica}, goes into the LiteLLM hop. */
+    void send(Request request, Replica replica) {
         request.replica = replica;
         replica.inHop++;
         replica.accepted++;

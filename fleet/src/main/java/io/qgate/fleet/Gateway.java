@@ -87,6 +87,16 @@ final class Gateway {
     /** Receives and routes {@code request}; null when the gateway knows no ready replica (a 503). */
     Replica dispatch(Request request) {
         received++;
+        return dispatchReceived(request);
+    }
+
+    /** Counts a request as received on its arrival (qgate_requests_received_total), before it is routed. */
+    void receive() {
+        received++;
+    }
+
+    /** Routes a request already counted by {@link #receive}, such as one the gateway held; null as above. */
+    Replica dispatchReceived(Request request) {
         RouteRequest route = request.adapter == null ? work(request)
                 : adapterRoutes.computeIfAbsent(request.adapter, adapter -> new RouteRequest(ApiRoute.CHAT, adapter, true));
         Router.Dispatch dispatch = router.dispatch(route, List.of());
@@ -119,6 +129,11 @@ final class Gateway {
         router.answered(MODEL, request.outputTokens);
         request.dispatch.finish(false);
         open--;
+    }
+
+    /** Ready replicas in this gateway's latest snapshot (qgate_pool_ready_endpoints). */
+    int readyReplicas() {
+        return targets.length;
     }
 
     /** qgate_requests_received_total. */

@@ -24,6 +24,10 @@ final class Request {
     Gateway gateway;
     long firstTokenNanos = NEVER;
     boolean failed;
+    /** The gateway held it for a replica to wake: it is sent on, or refused, from there later. */
+    boolean heldAtGateway;
+    /** It arrived while its gateway knew no ready replica (not merely behind requests that did). */
+    boolean arrivedAtZero;
 
     /** The LoRA adapter the request names as its model, or null for the base model. */
     String adapter;

@@ -116,6 +116,43 @@ public final class Trace {
     }
 
     /**
+     * Office hours, Monday to Sunday in {@code compression} times faster than real time: on
+     * weekdays the load climbs from nothing at 8:30 to {@code base} at 9:30, dips to 0.6 ×
+     * {@code base} over lunch (12:15–12:45), falls back to nothing from 17:30 to 18:30; nights and
+     * the weekend bring no request at all. {@code days} of the week (from Monday) are offered.
+     */
+    public static Trace officeHours(double base, double compression, int days) {
+        if (!(compression >= 1) || Double.isInfinite(compression)) {
+            throw new IllegalArgumentException("compression: " + compression + " (expected: >= 1)");
+        }
+        if (days < 1 || days > 7) {
+            throw new IllegalArgumentException("days: " + days + " (expected: 1-7)");
+        }
+        double[] hours = {8.5, 9.5, 12, 12.25, 12.75, 13, 17.5, 18.5};
+        double[] shares = {0, 1, 1, 0.6, 0.6, 1, 1, 0};
+        List<double[]> points = new ArrayList<>();
+        points.add(new double[] {0, 0});
+        for (int day = 0; day < Math.min(days, 5); day++) {
+            for (int i = 0; i < hours.length; i++) {
+                points.add(new double[] {(24 * day + hours[i]) * 3600 / compression, base * shares[i]});
+            }
+        }
+        points.add(new double[] {24.0 * days * 3600 / compression, 0});
+        double[] times = new double[points.size()];
+        double[] rates = new double[points.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = points.get(i)[0];
+            rates[i] = points.get(i)[1];
+        }
+        return new Trace("office-hours", times, rates, List.of());
+    }
+
+    /** A week of office hours, twelve times faster than real time: fourteen hours. */
+    public static Trace officeHours(double base) {
+        return officeHours(base, 12, 7);
+    }
+
+    /**
      * Rates from a CSV file of {@code time_s,rate} rows, optionally {@code time_s,rate,output_scale}
      * (an optional header, {@code #} comments), linear in between; a row repeating the previous
      * time makes a step. Before the first row the first row's values hold.
@@ -168,7 +205,7 @@ public final class Trace {
                 rates, scales, List.of());
     }
 
-    /** {@code step}, {@code ramp}, {@code diurnal}, {@code bursty}, {@code shift} around {@code base}, or a CSV file. */
+    /** {@code step}, {@code ramp}, {@code diurnal}, {@code bursty}, {@code shift}, {@code office-hours} around {@code base}, or a CSV file. */
     public static Trace named(String spec, double base) {
         return switch (spec.toLowerCase(Locale.ROOT)) {
             case "step" -> step(base);
@@ -176,12 +213,13 @@ public final class Trace {
             case "diurnal" -> diurnal(base);
             case "bursty" -> bursty(base);
             case "shift" -> shift(base);
+            case "office-hours" -> officeHours(base);
             default -> {
                 if (spec.endsWith(".csv")) {
                     yield csv(Path.of(spec));
                 }
-                throw new IllegalArgumentException("trace: " + spec + " (expected: step, ramp, diurnal, bursty, shift "
-                        + "or a .csv file of time_s,rate rows)");
+                throw new IllegalArgumentException("trace: " + spec + " (expected: step, ramp, diurnal, bursty, shift, "
+                        + "office-hours or a .csv file of time_s,rate rows)");
             }
         };
     }

@@ -2,7 +2,10 @@ package io.qgate.gateway.proxy;
 
 import io.netty.channel.EventLoop;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
@@ -22,6 +25,9 @@ import java.util.function.IntSupplier;
  * scales from zero: then requests are held here until a replica is ready, and while any held
  * request remains, at most {@code releasePerReplica} per ready replica are in flight, so a
  * replica that just woke starts what it can and the rest wait here for it or the next one.
+ * Requests arriving once a replica is ready do not prolong the wake: once the last request held
+ * at zero is sent on, the usual limit applies again (else steady traffic would keep the queue
+ * non-empty and the pool capped for as long as it lasts).
  *
  * <p>Thread-safe: one short lock per admission and release; a freed slot passes straight to the
  * next waiter, which continues on its own event loop.
@@ -58,12 +64,21 @@ public final class Admission {
     private final WaitQueue<Waiter> queue = new WaitQueue<>();
     private int inflight;
     private volatile int queued;
+    /** The queued requests that arrived while no replica was ready. */
+    private final Set<Waiter> held = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Requests held for a replica to wake are still queued. */
     private volatile boolean waking;
 
     /** The fixed limits only: no engine room, no holding, nothing sheddable. */
     public Admission(int maxInflight, int maxPerReplica, int queueSize, IntSupplier readyReplicas) {
-        this(maxInflight, maxPerReplica, queueSize, 0, NONE_SHEDDABLE, readyReplicas, () -> Integer.MAX_VALUE);
+        this(maxInflight, maxPerReplica, queueSize, 0, readyReplicas);
+    }
+
+    /** The fixed limits and holding while no replica is ready; no engine room, nothing sheddable. */
+    public Admission(int maxInflight, int maxPerReplica, int queueSize, int releasePerReplica,
+                     IntSupplier readyReplicas) {
+        this(maxInflight, maxPerReplica, queueSize, releasePerReplica, NONE_SHEDDABLE, readyReplicas,
+                () -> Integer.MAX_VALUE);
     }
 
     /**
@@ -125,12 +140,14 @@ public final class Admission {
                 if (shed == null) {
                     return Outcome.REJECTED;
                 }
+                held.remove(shed);
             }
             queue.add(waiter);
             queued = queue.size();
             if (holding()) {
-                waking = true;
+                held.add(waiter);
             }
+            waking = !held.isEmpty();
         }
         if (shed != null) {
             Waiter refused = shed;
@@ -143,7 +160,8 @@ public final class Admission {
     synchronized boolean withdraw(Waiter waiter) {
         boolean removed = queue.remove(waiter);
         queued = queue.size();
-        waking = waking && !queue.isEmpty();
+        held.remove(waiter);
+        waking = !held.isEmpty();
         return removed;
     }
 
@@ -156,6 +174,8 @@ public final class Admission {
         }
         if (next != null) {
             handOver(next);
+            // The last held request may have gone: the ones behind it fit the usual limit now.
+            limitChanged();
         }
     }
 
@@ -184,21 +204,23 @@ public final class Admission {
      * retry on another gateway) rather than cut when the gateway closes.
      */
     public void refuseHeld() {
-        List<Waiter> held;
+        List<Waiter> refused;
         synchronized (this) {
             if (!waking) {
                 return;
             }
-            held = queue.drain();
+            refused = queue.drain();
+            held.clear();
             queued = 0;
             waking = false;
         }
-        held.forEach(waiter -> waiter.loop().execute(waiter::drained));
+        refused.forEach(waiter -> waiter.loop().execute(waiter::drained));
     }
 
     /** The next waiter, now counted in flight, when a slot is free for it. Under the lock. */
     private Waiter pollAdmittable() {
         if (queue.isEmpty()) {
+            held.clear();
             waking = false;
             return null;
         }
@@ -211,7 +233,8 @@ public final class Admission {
         }
         Waiter next = queue.poll();
         queued = queue.size();
-        waking = waking && !queue.isEmpty();
+        held.remove(next);
+        waking = !held.isEmpty();
         inflight++;
         return next;
     }

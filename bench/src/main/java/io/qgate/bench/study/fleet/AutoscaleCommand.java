@@ -33,7 +33,8 @@ public final class AutoscaleCommand {
             queue, requests in flight and rate+queue, each at several targets, and recommends targets.
 
               --quick            a short step trace, one target per signal, no sweep (seconds)
-              --trace T          step, ramp, diurnal, bursty, shift, or a CSV file of time_s,rate rows
+              --trace T          step, ramp, diurnal, bursty, shift, office-hours (a week, 12x faster),
+                                 or a CSV file of time_s,rate rows
                                  (optionally time_s,rate,output_scale); comma-separated or repeated
                                  (default: all five)
               --base-rate R      the traces' base rate in requests/s (default 200; quick 100)

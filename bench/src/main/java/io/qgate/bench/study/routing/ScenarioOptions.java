@@ -2,12 +2,12 @@ package io.qgate.bench.study.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.qgate.bench.harness.LoopbackSettings;
 import io.qgate.bench.sim.SimOptions;
 import io.qgate.fleet.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -158,12 +158,7 @@ public record ScenarioOptions(
      */
     public Map<String, String> inProcessGatewaySettings() {
         Duration interval = Duration.ofNanos(Math.max(1_000_000, Math.round(100_000_000 * timeScale)));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("server.host", "127.0.0.1");
-        settings.put("server.port", "0");
-        settings.put("admin.port", "0");
-        settings.put("server.io-threads", "1");
-        settings.put("shutdown.delay", "0s");
+        Map<String, String> settings = LoopbackSettings.of();
         settings.put("scrape.interval", interval.toMillis() + "ms");
         settings.put("scrape.timeout", interval.multipliedBy(4).dividedBy(5).toMillis() + "ms");
         return settings;

@@ -38,6 +38,23 @@ class CommandsTest {
     }
 
     @Test
+    void aQuickScaleFromZeroRunWritesItsReportAndResults() throws Exception {
+        int status = AutoscaleZeroCommand.run(new String[] {"--quick", "--out", dir.toString()}, print(out), print(err));
+
+        assertThat(status).isZero();
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("| min 1 (HPA alone) |")
+                .contains("| min 0, qgate holds |").contains("## The wait of the requests that arrived at zero");
+        JsonNode json = JsonMapper.shared().readTree(Files.readString(dir.resolve("results.json")));
+        assertThat(json.get("runs")).hasSize(4);
+        JsonNode holding = json.get("runs").get(1);
+        assertThat(holding.get("failed").asLong()).isZero();
+        assertThat(holding.get("heldWait").get("count").asLong()).isPositive();
+        assertThat(AutoscaleZeroCommand.run(new String[] {"--compression", "0.5"}, print(out), print(err)))
+                .isEqualTo(AutoscaleZeroCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("autoscale-zero: compression: 0.5 (expected: >= 1)");
+    }
+
+    @Test
     void badOptionsAreRefusedWithTheUsageStatus() {
         assertThat(AutoscaleCommand.run(new String[] {"--trace", "sawtooth"}, print(out), print(err)))
                 .isEqualTo(AutoscaleCommand.USAGE_STATUS);
