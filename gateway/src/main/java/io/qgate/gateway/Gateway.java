@@ -23,6 +23,8 @@ import io.qgate.routing.config.Units;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.EndpointGauges;
 import io.qgate.gateway.metrics.GatewayMetrics;
+import io.qgate.gateway.peers.PeerTransport;
+import io.qgate.gateway.peers.Peers;
 import io.qgate.gateway.scrape.MetricsScraper;
 import io.qgate.gateway.tls.ReloadingSslContext;
 import io.qgate.gateway.proxy.FrontendInitializer;
@@ -35,11 +37,13 @@ import io.qgate.routing.Strategies;
 import io.qgate.routing.EndpointSnapshot;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.peers.ReplicaLoads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -78,6 +82,8 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean draining;
     private Channel apiChannel;
     private Channel adminChannel;
+    /** The exchange with peer gateways; null when no peers are configured. */
+    private PeerTransport peers;
 
     /**
      * @param clock the gateway's one clock (nanoseconds, as {@link System#nanoTime}): routing,
@@ -193,6 +199,16 @@ public final class Gateway implements AutoCloseable {
                 .childHandler(new AdminInitializer(admin))
                 .bind(new InetSocketAddress(config.server().host(), config.server().adminPort()))
                 .syncUninterruptibly().channel();
+        startPeers();
+    }
+
+    /** Peers: what the other gateways dispatched, keyed by replica address across every router. */
+    private void startPeers() {
+        peers = Peers.start(config, adminPort(), ReplicaLoads.of(() -> List.of(router)), router::nowNanos);
+        if (peers != null) {
+            peers.register(registry);
+            log.info("sharing dispatch counts with {}", peers.describe());
+        }
     }
 
     private synchronized void onSnapshot(EndpointSnapshot snapshot) {
@@ -296,6 +312,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (adminChannel != null) {
             adminChannel.close();
+        }
+        if (peers != null) {
+            peers.close();
         }
         // Clients first: each open request sees its client gone, releases what it holds and gives
         // its replica connection up; what is left of those connections is closed next.

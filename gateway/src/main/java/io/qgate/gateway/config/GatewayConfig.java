@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record GatewayConfig(Server server, Upstream upstream, Routing routing, Scrape scrape, Ejection ejection,
                             AdmissionLimits admission, Batching batching, Discovery discovery, Shutdown shutdown,
-                            Metrics metrics, Tls tls) {
+                            Metrics metrics, Tls tls, PeersConfig peers) {
 
     public GatewayConfig {
         requireNonNull(server, "server");
@@ -36,6 +36,7 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
         requireNonNull(shutdown, "shutdown");
         requireNonNull(metrics, "metrics");
         requireNonNull(tls, "tls");
+        requireNonNull(peers, "peers");
     }
 
     /**
