@@ -7,6 +7,7 @@ import io.qgate.bench.study.batching.BatchingCommand;
 import io.qgate.bench.study.connections.ConnectionsCommand;
 import io.qgate.bench.study.fleet.AutoscaleCommand;
 import io.qgate.bench.study.fleet.FleetLoraCommand;
+import io.qgate.bench.study.fleet.FleetPeersCommand;
 import io.qgate.bench.study.fleet.FleetRoutingCommand;
 import io.qgate.bench.study.proxies.ProxiesCommand;
 import io.qgate.bench.study.routing.RoutingCommand;
@@ -35,6 +36,7 @@ public final class Main {
               autoscale  HPA scaling signals and targets compared, in virtual time
               fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
               fleet-lora  LoRA-aware routing against queue routing alone, in virtual time
+              fleet-peers  gateways with and without peers against the oracle, in virtual time
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
               routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
@@ -74,6 +76,7 @@ public final class Main {
             case "autoscale" -> AutoscaleCommand.run(rest);
             case "fleet-routing" -> FleetRoutingCommand.run(rest);
             case "fleet-lora" -> FleetLoraCommand.run(rest);
+            case "fleet-peers" -> FleetPeersCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> ProxiesCommand.run(rest);
             case "routing-sweep" -> SweepCommand.run(rest);

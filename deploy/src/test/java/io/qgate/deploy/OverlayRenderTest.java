@@ -27,7 +27,8 @@ class OverlayRenderTest {
             "ConfigMap/qgate-config", "ConfigMap/litellm-config", "ConfigMap/qgate-dashboard",
             "Service/qgate", "Service/litellm", "Deployment/qgate", "Deployment/litellm",
             "PodDisruptionBudget/qgate", "HorizontalPodAutoscaler/qgate", "NetworkPolicy/qgate",
-            "ServiceMonitor/qgate", "ServiceMonitor/litellm-vllm", "PrometheusRule/qgate");
+            "ServiceMonitor/qgate", "ServiceMonitor/litellm-vllm", "PrometheusRule/qgate",
+            "Service/qgate-peers", "ServiceAccount/qgate-peers", "Secret/qgate-peers-key");
 
     private static final Map<String, List<String>> EXTRA = Map.of(
             "kubernetes", List.of("HorizontalPodAutoscaler/litellm"),

@@ -12,6 +12,7 @@ import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
 import io.qgate.routing.metrics.LoraAdapters;
+import io.qgate.routing.peers.ReplicaLoads;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -101,6 +102,11 @@ final class Gateway {
     void finish(Request request) {
         request.dispatch.finish(false);
         open--;
+    }
+
+    /** This gateway's replicas by address, for its peers. */
+    ReplicaLoads loads() {
+        return ReplicaLoads.of(() -> List.of(router));
     }
 
     /** qgate_requests_received_total. */

@@ -4,6 +4,7 @@ import io.qgate.bench.cli.CommandLine;
 import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.StudyCli;
 import io.qgate.fleet.FleetRoutingScenario;
+import io.qgate.fleet.PeerNetwork;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -21,10 +22,10 @@ public final class FleetRoutingCommand {
     public static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
     /** The command's choices. */
-    private record Options(boolean quick, long seed, Path out) {}
+    private record Options(boolean quick, long seed, Path out, PeerNetwork.Settings peers) {}
 
     private static final String USAGE = """
-            Usage: java -jar qgate-bench.jar fleet-routing [--quick] [--out DIR] [--seed N]
+            Usage: java -jar qgate-bench.jar fleet-routing [--quick] [--out DIR] [--seed N] [--peers on|off]
 
             Routing at fleet scale, in virtual time: qgate's policies (queue, queue without the
             correction, least-inflight, round-robin, random; the production router with a virtual
@@ -34,6 +35,8 @@ public final class FleetRoutingCommand {
 
               --quick     4 and 16 replicas, 100 ms and 1 s scrapes, short runs (seconds)
               --seed N    the seed of every run (default 42)
+              --peers on  gateways share their counts as peers (every 10 ms, 1 ms on the wire,
+                          1% of datagrams lost); default off
               --out DIR   where fleet-routing.md, fleet-routing.json and the plots go
                           (default: bench/results/fleet-routing-<timestamp>)
             """;
@@ -50,18 +53,29 @@ public final class FleetRoutingCommand {
         return StudyCli.run("fleet-routing", USAGE, args, out, err, FleetRoutingCommand::parse,
                 (options, progress) -> {
                     FleetRoutingScenario.Report report = FleetRoutingScenario.run(options.quick(), options.seed(),
-                            progress);
+                            options.peers(), progress);
                     List<Path> plots = FleetRoutingReport.write(report, options.out());
-                    return new StudyCli.Written(FleetRoutingReport.markdown(report, plots),
+                    String peers = options.peers() == null ? ""
+                            : "Gateways share their counts as peers (every 10 ms, 1 ms on the wire, 1% lost).\n\n";
+                    return new StudyCli.Written(peers + FleetRoutingReport.markdown(report, plots),
                             options.out().resolve(FleetRoutingReport.JSON_FILE),
                             options.out().resolve(FleetRoutingReport.MARKDOWN_FILE));
                 });
     }
 
     private static Options parse(String[] args) {
-        Flags flags = Flags.parse(args, Set.of("--seed", "--out"), Set.of("--quick"));
+        Flags flags = Flags.parse(args, Set.of("--seed", "--out", "--peers"), Set.of("--quick"));
         Path defaultOut = Path.of("bench", "results", "fleet-routing-" + LocalDateTime.now().format(STAMP));
         return new Options(flags.on("--quick"), flags.wholeLong("--seed", 42),
-                Path.of(flags.text("--out", defaultOut.toString())));
+                Path.of(flags.text("--out", defaultOut.toString())), peers(flags.text("--peers", "off")));
+    }
+
+    /** {@code --peers on|off}: the modelled peer network, or none. */
+    private static PeerNetwork.Settings peers(String value) {
+        return switch (value) {
+            case "on" -> PeerNetwork.Settings.MODELLED;
+            case "off" -> null;
+            default -> throw new IllegalArgumentException("--peers: " + value + " (expected: on or off)");
+        };
     }
 }
