@@ -8,6 +8,7 @@ import io.qgate.bench.study.connections.ConnectionsCommand;
 import io.qgate.bench.study.fleet.AutoscaleCommand;
 import io.qgate.bench.study.fleet.FleetLoraCommand;
 import io.qgate.bench.study.fleet.FleetPeersCommand;
+import io.qgate.bench.study.routing.PeersCommand;
 import io.qgate.bench.study.fleet.FleetRoutingCommand;
 import io.qgate.bench.study.proxies.ProxiesCommand;
 import io.qgate.bench.study.routing.RoutingCommand;
@@ -37,6 +38,7 @@ public final class Main {
               fleet-routing  routing policies against an oracle on 4 to 1,000 replicas, in virtual time
               fleet-lora  LoRA-aware routing against queue routing alone, in virtual time
               fleet-peers  gateways with and without peers against the oracle, in virtual time
+              routing-peers  3 gateways sharing 4 simulated replicas with and without peers, live
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
               routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
@@ -77,6 +79,7 @@ public final class Main {
             case "fleet-routing" -> FleetRoutingCommand.run(rest);
             case "fleet-lora" -> FleetLoraCommand.run(rest);
             case "fleet-peers" -> FleetPeersCommand.run(rest);
+            case "routing-peers" -> PeersCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> ProxiesCommand.run(rest);
             case "routing-sweep" -> SweepCommand.run(rest);
