@@ -127,6 +127,34 @@ class PeersEndToEndTest {
     }
 
     @Test
+    void whatArrivesOnThePeersPortFromAStrangerIsDroppedAndCounted() throws Exception {
+        int port = freeUdpPort();
+        Gateway gateway = gateway(config(holdingReplica().url(), Map.of("peers.endpoints", "127.0.0.1:" + freeUdpPort(),
+                "peers.port", String.valueOf(port), "peers.secret", SECRET)));
+        byte[] oversized = new byte[5000];
+        byte[] forged = new byte[200];
+        // The magic and version of a peer message, then nothing a key holder wrote.
+        forged[0] = 0x71;
+        forged[1] = 0x67;
+        forged[2] = 0x70;
+        forged[3] = 0x01;
+        byte[] garbage = "not a peer message".getBytes(StandardCharsets.UTF_8);
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            for (byte[] datagram : List.of(oversized, forged, garbage)) {
+                socket.send(new java.net.DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(),
+                        port));
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics(gateway))
+                .contains("qgate_peer_messages_total{result=\"oversized\"} 1.0")
+                .contains("qgate_peer_messages_total{result=\"forged\"} 1.0")
+                .contains("qgate_peer_messages_total{result=\"malformed\"} 1.0")
+                .contains("qgate_peer_messages_total{result=\"accepted\"} 0.0")
+                .contains("qgate_peers_live 0.0"));
+    }
+
+    @Test
     void withoutPeersThereIsNoPeerMetric() throws Exception {
         Gateway gateway = gateway(config(holdingReplica().url(), Map.of()));
 

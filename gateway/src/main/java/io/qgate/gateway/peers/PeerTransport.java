@@ -56,6 +56,8 @@ public final class PeerTransport implements AutoCloseable {
     private final Channel channel;
     /** Where the peers are, replaced whole when the source reports a change. */
     private volatile List<InetSocketAddress> peers = List.of();
+    private long lastResolveNanos = System.nanoTime();
+    private static final long RESOLVE_AGAIN_NANOS = 5_000_000_000L;
 
     /**
      * Binds {@code host:port} and starts sending every {@code interval}.
@@ -124,16 +126,34 @@ public final class PeerTransport implements AutoCloseable {
 
     private void tick() {
         exchange.expire();
+        resolveAgainNowAndThen();
         List<byte[]> datagrams = exchange.outgoing();
         for (InetSocketAddress peer : peers) {
             if (peer.isUnresolved()) {
-                continue; // a name that did not resolve when the list came; it is tried again on the next change
+                continue;
             }
             for (byte[] datagram : datagrams) {
                 channel.write(new DatagramPacket(Unpooled.wrappedBuffer(datagram), peer), channel.voidPromise());
             }
         }
         channel.flush();
+    }
+
+    /**
+     * A peer named by a host name that did not resolve (its pod not up yet, say) is looked up
+     * again every few seconds, on this thread of its own: the lookup may block.
+     */
+    private void resolveAgainNowAndThen() {
+        long now = System.nanoTime();
+        if (now - lastResolveNanos < RESOLVE_AGAIN_NANOS) {
+            return;
+        }
+        lastResolveNanos = now;
+        List<InetSocketAddress> current = peers;
+        if (current.stream().anyMatch(InetSocketAddress::isUnresolved)) {
+            peers = current.stream().map(peer -> peer.isUnresolved()
+                    ? new InetSocketAddress(peer.getHostString(), peer.getPort()) : peer).toList();
+        }
     }
 
     /** Reads every datagram into the exchange; each is released here (SimpleChannelInboundHandler). */
