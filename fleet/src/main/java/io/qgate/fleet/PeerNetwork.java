@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 /**
  * The simulated gateways telling each other what they dispatched, as qgate's peers do over UDP:
  * each gateway's production {@link PeerExchange}, on the simulation's clock, sends its datagrams
- * every interval to every other gateway; each datagram arrives after the modelled delay, or is
+ * to every other gateway when they are due ({@link PeerExchange#due}); each datagram arrives after the modelled delay, or is
  * lost with the modelled probability. The bytes are the real ones: encoded, authenticated and
  * checked as the gateway does.
  */
@@ -55,12 +55,14 @@ public final class PeerNetwork {
             exchanges.add(new PeerExchange(i + 1, KEY, gateways.get(i).loads(), sim.clock(), () -> sim.now() / 1000));
         }
         long interval = settings.interval().toNanos();
+        long check = Math.min(interval, PeerExchange.CHECK_NANOS);
         long delay = settings.delay().toNanos();
         for (int i = 0; i < exchanges.size(); i++) {
             PeerExchange from = exchanges.get(i);
-            sim.every(sim.now() + (long) (random.nextDouble() * interval), interval, () -> {
+            // As the gateway's transport: asked every check, the exchange decides when a round is due.
+            sim.every(sim.now() + (long) (random.nextDouble() * check), check, () -> {
                 from.expire();
-                List<byte[]> datagrams = from.outgoing();
+                List<byte[]> datagrams = from.due(interval);
                 for (PeerExchange to : exchanges) {
                     if (to == from) {
                         continue;

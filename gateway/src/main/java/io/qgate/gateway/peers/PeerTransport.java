@@ -37,8 +37,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Carries the {@link PeerExchange} over UDP: one datagram socket on the peers port, on a thread of
- * its own, which every interval ages silent peers out and sends this gateway's counts to every
- * peer, and reads what peers send in between.
+ * its own, which every millisecond ages silent peers out and sends this gateway's counts to every
+ * peer when they are due ({@link PeerExchange#due}), and reads what peers send in between.
  *
  * <p>Why datagrams: the counts are cumulative, so a lost datagram is healed by the next one ten
  * milliseconds later and nothing needs retransmitting, ordering or a connection to keep up; a
@@ -54,6 +54,7 @@ public final class PeerTransport implements AutoCloseable {
     private final ToIntFunction<Endpoint> portOf;
     private final EventLoopGroup group;
     private final Channel channel;
+    private final long intervalNanos;
     /** Where the peers are, replaced whole when the source reports a change. */
     private volatile List<InetSocketAddress> peers = List.of();
     private long lastResolveNanos = System.nanoTime();
@@ -86,8 +87,9 @@ public final class PeerTransport implements AutoCloseable {
             throw e;
         }
         source.start(this::peersChanged);
-        long nanos = interval.toNanos();
-        channel.eventLoop().scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        this.intervalNanos = interval.toNanos();
+        long check = Math.min(intervalNanos, PeerExchange.CHECK_NANOS);
+        channel.eventLoop().scheduleAtFixedRate(this::tick, check, check, TimeUnit.NANOSECONDS);
     }
 
     /** {@code qgate_peer_messages_total{result}} and {@code qgate_peers_live}. */
@@ -127,7 +129,10 @@ public final class PeerTransport implements AutoCloseable {
     private void tick() {
         exchange.expire();
         resolveAgainNowAndThen();
-        List<byte[]> datagrams = exchange.outgoing();
+        List<byte[]> datagrams = exchange.due(intervalNanos);
+        if (datagrams.isEmpty()) {
+            return;
+        }
         for (InetSocketAddress peer : peers) {
             if (peer.isUnresolved()) {
                 continue;

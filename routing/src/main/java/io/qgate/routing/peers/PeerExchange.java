@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One gateway's side of the exchange with its peers: what to send them ({@link #outgoing}), what
+ * One gateway's side of the exchange with its peers: what to send them ({@link #due}), what
  * to make of what arrives ({@link #receive}), and forgetting peers that went silent
  * ({@link #expire}). Counts of accepted peer reports go into the replicas' {@link
  * io.qgate.routing.PeerShare}, which the load estimate adds.
@@ -37,6 +37,10 @@ public final class PeerExchange {
     /** How far a message's time may be from this gateway's: a bound on clock skew between pods, too. */
     public static final long WINDOW_MICROS = 30_000_000L;
     private static final long REMEMBER_NANOS = 2 * WINDOW_MICROS * 1_000;
+    /** How often {@link #due} should be asked: the delay of news after a quiet spell. */
+    public static final long CHECK_NANOS = 1_000_000L;
+    /** Without news, a round every this many intervals. */
+    public static final int QUIET_INTERVALS = 10;
 
     /** What is known of one sender. */
     private static final class Peer {
@@ -55,6 +59,10 @@ public final class PeerExchange {
     private final AtomicLongArray verdicts = new AtomicLongArray(PeerVerdict.values().length);
     private volatile int live;
     private long lastSequence;
+    private long lastSentNanos;
+    private boolean sentOnce;
+    /** The sum of every count at the last {@link #outgoing}. */
+    private long sentTotal;
 
     /**
      * @param self       this gateway's id, drawn at random at start (a restarted gateway is a new peer)
@@ -71,15 +79,47 @@ public final class PeerExchange {
         this.wallMicros = requireNonNull(wallMicros, "wallMicros");
     }
 
+    /**
+     * What to send every peer now, if anything: called often ({@link #CHECK_NANOS}, or the
+     * interval if shorter). News goes out at once, and then at most every {@code intervalNanos}
+     * while more keeps coming: a dispatch after a quiet spell reaches the peers a millisecond
+     * later instead of up to an interval later, and busy traffic costs one round of datagrams
+     * per interval. Without news a round still goes out every {@link #QUIET_INTERVALS}
+     * intervals: it heals a datagram lost last, and keeps this gateway from ageing out.
+     *
+     * @return the datagrams, the same for every peer; empty when nothing is due
+     */
+    public List<byte[]> due(long intervalNanos) {
+        long now = nanoClock.getAsLong();
+        long since = now - lastSentNanos;
+        if (sentOnce && (since < intervalNanos || (!changed() && since < QUIET_INTERVALS * intervalNanos))) {
+            return List.of();
+        }
+        sentOnce = true;
+        lastSentNanos = now;
+        return outgoing();
+    }
+
     /** The datagrams that tell a peer this gateway's counts now; the same ones go to every peer. */
     public List<byte[]> outgoing() {
         List<ReplicaCounts> counts = new ArrayList<>();
+        long[] total = new long[1];
         loads.forEach((address, load) -> {
             // Finished first: it never passes dispatched, so the pair read is always consistent.
             long finished = load.finishedTotal();
-            counts.add(new ReplicaCounts(address, load.dispatchedTotal(), finished));
+            long dispatched = load.dispatchedTotal();
+            counts.add(new ReplicaCounts(address, dispatched, finished));
+            total[0] += dispatched + finished;
         });
+        sentTotal = total[0];
         return codec.encode(self, this::nextSequence, counts);
+    }
+
+    /** Whether any count moved since the last {@link #outgoing}: a sum of counters that only grow. */
+    private boolean changed() {
+        long[] total = new long[1];
+        loads.forEach((address, load) -> total[0] += load.dispatchedTotal() + load.finishedTotal());
+        return total[0] != sentTotal;
     }
 
     private long nextSequence() {

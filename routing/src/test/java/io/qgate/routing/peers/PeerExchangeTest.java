@@ -190,6 +190,28 @@ class PeerExchangeTest {
     }
 
     @Test
+    void newsGoesOutAtOnceThenAtMostEveryIntervalAndQuietRoundsLessOften() {
+        long interval = 10_000_000L;
+        assertThat(sender.due(interval)).as("the first round").isNotEmpty();
+        nanos.addAndGet(interval);
+        assertThat(sender.due(interval)).as("nothing new").isEmpty();
+
+        dispatch(senderRouter, 1);
+        assertThat(sender.due(interval)).as("news after a quiet interval: at once").isNotEmpty();
+        nanos.addAndGet(PeerExchange.CHECK_NANOS);
+        dispatch(senderRouter, 1);
+        assertThat(sender.due(interval)).as("more news within the interval: waits").isEmpty();
+        nanos.addAndGet(interval);
+        assertThat(sender.due(interval)).as("the interval is over").isNotEmpty();
+
+        nanos.addAndGet((PeerExchange.QUIET_INTERVALS - 1) * interval);
+        assertThat(sender.due(interval)).isEmpty();
+        nanos.addAndGet(interval);
+        assertThat(sender.due(interval)).as("a quiet round: heals a lost datagram, keeps the peer alive")
+                .isNotEmpty();
+    }
+
+    @Test
     void manyReplicasAreSplitIntoDatagramsThatAllArrive() {
         List<Endpoint> many = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
