@@ -117,7 +117,7 @@ public enum Option {
             "the gateway's own headless Service: its pods are the peers, on peers.port (empty: the static list)"),
     PEERS_PORT("peers.port", "0", null, "UDP port peers listen on (0: the admin port + 1)"),
     PEERS_INTERVAL("peers.interval", "10ms", null,
-            "shortest time between two rounds of counts to the peers (news after a quiet spell goes at once)"),
+            "shortest time between two full rounds of counts to the peers (what moved goes out within 1 ms)"),
     PEERS_SECRET("peers.secret", "", null,
             "shared key authenticating peer messages, at least 16 bytes (required when peers are configured)"),
     PEERS_SECRET_FILE("peers.secret-file", "", null,

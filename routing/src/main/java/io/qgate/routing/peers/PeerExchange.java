@@ -37,9 +37,9 @@ public final class PeerExchange {
     /** How far a message's time may be from this gateway's: a bound on clock skew between pods, too. */
     public static final long WINDOW_MICROS = 30_000_000L;
     private static final long REMEMBER_NANOS = 2 * WINDOW_MICROS * 1_000;
-    /** How often {@link #due} should be asked: the delay of news after a quiet spell. */
+    /** How often {@link #due} should be asked: the delay of news. */
     public static final long CHECK_NANOS = 1_000_000L;
-    /** Without news, a round every this many intervals. */
+    /** Without news, a full round every this many intervals. */
     public static final int QUIET_INTERVALS = 10;
 
     /** What is known of one sender. */
@@ -59,10 +59,10 @@ public final class PeerExchange {
     private final AtomicLongArray verdicts = new AtomicLongArray(PeerVerdict.values().length);
     private volatile int live;
     private long lastSequence;
-    private long lastSentNanos;
+    private long lastFullNanos;
     private boolean sentOnce;
-    /** The sum of every count at the last {@link #outgoing}. */
-    private long sentTotal;
+    /** Per replica, the dispatched and finished counts the peers were last told. */
+    private Map<EndpointLoad, long[]> lastTold = new IdentityHashMap<>();
 
     /**
      * @param self       this gateway's id, drawn at random at start (a restarted gateway is a new peer)
@@ -80,46 +80,63 @@ public final class PeerExchange {
     }
 
     /**
-     * What to send every peer now, if anything: called often ({@link #CHECK_NANOS}, or the
-     * interval if shorter). News goes out at once, and then at most every {@code intervalNanos}
-     * while more keeps coming: a dispatch after a quiet spell reaches the peers a millisecond
-     * later instead of up to an interval later, and busy traffic costs one round of datagrams
-     * per interval. Without news a round still goes out every {@link #QUIET_INTERVALS}
-     * intervals: it heals a datagram lost last, and keeps this gateway from ageing out.
+     * What to send every peer now, if anything: called every {@link #CHECK_NANOS} (or the
+     * interval if shorter). Two kinds of rounds:
+     *
+     * <ul>
+     *   <li><b>news</b>: the replicas whose counts moved since they were last told, at once: a
+     *       dispatch reaches the peers a millisecond later, not up to an interval later, and a
+     *       datagram of a few replicas costs little;</li>
+     *   <li><b>full</b>: every replica, at most every {@code intervalNanos} while counts move, and
+     *       every {@link #QUIET_INTERVALS} intervals when they do not: it heals any datagram lost
+     *       before, and keeps this gateway from ageing out.</li>
+     * </ul>
      *
      * @return the datagrams, the same for every peer; empty when nothing is due
      */
     public List<byte[]> due(long intervalNanos) {
         long now = nanoClock.getAsLong();
-        long since = now - lastSentNanos;
-        if (sentOnce && (since < intervalNanos || (!changed() && since < QUIET_INTERVALS * intervalNanos))) {
-            return List.of();
-        }
-        sentOnce = true;
-        lastSentNanos = now;
-        return outgoing();
-    }
-
-    /** The datagrams that tell a peer this gateway's counts now; the same ones go to every peer. */
-    public List<byte[]> outgoing() {
-        List<ReplicaCounts> counts = new ArrayList<>();
-        long[] total = new long[1];
+        List<ReplicaCounts> news = new ArrayList<>();
         loads.forEach((address, load) -> {
             // Finished first: it never passes dispatched, so the pair read is always consistent.
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
-            counts.add(new ReplicaCounts(address, dispatched, finished));
-            total[0] += dispatched + finished;
+            long[] told = lastTold.get(load);
+            if (told == null || told[0] != dispatched || told[1] != finished) {
+                news.add(new ReplicaCounts(address, dispatched, finished));
+            }
         });
-        sentTotal = total[0];
-        return codec.encode(self, this::nextSequence, counts);
+        long sinceFull = now - lastFullNanos;
+        if (!sentOnce || sinceFull >= QUIET_INTERVALS * intervalNanos || (!news.isEmpty() && sinceFull >= intervalNanos)) {
+            sentOnce = true;
+            lastFullNanos = now;
+            return outgoing();
+        }
+        if (news.isEmpty()) {
+            return List.of();
+        }
+        for (ReplicaCounts counts : news) {
+            EndpointLoad load = loads.find(counts.address());
+            if (load != null) {
+                lastTold.put(load, new long[] {counts.dispatched(), counts.finished()});
+            }
+        }
+        return codec.encode(self, this::nextSequence, news);
     }
 
-    /** Whether any count moved since the last {@link #outgoing}: a sum of counters that only grow. */
-    private boolean changed() {
-        long[] total = new long[1];
-        loads.forEach((address, load) -> total[0] += load.dispatchedTotal() + load.finishedTotal());
-        return total[0] != sentTotal;
+    /** The datagrams that tell a peer every replica's counts now; the same ones go to every peer. */
+    public List<byte[]> outgoing() {
+        List<ReplicaCounts> counts = new ArrayList<>();
+        // Rebuilt whole: replicas that are gone leave with the old map.
+        Map<EndpointLoad, long[]> told = new IdentityHashMap<>();
+        loads.forEach((address, load) -> {
+            long finished = load.finishedTotal();
+            long dispatched = load.dispatchedTotal();
+            counts.add(new ReplicaCounts(address, dispatched, finished));
+            told.put(load, new long[] {dispatched, finished});
+        });
+        lastTold = told;
+        return codec.encode(self, this::nextSequence, counts);
     }
 
     private long nextSequence() {

@@ -190,25 +190,42 @@ class PeerExchangeTest {
     }
 
     @Test
-    void newsGoesOutAtOnceThenAtMostEveryIntervalAndQuietRoundsLessOften() {
+    void newsGoesOutAtOnceFullRoundsAtMostEveryIntervalAndLessOftenWhenQuiet() {
         long interval = 10_000_000L;
         assertThat(sender.due(interval)).as("the first round").isNotEmpty();
-        nanos.addAndGet(interval);
+        nanos.addAndGet(PeerExchange.CHECK_NANOS);
         assertThat(sender.due(interval)).as("nothing new").isEmpty();
 
-        dispatch(senderRouter, 1);
-        assertThat(sender.due(interval)).as("news after a quiet interval: at once").isNotEmpty();
+        dispatch(senderRouter, 1); // round robin: replica A
+        List<byte[]> news = sender.due(interval);
+        assertThat(news).as("news within the interval: at once").hasSize(1);
+        assertThat(news.get(0).length).as("only the replica that moved")
+                .isLessThan(sender.outgoing().get(0).length);
+        assertThat(receiver.receive(news.get(0), news.get(0).length)).isEqualTo(PeerVerdict.ACCEPTED);
         nanos.addAndGet(PeerExchange.CHECK_NANOS);
-        dispatch(senderRouter, 1);
-        assertThat(sender.due(interval)).as("more news within the interval: waits").isEmpty();
-        nanos.addAndGet(interval);
-        assertThat(sender.due(interval)).as("the interval is over").isNotEmpty();
+        assertThat(sender.due(interval)).as("told already").isEmpty();
 
         nanos.addAndGet((PeerExchange.QUIET_INTERVALS - 1) * interval);
         assertThat(sender.due(interval)).isEmpty();
         nanos.addAndGet(interval);
-        assertThat(sender.due(interval)).as("a quiet round: heals a lost datagram, keeps the peer alive")
+        assertThat(sender.due(interval)).as("a quiet full round: heals a lost datagram, keeps the peer alive")
                 .isNotEmpty();
+    }
+
+    @Test
+    void newsIsAddedOnTheReceiverAsAFullRoundWouldBe() {
+        long interval = 10_000_000L;
+        for (byte[] datagram : sender.due(interval)) {
+            receiver.receive(datagram, datagram.length);
+        }
+        nanos.addAndGet(PeerExchange.CHECK_NANOS);
+        dispatch(senderRouter, 3); // A, B, A
+        for (byte[] datagram : sender.due(interval)) {
+            receiver.receive(datagram, datagram.length);
+        }
+
+        assertThat(estimate(receiverRouter, A)).isEqualTo(2);
+        assertThat(estimate(receiverRouter, B)).isEqualTo(1);
     }
 
     @Test
