@@ -8,6 +8,8 @@ import io.qgate.bench.study.connections.ConnectionsCommand;
 import io.qgate.bench.study.fleet.AutoscaleCommand;
 import io.qgate.bench.study.fleet.AutoscaleZeroCommand;
 import io.qgate.bench.study.fleet.FleetLoraCommand;
+import io.qgate.bench.study.fleet.FleetPeersCommand;
+import io.qgate.bench.study.routing.PeersCommand;
 import io.qgate.bench.study.fleet.FleetRoutingCommand;
 import io.qgate.bench.study.proxies.ProxiesCommand;
 import io.qgate.bench.study.pools.PoolsCommand;
@@ -43,6 +45,8 @@ public final class Main {
               scale-from-zero  live: a pool at zero wakes for held requests (a stand-in autoscaler) and sleeps again
               pools    two model pools behind one gateway, one flooded: isolation and per-pool signals
               queueing  the queue held at the gateway against the engines': tenants, priority, late binding
+              fleet-peers  gateways with and without peers against the oracle, in virtual time
+              routing-peers  3 gateways sharing 4 simulated replicas with and without peers, live
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
               routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
@@ -86,6 +90,8 @@ public final class Main {
             case "pools" -> PoolsCommand.run(rest);
             case "queueing" -> QueueingCommand.run(rest);
             case "scale-from-zero" -> ScaleFromZeroCommand.run(rest);
+            case "fleet-peers" -> FleetPeersCommand.run(rest);
+            case "routing-peers" -> PeersCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> ProxiesCommand.run(rest);
             case "routing-sweep" -> SweepCommand.run(rest);

@@ -112,6 +112,26 @@ class GatewayConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.qgate.deploy.Overlays#names")
+    void peersAreTheGatewaysOwnServiceOnItsPortWithTheMountedKey(String overlay) throws IOException {
+        Rendered rendered = Overlays.rendered(overlay);
+        GatewayConfig config = load(rendered);
+        Deployment gateway = rendered.get(Deployment.class, "qgate");
+        Service peers = rendered.get(Service.class, config.peers().kubernetesService());
+        assertThat(rendered.deploymentsMatching(peers.getSpec().getSelector())).containsExactly(gateway);
+        var container = ReferencesTest.gatewayContainer(rendered);
+        assertThat(container.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("peers");
+            assertThat(p.getContainerPort()).isEqualTo(config.peers().port(config.server().adminPort()));
+        });
+        var key = gateway.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+        String mountPath = container.getVolumeMounts().stream().filter(m -> m.getName().equals(key.getName()))
+                .findFirst().orElseThrow().getMountPath();
+        assertThat(config.peers().secretFile()).isEqualTo(mountPath + "/" + key.getSecret().getItems().get(0).getPath());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.qgate.deploy.Overlays#names")
     void gracePeriodOutlastsTheDrain(String overlay) throws IOException {
         Rendered rendered = Overlays.rendered(overlay);
         GatewayConfig config = load(rendered);

@@ -28,7 +28,8 @@ class OverlayRenderTest {
             "ConfigMap/qgate-dashboard", "Service/qgate", "Service/litellm", "Service/litellm-qwen",
             "Deployment/qgate", "Deployment/litellm", "Deployment/litellm-qwen",
             "PodDisruptionBudget/qgate", "HorizontalPodAutoscaler/qgate", "NetworkPolicy/qgate",
-            "ServiceMonitor/qgate", "ServiceMonitor/litellm-vllm", "PrometheusRule/qgate");
+            "ServiceMonitor/qgate", "ServiceMonitor/litellm-vllm", "PrometheusRule/qgate",
+            "Service/qgate-peers", "ServiceAccount/qgate-peers", "Secret/qgate-peers-key");
 
     private static final Map<String, List<String>> EXTRA = Map.of(
             "kubernetes", List.of("HorizontalPodAutoscaler/litellm", "HorizontalPodAutoscaler/litellm-qwen"),

@@ -110,7 +110,7 @@ class ReferencesTest {
         assertThat(gateway.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
         Map<String, Integer> ports = new HashMap<>();
         gateway.getPorts().forEach(p -> ports.put(p.getName(), p.getContainerPort()));
-        assertThat(ports).containsExactlyInAnyOrderEntriesOf(Map.of("http", 8080, "metrics", 9090));
+        assertThat(ports).containsExactlyInAnyOrderEntriesOf(Map.of("http", 8080, "metrics", 9090, "peers", 9091));
         assertThat(gateway.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(gateway.getResources().getLimits()).containsKey("memory");
     }
@@ -198,12 +198,23 @@ class ReferencesTest {
         Set<String> podPorts = portNames(gateway);
         boolean clientOpen = false;
         boolean adminRestricted = false;
+        boolean peersAmongGateways = false;
         for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
             for (NetworkPolicyPort port : rule.getPorts()) {
                 assertThat(podPorts).contains(port.getPort().getStrVal());
                 boolean fromAnywhere = rule.getFrom() == null || rule.getFrom().isEmpty();
                 if (port.getPort().getStrVal().equals("http")) {
                     clientOpen |= fromAnywhere;
+                } else if (port.getPort().getStrVal().equals("peers")) {
+                    // Gateway pods only: a peer message from anywhere else is not even delivered.
+                    assertThat(port.getProtocol()).isEqualTo("UDP");
+                    assertThat(rule.getFrom()).isNotEmpty().allSatisfy(peer -> {
+                        assertThat(peer.getNamespaceSelector()).isNull();
+                        assertThat(peer.getIpBlock()).isNull();
+                        assertThat(rendered.deploymentsMatching(peer.getPodSelector().getMatchLabels()))
+                                .containsExactly(gateway);
+                    });
+                    peersAmongGateways = true;
                 } else if (port.getPort().getStrVal().equals("metrics")) {
                     assertThat(fromAnywhere).as("the admin port is open to all").isFalse();
                     List<String> namespaces = new ArrayList<>();
@@ -219,6 +230,36 @@ class ReferencesTest {
         }
         assertThat(clientOpen).isTrue();
         assertThat(adminRestricted).isTrue();
+        assertThat(peersAmongGateways).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.qgate.deploy.Overlays#names")
+    void gatewayPodsFindEachOtherAndShareAKeyTheClusterFillsIn(String overlay) {
+        Rendered rendered = Overlays.rendered(overlay);
+        Deployment gateway = rendered.get(Deployment.class, "qgate");
+        Service peers = rendered.get(Service.class, "qgate-peers");
+        assertThat(peers.getSpec().getClusterIP()).as("headless: one address per pod").isEqualTo("None");
+        assertThat(rendered.deploymentsMatching(peers.getSpec().getSelector())).containsExactly(gateway);
+        // Discovery reads TCP ports: the first one lists the pods; the UDP one is the peers port.
+        assertThat(peers.getSpec().getPorts().get(0).getProtocol()).isEqualTo("TCP");
+        assertThat(peers.getSpec().getPorts()).anySatisfy(port -> {
+            assertThat(port.getProtocol()).isEqualTo("UDP");
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("peers");
+        });
+        Container container = gatewayContainer(rendered);
+        ContainerPort peersPort = container.getPorts().stream().filter(p -> p.getName().equals("peers"))
+                .findFirst().orElseThrow();
+        assertThat(peersPort.getProtocol()).isEqualTo("UDP");
+        Volume key = gateway.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+        Secret secret = rendered.get(Secret.class, key.getSecret().getSecretName());
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/service-account-token");
+        rendered.get(ServiceAccount.class, secret.getMetadata().getAnnotations().get("kubernetes.io/service-account.name"));
+        assertThat(key.getSecret().getItems()).singleElement()
+                .satisfies(item -> assertThat(item.getKey()).isEqualTo("token"));
+        // No Service selects the peers Service by the gateway's name label: Prometheus scrapes each pod once.
+        assertThat(peers.getMetadata().getLabels()).doesNotContainEntry("app.kubernetes.io/name", "qgate");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -97,6 +97,11 @@ public final class FleetRoutingScenario {
     private FleetRoutingScenario() {}
 
     public static Report run(boolean quick, long seed, PrintStream progress) {
+        return run(quick, seed, null, progress);
+    }
+
+    /** As above, every multi-gateway run's gateways sharing their counts over {@code peers} (null: off). */
+    public static Report run(boolean quick, long seed, PeerNetwork.Settings peers, PrintStream progress) {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         EngineModel model = EngineModel.defaults().withMaxNumSeqs(MAX_NUM_SEQS);
@@ -127,7 +132,7 @@ public final class FleetRoutingScenario {
             }
             for (RoutingCase routingCase : cases) {
                 RoutingRun.Result result = RoutingRun.run(routingCase, model, workload, capacity, LOAD, warmup,
-                        measure, seed);
+                        measure, seed, peers);
                 runs.add(result);
                 progress.printf(Locale.ROOT, "  %-52s TTFT p99 %10s ms  %6.1fs wall, %.1fM events%n",
                         routingCase.label(), Format.millis(result.ttft().p99Ms()), result.wallSeconds(),
@@ -144,8 +149,8 @@ public final class FleetRoutingScenario {
                 double[] p99 = new double[seeds];
                 for (int s = 0; s < seeds; s++) {
                     RoutingCase routingCase = new RoutingCase(4, 3, liveCase.policy(), liveCase.scrapeInterval());
-                    p99[s] = RoutingRun.run(routingCase, model, workload, capacity, load, 0, 120, seed + s).ttft()
-                            .p99Ms();
+                    p99[s] = RoutingRun.run(routingCase, model, workload, capacity, load, 0, 120, seed + s, peers)
+                            .ttft().p99Ms();
                 }
                 LiveCheck check = new LiveCheck(liveCase, load, p99);
                 live.add(check);
@@ -164,7 +169,7 @@ public final class FleetRoutingScenario {
                     RoutingCase.scrapes(policy) ? Duration.ofMillis(100) : null);
             // A fixed rate rather than a share of capacity: the run offers capacity x replicas x load.
             RoutingRun.Result result = RoutingRun.run(routingCase, EngineModel.defaults(), workload,
-                    SCALE_RATE / SCALE_REPLICAS, 1.0, 0, scaleSeconds, seed);
+                    SCALE_RATE / SCALE_REPLICAS, 1.0, 0, scaleSeconds, seed, peers);
             scale.add(result);
             progress.printf(Locale.ROOT, "  %-40s %,d requests, TTFT p99 %s ms, %.1f s wall, %,.0f events/s%n",
                     routingCase.label(), result.ttft().requests(), Format.millis(result.ttft().p99Ms()),

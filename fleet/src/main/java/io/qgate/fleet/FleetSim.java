@@ -85,6 +85,14 @@ final class FleetSim implements VirtualEngine.Listener {
         routing = requireNonNull(front, "front");
     }
 
+    /** The gateways tell each other what they dispatched, over the modelled network; after {@link #routeByGateways}. */
+    void sharePeers(PeerNetwork.Settings settings, SplittableRandom random) {
+        if (gateways == null) {
+            throw new IllegalStateException("peers: no gateways (expected: routeByGateways first)");
+        }
+        PeerNetwork.connect(sim, gateways.gateways(), settings, random);
+    }
+
     /** The gateways, or null when the oracle routes. */
     GatewayTier gateways() {
         return gateways;

@@ -13,6 +13,7 @@ import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
 import io.qgate.routing.metrics.LoraAdapters;
 import java.util.Arrays;
+import io.qgate.routing.peers.ReplicaLoads;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +135,11 @@ final class Gateway {
     /** Ready replicas in this gateway's latest snapshot (qgate_pool_ready_endpoints). */
     int readyReplicas() {
         return targets.length;
+    }
+
+    /** This gateway's replicas by address, for its peers. */
+    ReplicaLoads loads() {
+        return ReplicaLoads.of(() -> List.of(router));
     }
 
     /** qgate_requests_received_total. */

@@ -3,6 +3,7 @@ package io.qgate.fleet;
 import static java.util.Objects.requireNonNull;
 
 import io.qgate.fleet.workload.Workload;
+import java.util.SplittableRandom;
 
 /**
  * One configuration of the fleet-scale routing comparison: a static fleet of ready replicas, its
@@ -36,6 +37,13 @@ public final class RoutingRun {
      */
     static Result run(RoutingCase routingCase, EngineModel model, Workload workload, double replicaCapacity,
                       double load, double warmupSeconds, double measureSeconds, long seed) {
+        return run(routingCase, model, workload, replicaCapacity, load, warmupSeconds, measureSeconds, seed, null);
+    }
+
+    /** As above, the gateways sharing their counts over {@code peers} (null: they do not). */
+    static Result run(RoutingCase routingCase, EngineModel model, Workload workload, double replicaCapacity,
+                      double load, double warmupSeconds, double measureSeconds, long seed,
+                      PeerNetwork.Settings peers) {
         requireNonNull(routingCase, "routingCase");
         long wallStart = System.nanoTime();
         Simulation sim = new Simulation();
@@ -49,6 +57,10 @@ public final class RoutingRun {
         } else {
             fleetSim.routeByGateways(routingCase.gateways(), routingCase.strategy(), routingCase.settings(),
                     routingCase.scrapeInterval());
+            if (peers != null) {
+                // A stream of its own: the arrivals and the pickers' draws stay those of the run without peers.
+                fleetSim.sharePeers(peers, new SplittableRandom(seed ^ 0x5EE25EE25EE25EE2L));
+            }
         }
         double rate = replicaCapacity * routingCase.replicas() * load;
         fleetSim.offer(Trace.constant(rate, warmupSeconds + measureSeconds), workload);

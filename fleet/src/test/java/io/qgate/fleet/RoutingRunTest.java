@@ -47,6 +47,23 @@ class RoutingRunTest {
     }
 
     @Test
+    void gatewaysThatShareTheirCountsRouteAlmostAsOne() {
+        // Three gateways scraping every second each see a third of the traffic between scrapes;
+        // with peers (10 ms, 1 ms on the wire, 1% lost) each sees it all, a few milliseconds late.
+        RoutingCase threeGateways = new RoutingCase(16, 3, "queue", Duration.ofSeconds(1));
+        RoutingRun.Result alone = run(threeGateways);
+        RoutingRun.Result peers = RoutingRun.run(threeGateways, SMALL, Workload.sharegpt(), CAPACITY, 0.85, 60, 300,
+                7, PeerNetwork.Settings.MODELLED);
+        RoutingRun.Result oracle = run(new RoutingCase(16, 1, "oracle", null));
+
+        assertThat(peers.ttft().requests()).isEqualTo(alone.ttft().requests());
+        assertThat(peers.ttft().p99Ms()).isLessThan(alone.ttft().p99Ms() / 2);
+        assertThat(peers.ttft().p99Ms()).isLessThan(2 * oracle.ttft().p99Ms());
+        assertThat(RoutingRun.run(threeGateways, SMALL, Workload.sharegpt(), CAPACITY, 0.85, 60, 300, 7,
+                PeerNetwork.Settings.MODELLED).ttft()).as("the same seed, the same run").isEqualTo(peers.ttft());
+    }
+
+    @Test
     void oneReplicaFinishesWhatTheLiveBenchMeasured() {
         // The live routing bench measured 9.86 requests/s for four such replicas on real sockets.
         assertThat(4 * CAPACITY).isBetween(9.86 * 0.95, 9.86 * 1.05);

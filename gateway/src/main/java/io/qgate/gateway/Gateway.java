@@ -25,12 +25,15 @@ import io.qgate.routing.config.Units;
 import io.qgate.gateway.metrics.BatchMeters;
 import io.qgate.gateway.metrics.GatewayMetrics;
 import io.qgate.gateway.metrics.JvmMeters;
+import io.qgate.gateway.peers.PeerTransport;
+import io.qgate.gateway.peers.Peers;
 import io.qgate.gateway.tls.ReloadingSslContext;
 import io.qgate.gateway.proxy.FrontendInitializer;
 import io.qgate.gateway.proxy.ProxyContext;
 import io.qgate.gateway.proxy.RequestBodyInspector;
 import io.qgate.gateway.proxy.UpstreamPools;
 import io.qgate.routing.Router;
+import io.qgate.routing.peers.ReplicaLoads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +79,8 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean draining;
     private Channel apiChannel;
     private Channel adminChannel;
+    /** The exchange with peer gateways; null when no peers are configured. */
+    private PeerTransport peers;
 
     /**
      * @param clock the gateway's one clock (nanoseconds, as {@link System#nanoTime}): routing,
@@ -213,6 +218,17 @@ public final class Gateway implements AutoCloseable {
                 .childHandler(new AdminInitializer(admin))
                 .bind(new InetSocketAddress(config.server().host(), config.server().adminPort()))
                 .syncUninterruptibly().channel();
+        startPeers();
+    }
+
+    /** Peers: what the other gateways dispatched, keyed by replica address across every router. */
+    private void startPeers() {
+        peers = Peers.start(config, adminPort(), ReplicaLoads.of(() -> pools.all().stream()
+                .map(ModelPool::router).toList()), clock);
+        if (peers != null) {
+            peers.register(registry);
+            log.info("sharing dispatch counts with {}", peers.describe());
+        }
     }
 
     public int port() {
@@ -309,6 +325,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (adminChannel != null) {
             adminChannel.close();
+        }
+        if (peers != null) {
+            peers.close();
         }
         // Clients first: each open request sees its client gone, releases what it holds and gives
         // its replica connection up; what is left of those connections is closed next.

@@ -17,7 +17,8 @@ import static java.util.Objects.requireNonNull;
  * between two scrapes the gateway adds what it dispatched to the replica and subtracts what
  * finished: a burst does not all land on the replica that looked emptiest at the last scrape.
  * Metrics older than the staleness limit are not trusted at all and the replica is scored by
- * the gateway's own in-flight count.
+ * the gateway's own in-flight count. What other gateways report having sent ({@link PeerShare})
+ * is added exactly as the gateway's own dispatches are.
  *
  * <p>Thread-safe: counters are atomic, the scrape is one immutable sample behind a volatile.
  */
@@ -38,6 +39,7 @@ public final class EndpointLoad {
     private final AtomicLong inflightTokens = new AtomicLong();
     private final TtftFit ttftFit = new TtftFit();
     private volatile Sample sample;
+    private final PeerShare peers = new PeerShare();
     private volatile long lastScrapeFailureNanos;
     /** The most requests seen running while others waited: the engine's batch limit, once learned. */
     private volatile double learnedBatchLimit = Double.NaN;
@@ -63,6 +65,21 @@ public final class EndpointLoad {
     /** Requests this gateway has open on the replica; a batch counts once per input. */
     public int inflight() {
         return inflight.get();
+    }
+
+    /** Requests this gateway has sent to the replica since it started counting it: peers are told this. */
+    public long dispatchedTotal() {
+        return dispatched.get();
+    }
+
+    /** Requests of this gateway on the replica that have finished, cumulative: peers are told this. */
+    public long finishedTotal() {
+        return finished.get();
+    }
+
+    /** What the other gateways report having sent to the replica. */
+    public PeerShare peers() {
+        return peers;
     }
 
     void dispatched(int sequences) {
@@ -128,6 +145,9 @@ public final class EndpointLoad {
                         long nowNanos) {
         requireNonNull(lora, "lora");
         Sample previous = sample;
+        // The peers' baseline moves first: a decision in between sees the old scrape without the
+        // peers' correction for a moment rather than the new scrape with the old correction added.
+        peers.scraped();
         Set<String> served = previous != null && previous.models().equals(models) ? previous.models() : Set.copyOf(models);
         // The same adapters scrape after scrape keep one object: no notice, and the scorer's reads stay warm.
         LoraAdapters adapters = previous != null && previous.lora().equals(lora) ? previous.lora() : lora;
@@ -167,15 +187,18 @@ public final class EndpointLoad {
 
     /**
      * The estimated number of requests in the replica's engine, waiting or running: the scrape,
-     * plus dispatched minus finished since, and never less than this gateway's own in-flight count.
+     * plus dispatched minus finished since (by this gateway and, as they report it, its peers), and
+     * never less than what the gateways have open there.
      *
      * @param correction whether to add what was dispatched and subtract what finished since the
      *                   scrape (off only to measure what the correction is worth)
      */
     public double estimatedLoad(long nowNanos, long staleAfterNanos, boolean correction) {
         Sample s = sample;
+        // Other gateways' open requests count as this gateway's own (zero without peers).
+        long open = inflight.get() + peers.inflight();
         if (s == null || nowNanos - s.atNanos() > staleAfterNanos) {
-            return inflight.get();
+            return open;
         }
         double scraped = s.waiting() + s.running();
         if (!correction) {
@@ -184,8 +207,8 @@ public final class EndpointLoad {
         long sinceDispatched = dispatched.get() - s.dispatchedAt();
         long sinceFinished = finished.get() - s.finishedAt();
         // Requests sent just before the scrape may not have reached the engine yet (they are in the
-        // dispatched count but not in the scraped one); what this gateway has open there is a floor.
-        return Math.max(inflight.get(), scraped + sinceDispatched - sinceFinished);
+        // dispatched count but not in the scraped one); what the gateways have open there is a floor.
+        return Math.max(open, scraped + sinceDispatched - sinceFinished + peers.sinceScrape());
     }
 
     /** The scraped waiting queue, or NaN when there is no fresh scrape. */

@@ -3,6 +3,7 @@ package io.qgate.routing;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -69,6 +70,16 @@ public final class LoadTable {
         EndpointLoad load = loads.get(endpoint.authority());
         return load != null ? load : loads.computeIfAbsent(endpoint.authority(),
                 a -> new EndpointLoad(() -> servedModelsStale = true, knownAdapters::note));
+    }
+
+    /** The load state of the replica at {@code authority}, or null when it is not known. */
+    EndpointLoad find(String authority) {
+        return loads.get(authority);
+    }
+
+    /** Every known replica's address and load state. */
+    void forEach(BiConsumer<String, EndpointLoad> action) {
+        loads.forEach(action);
     }
 
     /** What the accepting replicas report serving, rebuilt only after a report changed. */

@@ -1,6 +1,7 @@
 package io.qgate.routing;
 
 import java.util.Collection;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
@@ -58,6 +59,19 @@ public final class Router {
     /** The load state of {@code endpoint} (never null for a known endpoint). */
     public EndpointLoad load(Endpoint endpoint) {
         return table.load(endpoint);
+    }
+
+    /**
+     * The load state of the replica at {@code authority} ({@link Endpoint#authority()}), or null
+     * when it is not known: how peer gateways' reports, keyed by address, find it.
+     */
+    public EndpointLoad loadAt(String authority) {
+        return table.find(authority);
+    }
+
+    /** Every known replica's address and load state: what this gateway tells its peers. */
+    public void forEachLoad(BiConsumer<String, EndpointLoad> action) {
+        table.forEach(action);
     }
 
     /** Requests this gateway has sent to {@code endpoint} and not yet seen finish. */

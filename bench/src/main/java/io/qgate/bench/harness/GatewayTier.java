@@ -21,10 +21,15 @@ public final class GatewayTier implements RoutingTier {
     }
 
     public static GatewayTier start(int count, Map<String, String> settings) {
+        return start(java.util.Collections.nCopies(count, settings));
+    }
+
+    /** One gateway per entry, each with its own settings (peers each listen on a port of their own). */
+    public static GatewayTier start(List<Map<String, String>> settings) {
         List<Gateway> started = new ArrayList<>();
         try {
-            for (int i = 0; i < count; i++) {
-                started.add(Gateway.start(GatewayConfig.of(settings)));
+            for (Map<String, String> one : settings) {
+                started.add(Gateway.start(GatewayConfig.of(one)));
             }
             GatewayTier tier = new GatewayTier(started);
             tier.awaitReady();

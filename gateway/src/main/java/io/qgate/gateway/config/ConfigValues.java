@@ -88,7 +88,7 @@ final class ConfigValues {
         return new GatewayConfig(server, upstream, routing, scrape, ejection, admission, batching, discovery,
                 new GatewayConfig.Shutdown(duration(Option.SHUTDOWN_DELAY), duration(Option.SHUTDOWN_TIMEOUT)),
                 new GatewayConfig.Metrics(list(Option.METRICS_MODELS), integer(Option.METRICS_MAX_MODELS, 0, 10_000)),
-                tls(), poolGroup);
+                tls(), poolGroup, peers());
     }
 
     /** The options a pool can set for itself: the rest are the gateway's. */
@@ -200,6 +200,12 @@ final class ConfigValues {
 
     private GatewayConfig.Tls tls() {
         return new GatewayConfig.Tls(text(Option.TLS_CERT), text(Option.TLS_KEY), duration(Option.TLS_RELOAD_INTERVAL));
+    }
+
+    private PeersConfig peers() {
+        return new PeersConfig(text(Option.PEERS_ENDPOINTS), text(Option.PEERS_KUBERNETES_SERVICE),
+                port(Option.PEERS_PORT), duration(Option.PEERS_INTERVAL), text(Option.PEERS_SECRET),
+                text(Option.PEERS_SECRET_FILE));
     }
 
     static void requirePositive(Option option, Duration value) {

@@ -22,7 +22,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record GatewayConfig(Server server, Upstream upstream, Routing routing, Scrape scrape, Ejection ejection,
                             AdmissionLimits admission, Batching batching, Discovery discovery, Shutdown shutdown,
-                            Metrics metrics, Tls tls, Pools pools) {
+                            Metrics metrics, Tls tls, Pools pools,
+                            PeersConfig peers) {
 
     public GatewayConfig {
         requireNonNull(server, "server");
@@ -37,6 +38,7 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
         requireNonNull(metrics, "metrics");
         requireNonNull(tls, "tls");
         requireNonNull(pools, "pools");
+        requireNonNull(peers, "peers");
     }
 
     /**

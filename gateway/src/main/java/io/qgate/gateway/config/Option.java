@@ -134,7 +134,18 @@ public enum Option {
     METRICS_MODELS("metrics.models", "", null,
             "model names used as the model label from the start (comma-separated; others once answered with 2xx)"),
     METRICS_MAX_MODELS("metrics.max-models", "100", null,
-            "model names learnt from 2xx answers; unknown and further models are labelled 'other'");
+            "model names learnt from 2xx answers; unknown and further models are labelled 'other'"),
+    PEERS_ENDPOINTS("peers.endpoints", "", null,
+            "other gateways to share dispatch counts with, comma-separated host:port (their peers.port)"),
+    PEERS_KUBERNETES_SERVICE("peers.kubernetes.service", "", null,
+            "the gateway's own headless Service: its pods are the peers, on peers.port (empty: the static list)"),
+    PEERS_PORT("peers.port", "0", null, "UDP port peers listen on (0: the admin port + 1)"),
+    PEERS_INTERVAL("peers.interval", "10ms", null,
+            "shortest time between two full rounds of counts to the peers (what moved goes out within 1 ms)"),
+    PEERS_SECRET("peers.secret", "", null,
+            "shared key authenticating peer messages, at least 16 bytes (required when peers are configured)"),
+    PEERS_SECRET_FILE("peers.secret-file", "", null,
+            "file holding that key, e.g. a mounted Secret (instead of peers.secret)");
 
     private final String key;
     private final String defaultValue;

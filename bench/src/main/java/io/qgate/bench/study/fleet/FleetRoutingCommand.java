@@ -9,6 +9,7 @@ import io.qgate.fleet.RoutingComparison;
 import io.qgate.fleet.workload.Workload;
 import java.time.Duration;
 import java.util.HashSet;
+import io.qgate.fleet.PeerNetwork;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -25,8 +26,12 @@ public final class FleetRoutingCommand {
     /** Exit status of a bad command line. */
     public static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
-    /** The command's choices: the fleet-scale study, or ({@code compare} not null) one workload's comparison. */
-    private record Options(boolean quick, long seed, Path out, RoutingComparison.Options compare, String command) {}
+    /**
+     * The command's choices: the fleet-scale study (with peers, or not), or ({@code compare} not
+     * null) one workload's comparison.
+     */
+    private record Options(boolean quick, long seed, Path out, RoutingComparison.Options compare, String command,
+                           PeerNetwork.Settings peers) {}
 
     /** Flags that ask for one workload's comparison instead of the fleet-scale study. */
     private static final Set<String> COMPARE_FLAGS = Set.of("--workload", "--policies", "--replicas", "--gateways",
@@ -35,7 +40,7 @@ public final class FleetRoutingCommand {
             "llmd-default", "work");
 
     private static final String USAGE = """
-            Usage: java -jar qgate-bench.jar fleet-routing [--quick] [--out DIR] [--seed N]
+            Usage: java -jar qgate-bench.jar fleet-routing [--quick] [--out DIR] [--seed N] [--peers on|off]
 
             Routing at fleet scale, in virtual time: qgate's policies (queue, queue without the
             correction, least-inflight, round-robin, random; the production router with a virtual
@@ -45,6 +50,8 @@ public final class FleetRoutingCommand {
 
               --quick     4 and 16 replicas, 100 ms and 1 s scrapes, short runs (seconds)
               --seed N    the seed of every run (default 42)
+              --peers on  gateways share their counts as peers (every 10 ms, 1 ms on the wire,
+                          1% of datagrams lost); default off
               --out DIR   where fleet-routing.md, fleet-routing.json and the plots go
                           (default: bench/results/fleet-routing-<timestamp>)
 
@@ -81,9 +88,11 @@ public final class FleetRoutingCommand {
                                 options.command()).write(options.out());
                     }
                     FleetRoutingScenario.Report report = FleetRoutingScenario.run(options.quick(), options.seed(),
-                            progress);
+                            options.peers(), progress);
                     List<Path> plots = FleetRoutingReport.write(report, options.out());
-                    return new StudyCli.Written(FleetRoutingReport.markdown(report, plots),
+                    String peers = options.peers() == null ? ""
+                            : "Gateways share their counts as peers (every 10 ms, 1 ms on the wire, 1% lost).\n\n";
+                    return new StudyCli.Written(peers + FleetRoutingReport.markdown(report, plots),
                             options.out().resolve(FleetRoutingReport.JSON_FILE),
                             options.out().resolve(FleetRoutingReport.MARKDOWN_FILE));
                 });
@@ -91,7 +100,7 @@ public final class FleetRoutingCommand {
 
     private static Options parse(String[] args) {
         Set<String> valued = new HashSet<>(COMPARE_FLAGS);
-        valued.addAll(Set.of("--seed", "--out"));
+        valued.addAll(Set.of("--seed", "--out", "--peers"));
         Flags flags = Flags.parse(args, valued, Set.of("--quick"));
         Path defaultOut = Path.of("bench", "results", "fleet-routing-" + LocalDateTime.now().format(STAMP));
         long seed = flags.wholeLong("--seed", 42);
@@ -105,7 +114,17 @@ public final class FleetRoutingCommand {
             Workload.named(compare.workload());
         }
         return new Options(flags.on("--quick"), seed, Path.of(flags.text("--out", defaultOut.toString())), compare,
-                "java -jar bench/target/qgate-bench.jar fleet-routing " + String.join(" ", args));
+                "java -jar bench/target/qgate-bench.jar fleet-routing " + String.join(" ", args),
+                peers(flags.text("--peers", "off")));
+    }
+
+    /** {@code --peers on|off}: the modelled peer network, or none (the fleet-scale study only). */
+    private static PeerNetwork.Settings peers(String value) {
+        return switch (value) {
+            case "on" -> PeerNetwork.Settings.MODELLED;
+            case "off" -> null;
+            default -> throw new IllegalArgumentException("--peers: " + value + " (expected: on or off)");
+        };
     }
 
     /** The TTFT p99 objective of the comparison. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 
 /**
@@ -81,12 +82,18 @@ public final class RoutingScenario {
 
     static TierRun runConfiguration(Configuration configuration, ScenarioOptions options, double offered,
                                     Duration modelled, PrintStream progress) {
+        return runConfiguration(configuration, options, offered, modelled, progress, fleet -> configuration.qgate()
+                ? GatewayTier.start(options.gateways(), configuration.gatewaySettings(fleet.endpoints(),
+                        options.timeScale()))
+                : configuration.launcher().start(options.gateways(), fleet.ports()));
+    }
+
+    /** As above, on the tier {@code tierOf} starts in front of the fresh fleet. */
+    static TierRun runConfiguration(Configuration configuration, ScenarioOptions options, double offered,
+                                    Duration modelled, PrintStream progress, Function<Fleet, RoutingTier> tierOf) {
         Duration wall = options.wall(modelled);
         try (Fleet fleet = Fleet.start(options.simReplicas());
-             RoutingTier tier = configuration.qgate()
-                     ? GatewayTier.start(options.gateways(),
-                             configuration.gatewaySettings(fleet.endpoints(), options.timeScale()))
-                     : configuration.launcher().start(options.gateways(), fleet.ports())) {
+             RoutingTier tier = tierOf.apply(fleet)) {
             if (configuration.scrapes()) {
                 // Let the first scrapes land, so that no row starts routing on empty metrics.
                 Sleep.millis(2 * options.wall(configuration.scrapeInterval()).toMillis() + 1);

@@ -95,6 +95,29 @@ class CommandsTest {
     }
 
     @Test
+    void peersFlagsAreCheckedAtTheEdge() {
+        assertThat(FleetRoutingCommand.run(new String[] {"--peers", "yes"}, print(out), print(err)))
+                .isEqualTo(FleetRoutingCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("--peers: yes (expected: on or off)");
+        assertThat(FleetPeersCommand.run(new String[] {"--replicas", "0"}, print(out), print(err)))
+                .isEqualTo(FleetPeersCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("fleet-peers: --replicas: 0 (expected: > 0)");
+        assertThat(FleetPeersCommand.run(new String[] {"--peer-loss", "1"}, print(out), print(err)))
+                .isEqualTo(FleetPeersCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("loss: 1.0 (expected: in [0, 1))");
+    }
+
+    @Test
+    void aSmallPeersRunComparesPeersOffAndOnAgainstTheOracle() {
+        int status = FleetPeersCommand.run(new String[] {"--replicas", "4", "--scrape-intervals", "1s"}, print(out),
+                print(err));
+
+        assertThat(status).isZero();
+        assertThat(text(out)).contains("| replicas | gateways | scrape | peers | TTFT p99 ms | oracle p99 ms | ratio |")
+                .contains("| 4 | 3 | 1s | off | ").contains("| 4 | 3 | 1s | on | ");
+    }
+
+    @Test
     void bothCommandsExplainThemselves() {
         assertThat(AutoscaleCommand.run(new String[] {"--help"}, print(out), print(err))).isZero();
         assertThat(FleetRoutingCommand.run(new String[] {"--help"}, print(out), print(err))).isZero();

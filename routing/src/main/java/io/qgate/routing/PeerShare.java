@@ -1,0 +1,125 @@
+package io.qgate.routing;
+
+import java.util.Arrays;
+
+/**
+ * What the other gateways have sent to one replica, as their cumulative dispatched and finished
+ * counts tell it: how many more they have open there than at this gateway's last scrape of the
+ * replica, and how many they have open in all.
+ *
+ * <p>Counts are cumulative, so a lost report is healed by the next one: only the latest report of
+ * each peer matters. A peer first heard of after the scrape counts from that first report on. The
+ * scrape resets the baseline to each peer's latest report, exactly as {@link EndpointLoad} resets
+ * its own counts: what a peer had open before the scrape is in the scraped queue already.
+ *
+ * <p>Thread-safe: reports, scrapes and forgetting take this object's lock (a handful of peers, a
+ * few stores); a routing decision reads two volatile sums and takes no lock.
+ */
+public final class PeerShare {
+
+    /** Each peer's id, beside its latest counts and its counts at the last scrape, slot for slot. */
+    private long[] peers = new long[0];
+    private long[] dispatched = new long[0];
+    private long[] finished = new long[0];
+    private long[] dispatchedAtScrape = new long[0];
+    private long[] finishedAtScrape = new long[0];
+    private int size;
+    private volatile long sinceScrape;
+    private volatile long inflight;
+
+    /** The peers' requests dispatched minus finished since the last scrape; negative when more finished. */
+    public long sinceScrape() {
+        return sinceScrape;
+    }
+
+    /** Requests the peers have open on the replica. */
+    public long inflight() {
+        return inflight;
+    }
+
+    /** Peers that have reported on this replica and not been forgotten. */
+    public synchronized int peers() {
+        return size;
+    }
+
+    /** The latest cumulative counts of {@code peer} for this replica. */
+    public synchronized void report(long peer, long peerDispatched, long peerFinished) {
+        if (peerDispatched < 0 || peerFinished < 0) {
+            throw new IllegalArgumentException("counts: " + peerDispatched + ", " + peerFinished
+                    + " (expected: >= 0)");
+        }
+        int slot = slotOf(peer);
+        if (slot >= 0 && (peerDispatched < dispatched[slot] || peerFinished < finished[slot])) {
+            // Counts went back: the peer started counting this replica afresh (it left and came back).
+            remove(slot);
+            slot = -1;
+        }
+        if (slot < 0) {
+            slot = add(peer, peerDispatched, peerFinished);
+        }
+        dispatched[slot] = peerDispatched;
+        finished[slot] = peerFinished;
+        publish();
+    }
+
+    /** Drops {@code peer}'s contribution: it went silent. */
+    public synchronized void forget(long peer) {
+        int slot = slotOf(peer);
+        if (slot >= 0) {
+            remove(slot);
+            publish();
+        }
+    }
+
+    /** The replica was scraped: every peer's latest counts become the baseline. */
+    synchronized void scraped() {
+        System.arraycopy(dispatched, 0, dispatchedAtScrape, 0, size);
+        System.arraycopy(finished, 0, finishedAtScrape, 0, size);
+        publish();
+    }
+
+    private int slotOf(long peer) {
+        for (int i = 0; i < size; i++) {
+            if (peers[i] == peer) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A new peer: its first report is its baseline, since nothing tells what it sent before. */
+    private int add(long peer, long peerDispatched, long peerFinished) {
+        if (size == peers.length) {
+            int capacity = Math.max(4, size * 2);
+            peers = Arrays.copyOf(peers, capacity);
+            dispatched = Arrays.copyOf(dispatched, capacity);
+            finished = Arrays.copyOf(finished, capacity);
+            dispatchedAtScrape = Arrays.copyOf(dispatchedAtScrape, capacity);
+            finishedAtScrape = Arrays.copyOf(finishedAtScrape, capacity);
+        }
+        peers[size] = peer;
+        dispatchedAtScrape[size] = peerDispatched;
+        finishedAtScrape[size] = peerFinished;
+        return size++;
+    }
+
+    private void remove(int slot) {
+        int last = --size;
+        peers[slot] = peers[last];
+        dispatched[slot] = dispatched[last];
+        finished[slot] = finished[last];
+        dispatchedAtScrape[slot] = dispatchedAtScrape[last];
+        finishedAtScrape[slot] = finishedAtScrape[last];
+    }
+
+    private void publish() {
+        long since = 0;
+        long open = 0;
+        for (int i = 0; i < size; i++) {
+            since += (dispatched[i] - dispatchedAtScrape[i]) - (finished[i] - finishedAtScrape[i]);
+            open += Math.max(0, dispatched[i] - finished[i]);
+        }
+        sinceScrape = since;
+        inflight = open;
+    }
+}
