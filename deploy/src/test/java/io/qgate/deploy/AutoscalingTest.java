@@ -1,5 +1,6 @@
 package io.qgate.deploy;
 
+import io.qgate.gateway.config.GatewayConfig;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
@@ -221,7 +222,11 @@ class AutoscalingTest {
 
     private static void matchesTheHpaItReplaces(ScaledObject scaled) {
         HorizontalPodAutoscaler hpa = hpaReplacedBy(scaled);
-        assertThat(scaled.spec().minReplicaCount()).isEqualTo(hpa.getSpec().getMinReplicas());
+        if (scaled.spec().minReplicaCount() == 0) {
+            scalesFromZero(scaled);
+        } else {
+            assertThat(scaled.spec().minReplicaCount()).isEqualTo(hpa.getSpec().getMinReplicas());
+        }
         assertThat(scaled.spec().maxReplicaCount()).isEqualTo(hpa.getSpec().getMaxReplicas());
         assertThat(scaled.spec().advanced().horizontalPodAutoscalerConfig().behavior())
                 .isEqualTo(hpa.getSpec().getBehavior());
@@ -243,6 +248,23 @@ class AutoscalingTest {
             assertThat(CustomResources.PROMETHEUS_TRIGGER_KEYS).containsAll(trigger.metadata().keySet());
             assertThat(trigger.metadata()).containsKeys("serverAddress", "query", "threshold");
         }
+    }
+
+    /**
+     * A ScaledObject that goes to zero: only where the gateway holds the pool's requests while it
+     * wakes, woken by any demand of that pool, and back to zero only after a cooldown long enough
+     * not to flap between two requests.
+     */
+    private static void scalesFromZero(ScaledObject scaled) {
+        Trigger demand = trigger(scaled, "demand");
+        String pool = demand.metadata().get("query").replaceAll(".*pool=\"([^\"]+)\".*", "$1");
+        assertThat(demand.metadata().get("query")).startsWith("max(qgate_pool_demand{");
+        assertThat(demand.metadata().get("activationThreshold")).isEqualTo("0");
+        assertThat(scaled.spec().cooldownPeriod()).as("seconds without demand before zero").isGreaterThanOrEqualTo(300);
+        GatewayConfig config = DeployedPools.gatewayConfig();
+        assertThat(config.pools().list()).filteredOn(p -> p.name().equals(pool))
+                .singleElement().satisfies(p -> assertThat(p.scaleFromZero().enabled())
+                        .as("pool " + pool + " holds requests while it wakes").isTrue());
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.qgate.deploy.CustomResources.ScaledObject;
 import io.qgate.deploy.CustomResources.Trigger;
 import io.qgate.gateway.config.ConfigLoader;
+import io.qgate.gateway.config.GatewayConfig;
 import io.qgate.gateway.config.PoolConfig;
 
 import java.util.ArrayList;
@@ -30,11 +31,16 @@ final class DeployedPools {
 
     private DeployedPools() {}
 
-    /** Each pool's name and the Kubernetes Service it discovers, loaded by the gateway's own ConfigLoader. */
-    static Map<String, String> servicesByPool() {
+    /** deploy/base/qgate.yaml, loaded by the gateway's own ConfigLoader. */
+    static GatewayConfig gatewayConfig() {
         String file = DeployFiles.deployDir().resolve("base/qgate.yaml").toString();
+        return ConfigLoader.load(new String[] {"--config", file}, Map.of());
+    }
+
+    /** Each pool's name and the Kubernetes Service it discovers. */
+    static Map<String, String> servicesByPool() {
         Map<String, String> services = new LinkedHashMap<>();
-        for (PoolConfig pool : ConfigLoader.load(new String[] {"--config", file}, Map.of()).pools().list()) {
+        for (PoolConfig pool : gatewayConfig().pools().list()) {
             services.put(pool.name(), pool.discovery().kubernetes().service());
         }
         return services;
