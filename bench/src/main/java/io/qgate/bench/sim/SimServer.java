@@ -191,6 +191,12 @@ public final class SimServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        // Accepted just before close() closed the listener but set up after it closed
+                        // the connections: close it too, or it would stay open with nobody to answer.
+                        if (closed.get()) {
+                            ch.close();
+                            return;
+                        }
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(new HttpServerCodec());
                         if (api && connectionObserver != null) {
