@@ -62,28 +62,18 @@ final class Pickers {
     }
 
     private static int maxScore(Decision decision, Supplier<RandomGenerator> random) {
-        int n = decision.size();
-        if (n == 1) {
-            return 0;
-        }
-        double[] totals = decision.totals();
-        double best = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            best = Math.max(best, totals[i]);
-        }
-        // Reservoir sampling: a uniform choice among the near-best without a second list.
-        RandomGenerator r = random.get();
-        int chosen = -1;
-        int seen = 0;
-        for (int i = 0; i < n; i++) {
-            if (totals[i] >= best - NEAR_EQUAL && r.nextInt(++seen) == 0) {
-                chosen = i;
-            }
-        }
-        return chosen;
+        return nearBest(decision, random, false);
     }
 
     private static int maxScoreThenLeastLoaded(Decision decision, Supplier<RandomGenerator> random) {
+        return nearBest(decision, random, true);
+    }
+
+    /**
+     * A uniform choice among the candidates whose total is within {@link #NEAR_EQUAL} of the best;
+     * with {@code leastLoaded}, only among those of them with the lowest estimated load.
+     */
+    private static int nearBest(Decision decision, Supplier<RandomGenerator> random, boolean leastLoaded) {
         int n = decision.size();
         if (n == 1) {
             return 0;
@@ -94,16 +84,20 @@ final class Pickers {
             best = Math.max(best, totals[i]);
         }
         double least = Double.MAX_VALUE;
-        for (int i = 0; i < n; i++) {
-            if (totals[i] >= best - NEAR_EQUAL) {
-                least = Math.min(least, decision.estimated(i));
+        if (leastLoaded) {
+            for (int i = 0; i < n; i++) {
+                if (totals[i] >= best - NEAR_EQUAL) {
+                    least = Math.min(least, decision.estimated(i));
+                }
             }
         }
+        // Reservoir sampling: a uniform choice among the near-best without a second list.
         RandomGenerator r = random.get();
         int chosen = -1;
         int seen = 0;
         for (int i = 0; i < n; i++) {
-            if (totals[i] >= best - NEAR_EQUAL && decision.estimated(i) <= least && r.nextInt(++seen) == 0) {
+            if (totals[i] >= best - NEAR_EQUAL && (!leastLoaded || decision.estimated(i) <= least)
+                    && r.nextInt(++seen) == 0) {
                 chosen = i;
             }
         }

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -246,16 +245,6 @@ class PrometheusPoolQueriesTest {
 
     /** A completion that runs for minutes, on a connection of its own that the test closes at the end. */
     private static void hold(String model, int i) {
-        String body = "{\"model\":\"" + model + "\",\"prompt\":\"held " + i + "\",\"max_tokens\":" + HOLD_TOKENS + "}";
-        String request = "POST /v1/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
-                + "content-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
-        try {
-            Socket socket = new Socket("127.0.0.1", gateway.port());
-            held.add(socket);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-            socket.getOutputStream().flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        held.add(HeldRequest.send(gateway.port(), model, "held " + i, HOLD_TOKENS));
     }
 }

@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -262,18 +261,7 @@ class PrometheusScalingQueriesTest {
 
     /** Sends a completion that takes tens of seconds, on a connection of its own that the test closes at the end. */
     private static void hold(Gateway gateway, int i) {
-        String body = "{\"model\":\"" + SimOptions.defaults().model() + "\",\"prompt\":\"hold " + i
-                + "\",\"max_tokens\":" + HOLD_TOKENS + "}";
-        String request = "POST /v1/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
-                + "content-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
-        try {
-            Socket socket = new Socket("127.0.0.1", gateway.port());
-            held.add(socket);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-            socket.getOutputStream().flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        held.add(HeldRequest.send(gateway.port(), SimOptions.defaults().model(), "hold " + i, HOLD_TOKENS));
     }
 
     /** The replicas' own {@code vllm:num_requests_waiting}, summed over replicas (and engines). */

@@ -165,11 +165,11 @@ final class ClientRequest implements ChannelFutureListener {
     }
 
     /**
-     * The work the request asks for, in estimated tokens: its body (about four bytes a token)
-     * and what it may generate ({@code max_tokens}, else a typical chat answer).
+     * The work the request asks for, in estimated tokens: its prompt, as the inspector estimated
+     * it for routing, and what it may generate ({@code max_tokens}, else a typical chat answer).
      */
     private long work() {
-        return 1 + http.content().readableBytes() / 4 + (maxTokens >= 0 ? maxTokens : TYPICAL_OUTPUT_TOKENS);
+        return 1 + routeRequest.promptTokens() + (maxTokens >= 0 ? maxTokens : TYPICAL_OUTPUT_TOKENS);
     }
 
     /** The request holds a slot now, until it is over: into a batch, or relayed on its own. */
