@@ -89,8 +89,13 @@ class ScaleFromZeroTest extends LoopbackGatewayTest {
         assertThat(metric(gateway, "qgate_queue_length{pool=\"default\",priority=\"normal\"}")).isEqualTo(2);
 
         openAi.releaseHeld();
-        await().atMost(Duration.ofSeconds(10)).until(() -> openAi.heldCount() == 2);
-        openAi.releaseHeld();
+        // The two left at the gateway follow as the first two free their slots. (Releasing again until
+        // all are answered: a release that runs while a follower arrives may answer it already.)
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica.received().size() == 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            openAi.releaseHeld();
+            return held.stream().allMatch(CompletableFuture::isDone);
+        });
         for (CompletableFuture<HttpResponse<String>> request : held) {
             assertThat(request.join().statusCode()).isEqualTo(200);
         }
