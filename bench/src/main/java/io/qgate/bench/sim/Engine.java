@@ -61,6 +61,8 @@ final class Engine implements SimMetrics.Gauges {
     /** When the prefills admitted so far are done: the next one starts no earlier. */
     private long prefillFreeAt;
     private long admissions;
+    /** Where slot changes are logged, or {@code null} (the default): see {@link SlotLog}. */
+    private volatile SlotLog slotLog;
 
     private volatile int runningView;
     private volatile int waitingView;
@@ -128,6 +130,13 @@ final class Engine implements SimMetrics.Gauges {
         }
     }
 
+    /** From now on, logs when slots are taken and freed in a new log; any thread. */
+    SlotLog recordSlots() {
+        SlotLog log = new SlotLog();
+        slotLog = log;
+        return log;
+    }
+
     @Override
     public int running() {
         return runningView;
@@ -180,6 +189,10 @@ final class Engine implements SimMetrics.Gauges {
     private void start(Sequence seq) {
         seq.state = Sequence.State.PREFILL;
         running++;
+        SlotLog log = slotLog;
+        if (log != null) {
+            log.taken(System.nanoTime());
+        }
         seq.admission = admissions++;
         seq.sharedTokens = 0;
         long prefill;
@@ -260,7 +273,7 @@ final class Engine implements SimMetrics.Gauges {
             return false;
         }
         decoding.remove(latest);
-        running--;
+        slotFreed();
         if (lora != null) {
             lora.slots.finish(latest.adapter);
         }
@@ -338,13 +351,21 @@ final class Engine implements SimMetrics.Gauges {
 
     private void release(Sequence seq, FinishReason reason) {
         seq.state = Sequence.State.DONE;
-        running--;
+        slotFreed();
         if (lora != null) {
             lora.slots.finish(seq.adapter);
         }
         kvUsed -= seq.kvHeld();
         metrics.finished(reason, seq.prompt.tokens(), seq.generated,
                 (System.nanoTime() - seq.arrivalNanos) / 1e9);
+    }
+
+    private void slotFreed() {
+        running--;
+        SlotLog log = slotLog;
+        if (log != null) {
+            log.freed(System.nanoTime());
+        }
     }
 
     private void publish() {

@@ -123,6 +123,11 @@ public final class SimServer implements AutoCloseable {
         return metrics.loraLoads();
     }
 
+    /** Logs from now on when the engine's batch slots are taken and freed (for benches; off by default). */
+    public SlotLog recordSlots() {
+        return engine.recordSlots();
+    }
+
     /** Sequences in the engine's batch now (prefilling or decoding). */
     public int running() {
         return engine.running();

@@ -6,6 +6,8 @@ import io.qgate.bench.harness.Sleep;
 import io.qgate.bench.load.LoadOptions;
 import io.qgate.bench.load.LoadResult;
 import io.qgate.bench.sim.SimOptions;
+import io.qgate.bench.sim.SimServer;
+import io.qgate.bench.sim.SlotLog;
 import io.qgate.bench.study.routing.Capacity;
 import io.qgate.bench.study.routing.CapacityProbe;
 import io.qgate.bench.study.routing.ScenarioOptions;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.LongStream;
 
 /**
  * The gateway-held queue against the engines' own: a saturated pool of simulated replicas, one
@@ -45,8 +48,9 @@ public final class QueueingScenario {
 
     private QueueingScenario() {}
 
-    /** One measured run: its name, what the gateway held, and each load's result. */
-    record Run(String name, boolean held, double offered, List<String> loads, List<LoadResult> results) {
+    /** One measured run: its name, what the gateway held, each load's result, and when the pool's slots turned. */
+    record Run(String name, boolean held, double offered, List<String> loads, List<LoadResult> results,
+               PhysicalFloor.Slots slots) {
         Run {
             loads = List.copyOf(loads);
             results = List.copyOf(results);
@@ -120,6 +124,8 @@ public final class QueueingScenario {
              Gateway gateway = Gateway.start(GatewayConfig.of(gatewaySettings(fleetOptions, fleet, held,
                      engineQueue)))) {
             awaitScraped(gateway);
+            List<SlotLog> slotLogs = fleet.replicas().stream().map(SimServer::recordSlots).toList();
+            long from = System.nanoTime();
             String url = "http://127.0.0.1:" + gateway.port();
             List<String> names = new ArrayList<>(new TreeMap<>(rates).keySet());
             List<LoadOptions> loads = new ArrayList<>();
@@ -144,8 +150,19 @@ public final class QueueingScenario {
                     () -> "running+waiting per replica: " + fleet.occupancy() + ", at the gateway: "
                             + gateway.pools().all().get(0).admission().queued(), () -> null, progress).results();
             double offered = rates.values().stream().mapToDouble(Double::doubleValue).sum();
-            return new Run(name, held, offered, names, results);
+            return new Run(name, held, offered, names, results, slots(slotLogs,
+                    fleetOptions.replicas() * fleetOptions.maxNumSeqs(), from, from + wall.toNanos()));
         }
+    }
+
+    private static PhysicalFloor.Slots slots(List<SlotLog> logs, int slots, long from, long to) {
+        LongStream taken = LongStream.empty();
+        LongStream freed = LongStream.empty();
+        for (SlotLog log : logs) {
+            taken = LongStream.concat(taken, LongStream.of(log.takenNanos()));
+            freed = LongStream.concat(freed, LongStream.of(log.freedNanos()));
+        }
+        return new PhysicalFloor.Slots(taken.toArray(), freed.toArray(), slots, from, to);
     }
 
     private static Map<String, String> gatewaySettings(ScenarioOptions fleetOptions, Fleet fleet, boolean held,
