@@ -168,7 +168,7 @@ final class ConfigValues {
                 duration(Option.ADMISSION_RETRY_AFTER),
                 new GatewayConfig.Saturation(bool(Option.ADMISSION_SATURATION),
                         integer(Option.ADMISSION_MAX_NUM_SEQS, 0, 1_000_000),
-                        integer(Option.ADMISSION_ENGINE_QUEUE, 0, 1_000_000)),
+                        engineQueue()),
                 new GatewayConfig.Ordering(sheddable.isEmpty() ? null
                         : integer(Option.ADMISSION_SHEDDABLE_BELOW, Integer.MIN_VALUE + 1, Integer.MAX_VALUE - 1),
                         text(Option.ADMISSION_TENANT_HEADER), text(Option.ADMISSION_PRIORITY_HEADER)));
@@ -229,6 +229,20 @@ final class ConfigValues {
     /** A duration where 0 means never. */
     private Duration durationOrZero(Option option) {
         return text(option).equals("0") ? Duration.ZERO : duration(option);
+    }
+
+    /** {@code auto}, or a whole number of requests. */
+    private int engineQueue() {
+        String text = text(Option.ADMISSION_ENGINE_QUEUE);
+        if (text.equalsIgnoreCase("auto")) {
+            return GatewayConfig.Saturation.AUTO;
+        }
+        try {
+            return integer(Option.ADMISSION_ENGINE_QUEUE, 0, 1_000_000);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(Option.ADMISSION_ENGINE_QUEUE.key() + ": " + text
+                    + " (expected: auto, or a whole number 0-1000000)", e);
+        }
     }
 
     private int integer(Option option, int min, int max) {

@@ -157,9 +157,14 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
      * When requests wait at the gateway because the engines are full.
      *
      * @param maxNumSeqs  each engine's batch limit, or 0 to learn it from the scrapes
-     * @param engineQueue requests an engine may have waiting before it counts as saturated
+     * @param engineQueue requests an engine may have waiting before it counts as saturated, or
+     *                    {@link #AUTO}: 0 while this gateway and its peers account for the engines'
+     *                    load, a few while scrapes show load they do not
      */
-    public record Saturation(boolean enabled, int maxNumSeqs, int engineQueue) {}
+    public record Saturation(boolean enabled, int maxNumSeqs, int engineQueue) {
+        /** {@code admission.engine-queue: auto}. */
+        public static final int AUTO = -1;
+    }
 
     /**
      * The order of waiting requests: by priority, then fairly by tenant.

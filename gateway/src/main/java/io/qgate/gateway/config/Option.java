@@ -104,8 +104,9 @@ public enum Option {
             "hold requests at the gateway while every ready replica's engine is full (late binding)"),
     ADMISSION_MAX_NUM_SEQS("admission.max-num-seqs", "0", null,
             "each engine's batch limit, vLLM's max-num-seqs (0: learnt from scrapes that show a queue)"),
-    ADMISSION_ENGINE_QUEUE("admission.engine-queue", "2", null,
-            "requests an engine may have waiting before it counts as saturated"),
+    ADMISSION_ENGINE_QUEUE("admission.engine-queue", "auto", null,
+            "requests an engine may have waiting before it counts as saturated (auto: 0 while this gateway and its "
+                    + "peers account for the engines' load, 2 while scrapes show load they do not)"),
     ADMISSION_SHEDDABLE_BELOW("admission.sheddable-below", "", null,
             "requests less urgent than this priority (a greater 'priority') may be pushed out of a full queue"),
     ADMISSION_TENANT_HEADER("admission.tenant-header", "", null,

@@ -4,14 +4,16 @@ import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointLoad;
 import io.qgate.routing.Router;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
  * How many requests this gateway may have at a pool's replicas before their engines are
- * saturated: per ready replica, its batch limit plus a small allowance (so an engine never idles
- * between a finish and the next dispatch), less what other gateways keep there; summed. Beyond
+ * saturated: per ready replica, its batch limit plus a small allowance ({@link EngineAllowance}:
+ * where other gateways' finishes show only in scrapes, so an engine does not idle until the next
+ * one), less what other gateways keep there; summed. Beyond
  * it requests wait at the gateway, where they can still go to whichever replica frees up first,
  * in priority and fair order, instead of in one engine's queue.
  *
@@ -24,33 +26,44 @@ final class EngineRoom implements IntSupplier {
 
     private final Router router;
     private final int configuredLimit;
-    private final int allowance;
+    private final EngineAllowance allowance;
     private final Map<String, Integer> learned = new ConcurrentHashMap<>();
 
     /**
      * @param configuredLimit each engine's batch limit (vLLM's max-num-seqs), or 0 to learn it
-     * @param allowance       requests an engine may have waiting before it counts as saturated
+     * @param engineQueue     requests an engine may have waiting before it counts as saturated,
+     *                        or {@link EngineAllowance#AUTO}
      */
-    EngineRoom(Router router, int configuredLimit, int allowance) {
+    EngineRoom(Router router, int configuredLimit, int engineQueue) {
         this.router = router;
         this.configuredLimit = configuredLimit;
-        this.allowance = allowance;
+        this.allowance = new EngineAllowance(engineQueue);
     }
 
     @Override
     public int getAsInt() {
         long now = router.nowNanos();
         long staleAfter = router.settings().staleAfter().toNanos();
-        long room = 0;
-        for (Endpoint endpoint : router.snapshot().accepting()) {
+        List<Endpoint> accepting = router.snapshot().accepting();
+        double unexplained = 0;
+        for (Endpoint endpoint : accepting) {
             EndpointLoad load = router.load(endpoint);
             int limit = configuredLimit > 0 ? configuredLimit : learn(endpoint, load, now, staleAfter);
             if (limit <= 0 || !load.fresh(now, staleAfter)) {
                 return Integer.MAX_VALUE;
             }
+            // Load that neither this gateway nor a peer has open there: gateways it does not hear from.
+            long open = load.inflight() + load.peers().inflight();
+            unexplained = Math.max(unexplained, load.estimatedLoad(now, staleAfter, true) - open);
+        }
+        int extra = allowance.allowance(unexplained, now);
+        long room = 0;
+        for (Endpoint endpoint : accepting) {
+            EndpointLoad load = router.load(endpoint);
+            int limit = configuredLimit > 0 ? configuredLimit : learned.getOrDefault(endpoint.authority(), 0);
             // What the engine holds that is not this gateway's: other gateways' requests.
             double others = Math.max(0, load.estimatedLoad(now, staleAfter, true) - load.inflight());
-            room += Math.max(0, (long) Math.floor(limit + allowance - others));
+            room += Math.max(0, (long) Math.floor(limit + extra - others));
         }
         return (int) Math.min(room, Integer.MAX_VALUE);
     }

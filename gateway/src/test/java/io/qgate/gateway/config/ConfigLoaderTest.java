@@ -59,6 +59,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theEngineQueueIsAutoByDefaultAndTakesAWholeNumber() {
+        assertThat(GatewayConfig.of(Map.of()).admission().saturation().engineQueue())
+                .isEqualTo(GatewayConfig.Saturation.AUTO);
+        assertThat(GatewayConfig.of(Map.of("admission.engine-queue", "3")).admission().saturation().engineQueue())
+                .isEqualTo(3);
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("admission.engine-queue", "some")))
+                .hasMessageContaining("admission.engine-queue: some (expected: auto, or a whole number");
+    }
+
+    @Test
     void batchingIsOnForEmbeddingsAndCompletionsAndCanBeSwitchedOff() {
         GatewayConfig defaults = ConfigLoader.load(new String[0], Map.of());
         assertThat(defaults.batching().routes()).containsExactlyInAnyOrder(ApiRoute.EMBEDDINGS, ApiRoute.COMPLETIONS);

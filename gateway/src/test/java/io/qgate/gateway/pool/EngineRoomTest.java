@@ -69,4 +69,53 @@ class EngineRoomTest {
         room.retain(List.of(B));
         assertThat(room.learnedLimit(A)).isZero();
     }
+
+    @Test
+    void autoAllowsNoEngineQueueWhileThisGatewayExplainsTheLoad() {
+        router.update(EndpointSnapshot.of(List.of(A)));
+        EngineRoom room = new EngineRoom(router, 4, EngineAllowance.AUTO);
+        router.load(A).scraped(0, 0, 0.0, Set.of(), now);
+        Router.Dispatch mine = router.dispatch(new RouteRequest(ApiRoute.CHAT, "m", false), Set.of());
+        router.load(A).scraped(0, 1, 0.0, Set.of(), now);
+
+        // The only request at the engine is this gateway's: its finish is seen at once, no queue is needed.
+        assertThat(room.getAsInt()).isEqualTo(4);
+        mine.finish();
+    }
+
+    @Test
+    void autoAllowsAFewWhileScrapesShowLoadNoPeerAccountsForThenForgetsIt() {
+        router.update(EndpointSnapshot.of(List.of(A)));
+        EngineRoom room = new EngineRoom(router, 4, EngineAllowance.AUTO);
+        // Three requests of a gateway this one does not hear from.
+        router.load(A).scraped(0, 3, 0.0, Set.of(), now);
+        assertThat(room.getAsInt()).isEqualTo(4 + EngineAllowance.FEW - 3);
+
+        // The other gateway has gone quiet; the allowance stays a while, then is forgotten.
+        router.load(A).scraped(0, 0, 0.0, Set.of(), now);
+        assertThat(room.getAsInt()).isEqualTo(4 + EngineAllowance.FEW);
+        now += EngineAllowance.MEMORY.toNanos() + 1;
+        router.load(A).scraped(0, 0, 0.0, Set.of(), now);
+        assertThat(room.getAsInt()).isEqualTo(4);
+    }
+
+    @Test
+    void autoAllowsNoEngineQueueWhenPeersReportTheLoad() {
+        router.update(EndpointSnapshot.of(List.of(A)));
+        EngineRoom room = new EngineRoom(router, 4, EngineAllowance.AUTO);
+        // A peer reports three requests open at A, and the scrape shows them.
+        router.load(A).peers().report(7, 3, 0);
+        router.load(A).scraped(0, 3, 0.0, Set.of(), now);
+
+        assertThat(room.getAsInt()).as("the peer's three are counted, with no allowance").isEqualTo(4 - 3);
+    }
+
+    @Test
+    void anExplicitEngineQueueHoldsWhateverTheScrapesShow() {
+        router.update(EndpointSnapshot.of(List.of(A)));
+        EngineRoom room = new EngineRoom(router, 4, 0);
+        router.load(A).scraped(0, 3, 0.0, Set.of(), now);
+
+        assertThat(room.getAsInt()).isEqualTo(4 - 3);
+    }
 }

@@ -3,6 +3,7 @@ package io.qgate.bench.study.queueing;
 import io.qgate.bench.cli.Flags;
 import io.qgate.bench.harness.StudyCli;
 import io.qgate.bench.study.routing.ScenarioOptions;
+import io.qgate.gateway.config.GatewayConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,8 @@ public final class QueueingCommand {
               --out DIR            where results.json and report.md go
                                    (default: bench/results/queueing-<timestamp>)
               --overload F         the tenants' load together, a multiple of capacity (default 1.2)
-              --engine-queue N     admission.engine-queue where the queue is held (default 2)
+              --engine-queue N     admission.engine-queue where the queue is held: auto or a
+                                   whole number (default auto)
               --duration D         modelled length of each measured run (default 120s; quick 2s)
               --time-scale F       wall-clock seconds per modelled second (default 0.25; quick 1)
               --seed N             base seed (default 42)
@@ -74,6 +76,17 @@ public final class QueueingCommand {
             o.fixedCapacity = quick ? 20 : 0;
         });
         return new QueueingOptions(saturated, lateBinding, flags.number("--overload", 1.2), List.of(0.85, 0.95),
-                flags.whole("--engine-queue", 2), out);
+                engineQueue(flags.text("--engine-queue", "auto")), out);
+    }
+
+    private static int engineQueue(String text) {
+        if (text.equalsIgnoreCase("auto")) {
+            return GatewayConfig.Saturation.AUTO;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--engine-queue " + text + " (expected: auto, or a whole number)", e);
+        }
     }
 }

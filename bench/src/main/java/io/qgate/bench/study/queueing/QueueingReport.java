@@ -77,7 +77,7 @@ record QueueingReport(QueueingOptions options, Instant startedAt, double wallSec
         root.put("lateBindingFleetCapacity", bigCapacity.modelledRps());
         root.put("rateA", rateA);
         root.put("rateB", rateB);
-        root.put("engineQueue", options.engineQueue());
+        root.put("engineQueue", options.engineQueueSetting());
         ArrayNode rows = root.putArray("runs");
         for (QueueingScenario.Run run : runs) {
             for (String load : run.loads()) {
@@ -162,11 +162,11 @@ record QueueingReport(QueueingOptions options, Instant startedAt, double wallSec
         md.append(Md.f("One gateway. Tenants and priorities: %d simulated replicas of max-num-seqs %d (capacity "
                         + "%.2f req/s), tenant a %.2f req/s and tenant b %.2f req/s together (%.0f%% of capacity). "
                         + "Late binding: %d replicas of max-num-seqs %d (capacity %.2f req/s). Where the queue is held "
-                        + "at the gateway, admission.engine-queue is %d. Time scale %s, %s, streamed; latencies in "
+                        + "at the gateway, admission.engine-queue is %s. Time scale %s, %s, streamed; latencies in "
                         + "modelled ms, time to first token at the first content token.%n%n",
                 options.saturated().replicas(), options.saturated().maxNumSeqs(), smallCapacity.modelledRps(), rateA,
                 rateB, 100 * options.overload(), options.lateBinding().replicas(), options.lateBinding().maxNumSeqs(),
-                bigCapacity.modelledRps(), options.engineQueue(), options.saturated().timeScale(),
+                bigCapacity.modelledRps(), options.engineQueueSetting(), options.saturated().timeScale(),
                 options.saturated().workload().name()));
         List<List<String>> rows = new ArrayList<>();
         for (QueueingScenario.Run run : runs) {

@@ -77,29 +77,29 @@ public final class QueueingScenario {
         List<Run> runs = new ArrayList<>();
         if (!small.warmup().isZero()) {
             progress.println("phase 2/5: warming up (unmeasured)");
-            measure("warm-up", small, true, options.engineQueue(), Map.of("a", rateA, "b", rateB), Map.of(), small.warmup(), progress);
+            measure("warm-up", small, true, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB), Map.of(), small.warmup(), progress);
         }
         progress.printf(Locale.ROOT, "phase 3/5: noisy neighbour: tenant a %.2f req/s, tenant b %.2f req/s "
                 + "(modelled; %.0f%% of capacity together)%n", rateA, rateB, 100 * options.overload());
-        runs.add(measure(B_ALONE, small, true, options.engineQueue(), Map.of("b", rateB), Map.of(), small.duration(), progress));
-        runs.add(measure(NOISY_FIFO, small, false, options.engineQueue(), Map.of("a", rateA, "b", rateB), Map.of(),
+        runs.add(measure(B_ALONE, small, true, options.engineQueueSetting(), Map.of("b", rateB), Map.of(), small.duration(), progress));
+        runs.add(measure(NOISY_FIFO, small, false, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB), Map.of(),
                 small.duration(), progress));
-        runs.add(measure(NOISY_HELD, small, true, options.engineQueue(), Map.of("a", rateA, "b", rateB),
+        runs.add(measure(NOISY_HELD, small, true, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB),
                 Map.of(), small.duration(), progress));
         progress.println("phase 4/5: priority: a low-priority flood (a) and a high-priority trickle (b)");
         Map<String, Integer> priorities = Map.of("a", 5, "b", -1);
-        runs.add(measure(PRIORITY_FIFO, small, false, options.engineQueue(), Map.of("a", rateA, "b", rateB),
+        runs.add(measure(PRIORITY_FIFO, small, false, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB),
                 priorities, small.duration(), progress));
-        runs.add(measure(PRIORITY_HELD, small, true, options.engineQueue(), Map.of("a", rateA, "b", rateB), priorities,
+        runs.add(measure(PRIORITY_HELD, small, true, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB), priorities,
                 small.duration(), progress));
         progress.println("phase 5/5: late binding on the routing bench's fleet");
         ScenarioOptions big = options.lateBinding();
         for (double load : options.lateBindingLoads()) {
             double rate = bigCapacity.modelledRps() * load;
             String at = String.format(Locale.ROOT, "%.0f%%", 100 * load);
-            runs.add(measure(at + ENGINES, big, false, options.engineQueue(), Map.of("one", rate), Map.of(), big.duration(),
+            runs.add(measure(at + ENGINES, big, false, options.engineQueueSetting(), Map.of("one", rate), Map.of(), big.duration(),
                     progress));
-            runs.add(measure(at + HELD, big, true, options.engineQueue(), Map.of("one", rate), Map.of(), big.duration(),
+            runs.add(measure(at + HELD, big, true, options.engineQueueSetting(), Map.of("one", rate), Map.of(), big.duration(),
                     progress));
         }
         double wallSeconds = (System.nanoTime() - start) / 1e9;
@@ -115,7 +115,7 @@ public final class QueueingScenario {
      * A fresh fleet and gateway, one load per tenant (its own key; its priority in a header when
      * given), all at once for {@code modelled} time.
      */
-    private static Run measure(String name, ScenarioOptions fleetOptions, boolean held, int engineQueue,
+    private static Run measure(String name, ScenarioOptions fleetOptions, boolean held, String engineQueue,
                                Map<String, Double> rates, Map<String, Integer> priorities, Duration modelled,
                                PrintStream progress) {
         Duration wall = fleetOptions.wall(modelled);
@@ -166,13 +166,13 @@ public final class QueueingScenario {
     }
 
     private static Map<String, String> gatewaySettings(ScenarioOptions fleetOptions, Fleet fleet, boolean held,
-                                                       int engineQueue) {
+                                                       String engineQueue) {
         Map<String, String> settings = fleetOptions.inProcessGatewaySettings();
         settings.put("endpoints", fleet.endpoints());
         // A few missed scrapes on a busy machine should not turn the engines' room off.
         settings.put("scrape.stale-after", Math.max(1, Math.round(1000 * fleetOptions.timeScale())) + "ms");
         settings.put("admission.saturation", Boolean.toString(held));
-        settings.put("admission.engine-queue", Integer.toString(engineQueue));
+        settings.put("admission.engine-queue", engineQueue);
         settings.put("admission.queue-size", "100000");
         settings.put("admission.queue-timeout", "10m");
         settings.put("admission.priority-header", "x-priority");
