@@ -13,11 +13,12 @@ import java.time.Duration;
  * next waiter at once; there an allowance only puts requests in the engine's own first-come queue,
  * where a quiet tenant and an urgent request wait behind them. Other gateways' requests that no
  * peer reports show only in scrapes, late: their finishes leave slots idle until the next scrape
- * unless a few requests wait in the engine. So {@code auto} is 0 until a scrape shows load that
- * neither this gateway nor a peer accounts for, then {@link #FEW} until no scrape has shown any
- * for {@link #MEMORY}.
+ * unless a few requests wait in the engine. So {@code auto} is 0 until scrapes have shown load
+ * that neither this gateway nor a peer accounts for, without a break, for {@link #CONFIRM}; then
+ * {@link #FEW} until {@link #MEMORY} has passed without such a stretch. One scrape alone does not
+ * count: a scrape read while requests end, or begin, can be a request or two off for a moment.
  *
- * <p>Thread-safe: one volatile timestamp.
+ * <p>Thread-safe: volatile timestamps; racing readers at worst start a stretch a moment apart.
  */
 final class EngineAllowance {
 
@@ -33,12 +34,19 @@ final class EngineAllowance {
      */
     static final double UNEXPLAINED = 2;
 
-    /** How long unexplained load keeps the allowance up after it was last seen. */
+    /** How long unexplained load must be seen without a break before it counts: many scrapes. */
+    static final Duration CONFIRM = Duration.ofSeconds(1);
+
+    /** How long counted unexplained load keeps the allowance up after it was last seen. */
     static final Duration MEMORY = Duration.ofMinutes(1);
 
+    private static final long NEVER = Long.MIN_VALUE;
+
     private final int fixed;
-    private volatile long lastUnexplainedNanos;
-    private volatile boolean seen;
+    /** Since when every reading showed unexplained load, or {@link #NEVER}. */
+    private volatile long stretchStart = NEVER;
+    /** When unexplained load last counted, or {@link #NEVER}. */
+    private volatile long countedAt = NEVER;
 
     /** @param engineQueue requests an engine may have waiting, or {@link #AUTO} */
     EngineAllowance(int engineQueue) {
@@ -56,10 +64,14 @@ final class EngineAllowance {
         if (fixed != AUTO) {
             return fixed;
         }
-        if (unexplained >= UNEXPLAINED) {
-            lastUnexplainedNanos = nowNanos;
-            seen = true;
+        if (unexplained < UNEXPLAINED) {
+            stretchStart = NEVER;
+        } else if (stretchStart == NEVER) {
+            stretchStart = nowNanos;
+        } else if (nowNanos - stretchStart >= CONFIRM.toNanos()) {
+            countedAt = nowNanos;
         }
-        return seen && nowNanos - lastUnexplainedNanos <= MEMORY.toNanos() ? FEW : 0;
+        long counted = countedAt;
+        return counted != NEVER && nowNanos - counted <= MEMORY.toNanos() ? FEW : 0;
     }
 }

@@ -44,15 +44,18 @@ class EngineRoomTest {
     }
 
     @Test
-    void thisGatewaysOwnRequestsAreNotCountedAsOthers() {
+    void thisGatewaysOwnRequestsAreNotCountedAsOthersAndNeedNoEngineQueue() {
         router.update(EndpointSnapshot.of(List.of(A)));
-        EngineRoom room = new EngineRoom(router, 8, 0);
+        EngineRoom fixed = new EngineRoom(router, 8, 0);
+        EngineRoom auto = new EngineRoom(router, 8, EngineAllowance.AUTO);
         router.load(A).scraped(0, 0, 0.0, Set.of(), now);
         Router.Dispatch mine = router.dispatch(new RouteRequest(ApiRoute.CHAT, "m", false), Set.of());
         router.load(A).scraped(0, 1, 0.0, Set.of(), now);
 
-        // One request at the engine, and it is this gateway's: all 8 slots are this gateway's to use.
-        assertThat(room.getAsInt()).isEqualTo(8);
+        // One request at the engine, and it is this gateway's: all 8 slots are this gateway's to use,
+        // and auto adds no allowance, since this gateway sees that request's finish as it happens.
+        assertThat(fixed.getAsInt()).isEqualTo(8);
+        assertThat(auto.getAsInt()).isEqualTo(8);
         mine.finish();
     }
 
@@ -71,23 +74,14 @@ class EngineRoomTest {
     }
 
     @Test
-    void autoAllowsNoEngineQueueWhileThisGatewayExplainsTheLoad() {
+    void autoAllowsAFewOnceScrapesKeepShowingLoadNoPeerAccountsForThenForgetsIt() {
         router.update(EndpointSnapshot.of(List.of(A)));
         EngineRoom room = new EngineRoom(router, 4, EngineAllowance.AUTO);
-        router.load(A).scraped(0, 0, 0.0, Set.of(), now);
-        Router.Dispatch mine = router.dispatch(new RouteRequest(ApiRoute.CHAT, "m", false), Set.of());
-        router.load(A).scraped(0, 1, 0.0, Set.of(), now);
-
-        // The only request at the engine is this gateway's: its finish is seen at once, no queue is needed.
-        assertThat(room.getAsInt()).isEqualTo(4);
-        mine.finish();
-    }
-
-    @Test
-    void autoAllowsAFewWhileScrapesShowLoadNoPeerAccountsForThenForgetsIt() {
-        router.update(EndpointSnapshot.of(List.of(A)));
-        EngineRoom room = new EngineRoom(router, 4, EngineAllowance.AUTO);
-        // Three requests of a gateway this one does not hear from.
+        // Three requests of a gateway this one does not hear from: counted as others at once,
+        // but the allowance waits until the scrapes have kept showing them.
+        router.load(A).scraped(0, 3, 0.0, Set.of(), now);
+        assertThat(room.getAsInt()).isEqualTo(4 - 3);
+        now += EngineAllowance.CONFIRM.toNanos();
         router.load(A).scraped(0, 3, 0.0, Set.of(), now);
         assertThat(room.getAsInt()).isEqualTo(4 + EngineAllowance.FEW - 3);
 
@@ -96,6 +90,22 @@ class EngineRoomTest {
         assertThat(room.getAsInt()).isEqualTo(4 + EngineAllowance.FEW);
         now += EngineAllowance.MEMORY.toNanos() + 1;
         router.load(A).scraped(0, 0, 0.0, Set.of(), now);
+        assertThat(room.getAsInt()).isEqualTo(4);
+    }
+
+    @Test
+    void autoIgnoresUnexplainedLoadThatComesAndGoesBetweenScrapes() {
+        router.update(EndpointSnapshot.of(List.of(A)));
+        EngineRoom room = new EngineRoom(router, 4, EngineAllowance.AUTO);
+        long step = EngineAllowance.CONFIRM.toNanos() / 2;
+        for (int scrape = 0; scrape < 6; scrape++) {
+            // Every other scrape is two requests off, as one read while requests end can be.
+            router.load(A).scraped(0, scrape % 2 == 0 ? 2 : 0, 0.0, Set.of(), now);
+            room.getAsInt();
+            now += step;
+        }
+        router.load(A).scraped(0, 0, 0.0, Set.of(), now);
+
         assertThat(room.getAsInt()).isEqualTo(4);
     }
 
