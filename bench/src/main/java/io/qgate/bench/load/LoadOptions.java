@@ -23,6 +23,8 @@ import java.util.Map;
  * @param out        where to write the results JSON, or {@code null}
  * @param warmup     how long to run the same load, on the same connections, before measuring ({@link Duration#ZERO}: none)
  * @param headers    extra request headers, such as {@code Authorization}
+ * @param priority   the {@code priority} every request body carries (vLLM's: lower starts first), or
+ *                   {@code null} for none
  */
 public record LoadOptions(
         URI url,
@@ -44,7 +46,8 @@ public record LoadOptions(
         Duration warmup,
         Map<String, String> headers,
         Path out,
-        boolean quiet) {
+        boolean quiet,
+        Integer priority) {
 
     public static final URI DEFAULT_URL = URI.create("http://127.0.0.1:8080");
     public static final String DEFAULT_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
@@ -157,6 +160,7 @@ public record LoadOptions(
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Path out;
         private boolean quiet;
+        private Integer priority;
 
         private Builder() {}
 
@@ -205,13 +209,15 @@ public record LoadOptions(
 
         public Builder quiet(boolean quiet) { this.quiet = quiet; return this; }
 
+        public Builder priority(int priority) { this.priority = priority; return this; }
+
         /** Fills in the defaults that depend on other choices, then validates. */
         public LoadOptions build() {
             int effectiveConcurrency = rate == 0 && concurrency == 0 ? DEFAULT_CONCURRENCY : concurrency;
             Duration effectiveDuration = duration == null && requests == 0 ? DEFAULT_DURATION : duration;
             return new LoadOptions(url, api, model, rate, effectiveConcurrency, effectiveDuration, requests,
                     stream, workload, tenants, systemPromptTokens, seed, threads, maxConnections,
-                    drainTimeout, requestTimeout, warmup, headers, out, quiet);
+                    drainTimeout, requestTimeout, warmup, headers, out, quiet, priority);
         }
     }
 }

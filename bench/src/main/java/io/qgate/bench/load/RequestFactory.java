@@ -20,8 +20,9 @@ final class RequestFactory {
     private final byte[] head;
     private final byte[] tail;
 
+    /** @param priority the body's {@code priority}, or {@code null} for none */
     RequestFactory(Api api, String model, boolean stream, Workload workload, int tenants,
-                   int systemPromptTokens, long seed) {
+                   int systemPromptTokens, long seed, Integer priority) {
         this.api = api;
         this.workload = workload;
         this.text = new PromptText(seed, workload.maxPromptTokens());
@@ -32,14 +33,15 @@ final class RequestFactory {
         String quotedModel = JsonMapper.shared().writeValueAsString(model);
         String start = "{\"model\":" + quotedModel + ",";
         this.head = utf8(start);
-        this.tail = utf8(stream && api.generates()
+        String withPriority = priority == null || !api.generates() ? "" : ",\"priority\":" + priority;
+        this.tail = utf8(withPriority + (stream && api.generates()
                 ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}"
-                : api.generates() ? ",\"stream\":false}" : "}");
+                : api.generates() ? ",\"stream\":false}" : "}"));
     }
 
     static RequestFactory from(LoadOptions options) {
         return new RequestFactory(options.api(), options.model(), options.stream(), options.workload(),
-                options.tenants(), options.systemPromptTokens(), options.seed());
+                options.tenants(), options.systemPromptTokens(), options.seed(), options.priority());
     }
 
     LoadRequest next(SplittableRandom random) {

@@ -4,10 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.qgate.fleet.EngineModel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * A continuous-batching engine in the manner of vLLM's V1 scheduler, in modelled time: the
  * fleet's {@link EngineModel} run on the executor's timers, streaming every token.
  *
- * <p>At most {@code maxNumSeqs} sequences run; the rest wait in arrival order, and the head of
- * the queue is admitted only while the KV cache has room for its prompt ({@link
- * EngineModel#admits}, the rule the fleet's virtual engine applies too). An admitted sequence
+ * <p>At most {@code maxNumSeqs} sequences run; the rest wait in arrival order (with {@link
+ * SchedulingPolicy#PRIORITY}, by their {@code priority}, then arrival), and the head of the queue
+ * is admitted only while the KV cache has room for its prompt ({@link EngineModel#admits}, the
+ * rule the fleet's virtual engine applies too). An admitted sequence
  * first prefills (a fixed delay plus a cost per prompt token the prefix cache does not already
  * hold, the per-token part after the prefills admitted before it) and so produces its first
  * token; from then on every decode step gives each decoding sequence one more token, and a step
@@ -50,8 +52,10 @@ final class Engine implements SimMetrics.Gauges {
     /** The adapter slots, or {@code null} when the replica serves no adapter. */
     private final LoraState lora;
     private final long loraLoadNanos;
+    private final SchedulingPolicy policy;
 
-    private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
+    /** In the order they start: arrival, or priority then arrival. */
+    private final LinkedList<Sequence> waiting = new LinkedList<>();
     private final List<Sequence> decoding = new ArrayList<>();
     private int running;
     private long kvUsed;
@@ -82,7 +86,7 @@ final class Engine implements SimMetrics.Gauges {
      * adapter slots ({@code null}: no adapters), and loading one adds {@code loraLoadNanos} to a prefill.
      */
     Engine(EventExecutor executor, LatencyModel latency, PrefixCache prefixCache, SimMetrics metrics, LoraState lora,
-           long loraLoadNanos) {
+           long loraLoadNanos, SchedulingPolicy policy) {
         this.executor = requireNonNull(executor, "executor");
         this.latency = requireNonNull(latency, "latency");
         this.model = latency.engine();
@@ -90,6 +94,7 @@ final class Engine implements SimMetrics.Gauges {
         this.metrics = requireNonNull(metrics, "metrics");
         this.lora = lora;
         this.loraLoadNanos = loraLoadNanos;
+        this.policy = requireNonNull(policy, "policy");
     }
 
     /**
@@ -99,9 +104,9 @@ final class Engine implements SimMetrics.Gauges {
      * @throws java.util.concurrent.RejectedExecutionException when the engine has shut down
      */
     Sequence submit(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener,
-                    String adapter) {
+                    String adapter, int priority) {
         return submit(new Sequence(requireNonNull(prompt, "prompt"), outputTokens,
-                requireNonNull(endReason, "endReason"), requireNonNull(listener, "listener"), 1, adapter));
+                requireNonNull(endReason, "endReason"), requireNonNull(listener, "listener"), 1, adapter, priority));
     }
 
     /**
@@ -112,7 +117,7 @@ final class Engine implements SimMetrics.Gauges {
      */
     Sequence submitEmbedding(Prompt input, int requestItems, SequenceListener listener) {
         return submit(new Sequence(requireNonNull(input, "input"), 0, FinishReason.STOP,
-                requireNonNull(listener, "listener"), requestItems, null));
+                requireNonNull(listener, "listener"), requestItems, null, 0));
     }
 
     private Sequence submit(Sequence seq) {
@@ -163,7 +168,11 @@ final class Engine implements SimMetrics.Gauges {
         }
         seq.arrivalNanos = System.nanoTime();
         seq.state = Sequence.State.WAITING;
-        waiting.add(seq);
+        if (policy == SchedulingPolicy.PRIORITY) {
+            waitInOrder(seq);
+        } else {
+            waiting.add(seq);
+        }
         admit();
         publish();
     }
@@ -261,11 +270,30 @@ final class Engine implements SimMetrics.Gauges {
         publish();
     }
 
-    /** Sends the latest admitted decoding sequence back to the head of the queue; false when none decodes. */
+    /** Queues {@code seq} behind every waiting sequence at least as urgent as it. */
+    private void waitInOrder(Sequence seq) {
+        ListIterator<Sequence> it = waiting.listIterator();
+        while (it.hasNext()) {
+            if (seq.moreUrgentThan(it.next())) {
+                it.previous();
+                break;
+            }
+        }
+        it.add(seq);
+    }
+
+    /**
+     * Sends a decoding sequence back to the queue: the latest admitted, to the head of the queue
+     * (vLLM's FCFS), or the least urgent, the latest arrived of those, to its place by priority;
+     * false when none decodes.
+     */
     private boolean preemptLatest() {
         Sequence latest = null;
         for (Sequence seq : decoding) {
-            if (latest == null || seq.admission > latest.admission) {
+            boolean later = policy == SchedulingPolicy.PRIORITY
+                    ? latest == null || latest.moreUrgentThan(seq)
+                    : latest == null || seq.admission > latest.admission;
+            if (later) {
                 latest = seq;
             }
         }
@@ -279,7 +307,11 @@ final class Engine implements SimMetrics.Gauges {
         }
         kvUsed -= latest.kvHeld();
         latest.state = Sequence.State.WAITING;
-        waiting.addFirst(latest);
+        if (policy == SchedulingPolicy.PRIORITY) {
+            waitInOrder(latest);
+        } else {
+            waiting.addFirst(latest);
+        }
         return true;
     }
 

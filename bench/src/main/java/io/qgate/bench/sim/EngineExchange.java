@@ -66,8 +66,8 @@ abstract class EngineExchange {
 
     /** Queues one sequence, with the LoRA {@code adapter} it runs with ({@code null}: the base model). */
     protected final void addSequence(Prompt prompt, int outputTokens, FinishReason endReason,
-                                     SequenceListener listener, String adapter) {
-        sequences.add(sim.engine.submit(prompt, outputTokens, endReason, listener, adapter));
+                                     SequenceListener listener, String adapter, int priority) {
+        sequences.add(sim.engine.submit(prompt, outputTokens, endReason, listener, adapter, priority));
     }
 
     /** Queues one input of an embeddings request of {@code requestItems} inputs. */

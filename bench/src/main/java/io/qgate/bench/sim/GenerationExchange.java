@@ -37,7 +37,7 @@ final class GenerationExchange extends EngineExchange {
         for (int i = 0; i < answers.size(); i++) {
             Generation answer = answers.get(i);
             addSequence(request.prompts().get(i), answer.length(), answer.finishReason(), new Choice(i),
-                    sim.adapter(request.model()));
+                    sim.adapter(request.model()), request.priority());
         }
         if (request.stream()) {
             ctx.writeAndFlush(HttpResponses.eventStream());

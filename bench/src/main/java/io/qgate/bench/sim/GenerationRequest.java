@@ -10,9 +10,10 @@ import java.util.List;
  * @param maxTokens   {@code max_tokens} / {@code max_completion_tokens}, or 0 when absent
  * @param requestSeed the request's own {@code seed}, or 0; mixed into the answer like a real
  *                    sampler's seed would be
+ * @param priority    the request's {@code priority} (vLLM's: lower starts first), or 0
  */
 record GenerationRequest(Kind kind, String model, List<Prompt> prompts, boolean stream, boolean includeUsage,
-                         int maxTokens, long requestSeed) {
+                         int maxTokens, long requestSeed, int priority) {
 
     enum Kind { CHAT, COMPLETION }
 

@@ -48,7 +48,20 @@ final class OpenAiRequests {
         }
         JsonNode seed = body.get("seed");
         long requestSeed = seed != null && seed.isIntegralNumber() ? seed.asLong() : 0;
-        return new GenerationRequest(kind, model, prompts, stream, includeUsage, maxTokens, requestSeed);
+        return new GenerationRequest(kind, model, prompts, stream, includeUsage, maxTokens, requestSeed,
+                priority(body));
+    }
+
+    /** The body's {@code priority}, vLLM's: any integer, 0 when absent. */
+    private static int priority(JsonNode body) {
+        JsonNode v = body.get("priority");
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw ApiException.badRequest("priority: " + v + " (expected: an integer)", "priority");
+        }
+        return v.asInt();
     }
 
     /** The prompts of an embeddings request, after checking its model. */

@@ -17,6 +17,8 @@ final class Sequence {
     final int requestItems;
     /** The LoRA adapter the sequence runs with, or {@code null} for the base model. */
     final String adapter;
+    /** The request's {@code priority}: lower starts first under {@link SchedulingPolicy#PRIORITY}. */
+    final int priority;
 
     State state = State.NEW;
     int generated;
@@ -30,11 +32,11 @@ final class Sequence {
     boolean abortRequested;
 
     Sequence(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener) {
-        this(prompt, outputTokens, endReason, listener, 1, null);
+        this(prompt, outputTokens, endReason, listener, 1, null, 0);
     }
 
     Sequence(Prompt prompt, int outputTokens, FinishReason endReason, SequenceListener listener, int requestItems,
-             String adapter) {
+             String adapter, int priority) {
         if (outputTokens < 0) {
             throw new IllegalArgumentException("outputTokens: " + outputTokens + " (expected: >= 0)");
         }
@@ -47,10 +49,16 @@ final class Sequence {
         this.listener = listener;
         this.requestItems = requestItems;
         this.adapter = adapter;
+        this.priority = priority;
     }
 
     boolean embedding() {
         return outputTokens == 0;
+    }
+
+    /** Whether this sequence goes before {@code other} under {@link SchedulingPolicy#PRIORITY}. */
+    boolean moreUrgentThan(Sequence other) {
+        return priority != other.priority ? priority < other.priority : arrivalNanos < other.arrivalNanos;
     }
 
     /** Tokens of this sequence in the KV cache. */

@@ -134,6 +134,12 @@ final class SimHandler extends ChannelInboundHandlerAdapter {
         JsonNode body = OpenAiRequests.readBody(http.content());
         GenerationRequest request = OpenAiRequests.generation(kind, body, sim.options.model(),
                 sim.options.loraModules());
+        if (request.priority() != 0 && sim.options.schedulingPolicy() != SchedulingPolicy.PRIORITY) {
+            // vLLM's own refusal, word for word: a gateway that adds a priority to engines without
+            // the policy breaks every such request.
+            throw ApiException.badRequest("Got priority " + request.priority()
+                    + " but Priority scheduling is not enabled.", "priority");
+        }
         if (kind == GenerationRequest.Kind.COMPLETION && refused(ctx, request.prompts(), "prompt")) {
             return;
         }

@@ -40,6 +40,7 @@ import java.util.function.Consumer;
  * @param loraLoadMs         what loading an adapter that is not among the loaded ones adds to the
  *                           prefill of the sequence that needs it
  * @param gpuMetrics         also export the GPU series NVIDIA's DCGM exporter would (see {@link GpuGauges})
+ * @param schedulingPolicy   the order waiting requests start in, vLLM's {@code --scheduling-policy}
  */
 public record SimOptions(
         String host,
@@ -66,7 +67,8 @@ public record SimOptions(
         List<String> loraModules,
         int maxLoras,
         double loraLoadMs,
-        boolean gpuMetrics) {
+        boolean gpuMetrics,
+        SchedulingPolicy schedulingPolicy) {
 
     /** {@link #metricsPort()} value meaning "serve {@code /metrics} on the API port". */
     public static final int SAME_PORT = -1;
@@ -78,11 +80,12 @@ public record SimOptions(
             "127.0.0.1", 8001, SAME_PORT, "meta-llama/Llama-3.1-8B-Instruct", ENGINE.maxNumSeqs(), 1.0,
             ENGINE.prefillOverheadMs(), ENGINE.prefillMsPerToken(), ENGINE.tpotMs(), ENGINE.loadFactorAtMax(),
             ENGINE.proxyOverheadMs(), 0.0, 1, ENGINE.kvCapacityTokens(), 8192, 220, 2048, 384, 0.2, 0, 0, List.of(), 1,
-            50.0, false);
+            50.0, false, SchedulingPolicy.FCFS);
 
     public SimOptions {
         requireNonNull(host, "host");
         requireNonNull(model, "model");
+        requireNonNull(schedulingPolicy, "schedulingPolicy");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or address)");
         }
@@ -203,6 +206,7 @@ public record SimOptions(
         public int maxLoras;
         public double loraLoadMs;
         public boolean gpuMetrics;
+        public SchedulingPolicy schedulingPolicy;
 
         private Draft(SimOptions o) {
             host = o.host;
@@ -230,6 +234,7 @@ public record SimOptions(
             maxLoras = o.maxLoras;
             loraLoadMs = o.loraLoadMs;
             gpuMetrics = o.gpuMetrics;
+            schedulingPolicy = o.schedulingPolicy;
         }
 
         private SimOptions build() {
@@ -237,7 +242,7 @@ public record SimOptions(
                     prefillMsPerToken, tpotMs, loadFactorAtMax, proxyOverheadMs, proxyCpuMs, proxyWorkers,
                     kvCapacityTokens, prefixCacheBlocks, meanOutputTokens, maxOutputTokens, embeddingDim,
                     embeddingMsPerItem, seed, ioThreads, loraModules, maxLoras, loraLoadMs,
-                    gpuMetrics);
+                    gpuMetrics, schedulingPolicy);
         }
     }
 

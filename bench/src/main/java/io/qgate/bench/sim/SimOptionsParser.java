@@ -92,7 +92,11 @@ final class SimOptionsParser {
                     SimOptions::maxLoras, (o, v) -> o.maxLoras = v),
             Flag.number("--lora-load-ms", "what reading an adapter from disk adds to a prefill (when it "
                     + "joins the batch and is not among the last --max-loras used)",
-                    SimOptions::loraLoadMs, (o, v) -> o.loraLoadMs = v));
+                    SimOptions::loraLoadMs, (o, v) -> o.loraLoadMs = v),
+            Flag.text("--scheduling-policy", "vLLM's: fcfs starts waiting requests in arrival order and refuses a "
+                    + "request whose 'priority' is not 0; priority starts the lowest 'priority' first, then the "
+                    + "earliest, and preempts the least urgent", o -> o.schedulingPolicy().id(),
+                    (o, v) -> o.schedulingPolicy = SchedulingPolicy.of(v)));
 
     /** A switch, so it stands apart from the valued flags of the table. */
     private static final String GPU_METRICS = "--gpu-metrics";

@@ -70,7 +70,7 @@ public final class SimServer implements AutoCloseable {
         this.metrics = new SimMetrics(options.model(), lora, gpu);
         LatencyModel latency = LatencyModel.of(options);
         this.engine = new Engine(engineExecutor, latency, new PrefixCache(options.prefixCacheBlocks()), metrics,
-                lora, latency.nanos(options.loraLoadMs()));
+                lora, latency.nanos(options.loraLoadMs()), options.schedulingPolicy());
         this.sim = new SimContext(options, engine, metrics);
     }
 

@@ -32,6 +32,7 @@ class RequestFactoryTest {
             assertThat(body.path("max_tokens").asInt()).isEqualTo(20);
             assertThat(body.path("stream").asBoolean()).isTrue();
             assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
+            assertThat(body.has("priority")).isFalse();
             JsonNode messages = body.path("messages");
             assertThat(messages.size()).isEqualTo(2);
             assertThat(messages.path(0).path("role").stringValue()).isEqualTo("system");
@@ -73,7 +74,19 @@ class RequestFactoryTest {
         assertThat(embedding.maxTokens()).isZero();
     }
 
+    @Test
+    void aPriorityGoesIntoEveryGeneratingBodyAndNoEmbedding() {
+        JsonNode chat = JsonMapper.shared().readTree(new RequestFactory(Api.CHAT, "m", true, Workload.tiny(), 0, 0, 1, -2)
+                .next(new SplittableRandom(1)).body());
+        assertThat(chat.path("priority").asInt()).isEqualTo(-2);
+        assertThat(chat.path("stream").asBoolean()).isTrue();
+
+        JsonNode embedding = JsonMapper.shared().readTree(new RequestFactory(Api.EMBEDDINGS, "m", false,
+                Workload.tiny(), 0, 0, 1, 3).next(new SplittableRandom(1)).body());
+        assertThat(embedding.has("priority")).isFalse();
+    }
+
     private static RequestFactory factory(Api api, boolean stream, Workload workload, int tenants, long seed) {
-        return new RequestFactory(api, "m\"odel", stream, workload, tenants, 200, seed);
+        return new RequestFactory(api, "m\"odel", stream, workload, tenants, 200, seed, null);
     }
 }

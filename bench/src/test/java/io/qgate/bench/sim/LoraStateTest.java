@@ -25,9 +25,9 @@ class LoraStateTest {
             public void onFinish(FinishReason reason) {
             }
         };
-        state.publish(List.of(new Sequence(p, 1, FinishReason.STOP, none, 1, "c"),
-                new Sequence(p, 1, FinishReason.STOP, none, 1, null),
-                new Sequence(p, 1, FinishReason.STOP, none, 1, "c")));
+        state.publish(List.of(new Sequence(p, 1, FinishReason.STOP, none, 1, "c", 0),
+                new Sequence(p, 1, FinishReason.STOP, none, 1, null, 0),
+                new Sequence(p, 1, FinishReason.STOP, none, 1, "c", 0)));
         assertThat(state.runningView().split(",")).containsExactlyInAnyOrder("a", "b");
         assertThat(state.waitingView()).isEqualTo("c");
         assertThat(state.maxLoras()).isEqualTo(2);

@@ -35,10 +35,11 @@ class SimOptionsTest {
                 "--kv-capacity-tokens", "1000", "--prefix-cache-blocks", "0", "--mean-output-tokens", "50",
                 "--max-output-tokens", "60", "--embedding-dim", "8", "--seed", "-3", "--host", "0.0.0.0",
                 "--io-threads", "2", "--proxy-cpu-ms", "5", "--proxy-workers=3", "--embedding-ms-per-item", "0.5",
-                "--lora-modules", "a, b=/models/b", "--max-loras", "2", "--lora-load-ms", "30", "--gpu-metrics");
+                "--lora-modules", "a, b=/models/b", "--max-loras", "2", "--lora-load-ms", "30", "--gpu-metrics",
+                "--scheduling-policy", "priority");
 
         assertThat(o).isEqualTo(new SimOptions("0.0.0.0", 0, 9100, "m", 2, 0.1, 20, 0.1, 9, 3, 0, 5, 3, 1000, 0,
-                50, 60, 8, 0.5, -3, 2, List.of("a", "b"), 2, 30, true));
+                50, 60, 8, 0.5, -3, 2, List.of("a", "b"), 2, 30, true, SchedulingPolicy.PRIORITY));
         assertThat(SimOptions.defaults().gpuMetrics()).isFalse();
         assertThat(o.lora()).isTrue();
         assertThat(SimOptions.defaults().lora()).isFalse();

@@ -112,6 +112,11 @@ record QueueingReport(QueueingOptions options, Instant startedAt, double wallSec
         target(root.putObject("priorityHeld"), priorityRatio(QueueingScenario.PRIORITY_HELD),
                 "<= " + PRIORITY_TARGET, priorityRatio(QueueingScenario.PRIORITY_HELD) <= PRIORITY_TARGET);
         target(root.putObject("priorityFifo"), priorityRatio(QueueingScenario.PRIORITY_FIFO), null, null);
+        target(root.putObject("priorityEnginesByPriority"),
+                priorityRatio(QueueingScenario.PRIORITY_ENGINES_BY_PRIORITY), null, null);
+        target(root.putObject("priorityHeldEnginesByPriority"),
+                priorityRatio(QueueingScenario.PRIORITY_HELD_ENGINES_BY_PRIORITY), "<= " + PRIORITY_TARGET,
+                priorityRatio(QueueingScenario.PRIORITY_HELD_ENGINES_BY_PRIORITY) <= PRIORITY_TARGET);
         root.put("requests", requests());
         root.put("errors", errors());
         return root.toPrettyString();
@@ -185,6 +190,10 @@ record QueueingReport(QueueingOptions options, Instant startedAt, double wallSec
         md.append(Md.f("- priority: the high-priority trickle's p99 TTFT over the low-priority flood's: **%.2f×** held "
                         + "(target ≤ %.1f×: %s), %.2f× with the engines' queues%n", priority, PRIORITY_TARGET,
                 priority <= PRIORITY_TARGET ? "met" : "NOT met", priorityRatio(QueueingScenario.PRIORITY_FIFO)));
+        md.append(Md.f("- priority with the engines on vLLM's --scheduling-policy priority (the priority in the body): "
+                        + "**%.2f×** held at the gateway, %.2f× with the engines' queues%n",
+                priorityRatio(QueueingScenario.PRIORITY_HELD_ENGINES_BY_PRIORITY),
+                priorityRatio(QueueingScenario.PRIORITY_ENGINES_BY_PRIORITY)));
         for (double load : options.lateBindingLoads()) {
             String at = Md.f("%.0f%%", 100 * load);
             LoadResult engines = run(at + QueueingScenario.ENGINES).result("one");

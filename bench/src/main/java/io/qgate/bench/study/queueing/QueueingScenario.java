@@ -5,6 +5,7 @@ import io.qgate.bench.harness.ParallelLoads;
 import io.qgate.bench.harness.Sleep;
 import io.qgate.bench.load.LoadOptions;
 import io.qgate.bench.load.LoadResult;
+import io.qgate.bench.sim.SchedulingPolicy;
 import io.qgate.bench.sim.SimOptions;
 import io.qgate.bench.sim.SimServer;
 import io.qgate.bench.sim.SlotLog;
@@ -40,6 +41,8 @@ public final class QueueingScenario {
     static final String NOISY_HELD = "a and b, held at the gateway (fair)";
     static final String PRIORITY_FIFO = "priorities, engines' queues (FIFO)";
     static final String PRIORITY_HELD = "priorities, held at the gateway";
+    static final String PRIORITY_ENGINES_BY_PRIORITY = "priorities, engines' queues by priority";
+    static final String PRIORITY_HELD_ENGINES_BY_PRIORITY = "priorities, held, engines by priority";
     static final String ENGINES = ", engines' queues";
     static final String HELD = ", held at the gateway";
 
@@ -77,29 +80,34 @@ public final class QueueingScenario {
         List<Run> runs = new ArrayList<>();
         if (!small.warmup().isZero()) {
             progress.println("phase 2/5: warming up (unmeasured)");
-            measure("warm-up", small, true, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB), Map.of(), small.warmup(), progress);
+            measure("warm-up", small, true, false, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB), Map.of(), small.warmup(), progress);
         }
         progress.printf(Locale.ROOT, "phase 3/5: noisy neighbour: tenant a %.2f req/s, tenant b %.2f req/s "
                 + "(modelled; %.0f%% of capacity together)%n", rateA, rateB, 100 * options.overload());
-        runs.add(measure(B_ALONE, small, true, options.engineQueueSetting(), Map.of("b", rateB), Map.of(), small.duration(), progress));
-        runs.add(measure(NOISY_FIFO, small, false, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB), Map.of(),
+        runs.add(measure(B_ALONE, small, true, false, options.engineQueueSetting(), Map.of("b", rateB), Map.of(), small.duration(), progress));
+        runs.add(measure(NOISY_FIFO, small, false, false, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB), Map.of(),
                 small.duration(), progress));
-        runs.add(measure(NOISY_HELD, small, true, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB),
+        runs.add(measure(NOISY_HELD, small, true, false, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB),
                 Map.of(), small.duration(), progress));
         progress.println("phase 4/5: priority: a low-priority flood (a) and a high-priority trickle (b)");
         Map<String, Integer> priorities = Map.of("a", 5, "b", -1);
-        runs.add(measure(PRIORITY_FIFO, small, false, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB),
+        runs.add(measure(PRIORITY_FIFO, small, false, false, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB),
                 priorities, small.duration(), progress));
-        runs.add(measure(PRIORITY_HELD, small, true, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB), priorities,
+        runs.add(measure(PRIORITY_HELD, small, true, false, options.engineQueueSetting(), Map.of("a", rateA, "b", rateB), priorities,
                 small.duration(), progress));
+        // The same with vLLM's --scheduling-policy priority: the priority goes in the body, where the engines read it.
+        runs.add(measure(PRIORITY_ENGINES_BY_PRIORITY, small, false, true, options.engineQueueSetting(),
+                Map.of("a", rateA, "b", rateB), priorities, small.duration(), progress));
+        runs.add(measure(PRIORITY_HELD_ENGINES_BY_PRIORITY, small, true, true, options.engineQueueSetting(),
+                Map.of("a", rateA, "b", rateB), priorities, small.duration(), progress));
         progress.println("phase 5/5: late binding on the routing bench's fleet");
         ScenarioOptions big = options.lateBinding();
         for (double load : options.lateBindingLoads()) {
             double rate = bigCapacity.modelledRps() * load;
             String at = String.format(Locale.ROOT, "%.0f%%", 100 * load);
-            runs.add(measure(at + ENGINES, big, false, options.engineQueueSetting(), Map.of("one", rate), Map.of(), big.duration(),
+            runs.add(measure(at + ENGINES, big, false, false, options.engineQueueSetting(), Map.of("one", rate), Map.of(), big.duration(),
                     progress));
-            runs.add(measure(at + HELD, big, true, options.engineQueueSetting(), Map.of("one", rate), Map.of(), big.duration(),
+            runs.add(measure(at + HELD, big, true, false, options.engineQueueSetting(), Map.of("one", rate), Map.of(), big.duration(),
                     progress));
         }
         double wallSeconds = (System.nanoTime() - start) / 1e9;
@@ -112,15 +120,20 @@ public final class QueueingScenario {
     }
 
     /**
-     * A fresh fleet and gateway, one load per tenant (its own key; its priority in a header when
-     * given), all at once for {@code modelled} time.
+     * A fresh fleet and gateway, one load per tenant (its own key; its priority, when given, in a
+     * header the gateway reads, or with {@code enginePriority} in the body, for engines that run
+     * vLLM's {@code --scheduling-policy priority}), all at once for {@code modelled} time.
      */
-    private static Run measure(String name, ScenarioOptions fleetOptions, boolean held, String engineQueue,
+    private static Run measure(String name, ScenarioOptions fleetOptions, boolean held, boolean enginePriority,
+                               String engineQueue,
                                Map<String, Double> rates, Map<String, Integer> priorities, Duration modelled,
                                PrintStream progress) {
         Duration wall = fleetOptions.wall(modelled);
         progress.println("  " + name);
-        try (Fleet fleet = Fleet.start(fleetOptions.simReplicas(SimOptions.defaults().model(), 0));
+        SchedulingPolicy policy = enginePriority ? SchedulingPolicy.PRIORITY : SchedulingPolicy.FCFS;
+        List<SimOptions> replicas = fleetOptions.simReplicas(SimOptions.defaults().model(), 0).stream()
+                .map(replica -> replica.with(o -> o.schedulingPolicy = policy)).toList();
+        try (Fleet fleet = Fleet.start(replicas);
              Gateway gateway = Gateway.start(GatewayConfig.of(gatewaySettings(fleetOptions, fleet, held,
                      engineQueue)))) {
             awaitScraped(gateway);
@@ -141,7 +154,9 @@ public final class QueueingScenario {
                         .drainTimeout(fleetOptions.drainTimeout())
                         .header("Authorization", "Bearer sk-tenant-" + tenant)
                         .quiet(true);
-                if (priorities.containsKey(tenant)) {
+                if (priorities.containsKey(tenant) && enginePriority) {
+                    load.priority(priorities.get(tenant));
+                } else if (priorities.containsKey(tenant)) {
                     load.header("x-priority", Integer.toString(priorities.get(tenant)));
                 }
                 loads.add(load.build());

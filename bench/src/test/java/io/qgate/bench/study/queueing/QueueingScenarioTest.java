@@ -34,7 +34,7 @@ class QueueingScenarioTest {
         JsonNode json = JsonMapper.shared().readTree(Files.readString(out.resolve("results.json")));
         assertThat(json.get("errors").asLong()).isZero();
         assertThat(json.get("requests").asLong()).isPositive();
-        assertThat(json.get("runs")).hasSize(1 + 2 * 2 + 2 * 2 + 4);
+        assertThat(json.get("runs")).hasSize(1 + 2 * 2 + 4 * 2 + 4);
         for (JsonNode row : json.get("runs")) {
             assertThat(row.get("ok").asLong()).as(row.toString()).isEqualTo(row.get("requests").asLong());
         }
