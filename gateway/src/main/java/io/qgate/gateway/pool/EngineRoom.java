@@ -19,8 +19,11 @@ import java.util.function.IntSupplier;
  *
  * <p>A replica's batch limit is configured ({@code admission.max-num-seqs}) or learnt: whenever a
  * scrape shows requests waiting, the engine was full, and what it was running is its limit (the
- * largest such reading is kept). Until every ready replica has a fresh scrape and a known limit,
- * the room is unbounded: the gateway holds nothing on a guess.
+ * largest such reading is kept). Until every ready replica has a known limit the room is
+ * unbounded: the gateway holds nothing on a guess. A replica whose scrapes have gone stale keeps
+ * its known limit and is counted by what the gateways have open there, as routing counts it
+ * meanwhile: a few missed scrapes on a busy machine must not release the whole queue into the
+ * engines at once.
  */
 final class EngineRoom implements IntSupplier {
 
@@ -49,7 +52,7 @@ final class EngineRoom implements IntSupplier {
         for (Endpoint endpoint : accepting) {
             EndpointLoad load = router.load(endpoint);
             int limit = configuredLimit > 0 ? configuredLimit : learn(endpoint, load, now, staleAfter);
-            if (limit <= 0 || !load.fresh(now, staleAfter)) {
+            if (limit <= 0) {
                 return Integer.MAX_VALUE;
             }
             // Load that neither this gateway nor a peer has open there: gateways it does not hear from.

@@ -60,14 +60,17 @@ class EngineRoomTest {
     }
 
     @Test
-    void aStaleScrapeHoldsNothingAndGoneReplicasAreForgotten() {
+    void aStaleScrapeKeepsTheLimitAndCountsWhatTheGatewaysHaveOpenAndGoneReplicasAreForgotten() {
         router.update(EndpointSnapshot.of(List.of(A)));
         EngineRoom room = new EngineRoom(router, 0, 2);
         router.load(A).scraped(3, 4, 1.0, Set.of(), now);
         assertThat(room.getAsInt()).isZero();
+        Router.Dispatch mine = router.dispatch(new RouteRequest(ApiRoute.CHAT, "m", false), Set.of());
 
+        // No scrape for a while: the learnt limit stands, and the engine holds what this gateway sent.
         now += router.settings().staleAfter().toNanos() + 1;
-        assertThat(room.getAsInt()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(room.getAsInt()).isEqualTo(4 + 2);
+        mine.finish();
 
         room.retain(List.of(B));
         assertThat(room.learnedLimit(A)).isZero();
