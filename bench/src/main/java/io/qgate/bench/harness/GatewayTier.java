@@ -40,6 +40,11 @@ public final class GatewayTier implements RoutingTier {
         }
     }
 
+    /** The gateways, in the order of {@link #urls()}. */
+    public List<Gateway> gateways() {
+        return gateways;
+    }
+
     @Override
     public List<String> urls() {
         return gateways.stream().map(gateway -> "http://127.0.0.1:" + gateway.port()).toList();

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,6 +53,40 @@ public record LoadResult(LoadOptions options, Instant startedAt, long requests, 
                 stats.ok() / seconds, stats.outputTokens(), stats.outputTokens() / seconds,
                 LatencySummary.of(stats.ttftMicros()), LatencySummary.of(stats.e2eMicros()),
                 stats.ttftMicros(), stats.e2eMicros(), Math.min(issuingSeconds, durationSeconds));
+    }
+
+    /**
+     * Loads that ran side by side (one per gateway of a tier, say) as one: counts and rates added,
+     * latencies merged, the longest duration; the first part's options.
+     */
+    public static LoadResult merged(List<LoadResult> parts) {
+        LoadResult first = parts.get(0);
+        Histogram ttft = first.ttftMicros.copy();
+        Histogram e2e = first.e2eMicros.copy();
+        Map<String, Long> errors = new TreeMap<>(first.errors);
+        long requests = first.requests;
+        long ok = first.ok;
+        long outputTokens = first.outputTokens;
+        double throughput = first.throughputRps;
+        double tokensPerSecond = first.outputTokensPerSecond;
+        double duration = first.durationSeconds;
+        double issuing = first.issuingSeconds;
+        Instant startedAt = first.startedAt;
+        for (LoadResult part : parts.subList(1, parts.size())) {
+            ttft.add(part.ttftMicros);
+            e2e.add(part.e2eMicros);
+            part.errors.forEach((kind, count) -> errors.merge(kind, count, Long::sum));
+            requests += part.requests;
+            ok += part.ok;
+            outputTokens += part.outputTokens;
+            throughput += part.throughputRps;
+            tokensPerSecond += part.outputTokensPerSecond;
+            duration = Math.max(duration, part.durationSeconds);
+            issuing = Math.max(issuing, part.issuingSeconds);
+            startedAt = startedAt.isBefore(part.startedAt) ? startedAt : part.startedAt;
+        }
+        return new LoadResult(first.options, startedAt, requests, ok, errors, duration, throughput, outputTokens,
+                tokensPerSecond, LatencySummary.of(ttft), LatencySummary.of(e2e), ttft, e2e, issuing);
     }
 
     /** Requests sent per second while they were being issued: the load the server was offered. */

@@ -33,6 +33,8 @@ public final class QueueingCommand {
               --overload F         the tenants' load together, a multiple of capacity (default 1.2)
               --engine-queue N     admission.engine-queue where the queue is held: auto or a
                                    whole number (default auto)
+              --gateways N         gateways, peers of one another, that also hold the late-binding
+                                   part's queue together, beside one gateway (default 3; 1: not run)
               --duration D         modelled length of each measured run (default 120s; quick 2s)
               --time-scale F       wall-clock seconds per modelled second (default 0.25; quick 1)
               --seed N             base seed (default 42)
@@ -53,7 +55,7 @@ public final class QueueingCommand {
 
     static QueueingOptions parse(String[] args) {
         Flags flags = Flags.parse(args, Set.of("--out", "--overload", "--duration", "--time-scale", "--seed",
-                "--engine-queue"),
+                "--engine-queue", "--gateways"),
                 Set.of("--quick"));
         Path out = Path.of(flags.text("--out", Path.of("bench", "results", "queueing-"
                 + LocalDateTime.now().format(STAMP)).toString()));
@@ -76,7 +78,7 @@ public final class QueueingCommand {
             o.fixedCapacity = quick ? 20 : 0;
         });
         return new QueueingOptions(saturated, lateBinding, flags.number("--overload", 1.2), List.of(0.85, 0.95),
-                engineQueue(flags.text("--engine-queue", "auto")), out);
+                engineQueue(flags.text("--engine-queue", "auto")), flags.whole("--gateways", 3), out);
     }
 
     private static int engineQueue(String text) {

@@ -78,6 +78,7 @@ record QueueingReport(QueueingOptions options, Instant startedAt, double wallSec
         root.put("rateA", rateA);
         root.put("rateB", rateB);
         root.put("engineQueue", options.engineQueueSetting());
+        root.put("peerGateways", options.peerGateways());
         ArrayNode rows = root.putArray("runs");
         for (QueueingScenario.Run run : runs) {
             for (String load : run.loads()) {
@@ -201,6 +202,13 @@ record QueueingReport(QueueingOptions options, Instant startedAt, double wallSec
             md.append(Md.f("- late binding at %s: p99 TTFT held over engines' queues **%.2f×**, throughput %.3f×%n",
                     at, gateway.ttftMs().p99() / engines.ttftMs().p99(),
                     gateway.throughputRps() / engines.throughputRps()));
+            if (options.peerGateways() > 1) {
+                LoadResult peers = run(at + QueueingScenario.heldOnPeers(options.peerGateways())).result("one");
+                md.append(Md.f("  - held at %d gateways with peers: p99 TTFT over one gateway's engines' queues "
+                                + "**%.2f×**, over one gateway holding it %.2f×, throughput %.3f×%n",
+                        options.peerGateways(), peers.ttftMs().p99() / engines.ttftMs().p99(),
+                        peers.ttftMs().p99() / gateway.ttftMs().p99(), peers.throughputRps() / engines.throughputRps()));
+            }
         }
         md.append(Md.f("- every request answered: %d sent, %d failed%n", requests(), errors()));
         return md.toString();

@@ -2,24 +2,20 @@ package io.qgate.bench.study.routing;
 
 import io.qgate.bench.harness.Fleet;
 import io.qgate.bench.harness.GatewayTier;
+import io.qgate.bench.harness.PeerSettings;
 import io.qgate.bench.harness.RoutingTier;
 import io.qgate.bench.harness.Sleep;
 import io.qgate.bench.harness.StudyCli;
 import io.qgate.bench.sim.SimOptions;
 import io.qgate.bench.sim.SimServer;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -164,31 +160,7 @@ final class PeersLive {
         if (!shared) {
             return GatewayTier.start(options.gateways(), settings);
         }
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < options.gateways(); i++) {
-            ports.add(freeUdpPort());
-        }
-        String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
-        String endpoints = ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
-        Duration interval = options.wall(PEERS_INTERVAL);
-        List<Map<String, String>> each = new ArrayList<>();
-        for (int port : ports) {
-            Map<String, String> one = new LinkedHashMap<>(settings);
-            one.put("peers.endpoints", endpoints); // itself included: its own messages are ignored
-            one.put("peers.port", Integer.toString(port));
-            one.put("peers.secret", secret);
-            one.put("peers.interval", Math.max(1, interval.toNanos() / 1000) / 1000.0 + "ms");
-            each.add(one);
-        }
-        return GatewayTier.start(each);
-    }
-
-    private static int freeUdpPort() {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return GatewayTier.start(PeerSettings.each(settings, options.gateways(), options.wall(PEERS_INTERVAL)));
     }
 
     /** Every replica but the first runs a full batch; once every gateway has scraped that, the burst. */
