@@ -40,6 +40,8 @@ final class Request {
      * workload's prompts share nothing: then no cache is looked up.
      */
     long[] blocks;
+    /** The shared context the prompt starts with (a tenant's), or -1 when it shares none. */
+    int prefixId = -1;
     /** The {@code max_tokens} the client sent, or 0 when it sent none. */
     int maxTokens;
     /** Output tokens produced so far, kept across a preemption. */

@@ -81,6 +81,37 @@ class WorkRoutingTest {
         assertThat(expected).contains(chosen);
     }
 
+    static Stream<Arguments> aTenantsHomeThatQueues() {
+        // A holds the tenant's context and runs 100 answers of 200 tokens; its engine reports a queue.
+        return Stream.of(
+                // One waiting: the first of 100 sequences to finish frees the slot, long before the batch's last.
+                Arguments.of(1, Set.of(A)),
+                Arguments.of(10, Set.of(A)),
+                // 60 waiting: the new request waits for most of the batch, longer than a prefill elsewhere.
+                Arguments.of(60, Set.of(B, C)));
+    }
+
+    @ParameterizedTest(name = "{0} waiting at the tenant's home -> {1}")
+    @MethodSource
+    void aTenantsHomeThatQueues(int waitingAtHome, Set<Endpoint> expected) {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A, B, C)));
+        Router.Dispatch first = router.dispatch(tenantQuestion(), Set.of(B, C));
+        first.firstToken();
+        first.finish(false);
+        for (int i = 0; i < 100; i++) {
+            router.dispatch(new RouteRequest(ApiRoute.CHAT, "m", true, new long[0], 100, 200), Set.of(B, C))
+                    .firstToken();
+        }
+        router.load(A).scraped(waitingAtHome, 100, 0.9, Set.of(), clock.getAsLong());
+        router.load(B).scraped(0, 0, 0.1, Set.of(), clock.getAsLong());
+        router.load(C).scraped(0, 0, 0.1, Set.of(), clock.getAsLong());
+
+        Endpoint chosen = router.dispatch(tenantQuestion(), Set.of()).endpoint();
+
+        assertThat(expected).contains(chosen);
+    }
+
     @Test
     void withEqualWorkAheadTheReplicaRunningFewerRequestsWins() {
         Router router = router("work");
