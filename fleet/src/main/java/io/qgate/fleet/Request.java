@@ -48,6 +48,8 @@ final class Request {
     int generated;
     /** When the engine last admitted it, in admission order: the latest is preempted first. */
     long admission;
+    /** When the engine first admitted it: its prefill time runs from here to its first token. */
+    long admittedNanos;
     /** Prompt tokens found in the prefix cache at its admission, whose blocks it shares. */
     int sharedTokens;
 

@@ -67,11 +67,11 @@ final class WorkScorer implements Scorer {
 
     /** The tokens ahead of a new request on candidate {@code i}, before its own prompt. */
     static double workAhead(Decision decision, int i) {
-        EndpointLoad load = decision.load(i);
-        double ahead = Math.max(0, load.prefillPending());
-        if (decision.wouldQueue(i)) {
-            ahead += Math.max(0, load.decodePending()) * decision.slotWaitShare(i);
-        }
-        return ahead;
+        return Math.max(0, decision.load(i).prefillPending()) + decodeAhead(decision, i);
+    }
+
+    /** The output tokens that must come out on candidate {@code i} before a slot frees there; 0 when none is needed. */
+    static double decodeAhead(Decision decision, int i) {
+        return decision.wouldQueue(i) ? Math.max(0, decision.load(i).decodePending()) * decision.slotWaitShare(i) : 0;
     }
 }
