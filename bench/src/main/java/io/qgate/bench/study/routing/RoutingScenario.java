@@ -53,6 +53,13 @@ public final class RoutingScenario {
         }
 
         List<RowResult> rows = new ArrayList<>();
+        if (options.rows().equals("policies")) {
+            progress.printf(Locale.ROOT, "phase 3/3: policies %s on %s%n", options.policies(), options.workload().name());
+            for (Configuration configuration : Configurations.policies(options.policies())) {
+                rows.add(measure(configuration, options, offered, progress));
+            }
+            return finish(options, startedAt, start, capacity, offered, rows, progress);
+        }
         progress.println("phase 3/4: load-aware routing against round-robin and least-inflight");
         for (Configuration configuration : options.rows().equals("prefixes") ? List.<Configuration>of()
                 : Configurations.loadAware()) {
@@ -65,6 +72,11 @@ public final class RoutingScenario {
                 : Configurations.sharedPrefixes()) {
             rows.add(measure(configuration, options, offered, progress));
         }
+        return finish(options, startedAt, start, capacity, offered, rows, progress);
+    }
+
+    private static ScenarioReport finish(ScenarioOptions options, Instant startedAt, long start, Capacity capacity,
+                                         double offered, List<RowResult> rows, PrintStream progress) {
         double wallSeconds = (System.nanoTime() - start) / 1e9;
         progress.printf(Locale.ROOT, "done in %.0f s%n", wallSeconds);
         return new ScenarioReport(options, startedAt, wallSeconds, capacity, offered, rows, Ratios.of(rows));
