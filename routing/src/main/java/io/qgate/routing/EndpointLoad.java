@@ -139,13 +139,13 @@ public final class EndpointLoad {
 
     /**
      * Reads the counters of the engine's work and time from a successful scrape, after
-     * {@link #scraped}: what the engine prefilled since the last scrape, and how fast, joins the
-     * gateway's own observations in {@link #ttftFit}.
+     * {@link #scraped}: what the engine prefilled since the last scrape, and how fast, and its
+     * time between tokens ({@link #rates}).
      */
     public void engineCounters(EngineCounters counters) {
         requireNonNull(counters, "counters");
         Sample s = sample;
-        rates.scraped(counters, s == null ? 0 : s.running(), ttftFit);
+        rates.scraped(counters, s == null ? 0 : s.running());
     }
 
     /** Prompt plus expected output tokens of this gateway's open requests here. */

@@ -12,12 +12,11 @@ class EngineRatesTest {
     @Test
     void theIntervalsPrefillsTeachTheFitTheEnginesSecondsPerUncachedToken() {
         EngineRates rates = new EngineRates();
-        TtftFit fit = new TtftFit();
         double prompt = 0;
         double cached = 0;
         double seconds = 0;
         double prefills = 0;
-        rates.scraped(counters(prompt, cached, seconds, prefills, 0, 0), 10, fit);
+        rates.scraped(counters(prompt, cached, seconds, prefills, 0, 0), 10);
         // Each interval, 5 prefills of a varied length, half of each prompt cached: 20 ms + 0.2 ms an uncached token.
         for (int i = 0; i < 20; i++) {
             double uncachedEach = 100 + 200 * (i % 6);
@@ -25,21 +24,20 @@ class EngineRatesTest {
             cached += 5 * uncachedEach;
             seconds += 5 * (0.020 + 0.0002 * uncachedEach);
             prefills += 5;
-            rates.scraped(counters(prompt, cached, seconds, prefills, 0, 0), 10, fit);
+            rates.scraped(counters(prompt, cached, seconds, prefills, 0, 0), 10);
         }
 
-        assertThat(fit.predict(1000)).isCloseTo(0.020 + 0.2, offset(1e-6));
+        assertThat(rates.prefillFit().predict(1000)).isCloseTo(0.020 + 0.2, offset(1e-6));
     }
 
     @Test
     void theBatchsTimePerDecodeTokenIsTheTimeBetweenTokensOverTheBatch() {
         EngineRates rates = new EngineRates();
-        TtftFit fit = new TtftFit();
         assertThat(rates.secondsPerDecodeToken()).isNaN();
 
-        rates.scraped(counters(0, 0, 0, 0, 0, 0), 40, fit);
+        rates.scraped(counters(0, 0, 0, 0, 0, 0), 40);
         // 40 sequences, 20 ms between two of one sequence's tokens: 0.5 ms a token of the batch.
-        rates.scraped(counters(0, 0, 0, 0, 4000 * 0.020, 4000), 40, fit);
+        rates.scraped(counters(0, 0, 0, 0, 4000 * 0.020, 4000), 40);
 
         assertThat(rates.secondsPerDecodeToken()).isCloseTo(0.0005, offset(1e-12));
     }
@@ -47,17 +45,12 @@ class EngineRatesTest {
     @Test
     void countersThatWentDownStartANewIntervalAndTeachNothing() {
         EngineRates rates = new EngineRates();
-        TtftFit fit = new TtftFit();
-        rates.scraped(counters(1e6, 0, 500, 5000, 100, 10_000), 10, fit);
+        rates.scraped(counters(1e6, 0, 500, 5000, 100, 10_000), 10);
         // The engine restarted: every counter is back near zero.
-        rates.scraped(counters(1000, 0, 0.5, 5, 0.1, 10), 10, fit);
+        rates.scraped(counters(1000, 0, 0.5, 5, 0.1, 10), 10);
 
         assertThat(rates.secondsPerDecodeToken()).isNaN();
-        for (int i = 0; i < TtftFit.MIN_OBSERVATIONS; i++) {
-            fit.observe(100 * i, 0.1);
-        }
-        // Only the gateway's own observations: 0.1 s at any work.
-        assertThat(fit.predict(5000)).isCloseTo(0.1, offset(1e-9));
+        assertThat(rates.prefillFit().predict(5000)).isNaN();
     }
 
     private static EngineCounters counters(double prompt, double cached, double prefillSeconds, double prefills,
