@@ -5,6 +5,7 @@ import static io.qgate.routing.Replicas.B;
 import static io.qgate.routing.Replicas.C;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qgate.routing.metrics.LoraAdapters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -110,6 +111,24 @@ class WorkRoutingTest {
         Endpoint chosen = router.dispatch(tenantQuestion(), Set.of()).endpoint();
 
         assertThat(expected).contains(chosen);
+    }
+
+    @Test
+    void aRequestForALoraAdapterGoesWhereTheAdapterRuns() {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A, B, C)));
+        LoraAdapters full = LoraAdapters.ofEngine(Set.of("b", "c"), Set.of(), 2);
+        router.load(A).scraped(0, 2, 0.1, Set.of(), full, clock.getAsLong());
+        router.load(B).scraped(0, 2, 0.1, Set.of(), LoraAdapters.ofEngine(Set.of("sql-lora", "b"), Set.of(), 2),
+                clock.getAsLong());
+        router.load(C).scraped(0, 2, 0.1, Set.of(), full, clock.getAsLong());
+
+        for (int i = 0; i < 10; i++) {
+            Router.Dispatch next = router.dispatch(new RouteRequest(ApiRoute.CHAT, "sql-lora", true, new long[0], 100, 50),
+                    Set.of());
+            assertThat(next.endpoint()).isEqualTo(B);
+            next.finish(false);
+        }
     }
 
     @Test
