@@ -43,12 +43,12 @@ final class ReportMarkdown {
         md.append(String.format(Locale.ROOT, "- Whole run: %.0f s wall.%n%n", report.wallSeconds()));
 
         md.append("| configuration | routed by | TTFT p50 ms | TTFT p99 ms | TTFT mean ms | E2E p50 ms | E2E p99 ms "
-                + "| throughput req/s | requests | errors |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| throughput req/s | output tokens/s | requests | errors |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RowResult row : report.rows()) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %d | %d |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.0f | %d | %d |%n",
                     row.name(), row.routedBy(), row.ttft().p50(), row.ttft().p99(), row.ttft().mean(), row.e2e().p50(),
-                    row.e2e().p99(), row.throughputRps(), row.requests(), row.errors()));
+                    row.e2e().p99(), row.throughputRps(), row.outputTokensPerSecond(), row.requests(), row.errors()));
         }
 
         md.append("\n| comparison | metric | ratio | target | met |\n");

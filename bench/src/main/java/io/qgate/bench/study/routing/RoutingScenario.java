@@ -87,8 +87,8 @@ public final class RoutingScenario {
         TierRun run = runConfiguration(configuration, options, offered, options.duration(), progress);
         RowResult row = RowResult.of(configuration, run, offered, options.timeScale());
         progress.printf(Locale.ROOT, "  %-36s TTFT p50 %7.1f p99 %8.1f ms, E2E p99 %8.1f ms, %.2f req/s, "
-                        + "%d requests, %d errors%n", row.name(), row.ttft().p50(), row.ttft().p99(), row.e2e().p99(),
-                row.throughputRps(), row.requests(), row.errors());
+                        + "%.0f output tokens/s, %d requests, %d errors%n", row.name(), row.ttft().p50(), row.ttft().p99(),
+                row.e2e().p99(), row.throughputRps(), row.outputTokensPerSecond(), row.requests(), row.errors());
         return row;
     }
 
