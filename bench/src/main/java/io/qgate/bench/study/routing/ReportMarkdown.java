@@ -36,10 +36,16 @@ final class ReportMarkdown {
                         + "%s s warm-up; seed %d, the same arrivals in every row.%n", report.offeredRps(),
                 100 * options.load(), seconds(options.duration()), seconds(options.wall(options.duration())),
                 seconds(options.warmup()), options.seed()));
-        md.append(String.format(Locale.ROOT,
-                "- Shared prefixes: %d tenants with %d-token system prompts, %d entering through each gateway.%n",
-                options.tenantsPerGateway() * options.gateways(), options.systemPromptTokens(),
-                options.tenantsPerGateway()));
+        if (options.rows().equals("policies")) {
+            md.append(String.format(Locale.ROOT, "- Policies: %s, each with its defaults, on the %s workload "
+                    + "(its own shared contexts, if any).%n", String.join(", ", options.policies()),
+                    options.workload().name()));
+        } else {
+            md.append(String.format(Locale.ROOT,
+                    "- Shared prefixes: %d tenants with %d-token system prompts, %d entering through each gateway.%n",
+                    options.tenantsPerGateway() * options.gateways(), options.systemPromptTokens(),
+                    options.tenantsPerGateway()));
+        }
         md.append(String.format(Locale.ROOT, "- Whole run: %.0f s wall.%n%n", report.wallSeconds()));
 
         md.append("| configuration | routed by | TTFT p50 ms | TTFT p99 ms | TTFT mean ms | E2E p50 ms | E2E p99 ms "
