@@ -71,6 +71,7 @@ final class Arrivals {
         int output = scale == 1.0 ? shape.outputTokens() : (int) Math.max(1, Math.round(shape.outputTokens() * scale));
         Request request = new Request(generated++, sim.now(), shape.promptTokens(), output);
         if (shape.prefixId() >= 0) {
+            request.prefixId = shape.prefixId();
             request.blocks = PromptBlocks.of(shape, request.id);
         }
         request.maxTokens = workload.sendsMaxTokens() ? output : 0;

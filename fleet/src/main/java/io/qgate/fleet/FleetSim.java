@@ -51,7 +51,22 @@ final class FleetSim implements VirtualEngine.Listener {
 
     /** The oracle routes every request. */
     void routeByOracle() {
-        routing = new Oracle(fleet, routingSeeds.split());
+        routing = new Oracle(fleet, routingSeeds.split(), false);
+    }
+
+    /** Routes as {@code routingCase} says: a bound computed with perfect knowledge, or gateways. */
+    void routeAs(RoutingCase routingCase) {
+        switch (routingCase.policy()) {
+            case "oracle" -> routeByOracle();
+            case "partition" -> routeByPartition();
+            default -> routeByGateways(routingCase.gateways(), routingCase.strategy(), routingCase.settings(),
+                    routingCase.scrapeInterval());
+        }
+    }
+
+    /** Each shared context has one home replica, the contexts dealt out evenly ({@link Oracle}). */
+    void routeByPartition() {
+        routing = new Oracle(fleet, routingSeeds.split(), true);
     }
 
     /**

@@ -177,6 +177,7 @@ final class Gateway {
             }
             VirtualEngine engine = replica.engine;
             loads[i].scraped(engine.waiting(), engine.running(), engine.kvCacheUsage(), MODELS, lora(engine), now);
+            loads[i].engineCounters(engine.counters());
         }
     }
 }

@@ -40,12 +40,16 @@ final class Request {
      * workload's prompts share nothing: then no cache is looked up.
      */
     long[] blocks;
+    /** The shared context the prompt starts with (a tenant's), or -1 when it shares none. */
+    int prefixId = -1;
     /** The {@code max_tokens} the client sent, or 0 when it sent none. */
     int maxTokens;
     /** Output tokens produced so far, kept across a preemption. */
     int generated;
     /** When the engine last admitted it, in admission order: the latest is preempted first. */
     long admission;
+    /** When the engine first admitted it: its prefill time runs from here to its first token. */
+    long admittedNanos;
     /** Prompt tokens found in the prefix cache at its admission, whose blocks it shares. */
     int sharedTokens;
 

@@ -12,18 +12,18 @@ import java.util.List;
  *
  * @param replicas       ready replicas
  * @param gateways       gateway instances sharing them (ignored by the oracle)
- * @param policy         {@code oracle}, {@code queue}, {@code queue-uncorrected}, {@code work}, {@code predicted},
+ * @param policy         {@code oracle}, {@code partition} (a bound: {@link Oracle}), {@code queue}, {@code queue-uncorrected}, {@code work}, {@code predicted},
  *                       {@code llmd-default}, {@code llmd-queue-kv}, {@code least-inflight},
  *                       {@code round-robin} or {@code random}
  * @param scrapeInterval how often each gateway scrapes each engine; null for policies that read no scrapes
  */
 public record RoutingCase(int replicas, int gateways, String policy, Duration scrapeInterval) {
 
-    public static final List<String> POLICIES = List.of("oracle", "queue", "queue-uncorrected", "work", "predicted",
+    public static final List<String> POLICIES = List.of("oracle", "partition", "queue", "queue-uncorrected", "work", "predicted",
             "llmd-default", "llmd-queue-kv", "least-inflight", "round-robin", "random");
 
     /** The policies that read no engine scrapes. */
-    private static final List<String> BLIND = List.of("oracle", "least-inflight", "round-robin", "random");
+    private static final List<String> BLIND = List.of("oracle", "partition", "least-inflight", "round-robin", "random");
 
     public RoutingCase {
         requireNonNull(policy, "policy");
@@ -49,6 +49,16 @@ public record RoutingCase(int replicas, int gateways, String policy, Duration sc
 
     public boolean oracle() {
         return policy.equals("oracle");
+    }
+
+    /** Whether the policy is a bound computed with perfect knowledge, not gateways routing: it counts as one gateway. */
+    public boolean bound() {
+        return bound(policy);
+    }
+
+    /** Whether {@code policy} is a bound rather than gateways routing. */
+    public static boolean bound(String policy) {
+        return policy.equals("oracle") || policy.equals("partition");
     }
 
     /** The {@code routing.strategy} name the gateway is configured with. */

@@ -120,8 +120,8 @@ public final class RoutingComparison {
 
     private static Row step(Options options, String policy, EngineModel model, Workload workload, double capacity,
                             double load) {
-        boolean oracle = policy.equals("oracle");
-        RoutingCase routingCase = new RoutingCase(options.replicas(), oracle ? 1 : options.gateways(), policy,
+        boolean bound = RoutingCase.bound(policy);
+        RoutingCase routingCase = new RoutingCase(options.replicas(), bound ? 1 : options.gateways(), policy,
                 RoutingCase.scrapes(policy) ? options.scrapeInterval() : null);
         double warmup = options.measureSeconds() / 4;
         Simulation sim = new Simulation();
@@ -130,12 +130,7 @@ public final class RoutingComparison {
         TtftLog log = new TtftLog(from, until);
         FleetSim fleetSim = new FleetSim(sim, model, new Fleet.Settings(0, 0, 0), log, options.seed());
         fleetSim.fleet().startReady(options.replicas());
-        if (oracle) {
-            fleetSim.routeByOracle();
-        } else {
-            fleetSim.routeByGateways(routingCase.gateways(), routingCase.strategy(), routingCase.settings(),
-                    routingCase.scrapeInterval());
-        }
+        fleetSim.routeAs(routingCase);
         double rate = capacity * options.replicas() * load;
         fleetSim.offer(Trace.constant(rate, warmup + options.measureSeconds()), workload);
         Counters[] at = new Counters[2];

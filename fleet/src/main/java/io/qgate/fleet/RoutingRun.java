@@ -52,15 +52,10 @@ public final class RoutingRun {
         TtftLog log = new TtftLog(from, until);
         FleetSim fleetSim = new FleetSim(sim, model, new Fleet.Settings(0, 0, 0), log, seed);
         fleetSim.fleet().startReady(routingCase.replicas());
-        if (routingCase.oracle()) {
-            fleetSim.routeByOracle();
-        } else {
-            fleetSim.routeByGateways(routingCase.gateways(), routingCase.strategy(), routingCase.settings(),
-                    routingCase.scrapeInterval());
-            if (peers != null) {
-                // A stream of its own: the arrivals and the pickers' draws stay those of the run without peers.
-                fleetSim.sharePeers(peers, new SplittableRandom(seed ^ 0x5EE25EE25EE25EE2L));
-            }
+        fleetSim.routeAs(routingCase);
+        if (!routingCase.bound() && peers != null) {
+            // A stream of its own: the arrivals and the pickers' draws stay those of the run without peers.
+            fleetSim.sharePeers(peers, new SplittableRandom(seed ^ 0x5EE25EE25EE25EE2L));
         }
         double rate = replicaCapacity * routingCase.replicas() * load;
         fleetSim.offer(Trace.constant(rate, warmupSeconds + measureSeconds), workload);

@@ -2,6 +2,8 @@ package io.qgate.fleet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.qgate.routing.metrics.EngineCounters;
+
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -60,6 +62,15 @@ final class VirtualEngine {
     private long prefillFreeAt;
     private long admissions;
     private long preemptions;
+    /** vLLM's counters of work and time ({@link #counters}). */
+    private long promptTokens;
+    private long cachedPromptTokens;
+    private long prefillNanos;
+    private long prefills;
+    private long interTokenNanos;
+    private long interTokens;
+    /** How long the step now under way takes. */
+    private long stepNanos;
 
     VirtualEngine(Simulation sim, EngineModel model, Listener listener) {
         this.sim = requireNonNull(sim, "sim");
@@ -130,6 +141,16 @@ final class VirtualEngine {
         return preemptions;
     }
 
+    /**
+     * vLLM's counters: {@code prompt_tokens_total}, {@code prefix_cache_hits_total} (tokens), the
+     * sum and count of {@code request_prefill_time_seconds} (from a request's first admission to its
+     * first token) and of {@code inter_token_latency_seconds}.
+     */
+    EngineCounters counters() {
+        return new EngineCounters(promptTokens, cachedPromptTokens, prefillNanos / 1e9, prefills,
+                interTokenNanos / 1e9, interTokens);
+    }
+
     /** The engine's prefix cache. */
     PrefixCache prefixCache() {
         return prefixCache;
@@ -164,6 +185,11 @@ final class VirtualEngine {
             int cached = head.blocks == null ? 0 : prefixCache.lookupAndInsert(head.blocks, head.promptTokens);
             // Cached blocks are shared with the sequences and the cache that hold them: only the rest is new.
             head.sharedTokens = cached;
+            if (head.generated == 0) {
+                head.admittedNanos = sim.now();
+                promptTokens += head.promptTokens;
+                cachedPromptTokens += cached;
+            }
             int uncached = tokens - cached;
             kvUsed += uncached;
             long start = Math.max(sim.now(), prefillFreeAt);
@@ -186,6 +212,8 @@ final class VirtualEngine {
         tokensEmitted++;
         request.generated++;
         if (request.generated == 1) {
+            prefillNanos += sim.now() - request.admittedNanos;
+            prefills++;
             listener.firstToken(request);
         }
         if (request.generated >= request.outputTokens) {
@@ -203,6 +231,8 @@ final class VirtualEngine {
         steps++;
         kvUsed += decoding.size();
         tokensEmitted += decoding.size();
+        interTokenNanos += stepNanos * decoding.size();
+        interTokens += decoding.size();
         while (!decoding.isEmpty() && decoding.peek().finishStep <= steps) {
             finish(decoding.poll());
         }
@@ -244,7 +274,8 @@ final class VirtualEngine {
         }
         stepScheduled = true;
         // Back to back: in virtual time a step that follows a step starts exactly when it ended.
-        sim.after(model.stepNanos(running), step);
+        stepNanos = model.stepNanos(running);
+        sim.after(stepNanos, step);
     }
 
     private void finish(Request request) {

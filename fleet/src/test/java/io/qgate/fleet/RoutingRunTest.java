@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qgate.fleet.workload.Workload;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Routing in virtual time, through the production router: behaviour, never wall-clock timings. */
@@ -33,6 +37,29 @@ class RoutingRunTest {
         assertThat(queue.ttft().p99Ms()).isLessThan(2 * oracle.ttft().p99Ms());
         assertThat(queue.ttft().p99Ms()).isLessThan(random.ttft().p99Ms());
         assertThat(queue.failed()).isZero();
+    }
+
+    @Test
+    void thePartitionBoundKeepsEachTenantOnOneHomeAndDealsTheTenantsOutEvenly() {
+        Simulation sim = new Simulation();
+        FleetSim fleetSim = new FleetSim(sim, EngineModel.defaults(), new Fleet.Settings(0, 0, 0), new TtftLog(0, 1), 42);
+        fleetSim.fleet().startReady(4);
+        fleetSim.routeAs(new RoutingCase(4, 1, "partition", null));
+        Map<Integer, Set<Replica>> homes = new HashMap<>();
+        Map<Replica, Integer> tenantsPerReplica = new HashMap<>();
+
+        for (int id = 0; id < 120; id++) {
+            Request request = new Request(id, 0, 6_100, 10);
+            request.prefixId = id % 10;
+            Replica home = fleetSim.routing().route(request);
+            if (homes.computeIfAbsent(request.prefixId, k -> new HashSet<>()).add(home)) {
+                tenantsPerReplica.merge(home, 1, Integer::sum);
+            }
+        }
+
+        assertThat(homes.values()).allSatisfy(replicas -> assertThat(replicas).hasSize(1));
+        // Ten tenants on four replicas: two or three each.
+        assertThat(tenantsPerReplica.values()).hasSize(4).allSatisfy(n -> assertThat(n).isBetween(2, 3));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.qgate.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.qgate.routing.metrics.EngineCounters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,26 @@ class VirtualEngineTest {
         assertThat(finishes).containsExactly(Map.entry(0L, 20 * MS), Map.entry(1L, 20 * MS), Map.entry(2L, 40 * MS));
         assertThat(engine.idle()).isTrue();
         assertThat(engine.tokensEmitted()).isEqualTo(9);
+    }
+
+    @Test
+    void theCountersAreVllmsPromptTokensPrefillTimeAndTimeBetweenTokens() {
+        // The third request of aThirdRequestWaitsForASlot waits 20 ms for a slot: vLLM's prefill
+        // time starts at its scheduling, so each prefill counts its 10 ms only.
+        VirtualEngine engine = engine(new EngineModel(10, 0, 5, 1.0, 2, 1_000_000, 0));
+        for (long id = 0; id < 3; id++) {
+            engine.submit(new Request(id, 0, 16, 3));
+        }
+        sim.runUntil(1000 * MS);
+
+        EngineCounters counters = engine.counters();
+        assertThat(counters.promptTokens()).isEqualTo(48);
+        assertThat(counters.cachedPromptTokens()).isZero();
+        assertThat(counters.prefills()).isEqualTo(3);
+        assertThat(counters.prefillSeconds()).isCloseTo(0.030, within(1e-9));
+        // Two tokens after the first of each request, each 5 ms after the one before.
+        assertThat(counters.interTokens()).isEqualTo(6);
+        assertThat(counters.interTokenSeconds()).isCloseTo(0.030, within(1e-9));
     }
 
     @Test

@@ -132,6 +132,29 @@ public final class Decision {
         return scrapedWaiting(candidate) > 0 || estimated(candidate) + 1 > loads[candidate].learnedBatchLimit();
     }
 
+    /**
+     * The share of the decode still expected on the candidate that must be done before a request
+     * sent there now gets a slot, when it would queue ({@link #wouldQueue}). It takes a place
+     * {@code k} in the queue (the estimated load past the batch limit); the {@code k}-th slot frees
+     * when the running sequence with the {@code k}-th fewest tokens left finishes. With what is left
+     * spread evenly between none and twice the mean, by then every one of the {@code n} running
+     * sequences has produced {@code 2k/n} of the mean: that share of the batch's remaining decode,
+     * at most all of it. Not the whole batch's decode: a queue of one waits for the first sequence
+     * to finish, not the last.
+     */
+    public double slotWaitShare(int candidate) {
+        EndpointLoad load = loads[candidate];
+        double limit = load.learnedBatchLimit();
+        if (Double.isNaN(limit)) {
+            limit = load.scrapedRunning(nowNanos, staleAfterNanos);
+        }
+        if (!(limit >= 1)) {
+            return 1.0;
+        }
+        double place = Math.max(1.0, estimated(candidate) + 1 - limit);
+        return Math.min(1.0, 2 * place / limit);
+    }
+
     /** Whether the candidate's estimated load exceeds the lowest by no more than the affinity margin. */
     public boolean withinMargin(int candidate) {
         return estimated(candidate) <= lowest() + settings.affinityMargin();

@@ -1,5 +1,6 @@
 package io.qgate.routing;
 
+import io.qgate.routing.metrics.EngineCounters;
 import io.qgate.routing.metrics.LoraAdapters;
 
 import java.util.Set;
@@ -38,6 +39,7 @@ public final class EndpointLoad {
     /** Prompt and expected output tokens of this gateway's requests open here. */
     private final AtomicLong inflightTokens = new AtomicLong();
     private final TtftFit ttftFit = new TtftFit();
+    private final EngineRates rates = new EngineRates();
     private volatile Sample sample;
     private final PeerShare peers = new PeerShare();
     private volatile long lastScrapeFailureNanos;
@@ -128,6 +130,22 @@ public final class EndpointLoad {
     /** Time to first token against the work ahead, fitted to this gateway's answers from the replica. */
     TtftFit ttftFit() {
         return ttftFit;
+    }
+
+    /** The engine's own report of its speed, from its counters. */
+    EngineRates rates() {
+        return rates;
+    }
+
+    /**
+     * Reads the counters of the engine's work and time from a successful scrape, after
+     * {@link #scraped}: what the engine prefilled since the last scrape, and how fast, and its
+     * time between tokens ({@link #rates}).
+     */
+    public void engineCounters(EngineCounters counters) {
+        requireNonNull(counters, "counters");
+        Sample s = sample;
+        rates.scraped(counters, s == null ? 0 : s.running());
     }
 
     /** Prompt plus expected output tokens of this gateway's open requests here. */

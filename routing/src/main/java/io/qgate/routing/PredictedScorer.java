@@ -5,10 +5,14 @@ import static java.util.Objects.requireNonNull;
 /**
  * Lowest predicted time to first token ({@code predicted}): each replica's work ahead of the
  * request, as {@link WorkScorer} counts it but with the request's own prefill counted once (its
- * own wait), turned into seconds by the line fitted to that replica's answers ({@link TtftFit}).
- * Replicas that answer more slowly for the same work are avoided in proportion. Until every
- * candidate has a fit, the candidates are scored by work alone, as {@code work} scores them. The
- * score is {@code (least + 1 ms) / (predicted + 1 ms)}.
+ * own wait), turned into seconds by the line fitted to that replica's answers ({@link TtftFit}),
+ * or, until the gateway has one, by the line of the engine's own prefill counters
+ * ({@link EngineRates}). Where the engine reports its time between tokens, the decode that must
+ * come out before a slot frees is timed by that instead (the batch's time per token), and only
+ * the prefill by the line. Replicas that answer more slowly for
+ * the same work are avoided in proportion. Until every candidate has a fit, the candidates are
+ * scored by work alone, as {@code work} scores them. The score is
+ * {@code (least + 1 ms) / (predicted + 1 ms)}.
  */
 final class PredictedScorer implements Scorer {
 
@@ -29,14 +33,27 @@ final class PredictedScorer implements Scorer {
 
     @Override
     public void score(Decision decision, double[] scores) {
-        WorkScorer.costs(model, decision, 1.0, scores);
+        RouteRequest request = decision.request();
+        PrefixHolders.Match match = model.match(request);
         for (int i = 0; i < decision.size(); i++) {
-            scores[i] = decision.load(i).ttftFit().predict(scores[i]);
+            EndpointLoad load = decision.load(i);
+            double prefill = Math.max(0, load.prefillPending())
+                    + model.uncached(request, match, decision.endpoint(i).authority());
+            double decode = WorkScorer.decodeAhead(decision, i);
+            double perDecodeToken = load.rates().secondsPerDecodeToken();
+            scores[i] = Double.isNaN(perDecodeToken) ? predict(load, prefill + decode)
+                    : predict(load, prefill) + decode * perDecodeToken;
             if (Double.isNaN(scores[i])) {
                 byWork.score(decision, scores);
                 return;
             }
         }
         WorkScorer.relative(scores, decision.size(), FLOOR_SECONDS);
+    }
+
+    /** By the gateway's own line where it has one, else by the line of the engine's own prefills. */
+    private static double predict(EndpointLoad load, double work) {
+        double seconds = load.ttftFit().predict(work);
+        return Double.isNaN(seconds) ? load.rates().prefillFit().predict(work) : seconds;
     }
 }

@@ -73,15 +73,20 @@ public final class Strategies {
 
     /**
      * Least estimated work to the first token ({@link WorkScorer}): prefill not cached on the
-     * replica plus what is queued ahead of it there, in tokens; among near-equals the fewest
-     * requests in the engine, then at random.
+     * replica plus what is queued ahead of it there, in tokens; for a LoRA adapter's request, the
+     * adapter's affinity as in {@link #queue} ({@code routing.weights.lora}); among near-equals
+     * the fewest requests in the engine, then at random.
      *
      * @param blockTokens tokens in one hashed prompt block
      */
     public static RoutingStrategy work(RoutingSettings settings, int blockTokens, Supplier<RandomGenerator> random) {
         WorkModel model = new WorkModel(settings.prefixCacheSize(), blockTokens);
-        return new RoutingStrategy(WORK, Filters.ALL, List.of(new RoutingStrategy.WeightedScorer(
-                new WorkScorer(model), 1.0)), Pickers.maxScoreThenLeastLoaded(random), model);
+        List<RoutingStrategy.WeightedScorer> scorers = new ArrayList<>();
+        scorers.add(new RoutingStrategy.WeightedScorer(new WorkScorer(model), 1.0));
+        // As in queue: a request for an adapter goes where the adapter runs or has a slot, unless
+        // that replica is much busier; a request for any other model skips it.
+        add(scorers, new LoraAffinityScorer(), settings.weights().lora());
+        return new RoutingStrategy(WORK, Filters.ALL, scorers, Pickers.maxScoreThenLeastLoaded(random), model);
     }
 
     /**

@@ -6,7 +6,11 @@ import static java.util.Objects.requireNonNull;
  * Least work to the first token ({@code work}): for each replica, the tokens the engine must
  * prefill before this request's first token there — what this gateway sent it that has no first
  * token yet, then this request's own prompt less what that replica has cached — and, when the
- * request would queue for a slot there, the output tokens still expected of what runs there. The
+ * request would queue for a slot there, the share of the output tokens still expected of what
+ * runs there that must come out before a slot frees for it ({@link Decision#slotWaitShare}).
+ * Counting all of that decode instead (as until 2026-12-06) made a tenant's home look as costly
+ * as a whole batch whenever its engine briefly queued, so tenants moved, their contexts were
+ * prefilled again elsewhere, and the copies filled the KV caches until the fleet collapsed. The
  * request's own prefill counts twice: it is also work added ahead of every request that follows
  * it to that replica, so between two replicas where it would wait as long, the one where its
  * prompt is cached wins, and the fleet's prefill capacity is not spent on copies of a context.
@@ -63,11 +67,11 @@ final class WorkScorer implements Scorer {
 
     /** The tokens ahead of a new request on candidate {@code i}, before its own prompt. */
     static double workAhead(Decision decision, int i) {
-        EndpointLoad load = decision.load(i);
-        double ahead = Math.max(0, load.prefillPending());
-        if (decision.wouldQueue(i)) {
-            ahead += Math.max(0, load.decodePending());
-        }
-        return ahead;
+        return Math.max(0, decision.load(i).prefillPending()) + decodeAhead(decision, i);
+    }
+
+    /** The output tokens that must come out on candidate {@code i} before a slot frees there; 0 when none is needed. */
+    static double decodeAhead(Decision decision, int i) {
+        return decision.wouldQueue(i) ? Math.max(0, decision.load(i).decodePending()) * decision.slotWaitShare(i) : 0;
     }
 }

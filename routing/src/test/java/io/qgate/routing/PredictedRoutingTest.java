@@ -5,6 +5,7 @@ import static io.qgate.routing.Replicas.B;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import io.qgate.routing.metrics.EngineCounters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -57,6 +58,42 @@ class PredictedRoutingTest {
             assertThat(next.endpoint()).isEqualTo(A);
             next.finish(false);
         }
+    }
+
+    static Stream<Arguments> theEnginesOwnCountersAloneTellTheFasterReplica() {
+        // {A's ms per uncached prompt token, B's}: the engines report it before the gateway has seen an answer.
+        return Stream.of(Arguments.of(0.1, 1.0, A), Arguments.of(1.0, 0.1, B));
+    }
+
+    @ParameterizedTest(name = "A {0} ms a token, B {1} -> {2}")
+    @MethodSource
+    void theEnginesOwnCountersAloneTellTheFasterReplica(double msPerTokenA, double msPerTokenB, Endpoint expected) {
+        SplittableRandom random = new SplittableRandom(5);
+        Router router = new Router(Strategies.named("predicted", RoutingSettings.defaults(), () -> random),
+                RoutingSettings.defaults(), clock);
+        router.update(EndpointSnapshot.of(List.of(A, B)));
+        double[] prompt = new double[2];
+        double[] seconds = new double[2];
+        for (int i = 0; i <= 20; i++) {
+            double tokens = 200 + 150 * (i % 5);
+            prompt[0] += 4 * tokens;
+            prompt[1] += 4 * tokens;
+            seconds[0] += 4 * (0.02 + msPerTokenA * tokens / 1000);
+            seconds[1] += 4 * (0.02 + msPerTokenB * tokens / 1000);
+            clock.advance(Duration.ofMillis(100));
+            scrape(router.load(A), prompt[0], seconds[0], 4.0 * i);
+            scrape(router.load(B), prompt[1], seconds[1], 4.0 * i);
+        }
+
+        Router.Dispatch next = router.dispatch(prompt(2000), Set.of());
+
+        assertThat(next.endpoint()).isEqualTo(expected);
+    }
+
+    private void scrape(EndpointLoad load, double promptTokens, double prefillSeconds, double prefills) {
+        load.scraped(0, 1, 0.1, Set.of(), clock.getAsLong());
+        load.engineCounters(new EngineCounters(promptTokens, 0, prefillSeconds, prefills,
+                Double.NaN, Double.NaN));
     }
 
     private void answer(Router router, int tokens, Endpoint to, Endpoint not, double msPerToken) {

@@ -5,6 +5,7 @@ import static io.qgate.routing.Replicas.B;
 import static io.qgate.routing.Replicas.C;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qgate.routing.metrics.LoraAdapters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -79,6 +80,55 @@ class WorkRoutingTest {
         Endpoint chosen = router.dispatch(prompt(8_000, null), Set.of()).endpoint();
 
         assertThat(expected).contains(chosen);
+    }
+
+    static Stream<Arguments> aTenantsHomeThatQueues() {
+        // A holds the tenant's context and runs 100 answers of 200 tokens; its engine reports a queue.
+        return Stream.of(
+                // One waiting: the first of 100 sequences to finish frees the slot, long before the batch's last.
+                Arguments.of(1, Set.of(A)),
+                Arguments.of(10, Set.of(A)),
+                // 60 waiting: the new request waits for most of the batch, longer than a prefill elsewhere.
+                Arguments.of(60, Set.of(B, C)));
+    }
+
+    @ParameterizedTest(name = "{0} waiting at the tenant's home -> {1}")
+    @MethodSource
+    void aTenantsHomeThatQueues(int waitingAtHome, Set<Endpoint> expected) {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A, B, C)));
+        Router.Dispatch first = router.dispatch(tenantQuestion(), Set.of(B, C));
+        first.firstToken();
+        first.finish(false);
+        for (int i = 0; i < 100; i++) {
+            router.dispatch(new RouteRequest(ApiRoute.CHAT, "m", true, new long[0], 100, 200), Set.of(B, C))
+                    .firstToken();
+        }
+        router.load(A).scraped(waitingAtHome, 100, 0.9, Set.of(), clock.getAsLong());
+        router.load(B).scraped(0, 0, 0.1, Set.of(), clock.getAsLong());
+        router.load(C).scraped(0, 0, 0.1, Set.of(), clock.getAsLong());
+
+        Endpoint chosen = router.dispatch(tenantQuestion(), Set.of()).endpoint();
+
+        assertThat(expected).contains(chosen);
+    }
+
+    @Test
+    void aRequestForALoraAdapterGoesWhereTheAdapterRuns() {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A, B, C)));
+        LoraAdapters full = LoraAdapters.ofEngine(Set.of("b", "c"), Set.of(), 2);
+        router.load(A).scraped(0, 2, 0.1, Set.of(), full, clock.getAsLong());
+        router.load(B).scraped(0, 2, 0.1, Set.of(), LoraAdapters.ofEngine(Set.of("sql-lora", "b"), Set.of(), 2),
+                clock.getAsLong());
+        router.load(C).scraped(0, 2, 0.1, Set.of(), full, clock.getAsLong());
+
+        for (int i = 0; i < 10; i++) {
+            Router.Dispatch next = router.dispatch(new RouteRequest(ApiRoute.CHAT, "sql-lora", true, new long[0], 100, 50),
+                    Set.of());
+            assertThat(next.endpoint()).isEqualTo(B);
+            next.finish(false);
+        }
     }
 
     @Test

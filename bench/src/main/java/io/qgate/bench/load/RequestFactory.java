@@ -3,6 +3,7 @@ package io.qgate.bench.load;
 import io.qgate.fleet.workload.Workload;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -13,10 +14,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RequestFactory {
 
+    /** Seeds the shared contexts' text, the same in every generator. */
+    private static final long CONTEXT_SEED = 0x5A4ED;
+
     private final Api api;
     private final Workload workload;
     private final PromptText text;
     private final byte[][] systemPrompts;
+    /** The workload's shared contexts by their id, made on first use ({@link Workload.Shape#prefixId}). */
+    private final ConcurrentHashMap<Integer, byte[]> contexts = new ConcurrentHashMap<>();
     private final byte[] head;
     private final byte[] tail;
 
@@ -47,43 +53,67 @@ final class RequestFactory {
     LoadRequest next(SplittableRandom random) {
         Workload.Shape shape = workload.next(random);
         int tenant = systemPrompts.length == 0 ? -1 : random.nextInt(systemPrompts.length);
-        int capacity = head.length + tail.length + 128 + shape.promptTokens() * PromptText.CHARS_PER_TOKEN
-                + (tenant < 0 ? 0 : systemPrompts[tenant].length);
+        byte[] prefix = tenant >= 0 ? systemPrompts[tenant] : context(shape);
+        int ownTokens = Math.max(1, shape.promptTokens() - shape.prefixTokens());
+        int capacity = head.length + tail.length + 128 + ownTokens * PromptText.CHARS_PER_TOKEN
+                + (prefix == null ? 0 : prefix.length);
         ByteArrayBuilder body = new ByteArrayBuilder(capacity).append(head);
         switch (api) {
             case CHAT:
                 body.append("\"messages\":[");
-                if (tenant >= 0) {
-                    body.append("{\"role\":\"system\",\"content\":\"").append(systemPrompts[tenant]).append("\"},");
+                if (prefix != null) {
+                    body.append("{\"role\":\"system\",\"content\":\"").append(prefix).append("\"},");
                 }
                 body.append("{\"role\":\"user\",\"content\":\"");
-                text.appendPrompt(body, shape.promptTokens(), random);
-                body.append("\"}],\"max_tokens\":").append(shape.outputTokens());
+                text.appendPrompt(body, ownTokens, random);
+                body.append("\"}]");
+                appendMaxTokens(body, shape);
                 break;
             case COMPLETIONS:
                 body.append("\"prompt\":\"");
-                appendPrefixed(body, tenant, shape, random);
-                body.append("\",\"max_tokens\":").append(shape.outputTokens());
+                appendPrefixed(body, prefix, ownTokens, random);
+                body.append("\"");
+                appendMaxTokens(body, shape);
                 break;
             case EMBEDDINGS:
                 body.append("\"input\":\"");
-                appendPrefixed(body, tenant, shape, random);
+                appendPrefixed(body, prefix, ownTokens, random);
                 body.append("\"");
                 break;
             default:
                 throw new IllegalStateException("api: " + api);
         }
         body.append(tail);
-        int maxTokens = api.generates() ? shape.outputTokens() : 0;
+        int maxTokens = api.generates() && workload.sendsMaxTokens() ? shape.outputTokens() : 0;
         return new LoadRequest(body.toByteArray(), shape.promptTokens(), maxTokens, tenant);
     }
 
     /** Without a message list the tenant's prefix is simply the start of the text. */
-    private void appendPrefixed(ByteArrayBuilder body, int tenant, Workload.Shape shape, SplittableRandom random) {
-        if (tenant >= 0) {
-            body.append(systemPrompts[tenant]).append(" ");
+    private void appendPrefixed(ByteArrayBuilder body, byte[] prefix, int tokens, SplittableRandom random) {
+        if (prefix != null) {
+            body.append(prefix).append(" ");
         }
-        text.appendPrompt(body, shape.promptTokens(), random);
+        text.appendPrompt(body, tokens, random);
+    }
+
+    /** A workload whose clients send no {@code max_tokens} leaves the output's length to the engine. */
+    private void appendMaxTokens(ByteArrayBuilder body, Workload.Shape shape) {
+        if (workload.sendsMaxTokens()) {
+            body.append(",\"max_tokens\":").append(shape.outputTokens());
+        }
+    }
+
+    /**
+     * The shared context a shape starts with, or null. Its text depends on its id alone, not on
+     * this generator's seed: generators in front of different gateways send a tenant's requests
+     * with the same context, as one tenant's clients reach every gateway behind a Service.
+     */
+    private byte[] context(Workload.Shape shape) {
+        if (shape.prefixId() < 0) {
+            return null;
+        }
+        return contexts.computeIfAbsent(shape.prefixId(),
+                id -> PromptText.systemPrompt(CONTEXT_SEED, id, shape.prefixTokens()));
     }
 
     private static byte[] utf8(String text) {

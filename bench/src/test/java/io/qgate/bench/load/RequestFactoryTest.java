@@ -45,6 +45,28 @@ class RequestFactoryTest {
     }
 
     @Test
+    void aWorkloadsSharedContextLeadsThePromptTheSameWhateverTheGeneratorsSeed() {
+        // Two generators (as in front of two gateways) with different seeds.
+        RequestFactory one = factory(Api.CHAT, true, Workload.named("prefix-heavy"), 0, 1);
+        RequestFactory two = factory(Api.CHAT, true, Workload.named("prefix-heavy"), 0, 2);
+        SplittableRandom random = new SplittableRandom(3);
+        java.util.Map<String, String> contextByTenant = new java.util.HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            JsonNode body = JsonMapper.shared().readTree((i % 2 == 0 ? one : two).next(random).body());
+            // The workload's clients send no max_tokens.
+            assertThat(body.has("max_tokens")).isFalse();
+            JsonNode messages = body.path("messages");
+            String context = messages.path(0).path("content").stringValue();
+            assertThat(context).startsWith("You are the assistant of tenant ").hasSizeBetween(5_990 * 4, 6_000 * 4);
+            String tenant = context.substring(0, context.indexOf('.'));
+            assertThat(contextByTenant.computeIfAbsent(tenant, t -> context)).isEqualTo(context);
+            // The question after it is short.
+            assertThat(messages.path(1).path("content").stringValue().length()).isLessThanOrEqualTo(500 * 4);
+        }
+        assertThat(contextByTenant).hasSizeGreaterThan(100);
+    }
+
+    @Test
     void withoutTenantsPromptsRarelyShareAPrefix() {
         RequestFactory factory = factory(Api.CHAT, false, Workload.tiny(), 0, 1);
         SplittableRandom random = new SplittableRandom(3);

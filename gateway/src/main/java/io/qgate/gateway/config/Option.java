@@ -61,7 +61,7 @@ public enum Option {
             "replicas tried when connecting fails before the request was sent"),
     STATUS_RETRIES("upstream.status-retries", "1", null,
             "times a 429 or 503 answered before any byte is retried on another replica (0: never)"),
-    ROUTING_STRATEGY("routing.strategy", "queue", "--strategy",
+    ROUTING_STRATEGY("routing.strategy", "work", "--strategy",
             "how a replica is picked: " + String.join(", ", Strategies.NAMES)),
     QUEUE_CORRECTION("routing.queue-correction", "true", null,
             "add requests dispatched since the last scrape to the scraped queue (queue strategy)"),

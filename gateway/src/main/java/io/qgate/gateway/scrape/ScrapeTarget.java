@@ -144,6 +144,7 @@ final class ScrapeTarget {
         failuresInRow = 0;
         load.scraped(metrics.waiting(), metrics.running(), metrics.kvCacheUsage(), metrics.models(), metrics.lora(),
                 clock.getAsLong());
+        load.engineCounters(metrics.counters());
     }
 
     private void fail(String reason) {

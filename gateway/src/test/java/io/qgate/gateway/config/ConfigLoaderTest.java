@@ -27,7 +27,7 @@ class ConfigLoaderTest {
         assertThat(config.server().port()).isEqualTo(8080);
         assertThat(config.server().adminPort()).isEqualTo(9090);
         assertThat(config.server().maxBodySize()).isEqualTo(16 << 20);
-        assertThat(config.routing().strategy()).isEqualTo("queue");
+        assertThat(config.routing().strategy()).isEqualTo("work");
         assertThat(config.discovery().endpoints()).isEmpty();
     }
 

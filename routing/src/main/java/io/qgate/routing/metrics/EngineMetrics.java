@@ -20,9 +20,11 @@ import static java.util.Objects.requireNonNull;
  *                      one says nothing about the queue, rather than that it is empty)
  * @param runningFound  the same for the running gauge
  * @param lora          the LoRA adapters in use; {@link LoraAdapters#NONE} when not reported
+ * @param counters      the engine's cumulative work and time; {@link EngineCounters#NONE} when not read
  */
 public record EngineMetrics(double waiting, double running, double kvCacheUsage, Set<String> models,
-                            boolean waitingFound, boolean runningFound, LoraAdapters lora) {
+                            boolean waitingFound, boolean runningFound, LoraAdapters lora,
+                            EngineCounters counters) {
 
     /** The reading of a scrape that held none of the wanted series. */
     public static final EngineMetrics EMPTY = new EngineMetrics(0, 0, Double.NaN, Set.of(), false, false);
@@ -33,6 +35,17 @@ public record EngineMetrics(double waiting, double running, double kvCacheUsage,
         this(waiting, running, kvCacheUsage, models, waitingFound, runningFound, LoraAdapters.NONE);
     }
 
+    /** A reading without counters. */
+    public EngineMetrics(double waiting, double running, double kvCacheUsage, Set<String> models,
+                         boolean waitingFound, boolean runningFound, LoraAdapters lora) {
+        this(waiting, running, kvCacheUsage, models, waitingFound, runningFound, lora, EngineCounters.NONE);
+    }
+
+    public EngineMetrics withCounters(EngineCounters newCounters) {
+        return new EngineMetrics(waiting, running, kvCacheUsage, models, waitingFound, runningFound, lora,
+                newCounters);
+    }
+
     public EngineMetrics {
         checkCount("waiting", waiting);
         checkCount("running", running);
@@ -41,6 +54,7 @@ public record EngineMetrics(double waiting, double running, double kvCacheUsage,
         }
         models = Set.copyOf(requireNonNull(models, "models"));
         requireNonNull(lora, "lora");
+        requireNonNull(counters, "counters");
     }
 
     /** Whether {@link #kvCacheUsage()} holds a reading. */

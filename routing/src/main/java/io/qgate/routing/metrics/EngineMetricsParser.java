@@ -2,6 +2,8 @@ package io.qgate.routing.metrics;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,8 +15,10 @@ import static java.util.Objects.requireNonNull;
  * anything. Names are matched exactly, so {@code vllm:num_requests_waiting_by_reason} or a
  * {@code _created} series never counts as {@code vllm:num_requests_waiting}. Series of a wanted
  * name are summed whatever their labels, which sums over the {@code engine} label of
- * data-parallel engines. The LoRA info gauge is the exception: its latest sample per engine
- * counts ({@link LoraTally}), and nothing of it is decoded until the end of the scrape.
+ * data-parallel engines; so are the counters of the engine's work and time
+ * ({@link EngineCounters}), a histogram read by its {@code _sum} and {@code _count}. The LoRA info
+ * gauge is the exception: its latest sample per engine counts ({@link LoraTally}), and nothing of
+ * it is decoded until the end of the scrape.
  *
  * <p>The exposition is untrusted input. {@code parse} never throws on its content and runs in time
  * linear in its length: a malformed line (bad label set, unterminated quote, junk value or
@@ -30,23 +34,56 @@ public final class EngineMetricsParser {
     private final byte[][] names;
     /** The slot of the LoRA info gauge, last, or -1 when the profile has none. */
     private final int loraSlot;
+    /** The first slot past the KV-cache gauges: the counters follow. */
+    private final int firstCounter;
+    private final int promptSlot;
+    private final int cachedSlot;
+    private final int[] prefillSlots;
+    private final int[] interTokenSlots;
     private final LabelValueCache modelNames = new LabelValueCache();
     private final LabelValueCache adapterNames = new LabelValueCache();
 
     public EngineMetricsParser(EngineProfile profile) {
         this.profile = requireNonNull(profile, "profile");
-        int kvCaches = profile.kvCacheUsageMetrics().size();
         boolean lora = !profile.loraInfoMetric().isEmpty();
-        names = new byte[ScrapeTally.FIRST_KV_CACHE + kvCaches + (lora ? 1 : 0)][];
-        names[ScrapeTally.WAITING] = ascii(profile.waitingMetric());
-        names[ScrapeTally.RUNNING] = ascii(profile.runningMetric());
-        for (int k = 0; k < kvCaches; k++) {
-            names[ScrapeTally.FIRST_KV_CACHE + k] = ascii(profile.kvCacheUsageMetrics().get(k));
+        List<String> wanted = new ArrayList<>();
+        wanted.add(profile.waitingMetric());
+        wanted.add(profile.runningMetric());
+        wanted.addAll(profile.kvCacheUsageMetrics());
+        firstCounter = wanted.size();
+        EngineCounters.Names counters = profile.counterNames();
+        promptSlot = addIfNamed(wanted, counters.promptTokens());
+        cachedSlot = addIfNamed(wanted, counters.cachedPromptTokens());
+        prefillSlots = addHistograms(wanted, counters.prefillHistograms());
+        interTokenSlots = addHistograms(wanted, counters.interTokenHistograms());
+        if (lora) {
+            wanted.add(profile.loraInfoMetric());
+        }
+        names = new byte[wanted.size()][];
+        for (int slot = 0; slot < names.length; slot++) {
+            names[slot] = ascii(wanted.get(slot));
         }
         loraSlot = lora ? names.length - 1 : -1;
-        if (lora) {
-            names[loraSlot] = ascii(profile.loraInfoMetric());
+    }
+
+    /** The slot of {@code name}, appended, or -1 for no name. */
+    private static int addIfNamed(List<String> wanted, String name) {
+        if (name.isEmpty()) {
+            return -1;
         }
+        wanted.add(name);
+        return wanted.size() - 1;
+    }
+
+    /** The slot of each histogram's {@code _sum}; its {@code _count} is in the next. */
+    private static int[] addHistograms(List<String> wanted, List<String> histograms) {
+        int[] slots = new int[histograms.size()];
+        for (int h = 0; h < slots.length; h++) {
+            slots[h] = wanted.size();
+            wanted.add(histograms.get(h) + "_sum");
+            wanted.add(histograms.get(h) + "_count");
+        }
+        return slots;
     }
 
     public EngineProfile profile() {
@@ -60,7 +97,7 @@ public final class EngineMetricsParser {
     public EngineMetrics parse(ByteBuffer text) {
         requireNonNull(text, "text");
         int end = text.limit();
-        ScrapeTally tally = new ScrapeTally(names.length);
+        ScrapeTally tally = new ScrapeTally(names.length, firstCounter);
         SampleLine line = new SampleLine();
         for (int i = text.position(); i < end; ) {
             int newline = PromSyntax.indexOfNewline(text, i, end);
@@ -68,7 +105,34 @@ public final class EngineMetricsParser {
             // Not newline + 1 past the end: that overflows for a buffer ending at Integer.MAX_VALUE.
             i = newline < end ? newline + 1 : end;
         }
-        return tally.toMetrics(tally.loraAdapters(text, adapterNames));
+        EngineMetrics metrics = tally.toMetrics(tally.loraAdapters(text, adapterNames));
+        return firstCounter == loraOrEnd() ? metrics : metrics.withCounters(counters(tally));
+    }
+
+    private int loraOrEnd() {
+        return loraSlot < 0 ? names.length : loraSlot;
+    }
+
+    private EngineCounters counters(ScrapeTally tally) {
+        int prefill = firstPresent(tally, prefillSlots);
+        int interToken = firstPresent(tally, interTokenSlots);
+        return new EngineCounters(sumOrNaN(tally, promptSlot), sumOrNaN(tally, cachedSlot),
+                sumOrNaN(tally, prefill), sumOrNaN(tally, prefill < 0 ? -1 : prefill + 1),
+                sumOrNaN(tally, interToken), sumOrNaN(tally, interToken < 0 ? -1 : interToken + 1));
+    }
+
+    /** The {@code _sum} slot of the first histogram whose {@code _sum} and {@code _count} the scrape held, or -1. */
+    private static int firstPresent(ScrapeTally tally, int[] sumSlots) {
+        for (int slot : sumSlots) {
+            if (!Double.isNaN(tally.sum(slot)) && !Double.isNaN(tally.sum(slot + 1))) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private static double sumOrNaN(ScrapeTally tally, int slot) {
+        return slot < 0 ? Double.NaN : tally.sum(slot);
     }
 
     /** Reads a whole exposition held in an array (all of it). */

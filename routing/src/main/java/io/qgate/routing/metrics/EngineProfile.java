@@ -18,14 +18,17 @@ import static java.util.Objects.requireNonNull;
  *                            after the current one
  * @param loraInfoMetric      the info gauge of the LoRA adapters in use ({@link LoraAdapters}), or
  *                            empty when the engine has none
+ * @param counterNames        the counters that give the engine's speed ({@link EngineCounters})
  */
 public record EngineProfile(String engine, String waitingMetric, String runningMetric,
-                            List<String> kvCacheUsageMetrics, String loraInfoMetric) {
+                            List<String> kvCacheUsageMetrics, String loraInfoMetric,
+                            EngineCounters.Names counterNames) {
 
     /** vLLM; engines before the V1 rework called the KV-cache gauge {@code gpu_cache_usage_perc}. */
     public static final EngineProfile VLLM = new EngineProfile("vllm",
             "vllm:num_requests_waiting", "vllm:num_requests_running",
-            List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"), "vllm:lora_requests_info");
+            List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"), "vllm:lora_requests_info",
+            EngineCounters.Names.VLLM);
 
     /** SGLang; {@code token_usage} is the share of the KV-cache token pool in use. */
     public static final EngineProfile SGLANG = new EngineProfile("sglang",
@@ -47,6 +50,7 @@ public record EngineProfile(String engine, String waitingMetric, String runningM
         if (!loraInfoMetric.isEmpty()) {
             checkName("loraInfoMetric", loraInfoMetric);
         }
+        requireNonNull(counterNames, "counterNames");
         // A line is counted under the first name it matches, so a repeated name would silently
         // feed only one of the readings.
         Set<String> seen = new HashSet<>();
@@ -56,6 +60,12 @@ public record EngineProfile(String engine, String waitingMetric, String runningM
             throw new IllegalArgumentException("metric names: " + waitingMetric + ", " + runningMetric
                     + ", " + kvCacheUsageMetrics + ", " + loraInfoMetric + " (expected: all different)");
         }
+    }
+
+    /** A profile whose counters are not read. */
+    public EngineProfile(String engine, String waitingMetric, String runningMetric, List<String> kvCacheUsageMetrics,
+                         String loraInfoMetric) {
+        this(engine, waitingMetric, runningMetric, kvCacheUsageMetrics, loraInfoMetric, EngineCounters.Names.NONE);
     }
 
     /** A profile without LoRA. */

@@ -20,13 +20,16 @@ final class ScrapeTally {
 
     private final double[] sums;
     private final int[] counts;
+    /** The slots past the last KV-cache gauge hold counters, not shares. */
+    private final int firstCounter;
     private String firstModel;
     private List<String> moreModels;
     private LoraTally lora;
 
-    ScrapeTally(int slots) {
+    ScrapeTally(int slots, int firstCounter) {
         sums = new double[slots];
         counts = new int[slots];
+        this.firstCounter = firstCounter;
     }
 
     /**
@@ -38,7 +41,7 @@ final class ScrapeTally {
         if (!(value >= 0 && value <= Double.MAX_VALUE)) {
             return;
         }
-        sums[slot] += slot >= FIRST_KV_CACHE ? Math.min(value, 1) : value;
+        sums[slot] += slot >= FIRST_KV_CACHE && slot < firstCounter ? Math.min(value, 1) : value;
         counts[slot]++;
     }
 
@@ -58,6 +61,11 @@ final class ScrapeTally {
         }
     }
 
+    /** The sum of the slot's samples, or NaN when the scrape held none. */
+    double sum(int slot) {
+        return counts[slot] > 0 ? Math.min(sums[slot], Double.MAX_VALUE) : Double.NaN;
+    }
+
     /** The LoRA info tally, created at the first LoRA line: a scrape without one costs nothing. */
     LoraTally lora() {
         if (lora == null) {
@@ -73,7 +81,7 @@ final class ScrapeTally {
 
     EngineMetrics toMetrics(LoraAdapters lora) {
         double kvCacheUsage = Double.NaN;
-        for (int slot = FIRST_KV_CACHE; slot < sums.length; slot++) {
+        for (int slot = FIRST_KV_CACHE; slot < firstCounter; slot++) {
             if (counts[slot] > 0) {
                 // The mean: the engines of one replica have caches of equal size.
                 kvCacheUsage = Math.min(1, sums[slot] / counts[slot]);

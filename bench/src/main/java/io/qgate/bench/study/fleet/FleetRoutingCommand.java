@@ -62,10 +62,12 @@ public final class FleetRoutingCommand {
               --workload NAME        sharegpt (default), prefix-heavy, long-tail or mixed
               --policies a,b,...     of oracle, queue, queue-uncorrected, work, llmd-default,
                                      llmd-queue-kv (the llm-d ones reimplemented as baselines),
-                                     least-inflight, round-robin, random
+                                     least-inflight, round-robin, random, predicted, or the
+                                     bound partition (each tenant's context on one home,
+                                     dealt out evenly)
                                      (default: oracle,round-robin,queue,llmd-queue-kv,llmd-default,work)
               --replicas N           replicas, the simulator's default engine (default 8)
-              --gateways N           gateways; the oracle always counts as one (default 1)
+              --gateways N           gateways; the oracle and partition count as one (default 1)
               --scrape-interval D    how often each gateway scrapes each engine (default 100ms)
               --duration D           measured time per step; a quarter of it runs first (default 120s)
               --max-num-seqs N       sequences each engine runs at once (default 256, the simulator's)

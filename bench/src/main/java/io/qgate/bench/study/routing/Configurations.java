@@ -42,6 +42,16 @@ final class Configurations {
                 new Configuration(PREFIX_AFFINITY, "queue", true, true, FAST, true));
     }
 
+    /**
+     * Named strategies side by side on the workload as given, each with the defaults of its
+     * settings (prefix affinity on, the correction on, 100 ms scrapes); the workload's own shared
+     * contexts, if any, lead the prompts.
+     */
+    static List<Configuration> policies(List<String> strategies) {
+        return strategies.stream().map(strategy -> new Configuration(strategy, strategy, true, true, FAST, false))
+                .toList();
+    }
+
     /** The sweep's rows on the plain workload: the blind strategies and queue routing with and without correction. */
     static List<Configuration> sweepLoadAware() {
         return List.of(

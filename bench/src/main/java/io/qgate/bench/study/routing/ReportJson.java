@@ -70,6 +70,7 @@ final class ReportJson {
             node.put("errors", row.errors());
             node.put("offeredRps", round(row.offeredRps()));
             node.put("throughputRps", round(row.throughputRps()));
+            node.put("outputTokensPerSecond", round(row.outputTokensPerSecond()));
             putLatency(node.putObject("ttftMs"), row.ttft());
             putLatency(node.putObject("e2eMs"), row.e2e());
         }

@@ -36,19 +36,25 @@ final class ReportMarkdown {
                         + "%s s warm-up; seed %d, the same arrivals in every row.%n", report.offeredRps(),
                 100 * options.load(), seconds(options.duration()), seconds(options.wall(options.duration())),
                 seconds(options.warmup()), options.seed()));
-        md.append(String.format(Locale.ROOT,
-                "- Shared prefixes: %d tenants with %d-token system prompts, %d entering through each gateway.%n",
-                options.tenantsPerGateway() * options.gateways(), options.systemPromptTokens(),
-                options.tenantsPerGateway()));
+        if (options.rows().equals("policies")) {
+            md.append(String.format(Locale.ROOT, "- Policies: %s, each with its defaults, on the %s workload "
+                    + "(its own shared contexts, if any).%n", String.join(", ", options.policies()),
+                    options.workload().name()));
+        } else {
+            md.append(String.format(Locale.ROOT,
+                    "- Shared prefixes: %d tenants with %d-token system prompts, %d entering through each gateway.%n",
+                    options.tenantsPerGateway() * options.gateways(), options.systemPromptTokens(),
+                    options.tenantsPerGateway()));
+        }
         md.append(String.format(Locale.ROOT, "- Whole run: %.0f s wall.%n%n", report.wallSeconds()));
 
         md.append("| configuration | routed by | TTFT p50 ms | TTFT p99 ms | TTFT mean ms | E2E p50 ms | E2E p99 ms "
-                + "| throughput req/s | requests | errors |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| throughput req/s | output tokens/s | requests | errors |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RowResult row : report.rows()) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %d | %d |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.0f | %d | %d |%n",
                     row.name(), row.routedBy(), row.ttft().p50(), row.ttft().p99(), row.ttft().mean(), row.e2e().p50(),
-                    row.e2e().p99(), row.throughputRps(), row.requests(), row.errors()));
+                    row.e2e().p99(), row.throughputRps(), row.outputTokensPerSecond(), row.requests(), row.errors()));
         }
 
         md.append("\n| comparison | metric | ratio | target | met |\n");

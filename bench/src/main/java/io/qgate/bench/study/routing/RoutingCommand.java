@@ -27,7 +27,10 @@ public final class RoutingCommand {
             shared-prefix workload. Latencies and rates are reported in modelled time.
 
               --quick              a short smoke run of every configuration (seconds)
-              --rows R             all, load-aware or prefixes (default all)
+              --rows R             all, load-aware, prefixes, or policies: each of --policies
+                                   on --workload (default all)
+              --policies a,b,...   strategies of the policies rows
+                                   (default queue,llmd-default,work,predicted)
               --out DIR            where results.json and report.md go
                                    (default: bench/results/routing-<timestamp>)
               --load F             offered load as a fraction of the capacity (default 0.85)
@@ -36,7 +39,9 @@ public final class RoutingCommand {
               --duration D         modelled length of each measured run (default 120s; quick 1500ms)
               --time-scale F       wall-clock seconds per modelled second (default 0.25; quick 1)
               --max-num-seqs N     batch size of each replica (default 8)
-              --workload W         sharegpt, tiny or fixed:P:O (default sharegpt; quick fixed:32:8)
+              --workload W         sharegpt, prefix-heavy, long-tail, mixed, tiny or fixed:P:O
+                                   (default sharegpt; quick fixed:32:8)
+              --prefix-cache-blocks N  each replica's prefix cache, 16-token blocks (default 1024)
               --seed N             base seed (default 42)
             """;
 
@@ -56,7 +61,8 @@ public final class RoutingCommand {
     /** {@code --quick} picks the base settings wherever it appears; the other flags then override them. */
     static ScenarioOptions parse(String[] args) {
         Flags flags = Flags.parse(args, Set.of("--out", "--load", "--capacity", "--duration", "--time-scale",
-                "--max-num-seqs", "--workload", "--seed", "--rows"), Set.of("--quick"));
+                "--max-num-seqs", "--workload", "--seed", "--rows", "--policies", "--prefix-cache-blocks"),
+                Set.of("--quick"));
         Path defaultOut = Path.of("bench", "results", "routing-" + LocalDateTime.now().format(STAMP));
         ScenarioOptions base = flags.on("--quick") ? ScenarioOptions.quick(defaultOut) : ScenarioOptions.full(defaultOut);
         return base.with(o -> {
@@ -66,9 +72,11 @@ public final class RoutingCommand {
             o.duration = flags.duration("--duration", o.duration);
             o.timeScale = flags.number("--time-scale", o.timeScale);
             o.maxNumSeqs = flags.whole("--max-num-seqs", o.maxNumSeqs);
-            flags.ifGiven("--workload", v -> o.workload = Workload.parse(v));
+            flags.ifGiven("--workload", v -> o.workload = Workload.named(v));
             o.seed = flags.wholeLong("--seed", o.seed);
             o.rows = flags.text("--rows", o.rows);
+            o.policies = flags.words("--policies", o.policies);
+            o.prefixCacheBlocks = flags.whole("--prefix-cache-blocks", o.prefixCacheBlocks);
         });
     }
 }

@@ -53,6 +53,13 @@ public final class RoutingScenario {
         }
 
         List<RowResult> rows = new ArrayList<>();
+        if (options.rows().equals("policies")) {
+            progress.printf(Locale.ROOT, "phase 3/3: policies %s on %s%n", options.policies(), options.workload().name());
+            for (Configuration configuration : Configurations.policies(options.policies())) {
+                rows.add(measure(configuration, options, offered, progress));
+            }
+            return finish(options, startedAt, start, capacity, offered, rows, progress);
+        }
         progress.println("phase 3/4: load-aware routing against round-robin and least-inflight");
         for (Configuration configuration : options.rows().equals("prefixes") ? List.<Configuration>of()
                 : Configurations.loadAware()) {
@@ -65,6 +72,11 @@ public final class RoutingScenario {
                 : Configurations.sharedPrefixes()) {
             rows.add(measure(configuration, options, offered, progress));
         }
+        return finish(options, startedAt, start, capacity, offered, rows, progress);
+    }
+
+    private static ScenarioReport finish(ScenarioOptions options, Instant startedAt, long start, Capacity capacity,
+                                         double offered, List<RowResult> rows, PrintStream progress) {
         double wallSeconds = (System.nanoTime() - start) / 1e9;
         progress.printf(Locale.ROOT, "done in %.0f s%n", wallSeconds);
         return new ScenarioReport(options, startedAt, wallSeconds, capacity, offered, rows, Ratios.of(rows));
@@ -75,8 +87,8 @@ public final class RoutingScenario {
         TierRun run = runConfiguration(configuration, options, offered, options.duration(), progress);
         RowResult row = RowResult.of(configuration, run, offered, options.timeScale());
         progress.printf(Locale.ROOT, "  %-36s TTFT p50 %7.1f p99 %8.1f ms, E2E p99 %8.1f ms, %.2f req/s, "
-                        + "%d requests, %d errors%n", row.name(), row.ttft().p50(), row.ttft().p99(), row.e2e().p99(),
-                row.throughputRps(), row.requests(), row.errors());
+                        + "%.0f output tokens/s, %d requests, %d errors%n", row.name(), row.ttft().p50(), row.ttft().p99(),
+                row.e2e().p99(), row.throughputRps(), row.outputTokensPerSecond(), row.requests(), row.errors());
         return row;
     }
 

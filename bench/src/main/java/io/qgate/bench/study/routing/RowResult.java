@@ -11,9 +11,10 @@ import java.util.List;
  * @param routedBy      the picker the gateways reported, which may differ from the configured strategy
  * @param offeredRps    the Poisson rate offered to the whole tier
  * @param throughputRps successful requests per second, summed over the generators
+ * @param outputTokensPerSecond output tokens the answers carried per second, summed likewise
  */
 record RowResult(Configuration configuration, String routedBy, long requests, long ok, long errors, double offeredRps,
-                 double throughputRps, Latency ttft, Latency e2e) {
+                 double throughputRps, double outputTokensPerSecond, Latency ttft, Latency e2e) {
 
     static RowResult of(Configuration configuration, TierRun run, double offeredRps, double timeScale) {
         List<LoadResult> results = run.results();
@@ -23,6 +24,7 @@ record RowResult(Configuration configuration, String routedBy, long requests, lo
                 results.stream().mapToLong(LoadResult::errorCount).sum(),
                 offeredRps,
                 results.stream().mapToDouble(LoadResult::throughputRps).sum() * timeScale,
+                results.stream().mapToDouble(LoadResult::outputTokensPerSecond).sum() * timeScale,
                 Latency.merge(results.stream().map(LoadResult::ttftMicros).toList(), timeScale),
                 Latency.merge(results.stream().map(LoadResult::e2eMicros).toList(), timeScale));
     }

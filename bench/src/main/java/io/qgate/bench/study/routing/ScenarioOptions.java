@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * @param systemPromptTokens each tenant's system prompt in the shared-prefix part
  * @param seed               base of every seed: same seed, same arrivals and lengths in every configuration
  * @param out                directory for {@code results.json} and {@code report.md}
- * @param rows               all, load-aware or prefixes
+ * @param rows               all, load-aware, prefixes, or policies (each of {@code policies} on the workload)
+ * @param policies           the strategies of the policies rows
  */
 public record ScenarioOptions(
         int replicas,
@@ -51,10 +52,14 @@ public record ScenarioOptions(
         long seed,
         boolean quick,
         Path out,
-        String rows) {
+        String rows,
+        List<String> policies) {
 
     /** Which rows run: all, only the load-aware comparison, or only the shared prefixes. */
-    static final java.util.Set<String> ROW_SETS = java.util.Set.of("all", "load-aware", "prefixes");
+    static final java.util.Set<String> ROW_SETS = java.util.Set.of("all", "load-aware", "prefixes", "policies");
+
+    /** The policies rows' strategies unless told otherwise: today's default, llm-d's reimplemented, qgate's work-aware. */
+    static final List<String> DEFAULT_POLICIES = List.of("queue", "llmd-default", "work", "predicted");
 
     public ScenarioOptions {
         requireNonNull(duration, "duration");
@@ -62,6 +67,7 @@ public record ScenarioOptions(
         requireNonNull(warmup, "warmup");
         requireNonNull(workload, "workload");
         requireNonNull(out, "out");
+        policies = List.copyOf(policies);
         if (!ROW_SETS.contains(rows)) {
             throw new IllegalArgumentException("rows: " + rows + " (expected: one of " + ROW_SETS + ")");
         }
@@ -95,7 +101,7 @@ public record ScenarioOptions(
      */
     public static ScenarioOptions full(Path out) {
         return new ScenarioOptions(4, 3, 8, 1024, 0.25, 0.85, 0, Duration.ofSeconds(120), Duration.ofSeconds(60),
-                Duration.ofSeconds(40), Workload.sharegpt(), 20, 2000, 42, false, out, "all");
+                Duration.ofSeconds(40), Workload.sharegpt(), 20, 2000, 42, false, out, "all", DEFAULT_POLICIES);
     }
 
     /**
@@ -129,7 +135,7 @@ public record ScenarioOptions(
 
     public static ScenarioOptions quick(Path out) {
         return new ScenarioOptions(4, 3, 8, 64, 1.0, 0.85, 0, Duration.ofMillis(1500), Duration.ofMillis(1500),
-                Duration.ofMillis(500), Workload.fixed(32, 8), 4, 200, 42, true, out, "all");
+                Duration.ofMillis(500), Workload.fixed(32, 8), 4, 200, 42, true, out, "all", DEFAULT_POLICIES);
     }
 
     /**
@@ -195,6 +201,7 @@ public record ScenarioOptions(
         public boolean quick;
         public Path out;
         public String rows;
+        public List<String> policies;
 
         private Draft(ScenarioOptions o) {
             replicas = o.replicas;
@@ -214,12 +221,13 @@ public record ScenarioOptions(
             quick = o.quick;
             out = o.out;
             rows = o.rows;
+            policies = o.policies;
         }
 
         private ScenarioOptions build() {
             return new ScenarioOptions(replicas, gateways, maxNumSeqs, prefixCacheBlocks, timeScale, load,
                     fixedCapacity, duration, capacityDuration, warmup, workload, tenants, systemPromptTokens, seed,
-                    quick, out, rows);
+                    quick, out, rows, policies);
         }
     }
 

@@ -12,7 +12,7 @@ class RatiosTest {
 
     private static RowResult row(Configuration configuration, double p99, double mean) {
         Latency ttft = new Latency(mean / 2, p99, mean, 100);
-        return new RowResult(configuration, "round-robin", 100, 100, 0, 8, 8, ttft, ttft);
+        return new RowResult(configuration, "round-robin", 100, 100, 0, 8, 8, 1600, ttft, ttft);
     }
 
     private static List<RowResult> rows(double queueP99, double affinityMean, double affinityP99) {

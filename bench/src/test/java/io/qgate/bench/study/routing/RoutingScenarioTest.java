@@ -77,6 +77,24 @@ class RoutingScenarioTest {
     }
 
     @Test
+    void thePoliciesRowsRunTheNamedStrategiesOnANamedWorkload() {
+        ScenarioOptions options = RoutingCommand.parse(new String[] {"--rows", "policies", "--policies", "queue,work",
+                "--workload", "prefix-heavy", "--prefix-cache-blocks", "12288"});
+
+        assertThat(options.workload().name()).isEqualTo("prefix-heavy");
+        assertThat(options.prefixCacheBlocks()).isEqualTo(12_288);
+        assertThat(Configurations.policies(options.policies())).extracting(Configuration::strategy)
+                .containsExactly("queue", "work");
+        assertThat(Configurations.policies(options.policies())).allSatisfy(row -> {
+            assertThat(row.affinity()).isTrue();
+            assertThat(row.correction()).isTrue();
+            assertThat(row.sharedPrefixes()).isFalse();
+        });
+        assertThat(RoutingCommand.parse(new String[0]).policies())
+                .containsExactly("queue", "llmd-default", "work", "predicted");
+    }
+
+    @Test
     void engineCountersSkipAbortedRequests() {
         String exposition = """
                 # TYPE vllm:request_success_total counter
