@@ -28,6 +28,11 @@ final class PredictedScorer implements Scorer {
     }
 
     @Override
+    public boolean nominate(Decision decision) {
+        return model.nominateHolders(decision);
+    }
+
+    @Override
     public void score(Decision decision, double[] scores) {
         WorkScorer.costs(model, decision, 1.0, scores);
         for (int i = 0; i < decision.size(); i++) {
