@@ -22,7 +22,7 @@ class SampledDecisionTest {
 
     private static final long NOW = 1_000_000_000L;
     private static final RouteRequest CHAT = new RouteRequest(ApiRoute.CHAT, "m", true);
-    private static final RoutingSettings SETTINGS = RoutingSettings.defaults();
+    private static final RoutingSettings SETTINGS = RoutingSettings.defaults().withSampleSize(RoutingSettings.SAMPLE_SIZE);
 
     /** A random fleet in {@code table}: the accepting replicas' loads are returned in snapshot order. */
     private static List<Endpoint> randomFleet(LoadTable table, Random random, int size, boolean someServeOther) {
