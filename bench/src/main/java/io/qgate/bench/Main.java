@@ -9,6 +9,7 @@ import io.qgate.bench.study.fleet.AutoscaleCommand;
 import io.qgate.bench.study.fleet.AutoscaleZeroCommand;
 import io.qgate.bench.study.fleet.FleetLoraCommand;
 import io.qgate.bench.study.fleet.FleetPeersCommand;
+import io.qgate.bench.study.fleet.FleetScaleCommand;
 import io.qgate.bench.study.routing.PeersCommand;
 import io.qgate.bench.study.fleet.FleetRoutingCommand;
 import io.qgate.bench.study.proxies.ProxiesCommand;
@@ -46,6 +47,7 @@ public final class Main {
               pools    two model pools behind one gateway, one flooded: isolation and per-pool signals
               queueing  the queue held at the gateway against the engines': tenants, priority, late binding
               fleet-peers  gateways with and without peers against the oracle, in virtual time
+              fleet-scale  1,000 replicas at 20,000 requests/s, each policy's routing and wall time
               routing-peers  3 gateways sharing 4 simulated replicas with and without peers, live
               jmh    JMH micro-benchmarks, e.g. 'jmh PickBenchmark' (JMH's own options follow)
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
@@ -91,6 +93,7 @@ public final class Main {
             case "queueing" -> QueueingCommand.run(rest);
             case "scale-from-zero" -> ScaleFromZeroCommand.run(rest);
             case "fleet-peers" -> FleetPeersCommand.run(rest);
+            case "fleet-scale" -> FleetScaleCommand.run(rest);
             case "routing-peers" -> PeersCommand.run(rest);
             case "jmh" -> runJmh(rest);
             case "proxies" -> ProxiesCommand.run(rest);

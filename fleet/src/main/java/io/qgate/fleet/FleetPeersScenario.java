@@ -20,20 +20,27 @@ public final class FleetPeersScenario {
     /**
      * One configuration's result beside the oracle's on the same fleet.
      *
-     * @param peers whether the gateways shared their counts
+     * @param policy {@code queue}, or a variant of it ({@link RoutingCase#POLICIES})
+     * @param peers  whether the gateways shared their counts
+     * @param answeredPerSecond requests answered per measured second: the throughput
      */
-    public record Row(int replicas, int gateways, Duration scrapeInterval, boolean peers, double p99Ms,
-                      double oracleP99Ms, double wallSeconds) {
+    public record Row(String policy, int replicas, int gateways, Duration scrapeInterval, boolean peers,
+                      double p99Ms, double oracleP99Ms, double answeredPerSecond, double wallSeconds) {
         public double ratio() {
             return p99Ms / oracleP99Ms;
         }
     }
 
-    /** What to run: every combination of these, each with peers off and on over {@code network}. */
-    public record Plan(List<Integer> replicas, List<Integer> gateways, List<Duration> scrapeIntervals,
-                       PeerNetwork.Settings network, long seed) {
+    /**
+     * What to run: every combination of these, each with peers off and on over {@code network}.
+     *
+     * @param policies {@code queue} and its variants, such as {@code queue-sampled}
+     */
+    public record Plan(List<String> policies, List<Integer> replicas, List<Integer> gateways,
+                       List<Duration> scrapeIntervals, PeerNetwork.Settings network, long seed) {
         public Plan {
             requireNonNull(network, "network");
+            policies = List.copyOf(policies);
             replicas = List.copyOf(replicas);
             gateways = List.copyOf(gateways);
             scrapeIntervals = List.copyOf(scrapeIntervals);
@@ -59,16 +66,18 @@ public final class FleetPeersScenario {
             for (int gateways : plan.gateways()) {
                 for (Duration interval : plan.scrapeIntervals()) {
                     for (boolean peers : new boolean[] {false, true}) {
-                        RoutingCase routingCase = new RoutingCase(replicas, gateways, "queue", interval);
-                        RoutingRun.Result result = RoutingRun.run(routingCase, model, workload, capacity,
-                                FleetRoutingScenario.LOAD, warmup, measure, plan.seed(),
-                                peers ? plan.network() : null);
-                        Row row = new Row(replicas, gateways, interval, peers, result.ttft().p99Ms(),
-                                oracle.ttft().p99Ms(), result.wallSeconds());
-                        rows.add(row);
-                        progress.printf(Locale.ROOT, "  %-44s TTFT p99 %10s ms  %5.2fx oracle  %6.1fs wall%n",
-                                routingCase.label() + (peers ? ", peers" : ""), Format.millis(row.p99Ms()),
-                                row.ratio(), row.wallSeconds());
+                        for (String policy : plan.policies()) {
+                            RoutingCase routingCase = new RoutingCase(replicas, gateways, policy, interval);
+                            RoutingRun.Result result = RoutingRun.run(routingCase, model, workload, capacity,
+                                    FleetRoutingScenario.LOAD, warmup, measure, plan.seed(),
+                                    peers ? plan.network() : null);
+                            Row row = new Row(policy, replicas, gateways, interval, peers, result.ttft().p99Ms(),
+                                    oracle.ttft().p99Ms(), result.ttft().answered() / measure, result.wallSeconds());
+                            rows.add(row);
+                            progress.printf(Locale.ROOT, "  %-44s TTFT p99 %10s ms  %5.2fx oracle  %6.1fs wall%n",
+                                    routingCase.label() + (peers ? ", peers" : ""), Format.millis(row.p99Ms()),
+                                    row.ratio(), row.wallSeconds());
+                        }
                     }
                 }
             }

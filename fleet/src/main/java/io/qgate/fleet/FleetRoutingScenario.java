@@ -165,18 +165,28 @@ public final class FleetRoutingScenario {
         progress.printf(Locale.ROOT, "phase 3/3: %,d replicas (default engine), 3 gateways, %,.0f requests/s for %.0f "
                 + "virtual s%n", SCALE_REPLICAS, SCALE_RATE, scaleSeconds);
         for (String policy : List.of("queue", "oracle")) {
-            RoutingCase routingCase = new RoutingCase(SCALE_REPLICAS, 3, policy,
-                    RoutingCase.scrapes(policy) ? Duration.ofMillis(100) : null);
-            // A fixed rate rather than a share of capacity: the run offers capacity x replicas x load.
-            RoutingRun.Result result = RoutingRun.run(routingCase, EngineModel.defaults(), workload,
-                    SCALE_RATE / SCALE_REPLICAS, 1.0, 0, scaleSeconds, seed, peers);
-            scale.add(result);
-            progress.printf(Locale.ROOT, "  %-40s %,d requests, TTFT p99 %s ms, %.1f s wall, %,.0f events/s%n",
-                    routingCase.label(), result.ttft().requests(), Format.millis(result.ttft().p99Ms()),
-                    result.wallSeconds(), result.eventsPerSecond());
+            scale.add(scaleRun(policy, scaleSeconds, seed, peers, progress));
         }
         double wall = (System.nanoTime() - start) / 1e9;
         return new Report(quick, seed, startedAt, wall, capacity, defaultCapacity, runs, live, scale);
+    }
+
+    /**
+     * The run at scale: {@value #SCALE_REPLICAS} replicas of the default engine, three gateways
+     * scraping every 100 ms (for a policy that scrapes), {@value #SCALE_RATE} requests/s for
+     * {@code seconds} of virtual time; {@code peers} null for none.
+     */
+    public static RoutingRun.Result scaleRun(String policy, double seconds, long seed, PeerNetwork.Settings peers,
+                                             PrintStream progress) {
+        RoutingCase routingCase = new RoutingCase(SCALE_REPLICAS, 3, policy,
+                RoutingCase.scrapes(policy) ? Duration.ofMillis(100) : null);
+        // A fixed rate rather than a share of capacity: the run offers capacity x replicas x load.
+        RoutingRun.Result result = RoutingRun.run(routingCase, EngineModel.defaults(), Workload.sharegpt(),
+                SCALE_RATE / SCALE_REPLICAS, 1.0, 0, seconds, seed, peers);
+        progress.printf(Locale.ROOT, "  %-40s %,d requests, TTFT p99 %s ms, %.1f s wall, %,.0f events/s%n",
+                routingCase.label(), result.ttft().requests(), Format.millis(result.ttft().p99Ms()),
+                result.wallSeconds(), result.eventsPerSecond());
+        return result;
     }
 
     public static String liveLabel(LiveCase liveCase) {

@@ -12,14 +12,16 @@ import java.util.List;
  *
  * @param replicas       ready replicas
  * @param gateways       gateway instances sharing them (ignored by the oracle)
- * @param policy         {@code oracle}, {@code partition} (a bound: {@link Oracle}), {@code queue}, {@code queue-uncorrected}, {@code work}, {@code predicted},
+ * @param policy         {@code oracle}, {@code partition} (a bound: {@link Oracle}), {@code queue}, {@code queue-uncorrected}, {@code queue-sampled} (queue
+ *                       weighing a random sample of {@value RoutingSettings#SAMPLE_SIZE} replicas), {@code work}, {@code predicted},
  *                       {@code llmd-default}, {@code llmd-queue-kv}, {@code least-inflight},
  *                       {@code round-robin} or {@code random}
  * @param scrapeInterval how often each gateway scrapes each engine; null for policies that read no scrapes
  */
 public record RoutingCase(int replicas, int gateways, String policy, Duration scrapeInterval) {
 
-    public static final List<String> POLICIES = List.of("oracle", "partition", "queue", "queue-uncorrected", "work", "predicted",
+    public static final List<String> POLICIES = List.of("oracle", "partition", "queue", "queue-uncorrected", "queue-sampled",
+            "work", "predicted",
             "llmd-default", "llmd-queue-kv", "least-inflight", "round-robin", "random");
 
     /** The policies that read no engine scrapes. */
@@ -63,7 +65,7 @@ public record RoutingCase(int replicas, int gateways, String policy, Duration sc
 
     /** The {@code routing.strategy} name the gateway is configured with. */
     String strategy() {
-        return policy.equals("queue-uncorrected") ? "queue" : policy;
+        return policy.startsWith("queue") ? "queue" : policy;
     }
 
     /**
@@ -79,7 +81,8 @@ public record RoutingCase(int replicas, int gateways, String policy, Duration sc
         RoutingSettings defaults = RoutingSettings.defaults();
         return new RoutingSettings(staleAfter, !policy.equals("queue-uncorrected"), true,
                 defaults.affinityMargin(), defaults.prefixCacheSize(), defaults.ejectionFailures(),
-                defaults.ejectionBaseTime(), defaults.ejectionMaxTime());
+                defaults.ejectionBaseTime(), defaults.ejectionMaxTime(), defaults.weights(),
+                policy.equals("queue-sampled") ? RoutingSettings.SAMPLE_SIZE : defaults.sampleSize());
     }
 
     public String label() {

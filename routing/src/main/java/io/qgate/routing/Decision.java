@@ -2,6 +2,7 @@ package io.qgate.routing;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.random.RandomGenerator;
 
 /**
  * One routing decision in progress (GIE's CycleState): the request, the instant and staleness
@@ -11,7 +12,12 @@ import java.util.Collection;
  *
  * <p>Allocation-free once warm: each thread reuses one decision and grows its arrays as needed.
  * A decision starts on the load table's own arrays and copies them only when a filter leaves a
- * candidate out. Confined to one thread and to one call of {@link Router#dispatch}; nothing may
+ * candidate out.
+ *
+ * <p>Over a large fleet a scoring strategy weighs a random sample of the candidates instead of
+ * all of them ({@link #sample}), plus the few its scorers name ({@link #nominate}): the least
+ * loaded of sixteen random replicas is nearly always among the least loaded of a thousand, and a
+ * decision then costs the same at any fleet size. Confined to one thread and to one call of {@link Router#dispatch}; nothing may
  * keep a reference to it.
  */
 public final class Decision {
@@ -32,6 +38,8 @@ public final class Decision {
     private EndpointLoad[] loads = NO_LOADS;
     private int size;
     private boolean owned;
+    /** Whether the candidates are a sample of the table's: a filter that empties it widens it to all. */
+    private boolean sampled;
     private Endpoint[] ownEndpoints = NO_ENDPOINTS;
     private EndpointLoad[] ownLoads = NO_LOADS;
 
@@ -68,9 +76,108 @@ public final class Decision {
         this.staleAfterNanos = staleAfterNanos;
         this.nowNanos = nowNanos;
         owned = false;
+        sampled = false;
         estimatedReady = false;
         scored = false;
         return this;
+    }
+
+    /**
+     * Narrows the candidates to {@code count} distinct ones at random, when there are more. A
+     * random start and a stride coprime with the table's size visit distinct replicas in a
+     * scattered order, without a set to remember which were drawn.
+     */
+    void sample(int count, RandomGenerator random) {
+        int n = size;
+        if (count <= 0 || n <= count) {
+            return;
+        }
+        int stride = 1 + random.nextInt(n - 1);
+        while (gcd(stride, n) != 1) {
+            stride = 1 + random.nextInt(n - 1);
+        }
+        int at = random.nextInt(n);
+        ensureOwnCapacity(count);
+        for (int k = 0; k < count; k++) {
+            ownEndpoints[k] = endpoints[at];
+            ownLoads[k] = loads[at];
+            at += stride;
+            if (at >= n) {
+                at -= n;
+            }
+        }
+        endpoints = ownEndpoints;
+        loads = ownLoads;
+        size = count;
+        owned = true;
+        sampled = true;
+        estimatedReady = false;
+    }
+
+    /**
+     * Adds the accepting replica at {@code authority} to a sampled decision, unless it is there or
+     * not accepting: a scorer names the replicas it would favour (a prefix's holders), which a
+     * random sample would mostly miss.
+     */
+    void nominate(String authority) {
+        if (!sampled) {
+            return;
+        }
+        LoadTable.Accepting all = table.accepting();
+        int at = all.indexOf(authority);
+        if (at < 0) {
+            return;
+        }
+        Endpoint endpoint = all.endpoints()[at];
+        for (int i = 0; i < size; i++) {
+            if (endpoints[i] == endpoint) {
+                return;
+            }
+        }
+        ensureOwnCapacity(size + 1);
+        endpoints[size] = endpoint;
+        loads[size] = all.loads()[at];
+        size++;
+        estimatedReady = false;
+    }
+
+    /** Whether the candidates are a random sample of the accepting replicas. */
+    boolean sampled() {
+        return sampled;
+    }
+
+    /** Back to every accepting replica, unfiltered: a sample the filters emptied says nothing of the rest. */
+    void widen() {
+        LoadTable.Accepting accepting = table.accepting();
+        endpoints = accepting.endpoints();
+        loads = accepting.loads();
+        size = endpoints.length;
+        owned = false;
+        sampled = false;
+        estimatedReady = false;
+        scored = false;
+    }
+
+    /** Grows this decision's own arrays, keeping what they hold, so that they take {@code capacity}. */
+    private void ensureOwnCapacity(int capacity) {
+        if (ownEndpoints.length < capacity) {
+            int grown = Math.max(capacity, ownEndpoints.length * 2);
+            ownEndpoints = Arrays.copyOf(ownEndpoints, grown);
+            ownLoads = Arrays.copyOf(ownLoads, grown);
+            if (owned) {
+                endpoints = ownEndpoints;
+                loads = ownLoads;
+            }
+        }
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     public RouteRequest request() { return request; }
@@ -199,10 +306,15 @@ public final class Decision {
         return out;
     }
 
-    /** Leaves out the candidates {@code filter} does not keep, in order; a filter that does not apply costs nothing. */
-    void filter(Filter filter) {
+    /**
+     * Leaves out the candidates {@code filter} does not keep, in order; a filter that does not apply
+     * costs nothing.
+     *
+     * @return false when the filter kept no candidate (whether or not it gave way)
+     */
+    boolean filter(Filter filter) {
         if (size == 0 || !filter.applies(this)) {
-            return;
+            return size > 0;
         }
         int kept = 0;
         for (int i = 0; i < size; i++) {
@@ -220,6 +332,7 @@ public final class Decision {
             size = kept;
             estimatedReady = false;
         }
+        return kept > 0;
     }
 
     /** Copy-on-write: the table's arrays are shared by every decision and never written. */

@@ -48,6 +48,11 @@ final class LlmdBaselines {
             }
 
             @Override
+            public boolean nominate(Decision decision) {
+                return model.nominateHolders(decision);
+            }
+
+            @Override
             public void score(Decision decision, double[] scores) {
                 int n = decision.size();
                 Arrays.fill(scores, 0, n, 0.0);

@@ -1,6 +1,8 @@
 package io.qgate.routing;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -25,12 +27,29 @@ public final class LoadTable {
      * The endpoints that take requests beside their loads, index for index, so that a decision
      * reaches a load by index instead of looking it up by address for every candidate: over a
      * thousand replicas that lookup was most of a decision's cost. Never written once built.
+     * {@code positions} finds a replica's index by address: how a sampled decision adds the
+     * replicas a scorer names (a prefix's holder) without a scan.
      */
-    record Accepting(Endpoint[] endpoints, EndpointLoad[] loads) {}
+    record Accepting(Endpoint[] endpoints, EndpointLoad[] loads, Map<String, Integer> positions) {
+
+        static Accepting of(Endpoint[] endpoints, EndpointLoad[] loads) {
+            Map<String, Integer> positions = new HashMap<>(endpoints.length * 2);
+            for (int i = 0; i < endpoints.length; i++) {
+                positions.put(endpoints[i].authority(), i);
+            }
+            return new Accepting(endpoints, loads, positions);
+        }
+
+        /** The index of the accepting replica at {@code authority}, or -1. */
+        int indexOf(String authority) {
+            Integer at = positions.get(authority);
+            return at == null ? -1 : at;
+        }
+    }
 
     private final ConcurrentHashMap<String, EndpointLoad> loads = new ConcurrentHashMap<>();
     private volatile Table table = new Table(EndpointSnapshot.empty(),
-            new Accepting(new Endpoint[0], new EndpointLoad[0]));
+            Accepting.of(new Endpoint[0], new EndpointLoad[0]));
     private final KnownAdapters knownAdapters = new KnownAdapters();
     private volatile ServedModels servedModels = ServedModels.NONE;
     private volatile boolean servedModelsStale;
@@ -52,7 +71,7 @@ public final class LoadTable {
         for (int i = 0; i < endpoints.length; i++) {
             acceptingLoads[i] = load(endpoints[i]);
         }
-        table = new Table(newSnapshot, new Accepting(endpoints, acceptingLoads));
+        table = new Table(newSnapshot, Accepting.of(endpoints, acceptingLoads));
         servedModelsStale = true;
     }
 

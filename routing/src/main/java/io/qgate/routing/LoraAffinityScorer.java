@@ -80,6 +80,16 @@ final class LoraAffinityScorer implements Scorer {
         return decision.table().knownAdapters().contains(decision.request().model());
     }
 
+    /**
+     * An adapter's request weighs every replica: where the adapter runs or a slot is free is known
+     * only from each replica's scrape, and a sample that missed them would take a slot elsewhere,
+     * which costs seconds.
+     */
+    @Override
+    public boolean nominate(Decision decision) {
+        return false;
+    }
+
     @Override
     public void score(Decision decision, double[] scores) {
         String adapter = decision.request().model();

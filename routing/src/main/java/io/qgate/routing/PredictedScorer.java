@@ -32,6 +32,11 @@ final class PredictedScorer implements Scorer {
     }
 
     @Override
+    public boolean nominate(Decision decision) {
+        return model.nominateHolders(decision);
+    }
+
+    @Override
     public void score(Decision decision, double[] scores) {
         RouteRequest request = decision.request();
         PrefixHolders.Match match = model.match(request);

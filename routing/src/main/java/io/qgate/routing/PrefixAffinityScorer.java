@@ -23,6 +23,16 @@ final class PrefixAffinityScorer implements Scorer {
     }
 
     @Override
+    public boolean nominate(Decision decision) {
+        long[] prefix = decision.request().prefixHashes();
+        PrefixIndex.Match match = prefix.length == 0 ? null : index.lookup(prefix);
+        if (match != null) {
+            decision.nominate(match.authority());
+        }
+        return true;
+    }
+
+    @Override
     public void score(Decision decision, double[] scores) {
         Arrays.fill(scores, 0, decision.size(), 0.0);
         long[] prefix = decision.request().prefixHashes();

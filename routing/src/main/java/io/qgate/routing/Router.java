@@ -23,6 +23,16 @@ public final class Router {
     private final LongSupplier nanoClock;
     private final LoadTable table = new LoadTable();
 
+    /** Replicas {@link #anyIdle} looks at beyond the one last found idle. */
+    static final int IDLE_CHECKS = 16;
+
+    /** A replica found idle, by its index in the table it was found in. */
+    private record IdleHint(LoadTable.Accepting accepting, int index) {}
+
+    private volatile IdleHint idleHint;
+    /** Where {@link #anyIdle}'s next sweep starts; racy on purpose: a lost update repeats or skips a few replicas. */
+    private int sweep;
+
     public Router(RoutingStrategy strategy, RoutingSettings settings, LongSupplier nanoClock) {
         this.strategy = requireNonNull(strategy, "strategy");
         this.settings = requireNonNull(settings, "settings");
@@ -93,16 +103,39 @@ public final class Router {
      * Whether some accepting, non-ejected endpoint has nothing to do by the routing estimate: a
      * request sent now would start at once, so holding it back (to batch it) could only add
      * latency. Models are not considered: this is a hint, not a routing decision.
+     *
+     * <p>Constant-time: it looks at the replica last found idle, then at the next
+     * {@value #IDLE_CHECKS} of a sweep that goes round the fleet. Up to that many replicas it is
+     * exact; beyond, it never answers true wrongly, and may answer false while a replica it has
+     * not reached yet is idle: the sweep reaches every replica within a fleet's worth of calls,
+     * and a replica idle for longer than that is found.
      */
     public boolean anyIdle() {
         long now = nowNanos();
-        for (EndpointLoad load : table.accepting().loads()) {
-            if (load.estimatedLoad(now, staleAfterNanos, settings.queueCorrection()) < 0.5
-                    && !load.ejection().ejected(now)) {
+        LoadTable.Accepting accepting = table.accepting();
+        EndpointLoad[] loads = accepting.loads();
+        int n = loads.length;
+        IdleHint hint = idleHint;
+        if (hint != null && hint.accepting() == accepting && idle(loads[hint.index()], now)) {
+            return true;
+        }
+        int checks = Math.min(n, IDLE_CHECKS);
+        int start = n == 0 ? 0 : Math.floorMod(sweep, n);
+        for (int k = 0; k < checks; k++) {
+            int i = start + k < n ? start + k : start + k - n;
+            if (idle(loads[i], now)) {
+                idleHint = new IdleHint(accepting, i);
+                sweep = i + 1;
                 return true;
             }
         }
+        sweep = start + checks;
         return false;
+    }
+
+    private boolean idle(EndpointLoad load, long now) {
+        return load.estimatedLoad(now, staleAfterNanos, settings.queueCorrection()) < 0.5
+                && !load.ejection().ejected(now);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.qgate.routing;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,17 +31,32 @@ public final class RoutingStrategy {
     private final double[] weights;
     private final Picker picker;
     private final WorkModel workModel;
+    private final int sampleSize;
+    private final Supplier<RandomGenerator> random;
 
     public RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker) {
         this(name, filters, scorers, picker, null);
     }
 
+    public RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
+                           WorkModel workModel) {
+        this(name, filters, scorers, picker, workModel, 0, Strategies.THREAD_LOCAL_RANDOM);
+    }
+
     /**
      * @param workModel what the strategy's scorers estimate work with, so that the router books
      *                  each request's work on the replica it picks; null when no scorer reads work
+     * @param sampleSize  how many random candidates the scorers weigh when there are more
+     *                    ({@link RoutingSettings#sampleSize()}); 0 for all of them
+     * @param random      where the sample is drawn from
      */
     public RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
-                           WorkModel workModel) {
+                           WorkModel workModel, int sampleSize, Supplier<RandomGenerator> random) {
+        if (sampleSize < 0) {
+            throw new IllegalArgumentException("sampleSize: " + sampleSize + " (expected: >= 0)");
+        }
+        this.sampleSize = sampleSize;
+        this.random = requireNonNull(random, "random");
         this.workModel = workModel;
         this.name = requireNonNull(name, "name");
         this.filters = filters.toArray(new Filter[0]);
@@ -53,8 +70,16 @@ public final class RoutingStrategy {
      * filters kept none. A single candidate is not scored: there is nothing to weigh.
      */
     int choose(Decision decision) {
-        for (Filter filter : filters) {
-            decision.filter(filter);
+        if (scorers.length > 0 && sampleSize > 0 && decision.size() > sampleSize) {
+            decision.sample(sampleSize, random.get());
+            if (!nominate(decision)) {
+                decision.widen();
+            }
+        }
+        if (!filter(decision) && decision.sampled()) {
+            // The filters emptied the sample (or gave way in it): the rest of the fleet may still qualify.
+            decision.widen();
+            filter(decision);
         }
         if (decision.size() == 0) {
             return -1;
@@ -63,6 +88,25 @@ public final class RoutingStrategy {
             decision.score(scorers, weights);
         }
         return picker.pick(decision);
+    }
+
+    /** Runs every filter; false when one of them kept no candidate. */
+    private boolean filter(Decision decision) {
+        boolean kept = true;
+        for (Filter filter : filters) {
+            kept &= decision.filter(filter);
+        }
+        return kept;
+    }
+
+    /** Lets each scorer add the replicas it favours to a sampled decision; false when one must see them all. */
+    private boolean nominate(Decision decision) {
+        for (Scorer scorer : scorers) {
+            if (scorer.applies(decision) && !scorer.nominate(decision)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tells the scorers where the request went, once it was sent at {@code nowNanos}. */

@@ -25,6 +25,16 @@ public interface Scorer {
         return true;
     }
 
+    /**
+     * Adds to a sampled {@code decision} the replicas this scorer would favour
+     * ({@link Decision#nominate}), so that a random sample does not miss them; asked only when
+     * the scorer applies. False when it can only judge with every replica: the decision then
+     * weighs them all.
+     */
+    default boolean nominate(Decision decision) {
+        return true;
+    }
+
     /** Called once the request was sent to {@code chosen}; scorers that learn from picks override it. */
     default void picked(RouteRequest request, Endpoint chosen) {
     }

@@ -56,7 +56,8 @@ public final class Strategies {
      * {@code settings.prefixAffinity()}, prefix affinity, and LoRA adapter affinity (which runs only
      * for a request whose model is an adapter some replica reported), weighted by
      * {@code settings.weights()}; the best total with a random tie-break. A scorer of weight 0 is
-     * left out.
+     * left out. Over more than {@code settings.sampleSize()} replicas it weighs a random sample
+     * and the prefix's holder (an adapter's request weighs all, see {@link LoraAffinityScorer}).
      */
     public static RoutingStrategy queue(RoutingSettings settings, Supplier<RandomGenerator> random) {
         RoutingSettings.Weights weights = settings.weights();
@@ -68,7 +69,7 @@ public final class Strategies {
         }
         add(scorers, new LoraAffinityScorer(), weights.lora());
         return new RoutingStrategy(settings.queueCorrection() ? QUEUE : QUEUE + " (uncorrected)", Filters.ALL, scorers,
-                Pickers.maxScore(random));
+                Pickers.maxScore(random), null, settings.sampleSize(), random);
     }
 
     /**
@@ -86,7 +87,8 @@ public final class Strategies {
         // As in queue: a request for an adapter goes where the adapter runs or has a slot, unless
         // that replica is much busier; a request for any other model skips it.
         add(scorers, new LoraAffinityScorer(), settings.weights().lora());
-        return new RoutingStrategy(WORK, Filters.ALL, scorers, Pickers.maxScoreThenLeastLoaded(random), model);
+        return new RoutingStrategy(WORK, Filters.ALL, scorers, Pickers.maxScoreThenLeastLoaded(random), model,
+                settings.sampleSize(), random);
     }
 
     /**
@@ -97,12 +99,14 @@ public final class Strategies {
                                             Supplier<RandomGenerator> random) {
         WorkModel model = new WorkModel(settings.prefixCacheSize(), blockTokens);
         return new RoutingStrategy(PREDICTED, Filters.ALL, List.of(new RoutingStrategy.WeightedScorer(
-                new PredictedScorer(model), 1.0)), Pickers.maxScoreThenLeastLoaded(random), model);
+                new PredictedScorer(model), 1.0)), Pickers.maxScoreThenLeastLoaded(random), model,
+                settings.sampleSize(), random);
     }
 
     /**
      * A baseline: llm-d's current default reimplemented from its public description ({@link
-     * LlmdBaselines}): prefix affinity until the replica saturates, then token load. The prefix
+     * LlmdBaselines}): prefix affinity until the replica saturates, then token load. Like llm-d,
+     * and like the other baseline, it weighs every replica: no sample. The prefix
      * weight 2 over the token load's 1 makes an unsaturated holder of the prefix win outright.
      */
     public static RoutingStrategy llmdDefault(RoutingSettings settings, int blockTokens,

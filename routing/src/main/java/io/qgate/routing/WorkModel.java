@@ -40,6 +40,15 @@ public final class WorkModel {
         return hashes.length == 0 ? PrefixHolders.Match.NONE : index.lookup(hashes);
     }
 
+    /** Adds the replicas known to hold the request's prefix to a sampled decision: where its prefill is cheapest. */
+    boolean nominateHolders(Decision decision) {
+        PrefixHolders.Match match = match(decision.request());
+        for (int i = 0; i < match.size(); i++) {
+            decision.nominate(match.authorities()[i]);
+        }
+        return true;
+    }
+
     /** Prompt tokens of {@code request} not cached at {@code authority}, given its {@link #match}. */
     int uncached(RouteRequest request, PrefixHolders.Match match, String authority) {
         int prompt = request.promptTokens();

@@ -41,6 +41,11 @@ final class WorkScorer implements Scorer {
         relative(scores, decision.size(), 1.0);
     }
 
+    @Override
+    public boolean nominate(Decision decision) {
+        return model.nominateHolders(decision);
+    }
+
     /**
      * Writes each candidate's work ahead of the request plus {@code ownWeight} times the request's
      * own uncached prompt there.

@@ -2,7 +2,9 @@ package io.qgate.routing;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +42,53 @@ class RouterTest {
 
         busy.finish();
         assertThat(router.anyIdle()).isTrue();
+    }
+
+    @Test
+    void anyIdleNeverAnswersWronglyYesAndFindsAnIdleReplicaWithinASweepOfTheFleet() {
+        for (long seed = 1; seed <= 30; seed++) {
+            Random random = new Random(seed);
+            Router router = new Router(Strategies.roundRobin(), RoutingSettings.defaults(), () -> 1L);
+            int size = 1 + random.nextInt(300);
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                Endpoint endpoint = Endpoint.of("10.8." + (i / 256) + "." + (i % 256), 80);
+                endpoints.add(random.nextInt(10) == 0 ? endpoint.withReady(false) : endpoint);
+            }
+            router.update(EndpointSnapshot.of(endpoints));
+            List<Router.Dispatch> open = new ArrayList<>();
+            for (int round = 0; round < 40; round++) {
+                // Loads move between calls: most replicas busy, now and then one idle, sometimes none.
+                for (Endpoint endpoint : endpoints) {
+                    router.load(endpoint).scraped(0, random.nextInt(size) < 3 ? 0 : 1 + random.nextInt(3),
+                            0.5, Set.of("m"), 1L);
+                }
+                if (!open.isEmpty() && random.nextBoolean()) {
+                    open.remove(random.nextInt(open.size())).finish();
+                }
+                Router.Dispatch dispatch = router.dispatch(CHAT, Set.of());
+                if (dispatch != null) {
+                    open.add(dispatch);
+                }
+                boolean idle = anyIdleByScan(router);
+                int sweep = size / Router.IDLE_CHECKS + 2;
+                boolean found = false;
+                for (int call = 0; call < sweep && !found; call++) {
+                    found = router.anyIdle();
+                    assertThat(!found || idle).as("seed %d: true only when a replica is idle", seed).isTrue();
+                }
+                assertThat(found).as("seed %d round %d: found within a sweep", seed, round).isEqualTo(idle);
+            }
+        }
+    }
+
+    private static boolean anyIdleByScan(Router router) {
+        for (Endpoint endpoint : router.snapshot().accepting()) {
+            if (router.load(endpoint).estimatedLoad(1L, Long.MAX_VALUE, true) < 0.5 && !router.ejected(endpoint)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cost of one routing decision (filter, score, pick, record) over fleets of 8 to 1,024
- * replicas, each with a fresh scrape. Run: {@code java -jar bench/target/qgate-bench.jar jmh PickBenchmark}.
+ * replicas, each with a fresh scrape, weighing a sample of them or every one. Run: {@code java -jar bench/target/qgate-bench.jar jmh PickBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,8 +42,12 @@ public class PickBenchmark {
     @Param({"8", "64", "1024"})
     public int replicas;
 
-    @Param({"queue", "least-inflight", "round-robin"})
+    @Param({"queue", "work", "least-inflight", "round-robin"})
     public String strategy;
+
+    /** Replicas a scoring strategy weighs ({@code routing.sample-size}); 0 weighs every one, the full scan. */
+    @Param({"16", "0"})
+    public int sample;
 
     private Router router;
     private RouteRequest plain;
@@ -52,7 +56,7 @@ public class PickBenchmark {
 
     @Setup
     public void setUp() {
-        RoutingSettings settings = RoutingSettings.defaults();
+        RoutingSettings settings = RoutingSettings.defaults().withSampleSize(sample);
         router = new Router(Strategies.named(strategy, settings, Strategies.THREAD_LOCAL_RANDOM),
                 settings, System::nanoTime);
         List<Endpoint> endpoints = new ArrayList<>();

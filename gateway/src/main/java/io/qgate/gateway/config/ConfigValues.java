@@ -155,7 +155,7 @@ final class ConfigValues {
         RoutingSettings settings = new RoutingSettings(scrape.staleAfter(), bool(Option.QUEUE_CORRECTION),
                 bool(Option.PREFIX_AFFINITY), integer(Option.AFFINITY_MARGIN, 0, 1_000_000),
                 integer(Option.PREFIX_CACHE_SIZE, 1, 100_000_000), ejection.consecutiveFailures(),
-                ejection.baseTime(), ejection.maxTime(), weights);
+                ejection.baseTime(), ejection.maxTime(), weights, integer(Option.SAMPLE_SIZE, 0, 1_000_000));
         return new GatewayConfig.Routing(text(Option.ROUTING_STRATEGY), integer(Option.PREFIX_BLOCK_CHARS, 8, 65_536),
                 integer(Option.PREFIX_MAX_BLOCKS, 1, 1_024), settings);
     }

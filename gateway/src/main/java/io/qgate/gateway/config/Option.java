@@ -1,5 +1,6 @@
 package io.qgate.gateway.config;
 
+import io.qgate.routing.RoutingSettings;
 import io.qgate.routing.Strategies;
 
 import java.util.Locale;
@@ -69,6 +70,9 @@ public enum Option {
             "prefer the replica that served the same prompt prefix (queue strategy)"),
     AFFINITY_MARGIN("routing.affinity-margin", "2", null,
             "leave the prefix's replica when its estimated queue exceeds the shortest by more than this"),
+    SAMPLE_SIZE("routing.sample-size", "0", null,
+            "replicas, drawn at random, that the queue, work and predicted strategies weigh when there are more "
+                    + "(0: every replica; " + RoutingSettings.SAMPLE_SIZE + " was measured)"),
     PREFIX_BLOCK_CHARS("routing.prefix-block-chars", "64", null, "characters per hashed prompt block"),
     PREFIX_MAX_BLOCKS("routing.prefix-max-blocks", "32", null, "leading prompt blocks hashed per request"),
     PREFIX_CACHE_SIZE("routing.prefix-cache-size", "100000", null, "prefix hashes remembered (LRU-like bound)"),

@@ -30,6 +30,8 @@ public final class FleetPeersCommand {
             Replicas with max-num-seqs 8, ShareGPT lengths, Poisson load at 85% of the fleet's
             capacity, as fleet-routing runs them.
 
+              --policies LIST          queue and its variants, e.g. queue,queue-sampled (queue
+                                       weighing a random 16 replicas, not all; default queue)
               --replicas LIST          fleet sizes (default 4,16,64,256)
               --gateways LIST          gateway counts (default 3)
               --scrape-intervals LIST  engine scrape intervals (default 100ms,1s)
@@ -48,19 +50,20 @@ public final class FleetPeersCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         return CommandLine.run("fleet-peers", USAGE, args, out, err, FleetPeersCommand::parse, plan -> {
             List<FleetPeersScenario.Row> rows = FleetPeersScenario.run(plan, err);
-            out.println("| replicas | gateways | scrape | peers | TTFT p99 ms | oracle p99 ms | ratio | wall s |");
-            out.println("|---:|---:|---:|---|---:|---:|---:|---:|");
+            out.println("| policy | replicas | gateways | scrape | peers | TTFT p99 ms | oracle p99 ms | ratio "
+                    + "| answered/s | wall s |");
+            out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
             for (FleetPeersScenario.Row row : rows) {
-                out.printf(Locale.ROOT, "| %d | %d | %s | %s | %.0f | %.0f | %.2f | %.1f |%n", row.replicas(),
-                        row.gateways(), Units.format(row.scrapeInterval()), row.peers() ? "on" : "off", row.p99Ms(),
-                        row.oracleP99Ms(), row.ratio(), row.wallSeconds());
+                out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %.0f | %.0f | %.2f | %,.1f | %.1f |%n", row.policy(),
+                        row.replicas(), row.gateways(), Units.format(row.scrapeInterval()), row.peers() ? "on" : "off",
+                        row.p99Ms(), row.oracleP99Ms(), row.ratio(), row.answeredPerSecond(), row.wallSeconds());
             }
             return 0;
         });
     }
 
     private static FleetPeersScenario.Plan parse(String[] args) {
-        Flags flags = Flags.parse(args, Set.of("--replicas", "--gateways", "--scrape-intervals", "--peer-interval",
+        Flags flags = Flags.parse(args, Set.of("--policies", "--replicas", "--gateways", "--scrape-intervals", "--peer-interval",
                 "--peer-delay", "--peer-loss", "--seed"), Set.of());
         List<Integer> replicas = wholes(flags, "--replicas", List.of("4", "16", "64", "256"));
         List<Integer> gateways = wholes(flags, "--gateways", List.of("3"));
@@ -69,7 +72,14 @@ public final class FleetPeersCommand {
         PeerNetwork.Settings modelled = PeerNetwork.Settings.MODELLED;
         PeerNetwork.Settings network = new PeerNetwork.Settings(flags.duration("--peer-interval", modelled.interval()),
                 flags.duration("--peer-delay", modelled.delay()), flags.number("--peer-loss", modelled.loss()));
-        return new FleetPeersScenario.Plan(replicas, gateways, intervals, network, flags.wholeLong("--seed", 42));
+        List<String> policies = flags.words("--policies", List.of("queue"));
+        for (String policy : policies) {
+            if (!policy.startsWith("queue")) {
+                throw new IllegalArgumentException("--policies: " + policy
+                        + " (expected: queue, queue-uncorrected or queue-sampled)");
+            }
+        }
+        return new FleetPeersScenario.Plan(policies, replicas, gateways, intervals, network, flags.wholeLong("--seed", 42));
     }
 
     private static List<Integer> wholes(Flags flags, String name, List<String> fallback) {

@@ -121,7 +121,7 @@ public final class FleetRoutingCommand {
     }
 
     /** {@code --peers on|off}: the modelled peer network, or none (the fleet-scale study only). */
-    private static PeerNetwork.Settings peers(String value) {
+    static PeerNetwork.Settings peers(String value) {
         return switch (value) {
             case "on" -> PeerNetwork.Settings.MODELLED;
             case "off" -> null;

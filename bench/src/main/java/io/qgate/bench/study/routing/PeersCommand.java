@@ -2,6 +2,7 @@ package io.qgate.bench.study.routing;
 
 import io.qgate.bench.harness.StudyCli;
 import java.io.PrintStream;
+import java.util.Arrays;
 
 /**
  * The {@code routing-peers} command line: the routing bench's fleet and three gateways with 1 s
@@ -21,6 +22,9 @@ public final class PeersCommand {
             (peers.interval 10 modelled ms). p99 time to first token under Poisson load, then where
             a burst sent at once to all three gateways lands when their scrapes show one replica idle.
 
+              --processes  each gateway a JVM of its own (the gateway's main from this jar's
+                           class path), as a Deployment's pods are; default: in this JVM
+
             The options of the routing command (see routing --help): --quick, --out, --load,
             --capacity, --duration, --time-scale, --max-num-seqs, --workload, --seed.
             """;
@@ -32,7 +36,9 @@ public final class PeersCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return StudyCli.run("routing-peers", USAGE, args, out, err, RoutingCommand::parse, ScenarioOptions::out,
-                PeersLive::run);
+        boolean processes = Arrays.asList(args).contains("--processes");
+        String[] rest = Arrays.stream(args).filter(arg -> !arg.equals("--processes")).toArray(String[]::new);
+        return StudyCli.run("routing-peers", USAGE, rest, out, err, RoutingCommand::parse, ScenarioOptions::out,
+                (options, progress) -> PeersLive.run(options, progress, processes));
     }
 }

@@ -3,6 +3,7 @@ package io.qgate.bench.study.routing;
 import io.qgate.bench.harness.Fleet;
 import io.qgate.bench.harness.GatewayTier;
 import io.qgate.bench.harness.PeerSettings;
+import io.qgate.bench.harness.ProcessTier;
 import io.qgate.bench.harness.RoutingTier;
 import io.qgate.bench.harness.Sleep;
 import io.qgate.bench.harness.StudyCli;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,6 +127,12 @@ final class PeersLive {
     private PeersLive() {}
 
     static Report run(ScenarioOptions options, PrintStream progress) {
+        return run(options, progress, false);
+    }
+
+    /** As above; with {@code processes}, each gateway is a JVM of its own ({@link ProcessTier}). */
+    static Report run(ScenarioOptions options, PrintStream progress, boolean processes) {
+        progress.println(processes ? "gateways: one JVM each" : "gateways: in this JVM");
         Capacity capacity = options.fixedCapacity() > 0 ? Capacity.given(options.fixedCapacity())
                 : CapacityProbe.measure(options, progress);
         double offered = capacity.modelledRps() * options.load();
@@ -138,7 +146,7 @@ final class PeersLive {
         for (Configuration configuration : List.of(alone, peers)) {
             boolean shared = configuration == peers;
             TierRun run = RoutingScenario.runConfiguration(configuration, options, offered, options.duration(),
-                    progress, fleet -> tier(configuration, fleet, options, shared));
+                    progress, fleet -> tier(configuration, fleet, options, shared, processes));
             RowResult row = RowResult.of(configuration, run, offered, options.timeScale());
             rows.add(row);
             progress.printf(Locale.ROOT, "  %-24s TTFT p50 %7.1f p99 %8.1f ms, %d requests, %d errors%n", row.name(),
@@ -146,7 +154,7 @@ final class PeersLive {
         }
         List<Burst> bursts = new ArrayList<>();
         for (Configuration configuration : List.of(alone, peers)) {
-            Burst burst = burst(configuration, options, configuration == peers);
+            Burst burst = burst(configuration, options, configuration == peers, processes, progress);
             bursts.add(burst);
             progress.printf(Locale.ROOT, "  burst, %-17s landed %s, imbalance %.2f%n", configuration.name(),
                     Arrays.toString(burst.landed()), burst.imbalance());
@@ -155,19 +163,23 @@ final class PeersLive {
     }
 
     /** The gateways of {@code configuration}, each told the others' peers port when {@code shared}. */
-    private static RoutingTier tier(Configuration configuration, Fleet fleet, ScenarioOptions options, boolean shared) {
+    private static RoutingTier tier(Configuration configuration, Fleet fleet, ScenarioOptions options, boolean shared,
+                                    boolean processes) {
         Map<String, String> settings = configuration.gatewaySettings(fleet.endpoints(), options.timeScale());
         if (!shared) {
-            return GatewayTier.start(options.gateways(), settings);
+            List<Map<String, String>> same = Collections.nCopies(options.gateways(), settings);
+            return processes ? ProcessTier.start(same) : GatewayTier.start(same);
         }
-        return GatewayTier.start(PeerSettings.each(settings, options.gateways(), options.wall(PEERS_INTERVAL)));
+        List<Map<String, String>> each = PeerSettings.each(settings, options.gateways(), options.wall(PEERS_INTERVAL));
+        return processes ? ProcessTier.start(each) : GatewayTier.start(each);
     }
 
     /** Every replica but the first runs a full batch; once every gateway has scraped that, the burst. */
-    private static Burst burst(Configuration configuration, ScenarioOptions options, boolean shared) {
+    private static Burst burst(Configuration configuration, ScenarioOptions options, boolean shared,
+                               boolean processes, PrintStream progress) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (Fleet fleet = Fleet.start(options.simReplicas());
-             RoutingTier tier = tier(configuration, fleet, options, shared)) {
+             RoutingTier tier = tier(configuration, fleet, options, shared, processes)) {
             List<SimServer> replicas = fleet.replicas();
             int[] preloaded = new int[replicas.size()];
             for (int r = 1; r < replicas.size(); r++) {
@@ -190,6 +202,9 @@ final class PeersLive {
             int[] landed = new int[replicas.size()];
             for (int r = 0; r < landed.length; r++) {
                 landed[r] = (int) (replicas.get(r).apiRequests() - before[r]);
+            }
+            if (tier instanceof ProcessTier processTier && shared) {
+                processTier.peerMessages().forEach(line -> progress.println("  peers, gateway " + line));
             }
             return new Burst(configuration.name(), preloaded, landed);
         }

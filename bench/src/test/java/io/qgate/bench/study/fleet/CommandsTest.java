@@ -2,6 +2,7 @@ package io.qgate.bench.study.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qgate.bench.cli.CommandLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +106,35 @@ class CommandsTest {
         assertThat(FleetPeersCommand.run(new String[] {"--peer-loss", "1"}, print(out), print(err)))
                 .isEqualTo(FleetPeersCommand.USAGE_STATUS);
         assertThat(text(err)).contains("loss: 1.0 (expected: in [0, 1))");
+        assertThat(FleetPeersCommand.run(new String[] {"--policies", "work"}, print(out), print(err)))
+                .isEqualTo(FleetPeersCommand.USAGE_STATUS);
+        assertThat(text(err)).contains("--policies: work (expected: queue, queue-uncorrected or queue-sampled)");
+    }
+
+    @Test
+    void scaleFlagsAreCheckedAtTheEdge() {
+        assertThat(FleetScaleCommand.run(new String[] {"--policies", "fastest"}, print(out), print(err)))
+                .isEqualTo(CommandLine.USAGE_STATUS);
+        assertThat(text(err)).contains("fleet-scale: --policies: fastest (expected: of [oracle, queue");
+        assertThat(FleetScaleCommand.run(new String[] {"--seconds", "0"}, print(out), print(err)))
+                .isEqualTo(CommandLine.USAGE_STATUS);
+        assertThat(text(err)).contains("--seconds: 0.0 (expected: > 0)");
+    }
+
+    @Test
+    void aShortScaleRunRoutesTheFullScanAndTheSampleOnTheSameArrivals() {
+        int status = FleetScaleCommand.run(new String[] {"--policies", "queue,queue-sampled", "--seconds", "0.5"},
+                print(out), print(err));
+
+        assertThat(status).isZero();
+        String table = text(out);
+        assertThat(table).contains("| policy | requests | answered/s | TTFT p50 ms | TTFT p99 ms | failed | wall s |");
+        // The same seed offers both the same requests; every one is routed and none fails.
+        String sampled = table.lines().filter(line -> line.startsWith("| queue |")).findFirst().orElseThrow();
+        String scanned = table.lines().filter(line -> line.startsWith("| queue-sampled |")).findFirst().orElseThrow();
+        assertThat(sampled.split("\\|")[2]).isEqualTo(scanned.split("\\|")[2]);
+        assertThat(sampled.split("\\|")[6].trim()).isEqualTo("0");
+        assertThat(scanned.split("\\|")[6].trim()).isEqualTo("0");
     }
 
     @Test
@@ -113,8 +143,9 @@ class CommandsTest {
                 print(err));
 
         assertThat(status).isZero();
-        assertThat(text(out)).contains("| replicas | gateways | scrape | peers | TTFT p99 ms | oracle p99 ms | ratio |")
-                .contains("| 4 | 3 | 1s | off | ").contains("| 4 | 3 | 1s | on | ");
+        assertThat(text(out)).contains("| policy | replicas | gateways | scrape | peers | TTFT p99 ms | oracle p99 ms "
+                        + "| ratio | answered/s |")
+                .contains("| queue | 4 | 3 | 1s | off | ").contains("| queue | 4 | 3 | 1s | on | ");
     }
 
     @Test
