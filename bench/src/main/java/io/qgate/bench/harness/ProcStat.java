@@ -68,7 +68,7 @@ public final class ProcStat {
     }
 
     /** VmRSS of one process, bytes. */
-    static long rssBytes(long pid) {
+    public static long rssBytes(long pid) {
         return statusField(pid, "VmRSS:") * 1024;
     }
 
