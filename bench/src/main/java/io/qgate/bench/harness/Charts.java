@@ -212,7 +212,7 @@ public final class Charts {
             for (Mark mark : marks) {
                 ValueMarker line = new ValueMarker(mark.x(), Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
                         BasicStroke.JOIN_MITER, 1, new float[] {3, 3}, 0));
-                if (first) {
+                if (first && !mark.label().isEmpty()) {
                     line.setLabel(mark.label());
                     line.setLabelFont(line.getLabelFont().deriveFont(9f));
                     line.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);

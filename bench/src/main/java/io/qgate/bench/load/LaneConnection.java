@@ -116,7 +116,7 @@ final class LaneConnection<R> extends ChannelInboundHandlerAdapter {
             channel.close();
         }
         lane.complete(this, done, reader.finish(done.intendedStartNanos(), now)
-                .withResponse(reader.status(), reader.errorBody()));
+                .withResponse(reader.status(), reader.errorBody(), reader.retryAfter()));
     }
 
     @Override

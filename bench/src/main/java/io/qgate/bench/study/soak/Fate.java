@@ -8,8 +8,8 @@ package io.qgate.bench.study.soak;
 enum Fate {
     ANSWERED("answered"),
     ABORTED("aborted by its client"),
-    REFUSED_429("refused 429 (queue full or timed out)"),
-    REFUSED_503("refused 503 (no replica in time, or draining)"),
+    REFUSED_429("refused 429 with Retry-After (queue full, timed out or shed)"),
+    REFUSED_503("refused 503 with Retry-After (no replica in time)"),
     BAD_INPUT("400 for malformed JSON"),
     CUT_REPLICA_RESET("cut by a replica reset"),
     REPLICA_500("500 from the failing replica, passed through"),

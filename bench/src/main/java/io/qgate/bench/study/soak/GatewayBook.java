@@ -1,5 +1,6 @@
 package io.qgate.bench.study.soak;
 
+import io.qgate.bench.load.Outcome;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
@@ -28,11 +29,10 @@ final class GatewayBook {
     }
 
     /** The request ended; counted in the book of the life it was sent to, if any. */
-    void ended(SoakTraffic.Request request, Ending ending, int status, long ttftNanos, long e2eNanos,
-               String errorBody) {
+    void ended(SoakTraffic.Request request, Ending ending, long ttftNanos, Outcome outcome) {
         Integer port = portOf.get(request.id());
         if (port != null) {
-            stats(port).ended(request, ending, status, ttftNanos, e2eNanos, errorBody);
+            stats(port).ended(request, ending, ttftNanos, outcome);
         }
     }
 

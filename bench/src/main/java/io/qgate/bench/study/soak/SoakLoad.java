@@ -86,9 +86,9 @@ final class SoakLoad implements LaneTraffic<SoakTraffic.Request> {
     public void ended(SoakTraffic.Request request, Outcome outcome) {
         long ttft = outcome.isOk() && request.stream() ? outcome.ttftNanos() : -1;
         Ending ending = Ending.of(outcome.error());
-        stats.ended(request, ending, outcome.status(), ttft, outcome.e2eNanos(), outcome.errorBody());
+        stats.ended(request, ending, ttft, outcome);
         if (book != null) {
-            book.ended(request, ending, outcome.status(), ttft, outcome.e2eNanos(), outcome.errorBody());
+            book.ended(request, ending, ttft, outcome);
         }
     }
 

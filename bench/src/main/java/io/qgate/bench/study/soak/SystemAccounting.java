@@ -10,8 +10,9 @@ import java.util.Set;
  * Where every request of the system soak went. Each failure the clients saw is matched to the
  * fault that explains it: the replica connection a reset cut under it (by request id), the replica
  * answering 500 on purpose (by id), or the gateway it was written to being killed or drained at
- * that moment (by the gateway port and the time). The rest are refusals in plain words (429, 503,
- * 400 for the malformed requests), aborts by their clients, or unexplained.
+ * that moment (by the gateway port and the time). The rest are refusals in plain words (429 and
+ * 503 with {@code Retry-After}, 400 for the malformed requests), aborts by their clients, or
+ * unexplained.
  *
  * @param fateOf   the fate of each failure the clients saw, in the order of {@code failures}
  * @param byFate   requests by fate, answers included
@@ -72,10 +73,11 @@ record SystemAccounting(long sent, long ended, long doubleEndings, Map<Fate, Lon
             return Fate.ABORTED;
         }
         if (failure.ending() == Ending.HTTP_ERROR) {
-            if (failure.status() == 429) {
+            // A refusal must say when to come back; one without Retry-After stays unexplained.
+            if (failure.status() == 429 && !failure.retryAfter().isEmpty()) {
                 return Fate.REFUSED_429;
             }
-            if (failure.status() == 503) {
+            if (failure.status() == 503 && !failure.retryAfter().isEmpty()) {
                 return Fate.REFUSED_503;
             }
             if (failure.status() == 400 && failure.kind().equals("malformed")) {

@@ -13,12 +13,14 @@ import java.util.Map;
  * @param lives           each gateway process and whether its counters agree with its clients'
  * @param steadyGateway   heap, open files and threads of the gateway no fault touches
  * @param leakReports     lines with Netty's leak mark in any gateway's log
+ * @param heapHistogram   gateway 0's largest classes of live objects at the end (jcmd), where the heap went
  */
 record SystemSoakResult(String startedAt, List<String> gatewayCommand, String configuration,
                         double[] loadAverage, SoakResult.Probe probe, double rate, double loadSeconds,
                         Map<String, Long> sentByKind, SystemAccounting accounting, SoakResult.Latency latency,
                         List<Event> events, List<Sample> samples, List<FateSample> fates, List<LifeCheck> lives,
-                        Steady steadyGateway, List<String> leakReports, List<String> warnings, int wakeUps,
+                        Steady steadyGateway, List<String> leakReports, List<String> warnings,
+                        List<String> heapHistogram, int wakeUps,
                         int removals, List<String> autoscalerEvents, double durationSeconds) {
 
     /** Something the run did, at seconds since the load started. */

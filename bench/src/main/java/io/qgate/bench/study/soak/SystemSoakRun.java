@@ -52,6 +52,9 @@ final class SystemSoakRun {
     static final int KILLED_SLOT = 1;
     static final int DRAINED_SLOT = 2;
     private static final String PEERS_SECRET = "the-system-soak-peers-key";
+    static final int QUEUE_SIZE = 20;
+    static final int PREFIX_CACHE_SIZE = 10_000;
+    private static final int HISTOGRAM_LINES = 12;
     private static final int LEAK_CHECK_USERS = 16;
     private static final Duration LEAK_CHECK_BURST = Duration.ofSeconds(2);
     private static final long SETTLE_TIMEOUT_MILLIS = 15_000;
@@ -155,6 +158,8 @@ final class SystemSoakRun {
             List<SoakStats.Failure> failures = stats.failures();
             List<SystemSoakResult.LifeCheck> lives = settleAndCheck();
             leakCheck(client);
+            List<String> histogram = io.qgate.bench.harness.HeapProbe.classHistogram(
+                    gateways.current(0).process.process().pid(), HISTOGRAM_LINES);
             int openFilesAfter = gateways.current(0).openFiles();
             int threadsAfter = gateways.current(0).threads();
             Set<String> cut = new HashSet<>();
@@ -178,7 +183,7 @@ final class SystemSoakRun {
                     Files.readString(configs.get(0)), new double[] {loadAtStart, ProcStat.loadAverage()}, probe, rate,
                     loadSeconds, stats.sentByKind(), accounting, SoakRun.latency(stats.total()),
                     List.copyOf(events), List.copyOf(samples), fateSeries(failures, accounting), lives, steady,
-                    leaks, warnings, autoscaler.wakeUps(), autoscaler.removals(),
+                    leaks, warnings, histogram, autoscaler.wakeUps(), autoscaler.removals(),
                     autoscaler.events().stream().map(e -> String.format(Locale.ROOT, "%.1f s %s", e.atSeconds(),
                             e.what())).toList(), options.duration().toMillis() / 1000.0);
         } catch (IOException e) {
@@ -241,11 +246,17 @@ final class SystemSoakRun {
                 + "  endpoints: \"" + peers + "\"\n"
                 + "  port: " + peerPorts.get(slot) + "\n"
                 + "  secret: " + PEERS_SECRET + "\n"
+                + "# Small enough that the bursts meet it: refusals with 429 are part of what is checked.\n"
                 + "admission:\n"
-                + "  queue-size: 100\n"
+                + "  queue-size: " + QUEUE_SIZE + "\n"
                 + "  queue-timeout: " + queueTimeout + "s\n"
                 + "  priority-header: " + SoakLoad.PRIORITY_HEADER + "\n"
-                + "  sheddable-below: 1\n"
+                + "  sheddable-below: 0\n"
+                + "# The prefix cache is bounded (100,000 hashes by default, some 15 MB full) and, with distinct\n"
+                + "# prompts, fills for longer than a 10-minute run lasts: that filling is growth, but bounded.\n"
+                + "# A tenth of it fills within the warm-up, so that what the heap does after it is the gateway's.\n"
+                + "routing:\n"
+                + "  prefix-cache-size: " + PREFIX_CACHE_SIZE + "\n"
                 + "shutdown:\n"
                 + "  delay: 1s\n"
                 + "  timeout: 20s\n"
