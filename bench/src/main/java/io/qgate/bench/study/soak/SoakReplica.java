@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code X-Request-Id} of the request being served and forgets it once the last byte of the answer
  * has been handed to the socket. {@link #kill()} resets every connection (SO_LINGER 0: an RST, the
  * replica's unsent bytes are dropped), closes the listener and stops the engine; the ids that were
- * being served on a connection the kill closed are the requests the kill cut. A cut request whose
+ * being served on a connection the kill closed are the requests the kill cut, and so is the last
+ * one a connection finished just before (its end may have been among the bytes dropped). A cut request whose
  * answer had not started is retried by the gateway on another replica; one whose stream had
  * started cannot be, and is what the soak counts as lost to the kill.
  */
@@ -42,6 +43,11 @@ final class SoakReplica implements AutoCloseable {
     record Kill(int replica, long atNanos, int connectionsReset, Set<String> cutIds) {}
 
     private static final long RESTART_BIND_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * A request whose last byte was handed to the socket this shortly before a kill may still have
+     * been in the socket's send buffer, which a reset discards: it counts as cut too.
+     */
+    private static final long JUST_FINISHED_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final int index;
     private final SimOptions options;
@@ -180,6 +186,8 @@ final class SoakReplica implements AutoCloseable {
     /** One API connection: which request it is serving now, and the faults it plays. */
     private final class Watch extends ChannelDuplexHandler {
         private String serving;
+        private String lastFinished;
+        private long lastFinishedNanos;
         private ChannelHandlerContext context;
         /** Messages held while the replica hangs; touched on the connection's loop only. */
         private final ArrayDeque<Object> held = new ArrayDeque<>();
@@ -262,6 +270,8 @@ final class SoakReplica implements AutoCloseable {
                 written.addListener(f -> {
                     if (f.isSuccess() && id.equals(serving)) {
                         serving = null;
+                        lastFinished = id;
+                        lastFinishedNanos = System.nanoTime();
                         answered.increment();
                     }
                 });
@@ -277,6 +287,9 @@ final class SoakReplica implements AutoCloseable {
             Set<String> cut = cutting;
             if (serving != null && cut != null) {
                 cut.add(serving);
+            }
+            if (lastFinished != null && cut != null && System.nanoTime() - lastFinishedNanos < JUST_FINISHED_NANOS) {
+                cut.add(lastFinished);
             }
             serving = null;
             ctx.fireChannelInactive();

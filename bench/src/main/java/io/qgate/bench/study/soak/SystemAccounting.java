@@ -21,19 +21,24 @@ import java.util.Set;
 record SystemAccounting(long sent, long ended, long doubleEndings, Map<Fate, Long> byFate, List<Fate> fateOf,
                         List<String> listed, List<FaultCut> gatewayCuts) {
 
-    /** What one gateway fault cut, against the most it could have. */
-    record FaultCut(int port, Fate fate, long cut, long openAtFault) {
+    /**
+     * What one gateway fault cut, against the most it could have: what was open on the gateway at
+     * the fault and what was written to it after.
+     */
+    record FaultCut(int port, Fate fate, long cut, long openAtFault, long sentAfterFault) {
         boolean bounded() {
-            return cut <= openAtFault;
+            return cut <= openAtFault + sentAfterFault;
         }
     }
 
     /**
      * A gateway fault's window: requests on {@code port} failing within it are its doing.
      *
-     * @param openAtFault requests its clients had open on it when the fault came: the most it can cut
+     * @param openAtFault requests its clients had open on it when the fault came
+     * @param sentAtFault requests written to it until then: those written after (on a connection the
+     *                    fault has broken, or to a draining gateway) may be cut as well
      */
-    record GatewayFault(int port, Fate fate, long fromNanos, long toNanos, long openAtFault) {}
+    record GatewayFault(int port, Fate fate, long fromNanos, long toNanos, long openAtFault, long sentAtFault) {}
 
     /** How long after a gateway's end its clients may still be learning of it. */
     static final long GRACE_NANOS = 2_000_000_000L;
@@ -62,7 +67,8 @@ record SystemAccounting(long sent, long ended, long doubleEndings, Map<Fate, Lon
             }
         }
         List<FaultCut> cuts = cutBy.entrySet().stream().map(e -> new FaultCut(e.getKey().port(), e.getKey().fate(),
-                e.getValue(), e.getKey().openAtFault())).toList();
+                e.getValue(), e.getKey().openAtFault(),
+                book.counts(e.getKey().port()).sent() - e.getKey().sentAtFault())).toList();
         return new SystemAccounting(counts.sent(), counts.ended(), counts.doubleEndings(), byFate,
                 List.copyOf(fates), List.copyOf(listed), cuts);
     }

@@ -73,11 +73,11 @@ record SystemSoakResult(String startedAt, List<String> gatewayCommand, String co
                 new Check("every request ended exactly once", a.everyRequestAccounted(),
                         a.sent() + " sent, " + a.ended() + " ended, " + a.doubleEndings() + " ended twice"),
                 new Check("no unexplained failure", unexplained == 0, unexplained + " unexplained"),
-                new Check("cuts bounded: a gateway fault cuts no more than its clients had open on it",
+                new Check("cuts bounded: a gateway fault cuts no more than was open on it or written to it after",
                         a.gatewayCuts().stream().allMatch(SystemAccounting.FaultCut::bounded),
                         a.cut() + " cut by faults in all (" + String.format(java.util.Locale.ROOT, "%.2f%%",
-                                100.0 * a.cut() / Math.max(1, a.sent())) + " of sent); per gateway fault, cut/open: "
-                                + a.gatewayCuts().stream().map(c -> c.cut() + "/" + c.openAtFault()).toList()),
+                                100.0 * a.cut() / Math.max(1, a.sent())) + " of sent); per gateway fault, cut/open+written after: "
+                                + a.gatewayCuts().stream().map(c -> c.cut() + "/" + c.openAtFault() + "+" + c.sentAfterFault()).toList()),
                 new Check("each gateway's counters agree with its clients'", lives.stream().allMatch(LifeCheck::agrees),
                         lives.stream().filter(l -> !l.agrees()).map(LifeCheck::name).toList().toString()),
                 new Check("no leak report", leakReports.isEmpty(), leakReports.size() + " lines"),

@@ -332,9 +332,10 @@ final class SystemSoakRun {
             }
             case GATEWAY_SIGKILL -> {
                 long open = openOn(gateways.current(KILLED_SLOT));
+                long sent = sentTo(gateways.current(KILLED_SLOT));
                 SoakGateways.Life life = gateways.kill(KILLED_SLOT);
                 gatewayFaults.add(new SystemAccounting.GatewayFault(life.port(), Fate.CUT_GATEWAY_KILL,
-                        life.faultNanos, life.endNanos, open));
+                        life.faultNanos, life.endNanos, open, sent));
                 event(step.kind(), life.name() + " SIGKILLed with " + open + " requests open on it");
                 faults.schedule(() -> {
                     SoakGateways.Life next = gateways.restart(KILLED_SLOT);
@@ -347,10 +348,8 @@ final class SystemSoakRun {
                 event(step.kind(), gateways.current(DRAINED_SLOT).name() + " SIGTERM with " + open
                         + " requests open on it: drains");
                 SoakGateways.Life life = gateways.drain(DRAINED_SLOT);
-                // Clients keep sending on their open connections until the listener closes: the bound is what
-                // the life was ever sent less what had ended before the signal.
                 gatewayFaults.add(new SystemAccounting.GatewayFault(life.port(), Fate.CUT_GATEWAY_DRAIN,
-                        life.faultNanos, life.endNanos, open + sentTo(life) - sentBefore));
+                        life.faultNanos, life.endNanos, open, sentBefore));
                 event(null, String.format(Locale.ROOT, "%s exited after %.1f s of drain", life.name(),
                         (life.endNanos - life.faultNanos) / 1e9));
                 SoakGateways.Life next = gateways.restart(DRAINED_SLOT);
