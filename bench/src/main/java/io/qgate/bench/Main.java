@@ -5,6 +5,8 @@ import io.qgate.bench.load.LoadCommand;
 import io.qgate.bench.sim.SimCommand;
 import io.qgate.bench.study.batching.BatchingCommand;
 import io.qgate.bench.study.connections.ConnectionsCommand;
+import io.qgate.bench.study.flood.FloodClients;
+import io.qgate.bench.study.flood.FloodCommand;
 import io.qgate.bench.study.fleet.AutoscaleCommand;
 import io.qgate.bench.study.fleet.AutoscaleZeroCommand;
 import io.qgate.bench.study.fleet.FleetLoraCommand;
@@ -53,6 +55,7 @@ public final class Main {
               proxies  proxy overhead: a replica stub direct, through qgate, nginx and HAProxy
               routing-sweep  routing strategies and nginx at 50-95% load, 1 and 3 instances
               connections  8,000 concurrent streams through one gateway: heap, RSS, errors
+              flood  8,000 idle and 2,000 slow-head connections against one gateway; real clients' p99, 408s
               suite  proxies, routing-sweep and connections in turn, then the report
               report DIR  report.md and PNG charts from the benchmarks' JSON results in DIR
               stub   a replica stub with fixed answers (for the proxy benchmarks)
@@ -99,6 +102,8 @@ public final class Main {
             case "proxies" -> ProxiesCommand.run(rest);
             case "routing-sweep" -> SweepCommand.run(rest);
             case "connections" -> ConnectionsCommand.run(rest);
+            case "flood" -> FloodCommand.run(rest);
+            case "flood-clients" -> FloodClients.run(rest);
             case "suite" -> SuiteCommand.run(rest);
             case "report" -> ReportCommand.run(rest);
             case "stub" -> StubCommand.run(rest);

@@ -210,7 +210,8 @@ public final class Gateway implements AutoCloseable {
             tls.watch(group.next(), config.tls().reloadInterval());
         }
         AdminHandler admin = new AdminHandler(registry, this::ready, pools,
-                new StatusJson(pools, metrics, batchMeters, config, this::ready, () -> draining));
+                new StatusJson(pools, metrics, batchMeters, config, this::ready, () -> draining),
+                config.server().adminDebug());
         adminChannel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass())

@@ -102,6 +102,36 @@ class GatewayFaultsTest extends LoopbackGatewayTest {
     }
 
     @Test
+    void aHeadThatTricklesInAByteAtATimeGets408ThoughItIsNeverSilent() throws Exception {
+        StubReplica replica = stub();
+        Gateway gateway = gateway(replica.url(), "server.request-head-timeout", "300ms");
+        // Sixty bytes a tenth of a second apart: six seconds of head, never silent for the read timeout's 30 s.
+        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(10) + "\r\n\r\n";
+
+        try (RawHttpConnection slow = new RawHttpConnection(gateway.port())) {
+            int sent = 0;
+            while (sent < head.length() && slow.input().available() == 0) {
+                try {
+                    slow.send(head.substring(sent, sent + 1));
+                } catch (java.io.IOException closed) {
+                    break; // the gateway answered and closed while this byte was on its way
+                }
+                sent++;
+                Thread.sleep(100);
+            }
+            RawHttpConnection.Response refused = slow.read();
+
+            assertThat(sent).isLessThan(head.length());
+            assertThat(refused.status()).isEqualTo(408);
+            assertThat(refused.body()).contains("\"code\":\"request_timeout\"").contains("headers");
+            assertThat(slow.closedByServer()).isTrue();
+        }
+        assertThat(replica.received()).isEmpty();
+        // A head that arrives whole is never timed: the next client is served as usual.
+        assertThat(post(gateway, "/v1/embeddings", "{\"input\":\"x\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void silenceBetweenRequestsIsNoReadTimeout() throws Exception {
         StubReplica replica = stub();
         Gateway gateway = gateway(replica.url(), "server.request-read-timeout", "200ms");

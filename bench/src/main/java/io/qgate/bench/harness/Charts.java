@@ -190,6 +190,42 @@ public final class Charts {
         save(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true), file, 1000, 620);
     }
 
+    /** One panel of a {@link #timeline}: its y axis and its lines. */
+    public record Panel(String yLabel, List<Line> lines) {}
+
+    /** A moment marked across every panel of a {@link #timeline}, such as a fault. */
+    public record Mark(double x, String label) {}
+
+    /**
+     * Panels stacked on one time axis, each moment of {@code marks} drawn as a labelled vertical
+     * line through all of them: a soak's throughput, latency and errors beside its faults.
+     */
+    public static void timeline(Path file, String title, String xLabel, List<Panel> panels, List<Mark> marks) {
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis(xLabel));
+        plot.setGap(10);
+        boolean first = true;
+        for (Panel panel : panels) {
+            XYPlot part = simulationPlot(panel.lines(), new NumberAxis(panel.yLabel()), false);
+            for (int i = 0; i < panel.lines().size(); i++) {
+                ((XYLineAndShapeRenderer) part.getRenderer()).setSeriesShapesVisible(i, false);
+            }
+            for (Mark mark : marks) {
+                ValueMarker line = new ValueMarker(mark.x(), Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                        BasicStroke.JOIN_MITER, 1, new float[] {3, 3}, 0));
+                if (first && !mark.label().isEmpty()) {
+                    line.setLabel(mark.label());
+                    line.setLabelFont(line.getLabelFont().deriveFont(9f));
+                    line.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+                    line.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_RIGHT);
+                }
+                part.addDomainMarker(line);
+            }
+            first = false;
+            plot.add(part, 1);
+        }
+        save(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true), file, 1200, 300 * panels.size() + 100);
+    }
+
     /** Base 10 down to 0.01, ticks where JFreeChart puts them (the report's latencies). */
     private static LogAxis reportLogAxis(String label) {
         LogAxis axis = logAxis(label);

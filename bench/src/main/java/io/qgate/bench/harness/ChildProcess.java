@@ -149,6 +149,19 @@ public final class ChildProcess implements AutoCloseable {
         return total;
     }
 
+    /** SIGKILL, as a node failure or the OOM killer would: no drain, no shutdown hook; returns once it is gone. */
+    public void killNow() {
+        RUNNING.remove(this);
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGTERM to the process and its descendants; SIGKILL to whatever is left after a grace period. */
     @Override
     public void close() {

@@ -104,6 +104,11 @@ public final class GatewayProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The admin port's base URL. */
+    public String adminUrl() {
+        return "http://127.0.0.1:" + adminPort;
+    }
+
     public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", port);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +38,12 @@ public final class HeapProbe {
             return -1;
         }
         return used(pid);
+    }
+
+    /** The first {@code lines} rows of the live objects' class histogram (a full GC first), or none without jcmd. */
+    public static List<String> classHistogram(long pid, int lines) {
+        return jcmd(pid, "GC.class_histogram").lines().filter(line -> line.matches("\\s*\\d+:.*"))
+                .limit(lines).map(String::strip).toList();
     }
 
     /** The largest heap use before any collection in a GC log, bytes; -1 if it has none. */

@@ -68,11 +68,27 @@ public final class ProcStat {
     }
 
     /** VmRSS of one process, bytes. */
-    static long rssBytes(long pid) {
+    public static long rssBytes(long pid) {
+        return statusField(pid, "VmRSS:") * 1024;
+    }
+
+    /** Threads of one process now (0 where it cannot be read). */
+    public static int threads(long pid) {
+        return (int) statusField(pid, "Threads:");
+    }
+
+    /** Open file descriptors of one process now (-1 where they cannot be listed). */
+    public static int openFiles(long pid) {
+        String[] fds = new java.io.File("/proc/" + pid + "/fd").list();
+        return fds == null ? -1 : fds.length;
+    }
+
+    /** The number in one line of {@code /proc/PID/status}, or 0. */
+    private static long statusField(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
             return 0;

@@ -40,7 +40,7 @@ public final class Lane<R> {
     private final LaneTraffic<R> traffic;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final InetSocketAddress address;
+    private final LaneTargets targets;
     private final SplittableRandom requestRandom;
     private final SplittableRandom arrivalRandom;
     private final ArrayDeque<LaneConnection<R>> idle = new ArrayDeque<>();
@@ -60,10 +60,16 @@ public final class Lane<R> {
 
     public Lane(LanePlan plan, LaneTraffic<R> traffic, EventLoop loop, Transport transport, InetSocketAddress address,
                 SplittableRandom random) {
+        this(plan, traffic, loop, transport, LaneTargets.of(address), random);
+    }
+
+    /** A lane that spreads its connections over {@code targets}, trying the next on a refused connect. */
+    public Lane(LanePlan plan, LaneTraffic<R> traffic, EventLoop loop, Transport transport, LaneTargets targets,
+                SplittableRandom random) {
         this.plan = plan;
         this.traffic = traffic;
         this.loop = loop;
-        this.address = address;
+        this.targets = targets;
         this.requestRandom = random.split();
         this.arrivalRandom = random.split();
         this.remaining = plan.requests();
@@ -203,15 +209,24 @@ public final class Lane<R> {
     }
 
     private void connect(Exchange<R> exchange) {
+        connect(exchange, targets.size());
+    }
+
+    /** Opens a connection for {@code exchange}; a failed connect tries the next target while attempts remain. */
+    private void connect(Exchange<R> exchange, int attempts) {
         connecting.add(exchange);
-        ChannelFuture future = bootstrap.connect(address);
+        ChannelFuture future = bootstrap.connect(targets.next());
         future.addListener((ChannelFutureListener) f -> {
             if (!connecting.remove(exchange)) {
                 f.channel().close(); // the lane finished while this connection was being opened
                 return;
             }
             if (!f.isSuccess()) {
-                complete(null, exchange, Outcome.failed(ErrorKinds.CONNECT));
+                if (attempts > 1) {
+                    connect(exchange, attempts - 1);
+                } else {
+                    complete(null, exchange, Outcome.failed(ErrorKinds.CONNECT));
+                }
                 return;
             }
             @SuppressWarnings("unchecked")

@@ -55,6 +55,7 @@ final class LaneConnection<R> extends ChannelInboundHandlerAdapter {
         LaneTraffic<R> traffic = lane.traffic();
         reader.begin(traffic.streams(next.request()));
         abortAfterEvents = traffic.abortAfterEvents(next.request());
+        traffic.sentTo(next.request(), channel.remoteAddress());
         channel.writeAndFlush(traffic.encode(next.request())).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() && exchange == next) {
                 fail(ErrorKinds.RESET);
@@ -115,7 +116,7 @@ final class LaneConnection<R> extends ChannelInboundHandlerAdapter {
             channel.close();
         }
         lane.complete(this, done, reader.finish(done.intendedStartNanos(), now)
-                .withResponse(reader.status(), reader.errorBody()));
+                .withResponse(reader.status(), reader.errorBody(), reader.retryAfter()));
     }
 
     @Override

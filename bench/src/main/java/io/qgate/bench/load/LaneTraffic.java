@@ -1,6 +1,7 @@
 package io.qgate.bench.load;
 
 import io.netty.handler.codec.http.FullHttpRequest;
+import java.net.SocketAddress;
 import java.util.SplittableRandom;
 
 /**
@@ -29,6 +30,13 @@ public interface LaneTraffic<R> {
      */
     default int abortAfterEvents(R request) {
         return 0;
+    }
+
+    /**
+     * The request is being written on a connection to {@code remote}: the soak counts each
+     * gateway's requests apart, since a gateway killed loses its own counters.
+     */
+    default void sentTo(R request, SocketAddress remote) {
     }
 
     /** A measured request was issued (the warm-up's are not told). */

@@ -30,6 +30,7 @@ final class ResponseReader {
 
     private boolean streamRequested;
     private int status;
+    private String retryAfter = "";
     private boolean eventStream;
     private boolean keepAlive;
     private long contentNanos;
@@ -45,6 +46,7 @@ final class ResponseReader {
     void begin(boolean streamRequested) {
         this.streamRequested = streamRequested;
         status = 0;
+        retryAfter = "";
         eventStream = false;
         keepAlive = true;
         firstByteNanos = 0;
@@ -62,6 +64,8 @@ final class ResponseReader {
 
     void onHead(HttpResponse response) {
         status = response.status().code();
+        String after = response.headers().get(HttpHeaderNames.RETRY_AFTER);
+        retryAfter = after == null ? "" : after;
         keepAlive = HttpUtil.isKeepAlive(response);
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
         eventStream = type != null && type.regionMatches(true, 0, HttpHeaderValues.TEXT_EVENT_STREAM.toString(),
@@ -94,6 +98,11 @@ final class ResponseReader {
         }
     }
 
+    /** The answer's {@code Retry-After}, or {@code ""}. */
+    String retryAfter() {
+        return retryAfter;
+    }
+
     /** The answer's status, or 0 before its head arrived. */
     int status() {
         return status;
@@ -124,7 +133,7 @@ final class ResponseReader {
 
     /** A failure of the answer read so far, with its status and error body. */
     Outcome failed(String kind) {
-        return Outcome.failed(kind).withResponse(status, errorBody());
+        return Outcome.failed(kind).withResponse(status, errorBody(), retryAfter);
     }
 
     /** Whether the connection may carry another request after this response. */

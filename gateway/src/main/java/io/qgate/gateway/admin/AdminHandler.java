@@ -1,5 +1,7 @@
 package io.qgate.gateway.admin;
 
+import static java.util.Objects.requireNonNull;
+
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -15,6 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.qgate.gateway.config.DebugPages;
 import io.qgate.gateway.pool.ModelPool;
 import io.qgate.gateway.pool.ModelPools;
 import io.qgate.gateway.proxy.ErrorResponses;
@@ -24,6 +27,7 @@ import io.qgate.routing.PoolQueue;
 import io.qgate.routing.Router;
 import io.qgate.routing.ScoreCard;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -39,6 +43,7 @@ import java.util.function.BooleanSupplier;
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String DEBUG_PAGES = "/debug/";
     static final String UNKNOWN_PATH = "Unknown admin path; try / (the status page), /status.json, /metrics, "
             + "/healthz, /readyz, /scaling or /debug/endpoints.";
 
@@ -47,13 +52,21 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final ModelPools pools;
     private final StatusJson status;
     private final StatusPage page = new StatusPage();
+    private final DebugPages debug;
 
     public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, ModelPools pools,
                         StatusJson status) {
+        this(registry, ready, pools, status, DebugPages.ON);
+    }
+
+    /** @param debug who may read the {@code /debug/*} pages ({@code admin.debug}) */
+    public AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, ModelPools pools,
+                        StatusJson status, DebugPages debug) {
         this.registry = registry;
         this.ready = ready;
         this.pools = pools;
         this.status = status;
+        this.debug = requireNonNull(debug, "debug");
     }
 
     @Override
@@ -68,6 +81,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
             send(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
                     ErrorResponses.METHOD_NOT_ALLOWED.body("The admin port answers GET only."), true);
+            return;
+        }
+        if (path.startsWith(DEBUG_PAGES) && !debugAllowed(ctx)) {
+            refuseDebug(ctx, request);
             return;
         }
         switch (path) {
@@ -91,6 +108,26 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             case "/scaling" -> scaling(ctx, request, uri.parameters().get("pool"));
             default -> send(ctx, request, HttpResponseStatus.NOT_FOUND, "application/json",
                     ErrorResponses.NOT_FOUND.body(UNKNOWN_PATH), true);
+        }
+    }
+
+    /** {@code admin.debug: off} hides the pages; {@code loopback} shows them to loopback clients alone. */
+    private boolean debugAllowed(ChannelHandlerContext ctx) {
+        return switch (debug) {
+            case ON -> true;
+            case OFF -> false;
+            case LOOPBACK -> ctx.channel().remoteAddress() instanceof InetSocketAddress remote
+                    && remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
+        };
+    }
+
+    private void refuseDebug(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (debug == DebugPages.OFF) {
+            send(ctx, request, HttpResponseStatus.NOT_FOUND, "application/json",
+                    ErrorResponses.NOT_FOUND.body("The debug pages are turned off (admin.debug: off)."), true);
+        } else {
+            send(ctx, request, HttpResponseStatus.FORBIDDEN, "application/json", ErrorResponses.FORBIDDEN.body(
+                    "The debug pages answer loopback clients only (admin.debug: loopback)."), true);
         }
     }
 

@@ -24,6 +24,7 @@ public enum ErrorResponses {
     INVALID_JSON(HttpResponseStatus.BAD_REQUEST, "invalid_request_error", "invalid_json"),
     BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "invalid_request_error", "bad_request"),
     NOT_FOUND(HttpResponseStatus.NOT_FOUND, "invalid_request_error", "not_found"),
+    FORBIDDEN(HttpResponseStatus.FORBIDDEN, "permission_error", "forbidden"),
     MODEL_NOT_FOUND(HttpResponseStatus.NOT_FOUND, "invalid_request_error", "model_not_found"),
     METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request_error", "method_not_allowed"),
     REQUEST_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "invalid_request_error", "request_timeout"),

@@ -39,7 +39,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(context.config().server().maxHeaderSize());
-        RequestReadTimeout readTimeout = new RequestReadTimeout();
+        RequestReadTimeout readTimeout = new RequestReadTimeout(context.config().server().requestHeadTimeout().toNanos());
         ClientResponseEncoder encoder = new ClientResponseEncoder();
         if (tls != null) {
             ch.pipeline().addLast("tls-detect", tls.newHandler());

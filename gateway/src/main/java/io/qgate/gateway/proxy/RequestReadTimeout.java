@@ -7,12 +7,20 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * Answers 408 to a client that stops sending in the middle of a request (slow headers or body),
- * so that it cannot hold a connection and a half-read request forever. Silence between requests
+ * so that it cannot hold a connection and a half-read request forever; and to one whose request
+ * head is not complete {@code server.request-head-timeout} after its first byte, however steadily
+ * it trickles in (a byte a second never looks silent, and thousands of such clients would each
+ * hold a connection and a decoder's buffer for as long as they like). Silence between requests
  * or while the client waits for an answer is not its business: only a request begun and not
  * finished counts.
+ *
+ * <p>The head's deadline needs no timer: a head that arrives in one read (nearly every one) is
+ * never timed at all; a head left incomplete by a read is timed from then, and every later read
+ * of it checks the clock. A client that stops sending altogether is the idle timeout's.
  *
  * <pre>
  * {@link #bytesSeen()} → HttpRequestDecoder → ReadIdleStateHandler (reader idle) → RequestReadTimeout → BodyLimitAggregator
@@ -26,20 +34,61 @@ import io.netty.handler.timeout.IdleStateEvent;
  */
 final class RequestReadTimeout extends ChannelInboundHandlerAdapter {
 
+    private final long headTimeoutNanos;
+    private ChannelHandlerContext context;
     private boolean receiving;
+    /** A request has begun and its head has not been decoded yet. */
+    private boolean awaitingHead;
+    /** When a read first left the head incomplete; 0 while it has not. */
+    private long headStartNanos;
+    /** The head took too long and was answered 408: what else arrives is dropped, the connection closes. */
+    private boolean refused;
     private HttpVersion version = HttpVersion.HTTP_1_1;
+
+    RequestReadTimeout(long headTimeoutNanos) {
+        this.headTimeoutNanos = headTimeoutNanos;
+    }
 
     /** The handler that goes in front of the codec: any bytes mean a request is under way. */
     ChannelInboundHandlerAdapter bytesSeen() {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (refused) {
+                    ReferenceCountUtil.release(msg);
+                    return;
+                }
                 if (msg instanceof io.netty.buffer.ByteBuf bytes && bytes.isReadable()) {
-                    receiving = true;
+                    if (!receiving) {
+                        receiving = true;
+                        awaitingHead = true;
+                        headStartNanos = 0;
+                    } else if (awaitingHead && headStartNanos != 0
+                            && System.nanoTime() - headStartNanos > headTimeoutNanos) {
+                        ReferenceCountUtil.release(msg);
+                        refuseSlowHead();
+                        return;
+                    }
                 }
                 ctx.fireChannelRead(msg);
+                if (awaitingHead && headStartNanos == 0) {
+                    headStartNanos = System.nanoTime();
+                }
             }
         };
+    }
+
+    private void refuseSlowHead() {
+        refused = true;
+        receiving = false;
+        awaitingHead = false;
+        context.fireChannelRead(new RejectedRequest(ErrorResponses.REQUEST_TIMEOUT,
+                "The request's headers were not received in time.", version));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
     }
 
     @Override
@@ -47,6 +96,7 @@ final class RequestReadTimeout extends ChannelInboundHandlerAdapter {
         // A head is the start of a request and a last content its end; a full request is both.
         if (msg instanceof HttpRequest head) {
             version = head.protocolVersion();
+            awaitingHead = false;
         }
         if (msg instanceof LastHttpContent) {
             receiving = false;
@@ -59,6 +109,7 @@ final class RequestReadTimeout extends ChannelInboundHandlerAdapter {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             if (receiving) {
                 receiving = false;
+                awaitingHead = false;
                 ctx.fireChannelRead(new RejectedRequest(ErrorResponses.REQUEST_TIMEOUT,
                         "The request was not received in time.", version));
             }

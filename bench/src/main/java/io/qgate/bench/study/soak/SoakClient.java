@@ -7,6 +7,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.qgate.bench.load.Lane;
 import io.qgate.bench.load.LanePlan;
+import io.qgate.bench.load.LaneTargets;
 import io.qgate.gateway.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,13 +28,25 @@ final class SoakClient implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 4096;
     private static final long CLOSED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final InetSocketAddress target;
+    private final LaneTargets targets;
+    private final String authority;
+    private final GatewayBook book;
     private final Transport transport = Transport.best();
     private final EventLoopGroup group;
     private final int threads;
 
     SoakClient(InetSocketAddress target, int threads) {
-        this.target = target;
+        this(LaneTargets.of(target), target.getHostString() + ":" + target.getPort(), null, threads);
+    }
+
+    /**
+     * A client that spreads its connections over {@code targets}, as a Service's clients do,
+     * trying the next on a refused connect; {@code book} (or {@code null}) counts each gateway's apart.
+     */
+    SoakClient(LaneTargets targets, String authority, GatewayBook book, int threads) {
+        this.targets = targets;
+        this.authority = authority;
+        this.book = book;
         this.threads = threads;
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("qgate-soak-client", true),
                 transport.ioHandlerFactory());
@@ -53,7 +66,7 @@ final class SoakClient implements AutoCloseable {
                                           Duration duration, long seed) {
         SplittableRandom seeds = new SplittableRandom(seed);
         long startNanos = System.nanoTime();
-        SoakLoad load = new SoakLoad(traffic, stats, target.getHostString() + ":" + target.getPort());
+        SoakLoad load = new SoakLoad(traffic, stats, authority, book);
         List<Lane<SoakTraffic.Request>> lanes = new ArrayList<>();
         int index = 0;
         for (EventExecutor executor : group) {
@@ -61,7 +74,7 @@ final class SoakClient implements AutoCloseable {
             LanePlan plan = new LanePlan(rate / threads, laneUsers, Long.MAX_VALUE, MAX_CONNECTIONS, startNanos,
                     startNanos, startNanos + duration.toNanos(), SoakOptions.REQUEST_TIMEOUT.toNanos(),
                     SoakOptions.DRAIN_TIMEOUT.toNanos(), CLOSED_RETRY_NANOS);
-            lanes.add(new Lane<>(plan, load, (EventLoop) executor, transport, target, seeds.split()));
+            lanes.add(new Lane<>(plan, load, (EventLoop) executor, transport, targets, seeds.split()));
             index++;
         }
         lanes.forEach(Lane::start);

@@ -2,11 +2,19 @@ package io.qgate.bench.study.soak;
 
 import io.qgate.bench.cli.CommandLine;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * {@code java -jar qgate-bench.jar soak [--duration 10m] [--quick] [--out DIR] [options]}: runs the
- * soak, prints progress on stderr and the report on stdout, writes {@code results.json} and
- * {@code report.md} into the output directory, and exits non-zero when a criterion failed.
+ * {@code java -jar qgate-bench.jar soak [--single] [--duration 10m] [--quick] [--out DIR] [options]}:
+ * runs the system soak (or, with {@code --single}, the soak of one gateway and one pool), prints
+ * progress on stderr and the report on stdout, writes {@code results.json} and {@code report.md}
+ * into the output directory, and exits non-zero when a criterion failed.
  */
 public final class SoakCommand {
 
@@ -16,7 +24,25 @@ public final class SoakCommand {
     public static final int USAGE_STATUS = CommandLine.USAGE_STATUS;
 
     private static final String USAGE = """
-            Usage: java -jar qgate-bench.jar soak [--quick] [--duration 10m] [--out DIR] [options]
+            Usage: java -jar qgate-bench.jar soak [--single] [--quick] [--duration 10m] [--out DIR] [options]
+
+            The system soak (issue 22): three gateway processes from the packaged jar, peers of
+            one another, behind a client-side spread that tries the next gateway on a refused
+            connect; a pool of simulated replicas listed in a discovery file that churns (added,
+            not ready, removed) and a pool scaled from zero and back by a stand-in autoscaler; open
+            loop at 70% of the measured maximum (chat, completions and embeddings, streamed and
+            not, two tenants, two priorities, 1% malformed, 1% of clients leaving mid-stream) with
+            3x bursts; faults: replica resets, a gateway SIGKILLed and one drained with SIGTERM,
+            each restarted, a replica that hangs and one that answers 500 for a while. The 30-minute
+            run has the issue's periods (a reset a minute, a gateway fault every 10 minutes, a burst
+            of 20 s every 5); a shorter --duration scales them down so that every fault happens.
+            Every request must end once, as answered, refused in plain words (429, 503, 400),
+            aborted, or cut by a fault; each gateway process's counters must agree with its
+            clients'; no leak report; gateway 0's heap after GC, files and threads flat. Writes
+            timeline.png beside the report. Run from the repository root.
+
+              --single               the soak of issue 8 instead (below; --kill-every and
+                                     --restart-after apply to it only)
 
             The soak of issue 8: simulated replicas, the packaged gateway in a JVM of its own
             (gateway/target/qgate-gateway.jar, Netty leak detection at advanced), the maximum
@@ -48,6 +74,8 @@ public final class SoakCommand {
               --seed N               seed of the arrivals and requests (default 42)
             """;
 
+    private static final String SINGLE = "--single";
+
     private SoakCommand() {}
 
     public static int run(String[] args) {
@@ -55,21 +83,33 @@ public final class SoakCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> rest = new ArrayList<>(List.of(args));
+        if (rest.remove(SINGLE)) {
+            return run(rest.toArray(String[]::new), out, err, SoakRun::run, SoakReport::markdown, SoakReport::write,
+                    SoakResult::passed);
+        }
+        return run(args, out, err, SystemSoakRun::run, SystemSoakReport::markdown, SystemSoakReport::write,
+                SystemSoakResult::passed);
+    }
+
+    /** Runs one kind of soak, writes its report into the output directory and prints it. */
+    private static <R> int run(String[] args, PrintStream out, PrintStream err,
+                               BiFunction<SoakOptions, PrintStream, R> soak, Function<R, String> markdown,
+                               BiConsumer<R, Path> write, Predicate<R> passed) {
         return CommandLine.run("soak", USAGE, args, out, err, SoakOptions::parse, options -> {
-            SoakResult result;
+            R result;
             try {
-                result = SoakRun.run(options, err);
+                result = soak.apply(options, err);
             } catch (RuntimeException e) {
                 err.println("soak: the run could not complete:");
                 e.printStackTrace(err);
                 return FAILED_STATUS;
             }
-            SoakReport.write(result, options.out());
-            out.print(SoakReport.markdown(result));
+            write.accept(result, options.out());
+            out.print(markdown.apply(result));
             out.println();
-            out.println("results: " + options.out().resolve(SoakReport.JSON_FILE));
-            out.println("report:  " + options.out().resolve(SoakReport.MARKDOWN_FILE));
-            return result.passed() ? 0 : FAILED_STATUS;
+            out.println("results and report: " + options.out());
+            return passed.test(result) ? 0 : FAILED_STATUS;
         });
     }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.qgate.bench.load.LaneTraffic;
 import io.qgate.bench.load.Outcome;
+import java.net.SocketAddress;
 import java.util.SplittableRandom;
 
 /**
@@ -18,14 +19,20 @@ import java.util.SplittableRandom;
  */
 final class SoakLoad implements LaneTraffic<SoakTraffic.Request> {
 
+    /** The header the system soak's gateways read priorities from ({@code admission.priority-header}). */
+    static final String PRIORITY_HEADER = "x-priority";
+
     private final SoakTraffic traffic;
     private final SoakStats stats;
     private final String authority;
+    private final GatewayBook book;
 
-    SoakLoad(SoakTraffic traffic, SoakStats stats, String authority) {
+    /** @param book counts each gateway life's requests apart, or {@code null} */
+    SoakLoad(SoakTraffic traffic, SoakStats stats, String authority, GatewayBook book) {
         this.traffic = traffic;
         this.stats = stats;
         this.authority = authority;
+        this.book = book;
     }
 
     @Override
@@ -43,6 +50,12 @@ final class SoakLoad implements LaneTraffic<SoakTraffic.Request> {
                 .set(HttpHeaderNames.USER_AGENT, "qgate-soak")
                 .set("X-Request-Id", request.id())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, request.body().length);
+        if (!request.tenant().isEmpty()) {
+            http.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + request.tenant());
+        }
+        if (!request.priority().isEmpty()) {
+            http.headers().set(PRIORITY_HEADER, request.priority());
+        }
         return http;
     }
 
@@ -57,6 +70,13 @@ final class SoakLoad implements LaneTraffic<SoakTraffic.Request> {
     }
 
     @Override
+    public void sentTo(SoakTraffic.Request request, SocketAddress remote) {
+        if (book != null) {
+            book.sentTo(request, remote);
+        }
+    }
+
+    @Override
     public void sent(SoakTraffic.Request request) {
         stats.sent(request);
     }
@@ -65,8 +85,11 @@ final class SoakLoad implements LaneTraffic<SoakTraffic.Request> {
     @Override
     public void ended(SoakTraffic.Request request, Outcome outcome) {
         long ttft = outcome.isOk() && request.stream() ? outcome.ttftNanos() : -1;
-        stats.ended(request, Ending.of(outcome.error()), outcome.status(), ttft, outcome.e2eNanos(),
-                outcome.errorBody());
+        Ending ending = Ending.of(outcome.error());
+        stats.ended(request, ending, ttft, outcome);
+        if (book != null) {
+            book.ended(request, ending, ttft, outcome);
+        }
     }
 
     @Override

@@ -185,13 +185,22 @@ final class SoakRun {
     /** A closed loop with twice as many users as the fleet has batch slots: the most the set-up answers. */
     private SoakResult.Probe probe(SoakClient client) throws InterruptedException {
         int users = 2 * options.replicas() * options.maxNumSeqs();
-        progress.printf(Locale.ROOT, "probe: closed loop, %d users, %s%n", users,
-                io.qgate.routing.config.Units.format(options.probeDuration()));
-        SoakStats stats = new SoakStats();
         SoakTraffic traffic = new SoakTraffic(model(), "probe", 0, options.seed() + 7);
+        return probe(client, traffic, users, options.probeDuration(), options.seed() + 8, progress);
+    }
+
+    /**
+     * The most {@code users} in a closed loop get answered per second, counted over the middle of
+     * the run (its ramp and its end left out).
+     */
+    static SoakResult.Probe probe(SoakClient client, SoakTraffic traffic, int users, Duration duration, long seed,
+                                  PrintStream progress) throws InterruptedException {
+        progress.printf(Locale.ROOT, "probe: closed loop, %d users, %s%n", users,
+                io.qgate.routing.config.Units.format(duration));
+        SoakStats stats = new SoakStats();
         long start = System.nanoTime();
-        CompletableFuture<Void> run = client.closed(traffic, stats, users, options.probeDuration(), options.seed() + 8);
-        long span = options.probeDuration().toNanos();
+        CompletableFuture<Void> run = client.closed(traffic, stats, users, duration, seed);
+        long span = duration.toNanos();
         sleepUntil(start + (long) (span * PROBE_WINDOW_START));
         long firstNanos = System.nanoTime();
         long first = stats.ok();
@@ -360,7 +369,7 @@ final class SoakRun {
                 .toList();
     }
 
-    private static SoakResult.Latency latency(SoakStats.Latencies total) {
+    static SoakResult.Latency latency(SoakStats.Latencies total) {
         Histogram ttft = total.ttftMicros();
         Histogram e2e = total.e2eMicros();
         return new SoakResult.Latency(e2e.getTotalCount(), round(SoakStats.Latencies.ms(ttft, 50)),
@@ -369,7 +378,7 @@ final class SoakRun {
                 round(SoakStats.Latencies.ms(e2e, 100)));
     }
 
-    private static void await(CompletableFuture<Void> run, long timeoutNanos) throws InterruptedException {
+    static void await(CompletableFuture<Void> run, long timeoutNanos) throws InterruptedException {
         try {
             run.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -386,7 +395,7 @@ final class SoakRun {
         }
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Double.isNaN(value) ? value : Math.round(value * 100.0) / 100.0;
     }
 }

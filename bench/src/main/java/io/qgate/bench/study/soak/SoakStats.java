@@ -1,5 +1,6 @@
 package io.qgate.bench.study.soak;
 
+import io.qgate.bench.load.Outcome;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -24,7 +25,8 @@ final class SoakStats {
      * A request that ended without an answer (failed or aborted by its client), kept so that it can
      * be matched against the connections a kill cut.
      */
-    record Failure(String id, String kind, Ending ending, int status, String errorBody, long atNanos) {}
+    record Failure(String id, String kind, Ending ending, int status, String errorBody, long atNanos,
+                   String retryAfter) {}
 
     /**
      * Counts at one moment.
@@ -71,8 +73,9 @@ final class SoakStats {
     }
 
     /** A request ended; {@code ttftNanos} is negative when there is none (not a stream, or no answer). */
-    void ended(SoakTraffic.Request request, Ending ending, int status, long ttftNanos, long e2eNanos,
-               String errorBody) {
+    void ended(SoakTraffic.Request request, Ending ending, long ttftNanos, Outcome outcome) {
+        int status = outcome.status();
+        long e2eNanos = outcome.e2eNanos();
         endings.get(ending).increment();
         if (ending == Ending.OK) {
             okByStatus.computeIfAbsent(status, code -> new LongAdder()).increment();
@@ -81,7 +84,8 @@ final class SoakStats {
             }
             e2e.recordValue(micros(e2eNanos));
         } else {
-            failures.add(new Failure(request.id(), request.kind(), ending, status, errorBody, System.nanoTime()));
+            failures.add(new Failure(request.id(), request.kind(), ending, status, outcome.errorBody(),
+                    System.nanoTime(), outcome.retryAfter()));
         }
     }
 

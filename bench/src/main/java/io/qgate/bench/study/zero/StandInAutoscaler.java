@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,12 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
  * and written into the gateway's replicas file); once the demand has been zero for the cooldown,
  * it removes the replica from the file and stops it. One replica at most: the point is the wake.
  */
-final class StandInAutoscaler implements AutoCloseable {
+public final class StandInAutoscaler implements AutoCloseable {
 
     /** Something the stand-in did or saw, at seconds since it started. */
-    record Event(double atSeconds, String what) {}
+    public record Event(double atSeconds, String what) {}
 
-    private final String scalingUrl;
+    private final Supplier<List<String>> scalingUrls;
     private final Path replicasFile;
     private final SimOptions replica;
     private final Duration poll;
@@ -58,7 +59,19 @@ final class StandInAutoscaler implements AutoCloseable {
      */
     StandInAutoscaler(String scalingUrl, Path replicasFile, SimOptions replica, Duration poll, Duration load,
                       Duration cooldown) {
-        this.scalingUrl = requireNonNull(scalingUrl, "scalingUrl");
+        this(() -> List.of(requireNonNull(scalingUrl, "scalingUrl")), replicasFile, replica, poll, load, cooldown);
+    }
+
+    /**
+     * A stand-in that reads several gateways, as KEDA sums its query over the gateway pods: the
+     * pool's demand is the sum over the gateways that answer (a killed one is left out; its
+     * clients come back through the others).
+     *
+     * @param scalingUrls each live gateway's {@code /scaling?pool=NAME}, read anew every poll
+     */
+    public StandInAutoscaler(Supplier<List<String>> scalingUrls, Path replicasFile, SimOptions replica, Duration poll,
+                             Duration load, Duration cooldown) {
+        this.scalingUrls = requireNonNull(scalingUrls, "scalingUrls");
         this.replicasFile = requireNonNull(replicasFile, "replicasFile");
         this.replica = requireNonNull(replica, "replica");
         this.poll = requireNonNull(poll, "poll");
@@ -68,20 +81,20 @@ final class StandInAutoscaler implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
     /** Whether a replica is up and written into the file. */
-    boolean up() {
+    public boolean up() {
         return running != null;
     }
 
-    int wakeUps() {
+    public int wakeUps() {
         return wakeUps;
     }
 
-    int removals() {
+    public int removals() {
         return removals;
     }
 
@@ -90,12 +103,12 @@ final class StandInAutoscaler implements AutoCloseable {
         return maxWaitingForReplica;
     }
 
-    synchronized List<Event> events() {
+    public synchronized List<Event> events() {
         return List.copyOf(events);
     }
 
     /** The loop's failure, if it stopped on one. */
-    RuntimeException failure() {
+    public RuntimeException failure() {
         return failure;
     }
 
@@ -104,9 +117,23 @@ final class StandInAutoscaler implements AutoCloseable {
         long lastDemandNanos = System.nanoTime();
         try {
             while (!stopping) {
-                JsonNode scaling = JsonMapper.shared().readTree(get(scalingUrl));
-                long demand = scaling.get("demand").asLong();
-                long waiting = scaling.get("waitingForReplica").asLong();
+                long demand = 0;
+                long waiting = 0;
+                int answered = 0;
+                for (String url : scalingUrls.get()) {
+                    try {
+                        JsonNode scaling = JsonMapper.shared().readTree(get(url));
+                        demand += scaling.get("demand").asLong();
+                        waiting += scaling.get("waitingForReplica").asLong();
+                        answered++;
+                    } catch (UncheckedIOException e) {
+                        // A gateway that is down or restarting: the others carry its clients.
+                    }
+                }
+                if (answered == 0) {
+                    Sleep.millis(poll.toMillis());
+                    continue;
+                }
                 maxWaitingForReplica = Math.max(maxWaitingForReplica, waiting);
                 long now = System.nanoTime();
                 if (demand > 0) {

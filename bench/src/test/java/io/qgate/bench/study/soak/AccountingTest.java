@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class AccountingTest {
 
     private static SoakStats.Failure failure(String id, Ending ending, int status) {
-        return new SoakStats.Failure(id, "chat-stream", ending, status, "", 0);
+        return new SoakStats.Failure(id, "chat-stream", ending, status, "", 0, "");
     }
 
     private static SoakStats.Counts counts(long sent, long ok, long aborted, long streamErrors, long httpErrors) {

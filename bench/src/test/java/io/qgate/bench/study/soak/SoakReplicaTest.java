@@ -52,7 +52,9 @@ class SoakReplicaTest {
 
             SoakReplica.Kill kill = replica.kill();
 
-            assertThat(kill.cutIds()).containsExactly("cut-1");
+            // done-1 ended a moment ago on a connection the kill reset: its last bytes may have been among
+            // those the reset dropped, so it counts as cut too (a cut that was answered is still answered).
+            assertThat(kill.cutIds()).containsExactlyInAnyOrder("cut-1", "done-1");
             assertThat(kill.connectionsReset()).isGreaterThanOrEqualTo(1);
             assertThat(replica.up()).isFalse();
             String rest;
