@@ -115,7 +115,7 @@ class CommandsTest {
     void scaleFlagsAreCheckedAtTheEdge() {
         assertThat(FleetScaleCommand.run(new String[] {"--policies", "fastest"}, print(out), print(err)))
                 .isEqualTo(CommandLine.USAGE_STATUS);
-        assertThat(text(err)).contains("fleet-scale: --policies: fastest (expected: of [oracle, queue");
+        assertThat(text(err)).contains("fleet-scale: --policies: fastest (expected: of [oracle, partition, queue");
         assertThat(FleetScaleCommand.run(new String[] {"--seconds", "0"}, print(out), print(err)))
                 .isEqualTo(CommandLine.USAGE_STATUS);
         assertThat(text(err)).contains("--seconds: 0.0 (expected: > 0)");
