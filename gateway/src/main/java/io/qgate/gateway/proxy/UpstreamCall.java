@@ -260,7 +260,9 @@ abstract class UpstreamCall extends TimeoutSweeper.Watched implements UpstreamPo
      */
     final void finishAttempt(boolean replicaFailed, Object lastFailure) {
         if (dispatch != null && dispatch.finish(replicaFailed)) {
-            log.warn("replica {} ejected after repeated failures (last: {})", dispatch.endpoint(), lastFailure);
+            // A Throwable as the last argument would be taken for the log's exception, leaving "{}" unfilled.
+            String last = lastFailure instanceof Throwable failure ? failure.toString() : String.valueOf(lastFailure);
+            log.warn("replica {} ejected after repeated failures (last: {})", dispatch.endpoint(), last);
         }
     }
 }
