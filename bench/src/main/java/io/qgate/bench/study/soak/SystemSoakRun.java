@@ -51,9 +51,6 @@ final class SystemSoakRun {
     /** The slot whose gateway is killed, the one drained; slot 0 is never touched, so its heap is a trend. */
     static final int KILLED_SLOT = 1;
     static final int DRAINED_SLOT = 2;
-    private static final String PEERS_SECRET = "the-system-soak-peers-key";
-    static final int QUEUE_SIZE = 20;
-    static final int PREFIX_CACHE_SIZE = 10_000;
     private static final int HISTOGRAM_LINES = 12;
     private static final int LEAK_CHECK_USERS = 16;
     private static final Duration LEAK_CHECK_BURST = Duration.ofSeconds(2);
@@ -112,7 +109,7 @@ final class SystemSoakRun {
             List<Path> configs = new ArrayList<>();
             for (int slot = 0; slot < GATEWAYS; slot++) {
                 Path config = options.out().resolve("gateway-" + slot + ".yaml");
-                SoakGateways.writeConfig(config, configuration(peerPorts, slot, zeroFile));
+                SoakGateways.writeConfig(config, SystemSoakConfig.yaml(options, peerPorts, slot, churnFile, zeroFile));
                 configs.add(config);
             }
             progress.printf(Locale.ROOT, "system soak: %d gateways, pools %s (%d replicas + 1 churning) and %s "
@@ -228,46 +225,6 @@ final class SystemSoakRun {
         List<String> flags = new ArrayList<>(List.of("-Xmx" + options.gatewayHeap()));
         flags.addAll(SoakRun.JVM_FLAGS);
         return flags;
-    }
-
-    /**
-     * One gateway's file: the two pools, the peers (every gateway lists all three; its own it
-     * hears and ignores), priorities read from a header, a queue small enough that the bursts
-     * meet its limit, and the lower priority sheddable.
-     */
-    private String configuration(List<Integer> peerPorts, int slot, Path zeroFile) {
-        long queueTimeout = Math.max(2, FaultPlan.cooldownMillis(options.duration()) / 1000);
-        StringBuilder peers = new StringBuilder();
-        for (int port : peerPorts) {
-            peers.append(peers.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
-        }
-        return "# The system soak's gateway " + slot + " (written by the soak; ports come from flags).\n"
-                + "peers:\n"
-                + "  endpoints: \"" + peers + "\"\n"
-                + "  port: " + peerPorts.get(slot) + "\n"
-                + "  secret: " + PEERS_SECRET + "\n"
-                + "# Small enough that the bursts meet it: refusals with 429 are part of what is checked.\n"
-                + "admission:\n"
-                + "  queue-size: " + QUEUE_SIZE + "\n"
-                + "  queue-timeout: " + queueTimeout + "s\n"
-                + "  priority-header: " + SoakLoad.PRIORITY_HEADER + "\n"
-                + "  sheddable-below: 0\n"
-                + "# The prefix cache is bounded (100,000 hashes by default, some 15 MB full) and, with distinct\n"
-                + "# prompts, fills for longer than a 10-minute run lasts: that filling is growth, but bounded.\n"
-                + "# A tenth of it fills within the warm-up, so that what the heap does after it is the gateway's.\n"
-                + "routing:\n"
-                + "  prefix-cache-size: " + PREFIX_CACHE_SIZE + "\n"
-                + "shutdown:\n"
-                + "  delay: 1s\n"
-                + "  timeout: 20s\n"
-                + "pools:\n"
-                + "  - name: " + CHURN_POOL + "\n"
-                + "    models: [" + model() + "]\n"
-                + "    discovery: { file: \"" + churnFile.toAbsolutePath() + "\" }\n"
-                + "  - name: " + ZERO_POOL + "\n"
-                + "    models: [" + ZERO_MODEL + "]\n"
-                + "    discovery: { file: \"" + zeroFile.toAbsolutePath() + "\" }\n"
-                + "    scale-from-zero: { enabled: true, timeout: 60s }\n";
     }
 
     private void attachHeap() {
