@@ -209,13 +209,13 @@ public final class Lane<R> {
     }
 
     private void connect(Exchange<R> exchange) {
-        connect(exchange, targets.size());
+        connect(exchange, targets.start(), targets.size());
     }
 
     /** Opens a connection for {@code exchange}; a failed connect tries the next target while attempts remain. */
-    private void connect(Exchange<R> exchange, int attempts) {
+    private void connect(Exchange<R> exchange, int target, int attempts) {
         connecting.add(exchange);
-        ChannelFuture future = bootstrap.connect(targets.next());
+        ChannelFuture future = bootstrap.connect(targets.at(target));
         future.addListener((ChannelFutureListener) f -> {
             if (!connecting.remove(exchange)) {
                 f.channel().close(); // the lane finished while this connection was being opened
@@ -223,7 +223,7 @@ public final class Lane<R> {
             }
             if (!f.isSuccess()) {
                 if (attempts > 1) {
-                    connect(exchange, attempts - 1);
+                    connect(exchange, target + 1, attempts - 1);
                 } else {
                     complete(null, exchange, Outcome.failed(ErrorKinds.CONNECT));
                 }

@@ -194,9 +194,13 @@ final class SoakGateways implements AutoCloseable {
     LaneTargets spread() {
         return new LaneTargets() {
             @Override
-            public InetSocketAddress next() {
-                int slot = Math.floorMod(cursor.getAndIncrement(), current.length);
-                return current(slot).process.address();
+            public int start() {
+                return cursor.getAndIncrement();
+            }
+
+            @Override
+            public InetSocketAddress at(int index) {
+                return current(Math.floorMod(index, current.length)).process.address();
             }
 
             @Override

@@ -164,7 +164,7 @@ final class SystemSoakRun {
             Set<String> answered500 = new HashSet<>();
             replicas.forEach(replica -> answered500.addAll(replica.answeredWithError()));
             SystemAccounting accounting = SystemAccounting.of(counts, failures, cut, answered500,
-                    List.copyOf(gatewayFaults), book);
+                    List.copyOf(gatewayFaults), book, loadStart);
             SystemSoakResult.Steady steady = new SystemSoakResult.Steady(
                     HeapTrend.fit(after(heapMinutes), after(heapMb)), options.heapSlopeLimitMb(), openFilesBefore,
                     openFilesAfter, threadsBefore, threadsAfter, heapUnavailable);

@@ -35,14 +35,24 @@ class SystemAccountingTest {
     }
 
     @Test
-    void aGatewayFaultExplainsFailuresOnItsPortWithinItsWindowAndGraceOnly() {
+    void aGatewayFaultExplainsFailuresOnItsPortFromItsStart() {
         SoakStats.Failure reset = failure("chat-stream", Ending.RESET, 0, "", 1_500);
-        SoakStats.Failure late = failure("chat-stream", Ending.RESET, 0, "",
-                2_000 + SystemAccounting.GRACE_NANOS + 1);
+        SoakStats.Failure early = failure("chat-stream", Ending.RESET, 0, "", 999);
 
         assertThat(fate(reset, PORT)).isEqualTo(Fate.CUT_GATEWAY_KILL);
         assertThat(fate(reset, PORT + 1)).isEqualTo(Fate.UNEXPLAINED);
-        assertThat(fate(late, PORT)).isEqualTo(Fate.UNEXPLAINED);
+        assertThat(fate(early, PORT)).isEqualTo(Fate.UNEXPLAINED);
+    }
+
+    @Test
+    void aCutConnectionSeenLateIsStillTheFaultsButAnHttpErrorIsNot() {
+        long late = 2_000 + SystemAccounting.GRACE_NANOS + 1;
+
+        assertThat(fate(failure("chat-stream", Ending.RESET, 0, "", late), PORT)).isEqualTo(Fate.CUT_GATEWAY_KILL);
+        assertThat(fate(failure("chat-stream", Ending.INCOMPLETE, 200, "", late), PORT))
+                .isEqualTo(Fate.CUT_GATEWAY_KILL);
+        assertThat(fate(failure("chat", Ending.HTTP_ERROR, 502, "", late), PORT)).isEqualTo(Fate.UNEXPLAINED);
+        assertThat(fate(failure("chat", Ending.HTTP_ERROR, 502, "", 1_500), PORT)).isEqualTo(Fate.CUT_GATEWAY_KILL);
     }
 
     @Test
