@@ -27,6 +27,8 @@ final class EngineRates {
     private final TtftFit prefillFit = new TtftFit();
     private double interTokenSeconds;
     private double interTokens;
+    /** A sequence's seconds between two tokens, summed over intervals (decayed), and its tokens. */
+    private double sequenceSeconds;
 
     /**
      * Reads one scrape's counters; {@code running} is the batch the scrape reported. The
@@ -54,12 +56,22 @@ final class EngineRates {
             // sequence's time between tokens over the batch's size.
             interTokenSeconds = interTokenSeconds * DECAY + seconds / running;
             interTokens = interTokens * DECAY + tokens;
+            sequenceSeconds = sequenceSeconds * DECAY + seconds;
         }
     }
 
     /** The line fitted to the engine's own prefills: uncached prompt tokens against seconds to the first token. */
     TtftFit prefillFit() {
         return prefillFit;
+    }
+
+    /**
+     * A sequence's mean seconds between two of its tokens, recently; NaN until reported. It
+     * rises with the engine's batch and with slower hardware alike: either way, the tokens ahead
+     * of a request there come out that much slower.
+     */
+    synchronized double secondsBetweenTokens() {
+        return interTokens > 0 ? sequenceSeconds / interTokens : Double.NaN;
     }
 
     /** Seconds the engine takes per output token of its whole batch, recently; NaN until reported. */

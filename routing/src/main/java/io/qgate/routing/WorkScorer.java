@@ -53,8 +53,17 @@ final class WorkScorer implements Scorer {
     static void costs(WorkModel model, Decision decision, double ownWeight, double[] costs) {
         RouteRequest request = decision.request();
         PrefixHolders.Match match = model.match(request);
+        double fastest = Double.MAX_VALUE;
         for (int i = 0; i < decision.size(); i++) {
-            costs[i] = workAhead(decision, i) + ownWeight * model.uncached(request, match,
+            double between = decision.load(i).rates().secondsBetweenTokens();
+            if (between > 0) {
+                fastest = Math.min(fastest, between);
+            }
+        }
+        for (int i = 0; i < decision.size(); i++) {
+            double between = decision.load(i).rates().secondsBetweenTokens();
+            double slowness = between > 0 && fastest < Double.MAX_VALUE ? between / fastest : 1.0;
+            costs[i] = slowness * workAhead(decision, i) + ownWeight * model.uncached(request, match,
                     decision.endpoint(i).authority());
         }
     }

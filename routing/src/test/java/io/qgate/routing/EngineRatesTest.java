@@ -34,12 +34,14 @@ class EngineRatesTest {
     void theBatchsTimePerDecodeTokenIsTheTimeBetweenTokensOverTheBatch() {
         EngineRates rates = new EngineRates();
         assertThat(rates.secondsPerDecodeToken()).isNaN();
+        assertThat(rates.secondsBetweenTokens()).isNaN();
 
         rates.scraped(counters(0, 0, 0, 0, 0, 0), 40);
         // 40 sequences, 20 ms between two of one sequence's tokens: 0.5 ms a token of the batch.
         rates.scraped(counters(0, 0, 0, 0, 4000 * 0.020, 4000), 40);
 
         assertThat(rates.secondsPerDecodeToken()).isCloseTo(0.0005, offset(1e-12));
+        assertThat(rates.secondsBetweenTokens()).isCloseTo(0.020, offset(1e-12));
     }
 
     @Test
@@ -50,6 +52,7 @@ class EngineRatesTest {
         rates.scraped(counters(1000, 0, 0.5, 5, 0.1, 10), 10);
 
         assertThat(rates.secondsPerDecodeToken()).isNaN();
+        assertThat(rates.secondsBetweenTokens()).isNaN();
         assertThat(rates.prefillFit().predict(5000)).isNaN();
     }
 

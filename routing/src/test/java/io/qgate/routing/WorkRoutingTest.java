@@ -5,8 +5,10 @@ import static io.qgate.routing.Replicas.B;
 import static io.qgate.routing.Replicas.C;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qgate.routing.metrics.EngineCounters;
 import io.qgate.routing.metrics.LoraAdapters;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -146,6 +148,48 @@ class WorkRoutingTest {
             Router.Dispatch next = router.dispatch(prompt(100, null), Set.of());
             assertThat(next.endpoint()).isEqualTo(A);
             next.finish(false);
+        }
+    }
+
+    static Stream<Arguments> theSameWorkAheadOnASlowerReplica() {
+        // A and B each run 100 answers of 200 tokens and report a queue; B's tokens come 40 ms apart.
+        return Stream.of(
+                // Equally fast: the same work ahead, either.
+                Arguments.of(0.040, Set.of(A, B)),
+                // A's tokens come twice as fast: the work ahead there is done in half the time.
+                Arguments.of(0.020, Set.of(A)),
+                // A reports no speed: taken as fast as the fastest, as before engines reported it.
+                Arguments.of(Double.NaN, Set.of(A, B)));
+    }
+
+    @ParameterizedTest(name = "A's seconds between tokens {0} against B's 0.040 -> {1}")
+    @MethodSource
+    void theSameWorkAheadOnASlowerReplica(double secondsBetweenTokensAtA, Set<Endpoint> expected) {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A, B)));
+        for (int i = 0; i < 100; i++) {
+            router.dispatch(prompt(100, null), Set.of(B)).firstToken();
+            router.dispatch(prompt(100, null), Set.of(A)).firstToken();
+        }
+        for (Endpoint endpoint : List.of(A, B)) {
+            router.load(endpoint).scraped(10, 100, 0.5, Set.of(), clock.getAsLong());
+            double between = endpoint.equals(A) ? secondsBetweenTokensAtA : 0.040;
+            router.load(endpoint).engineCounters(new EngineCounters(0, 0, 0, 0, 0, 0));
+            if (!Double.isNaN(between)) {
+                router.load(endpoint).engineCounters(new EngineCounters(0, 0, 0, 0, 1000 * between, 1000));
+            }
+        }
+
+        Set<Endpoint> chosen = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            Router.Dispatch next = router.dispatch(prompt(100, null), Set.of());
+            chosen.add(next.endpoint());
+            next.finish(false);
+        }
+
+        assertThat(chosen).isSubsetOf(expected);
+        if (expected.size() == 1) {
+            assertThat(chosen).isEqualTo(expected);
         }
     }
 
