@@ -49,19 +49,24 @@ public final class EndpointLoad {
     private final ScoreCard scoreCard = new ScoreCard();
     private final Runnable onModelsChanged;
     private final Consumer<LoraAdapters> onLoraChanged;
+    private final Runnable onSpeedReported;
+    /** How many times slower than the pool's fastest this engine turns out tokens ({@link ReplicaSpeeds}). */
+    private volatile int slowness = 1;
 
     /** A load whose owner wants no notice of model changes (tests, tools). */
     public EndpointLoad() {
-        this(() -> { }, lora -> { });
+        this(() -> { }, lora -> { }, () -> { });
     }
 
     /**
      * {@code onModelsChanged} runs when a scrape reports a different set of served models,
-     * {@code onLoraChanged} when it reports different LoRA adapters.
+     * {@code onLoraChanged} when it reports different LoRA adapters, {@code onSpeedReported}
+     * after each report of the engine's counters.
      */
-    EndpointLoad(Runnable onModelsChanged, Consumer<LoraAdapters> onLoraChanged) {
+    EndpointLoad(Runnable onModelsChanged, Consumer<LoraAdapters> onLoraChanged, Runnable onSpeedReported) {
         this.onModelsChanged = onModelsChanged;
         this.onLoraChanged = onLoraChanged;
+        this.onSpeedReported = onSpeedReported;
     }
 
     /** Requests this gateway has open on the replica; a batch counts once per input. */
@@ -146,6 +151,19 @@ public final class EndpointLoad {
         requireNonNull(counters, "counters");
         Sample s = sample;
         rates.scraped(counters, s == null ? 0 : s.running());
+        onSpeedReported.run();
+    }
+
+    /**
+     * How many times slower than the pool's fastest replica this one turns out tokens, in whole
+     * steps, at least 1: what {@code work} multiplies the work ahead here by ({@link ReplicaSpeeds}).
+     */
+    public int slowness() {
+        return slowness;
+    }
+
+    void slowness(int slowness) {
+        this.slowness = slowness;
     }
 
     /** Prompt plus expected output tokens of this gateway's open requests here. */

@@ -51,6 +51,7 @@ public final class LoadTable {
     private volatile Table table = new Table(EndpointSnapshot.empty(),
             Accepting.of(new Endpoint[0], new EndpointLoad[0]));
     private final KnownAdapters knownAdapters = new KnownAdapters();
+    private final ReplicaSpeeds speeds = new ReplicaSpeeds();
     private volatile ServedModels servedModels = ServedModels.NONE;
     private volatile boolean servedModelsStale;
     /** No replica is ejected after this instant: before it, ejections are checked one by one. */
@@ -88,7 +89,8 @@ public final class LoadTable {
     public EndpointLoad load(Endpoint endpoint) {
         EndpointLoad load = loads.get(endpoint.authority());
         return load != null ? load : loads.computeIfAbsent(endpoint.authority(),
-                a -> new EndpointLoad(() -> servedModelsStale = true, knownAdapters::note));
+                a -> new EndpointLoad(() -> servedModelsStale = true, knownAdapters::note,
+                        () -> speeds.reported(table.accepting().loads())));
     }
 
     /** The load state of the replica at {@code authority}, or null when it is not known. */

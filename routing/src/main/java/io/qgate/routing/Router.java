@@ -175,7 +175,8 @@ public final class Router {
         int prefill = work.uncached(request, endpoint.authority()) * sequences;
         int decode = work.expectedOutput(request) * sequences;
         int tokens = request.promptTokens() * sequences + decode;
-        double workAhead = WorkScorer.workAhead(decision, chosen) + prefill;
+        // In the replica's own tokens: the fit learns its pace, so its slowness must not be in them twice.
+        double workAhead = WorkScorer.tokensAhead(decision, chosen) + prefill;
         strategy.picked(request, endpoint, decision.nowNanos());
         load.dispatched(sequences);
         load.workDispatched(prefill, decode, tokens);

@@ -53,17 +53,8 @@ final class WorkScorer implements Scorer {
     static void costs(WorkModel model, Decision decision, double ownWeight, double[] costs) {
         RouteRequest request = decision.request();
         PrefixHolders.Match match = model.match(request);
-        double fastest = Double.MAX_VALUE;
         for (int i = 0; i < decision.size(); i++) {
-            double between = decision.load(i).rates().secondsBetweenTokens();
-            if (between > 0) {
-                fastest = Math.min(fastest, between);
-            }
-        }
-        for (int i = 0; i < decision.size(); i++) {
-            double between = decision.load(i).rates().secondsBetweenTokens();
-            double slowness = between > 0 && fastest < Double.MAX_VALUE ? between / fastest : 1.0;
-            costs[i] = slowness * workAhead(decision, i) + ownWeight * model.uncached(request, match,
+            costs[i] = workAhead(decision, i) + ownWeight * model.uncached(request, match,
                     decision.endpoint(i).authority());
         }
     }
@@ -79,8 +70,17 @@ final class WorkScorer implements Scorer {
         }
     }
 
-    /** The tokens ahead of a new request on candidate {@code i}, before its own prompt. */
+    /**
+     * The tokens ahead of a new request on candidate {@code i}, before its own prompt, times the
+     * replica's slowness against the pool's fastest ({@link ReplicaSpeeds}): tokens of work at
+     * the fastest replica's pace.
+     */
     static double workAhead(Decision decision, int i) {
+        return decision.load(i).slowness() * tokensAhead(decision, i);
+    }
+
+    /** The tokens ahead of a new request on candidate {@code i}, before its own prompt, at the replica's own pace. */
+    static double tokensAhead(Decision decision, int i) {
         return Math.max(0, decision.load(i).prefillPending()) + decodeAhead(decision, i);
     }
 
