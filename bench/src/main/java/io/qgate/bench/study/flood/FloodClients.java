@@ -63,6 +63,9 @@ public final class FloodClients {
     private long slow408;
     private long slowClosedOther;
     private long connectFailures;
+    /** Counts at the last second's tick, for the per-second line of the log. */
+    private long slow408AtTick;
+    private long openedAtTick;
 
     private FloodClients(InetSocketAddress target) throws IOException {
         this.selector = Selector.open();
@@ -111,6 +114,7 @@ public final class FloodClients {
             if (System.nanoTime() >= nextByte) {
                 nextByte += 1_000_000_000L;
                 trickle();
+                logSecond();
             }
         }
         List<Double> sorted = new ArrayList<>(secondsTo408);
@@ -191,6 +195,20 @@ public final class FloodClients {
             slowClosedOther++;
         }
         connect(true);
+    }
+
+    /**
+     * One line a second that saw 408s or new connections, with the wall clock, so that the real
+     * clients' slow requests can be set against the flood's waves.
+     */
+    private void logSecond() {
+        long opened = idleOpened + slowOpened;
+        if (slow408 != slow408AtTick || opened != openedAtTick) {
+            System.out.printf(Locale.ROOT, "flood: second %d: %d answered 408, %d connected, %d open%n",
+                    System.currentTimeMillis() / 1000, slow408 - slow408AtTick, opened - openedAtTick, open);
+            slow408AtTick = slow408;
+            openedAtTick = opened;
+        }
     }
 
     /** The next byte of each slow connection's head. */
