@@ -90,7 +90,8 @@ final class SlowHeadRefusals {
             return;
         }
         logHeldBack(now);
-        if (!draining) {
+        if (!draining && !loop.isShuttingDown()) {
+            // A loop shutting down takes no new task; its connections close with it.
             draining = true;
             loop.schedule(this::tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
         }
