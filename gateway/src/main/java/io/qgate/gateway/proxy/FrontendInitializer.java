@@ -38,6 +38,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         this.tls = tls;
     }
 
+    /** The loop's queue, made on its first connection; the configured rate is the gateway's, shared evenly. */
     private SlowHeadRefusals slowHeads(EventLoop loop) {
         SlowHeadRefusals refusals = slowHeads.get();
         if (refusals == null) {

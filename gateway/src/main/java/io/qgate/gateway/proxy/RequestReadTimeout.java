@@ -32,7 +32,7 @@ import io.netty.util.ReferenceCountUtil;
  * The 408 travels as a {@link RejectedRequest}, so it is answered in order after any request
  * still in progress on the connection, and the connection closes after it. A head past its
  * deadline waits for that answer in its event loop's {@link SlowHeadRefusals}, which answers
- * thousands that time out together a few at a time; what it sends meanwhile is dropped.
+ * thousands that time out together a few at a time; it is not read meanwhile.
  */
 final class RequestReadTimeout extends ChannelInboundHandlerAdapter implements SlowHeadRefusals.Overdue {
 
@@ -72,6 +72,9 @@ final class RequestReadTimeout extends ChannelInboundHandlerAdapter implements S
                             && System.nanoTime() - headStartNanos > headTimeoutNanos) {
                         ReferenceCountUtil.release(msg);
                         refused = true;
+                        // Nothing it sends now will be read: its bytes may wait in the kernel rather
+                        // than wake the event loop once a second each while it waits for its 408.
+                        ctx.channel().config().setAutoRead(false);
                         refusals.add(RequestReadTimeout.this);
                         return;
                     }
