@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -128,6 +130,52 @@ class GatewayFaultsTest extends LoopbackGatewayTest {
         }
         assertThat(replica.received()).isEmpty();
         // A head that arrives whole is never timed: the next client is served as usual.
+        assertThat(post(gateway, "/v1/embeddings", "{\"input\":\"x\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void slowHeadsPastTheirDeadlineTogetherAreEachAnswered408OnceAtTheRefusalRate() throws Exception {
+        StubReplica replica = stub();
+        Gateway gateway = gateway(replica.url(), "server.request-head-timeout", "300ms",
+                "server.slow-head-refusals-per-second", "4");
+        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(200) + "\r\n\r\n";
+        List<RawHttpConnection> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                slow.add(new RawHttpConnection(gateway.port()));
+            }
+            // A byte to each every tenth of a second, all on the same tick, until each is answered
+            // (at four a second, six take well over a second) or its head is all sent.
+            for (int sent = 0; sent < head.length(); sent++) {
+                boolean waiting = false;
+                for (RawHttpConnection connection : slow) {
+                    if (connection.input().available() == 0) {
+                        waiting = true;
+                        try {
+                            connection.send(head.substring(sent, sent + 1));
+                        } catch (java.io.IOException closed) {
+                            // answered and closed while this byte was on its way
+                        }
+                    }
+                }
+                if (!waiting) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+
+            for (RawHttpConnection connection : slow) {
+                RawHttpConnection.Response refused = connection.read();
+                assertThat(refused.status()).isEqualTo(408);
+                assertThat(refused.body()).contains("\"code\":\"request_timeout\"");
+                assertThat(connection.closedByServer()).isTrue();
+            }
+        } finally {
+            for (RawHttpConnection connection : slow) {
+                connection.close();
+            }
+        }
+        assertThat(replica.received()).isEmpty();
         assertThat(post(gateway, "/v1/embeddings", "{\"input\":\"x\"}").statusCode()).isEqualTo(200);
     }
 

@@ -63,7 +63,7 @@ final class ConfigValues {
                 port(Option.ADMIN_PORT), integer(Option.IO_THREADS, 0, 1024), intSize(Option.MAX_BODY_SIZE, 1024),
                 intSize(Option.MAX_HEADER_SIZE, 1024), duration(Option.CLIENT_IDLE_TIMEOUT),
                 duration(Option.REQUEST_READ_TIMEOUT), duration(Option.REQUEST_HEAD_TIMEOUT),
-                DebugPages.parse(Option.ADMIN_DEBUG.key(), text(Option.ADMIN_DEBUG)));
+                integer(Option.SLOW_HEAD_REFUSALS, 1, 1_000_000), DebugPages.parse(Option.ADMIN_DEBUG.key(), text(Option.ADMIN_DEBUG)));
         GatewayConfig.Upstream upstream = new GatewayConfig.Upstream(duration(Option.CONNECT_TIMEOUT),
                 duration(Option.FIRST_BYTE_TIMEOUT), duration(Option.UPSTREAM_IDLE_TIMEOUT),
                 integer(Option.MAX_CONNECTIONS, 1, 1_000_000), integer(Option.MAX_CONNECTING, 1, 1_000_000),

@@ -48,11 +48,12 @@ public record GatewayConfig(Server server, Upstream upstream, Routing routing, S
      * @param idleTimeout        a keep-alive client connection idle this long is closed
      * @param requestReadTimeout a client silent this long in the middle of a request gets 408
      * @param requestHeadTimeout a request head not complete this long after its first byte gets 408
+     * @param slowHeadRefusalsPerSecond heads past that timeout answered 408 per second at most, the gateway over
      * @param adminDebug         who may read the admin port's {@code /debug/*} pages
      */
     public record Server(String host, int port, int adminPort, int ioThreads, int maxBodySize, int maxHeaderSize,
                          Duration idleTimeout, Duration requestReadTimeout, Duration requestHeadTimeout,
-                         DebugPages adminDebug) {
+                         int slowHeadRefusalsPerSecond, DebugPages adminDebug) {
         public Server {
             ConfigValues.requirePositive(Option.CLIENT_IDLE_TIMEOUT, idleTimeout);
             ConfigValues.requirePositive(Option.REQUEST_READ_TIMEOUT, requestReadTimeout);

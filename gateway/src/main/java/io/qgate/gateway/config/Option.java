@@ -46,6 +46,8 @@ public enum Option {
             "a client that sends nothing for this long in the middle of a request gets 408"),
     REQUEST_HEAD_TIMEOUT("server.request-head-timeout", "10s", null,
             "a request line and headers not complete this long after their first byte get 408, however steadily they trickle in"),
+    SLOW_HEAD_REFUSALS("server.slow-head-refusals-per-second", "100", null,
+            "slow request heads answered 408 per second at most; the rest wait their turn, oldest first"),
     TLS_CERT("server.tls.cert", "", null,
             "PEM certificate chain file of the client listener, its own certificate first (empty: plain HTTP)"),
     TLS_KEY("server.tls.key", "", null,

@@ -2,9 +2,12 @@ package io.qgate.gateway.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.qgate.gateway.tls.ReloadingSslContext;
 
 
@@ -20,6 +23,8 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
     private final ProxyContext context;
     private final ChannelGroup connections;
     private final ReloadingSslContext tls;
+    /** Each event loop's heads waiting for their 408: one per loop, so it needs no lock. */
+    private final FastThreadLocal<SlowHeadRefusals> slowHeads = new FastThreadLocal<>();
 
     /** @param connections where every client connection is registered, so shutdown can close them */
     public FrontendInitializer(ProxyContext context, ChannelGroup connections) {
@@ -33,13 +38,31 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         this.tls = tls;
     }
 
+    /** The loop's queue, made on its first connection; the configured rate is the gateway's, shared evenly. */
+    private SlowHeadRefusals slowHeads(EventLoop loop) {
+        SlowHeadRefusals refusals = slowHeads.get();
+        if (refusals == null) {
+            int loops = 0;
+            if (loop.parent() != null) {
+                for (EventExecutor ignored : loop.parent()) {
+                    loops++;
+                }
+            }
+            refusals = new SlowHeadRefusals(loop, context.clock(),
+                    (double) context.config().server().slowHeadRefusalsPerSecond() / Math.max(1, loops));
+            slowHeads.set(refusals);
+        }
+        return refusals;
+    }
+
     @Override
     protected void initChannel(Channel ch) {
         connections.add(ch);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(context.config().server().maxHeaderSize());
-        RequestReadTimeout readTimeout = new RequestReadTimeout(context.config().server().requestHeadTimeout().toNanos());
+        RequestReadTimeout readTimeout = new RequestReadTimeout(context.config().server().requestHeadTimeout().toNanos(),
+                slowHeads(ch.eventLoop()));
         ClientResponseEncoder encoder = new ClientResponseEncoder();
         if (tls != null) {
             ch.pipeline().addLast("tls-detect", tls.newHandler());

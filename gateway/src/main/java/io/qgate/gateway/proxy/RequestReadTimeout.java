@@ -30,23 +30,28 @@ import io.netty.util.ReferenceCountUtil;
  * handler in front of the codec reports bytes) and ends with its last content.
  *
  * The 408 travels as a {@link RejectedRequest}, so it is answered in order after any request
- * still in progress on the connection, and the connection closes after it.
+ * still in progress on the connection, and the connection closes after it. A head past its
+ * deadline waits for that answer in its event loop's {@link SlowHeadRefusals}, which answers
+ * thousands that time out together a few at a time; it is not read meanwhile.
  */
-final class RequestReadTimeout extends ChannelInboundHandlerAdapter {
+final class RequestReadTimeout extends ChannelInboundHandlerAdapter implements SlowHeadRefusals.Overdue {
 
     private final long headTimeoutNanos;
+    private final SlowHeadRefusals refusals;
     private ChannelHandlerContext context;
     private boolean receiving;
     /** A request has begun and its head has not been decoded yet. */
     private boolean awaitingHead;
     /** When a read first left the head incomplete; 0 while it has not. */
     private long headStartNanos;
-    /** The head took too long and was answered 408: what else arrives is dropped, the connection closes. */
+    /** The head took too long and waits for its 408, or got it: what else arrives is dropped. */
     private boolean refused;
     private HttpVersion version = HttpVersion.HTTP_1_1;
 
-    RequestReadTimeout(long headTimeoutNanos) {
+    /** @param refusals where heads past their deadline on this connection's event loop wait for their 408 */
+    RequestReadTimeout(long headTimeoutNanos, SlowHeadRefusals refusals) {
         this.headTimeoutNanos = headTimeoutNanos;
+        this.refusals = refusals;
     }
 
     /** The handler that goes in front of the codec: any bytes mean a request is under way. */
@@ -66,7 +71,11 @@ final class RequestReadTimeout extends ChannelInboundHandlerAdapter {
                     } else if (awaitingHead && headStartNanos != 0
                             && System.nanoTime() - headStartNanos > headTimeoutNanos) {
                         ReferenceCountUtil.release(msg);
-                        refuseSlowHead();
+                        refused = true;
+                        // Nothing it sends now will be read: its bytes may wait in the kernel rather
+                        // than wake the event loop once a second each while it waits for its 408.
+                        ctx.channel().config().setAutoRead(false);
+                        refusals.add(RequestReadTimeout.this);
                         return;
                     }
                 }
@@ -78,12 +87,16 @@ final class RequestReadTimeout extends ChannelInboundHandlerAdapter {
         };
     }
 
-    private void refuseSlowHead() {
-        refused = true;
+    @Override
+    public boolean refuse() {
+        if (!context.channel().isActive()) {
+            return false;
+        }
         receiving = false;
         awaitingHead = false;
         context.fireChannelRead(new RejectedRequest(ErrorResponses.REQUEST_TIMEOUT,
                 "The request's headers were not received in time.", version));
+        return true;
     }
 
     @Override
@@ -107,7 +120,8 @@ final class RequestReadTimeout extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-            if (receiving) {
+            // A head refused, or waiting for its 408, is answered once.
+            if (receiving && !refused) {
                 receiving = false;
                 awaitingHead = false;
                 ctx.fireChannelRead(new RejectedRequest(ErrorResponses.REQUEST_TIMEOUT,

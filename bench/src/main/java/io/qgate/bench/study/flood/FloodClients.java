@@ -49,7 +49,7 @@ public final class FloodClients {
     /** What the flood saw, written as JSON for the run. */
     record Summary(int idle, int slow, long idleOpened, long idleClosedByServer, long slowOpened, long slow408,
                    long slowClosedWithout408, double seconds408Min, double seconds408Median, double seconds408Max,
-                   long connectFailures, int maxOpen) {}
+                   long connectFailures, int maxOpen, long most408InOneSecond) {}
 
     private final Selector selector;
     private final InetSocketAddress target;
@@ -63,6 +63,10 @@ public final class FloodClients {
     private long slow408;
     private long slowClosedOther;
     private long connectFailures;
+    /** Counts at the last second's tick, for the per-second line of the log. */
+    private long slow408AtTick;
+    private long openedAtTick;
+    private long most408InOneSecond;
 
     private FloodClients(InetSocketAddress target) throws IOException {
         this.selector = Selector.open();
@@ -111,13 +115,14 @@ public final class FloodClients {
             if (System.nanoTime() >= nextByte) {
                 nextByte += 1_000_000_000L;
                 trickle();
+                logSecond();
             }
         }
         List<Double> sorted = new ArrayList<>(secondsTo408);
         Collections.sort(sorted);
         Summary summary = new Summary(idle, slow, idleOpened, idleClosed, slowOpened, slow408, slowClosedOther,
                 sorted.isEmpty() ? -1 : sorted.get(0), sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2),
-                sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), connectFailures, maxOpen);
+                sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), connectFailures, maxOpen, most408InOneSecond);
         System.out.printf(Locale.ROOT, "flood: %s%n", summary);
         for (SelectionKey key : selector.keys()) {
             key.channel().close();
@@ -193,6 +198,21 @@ public final class FloodClients {
         connect(true);
     }
 
+    /**
+     * One line a second that saw 408s or new connections, with the wall clock, so that the real
+     * clients' slow requests can be set against the flood's waves.
+     */
+    private void logSecond() {
+        long opened = idleOpened + slowOpened;
+        most408InOneSecond = Math.max(most408InOneSecond, slow408 - slow408AtTick);
+        if (slow408 != slow408AtTick || opened != openedAtTick) {
+            System.out.printf(Locale.ROOT, "flood: second %d: %d answered 408, %d connected, %d open%n",
+                    System.currentTimeMillis() / 1000, slow408 - slow408AtTick, opened - openedAtTick, open);
+            slow408AtTick = slow408;
+            openedAtTick = opened;
+        }
+    }
+
     /** The next byte of each slow connection's head. */
     private void trickle() {
         for (SelectionKey key : selector.keys()) {
@@ -214,8 +234,8 @@ public final class FloodClients {
 
     static String describe(Summary s) {
         return String.format(Locale.ROOT, "%d idle (%d closed by the gateway), %d slow opened, %d got 408 after "
-                        + "%.1f to %.1f s (median %.1f), %d closed without 408", s.idleOpened(), s.idleClosedByServer(),
-                s.slowOpened(), s.slow408(), s.seconds408Min(), s.seconds408Max(), s.seconds408Median(),
-                s.slowClosedWithout408());
+                        + "%.1f to %.1f s (median %.1f), at most %d of them in one second, %d closed without 408",
+                s.idleOpened(), s.idleClosedByServer(), s.slowOpened(), s.slow408(), s.seconds408Min(),
+                s.seconds408Max(), s.seconds408Median(), s.most408InOneSecond(), s.slowClosedWithout408());
     }
 }

@@ -8,14 +8,17 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code flood}: the connection flood against one gateway; writes {@code results.json} and {@code report.md}. */
 public final class FloodCommand {
 
     static final String USAGE = """
-            Usage: java -jar qgate-bench.jar flood [--idle 8000] [--slow 2000] [--rate 100] [--measure 20s] [--out DIR]
+            Usage: java -jar qgate-bench.jar flood [--idle 8000] [--slow 2000] [--rate 100] [--measure 20s]
+                   [--heap 512m] [--gateway-jvm OPTION]... [--set KEY=VALUE]... [--out DIR]
 
             One gateway with its default limits in front of a replica stub. Real clients (the load
             generator, plain chat completions) are measured alone, then again while the flood holds
@@ -30,6 +33,8 @@ public final class FloodCommand {
               --rate R        real clients' requests per second (default 100)
               --measure D     how long the real clients run, each time (default 20s)
               --heap SIZE     the gateway's -Xmx (default 512m)
+              --gateway-jvm O a further JVM option of the gateway, e.g. a JFR recording (repeatable)
+              --set K=V       a gateway setting other than its default, e.g. to turn a defence off (repeatable)
               --out DIR       where results.json and report.md go (default bench/results/<today>/flood)
             """;
 
@@ -55,11 +60,20 @@ public final class FloodCommand {
     }
 
     private static FloodRun.Options parse(String[] args) {
-        Flags flags = Flags.parse(args, Set.of("--idle", "--slow", "--rate", "--measure", "--heap", "--out"), Set.of());
+        Flags flags = Flags.parse(args, Set.of("--idle", "--slow", "--rate", "--measure", "--heap",
+                "--gateway-jvm", "--set", "--out"), Set.of());
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String setting : flags.all("--set")) {
+            int equals = setting.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("--set: " + setting + " (expected: KEY=VALUE)");
+            }
+            settings.put(setting.substring(0, equals), setting.substring(equals + 1));
+        }
         return new FloodRun.Options(Integer.parseInt(flags.text("--idle", "8000")),
                 Integer.parseInt(flags.text("--slow", "2000")), flags.number("--rate", 100),
                 flags.duration("--measure", java.time.Duration.ofSeconds(20)), flags.text("--heap", "512m"),
-                Path.of(flags.text("--out", JsonFiles.todaysResults().resolve("flood").toString())));
+                flags.all("--gateway-jvm"), settings, Path.of(flags.text("--out", JsonFiles.todaysResults().resolve("flood").toString())));
     }
 
     static String markdown(FloodRun.Result r) {

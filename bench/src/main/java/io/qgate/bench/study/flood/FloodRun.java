@@ -32,8 +32,11 @@ final class FloodRun {
      * @param slow     connections that send a request head one byte a second, replaced when closed
      * @param rate     the real clients' requests per second
      * @param measure  how long the real clients run, alone and under the flood
+     * @param gatewayJvm further JVM options of the gateway (a JFR recording, a GC log)
+     * @param settings gateway settings other than the defaults
      */
-    record Options(int idle, int slow, double rate, Duration measure, String heap, Path out) {}
+    record Options(int idle, int slow, double rate, Duration measure, String heap, List<String> gatewayJvm,
+                   Map<String, String> settings, Path out) {}
 
     /** The real clients' latency, alone and under the flood. */
     record Clients(long requests, long ok, long errors, double e2eP50Ms, double e2eP99Ms) {}
@@ -69,7 +72,7 @@ final class FloodRun {
                 options.idle(), options.slow(), options.rate(), options.measure(), loadBefore, work);
         try (StubProcess stub = StubProcess.start(2, 2, 4, Duration.ofMillis(20), Cpus.ALL, work.resolve("stub.log"));
              GatewayProcess gateway = GatewayProcess.start(stub.endpoints(), 0, Cpus.ALL,
-                     List.of("-Xmx" + options.heap()), Map.of(), work.resolve("gateway.log"))) {
+                     jvmOptions(options), options.settings(), work.resolve("gateway.log"))) {
             long pid = gateway.process().pid();
             Clients alone = clients(gateway, options, work.resolve("alone.json"), work);
             progress.printf(Locale.ROOT, "flood: alone, %s%n", alone);
@@ -115,6 +118,12 @@ final class FloodRun {
                 flood.close();
             }
         }
+    }
+
+    private static List<String> jvmOptions(Options options) {
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx" + options.heap()));
+        jvm.addAll(options.gatewayJvm());
+        return jvm;
     }
 
     /** The real clients: the load generator in its own process, plain chat completions at the rate. */
