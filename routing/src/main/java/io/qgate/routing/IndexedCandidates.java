@@ -1,0 +1,172 @@
+package io.qgate.routing;
+
+import java.util.NavigableSet;
+
+/**
+ * Finds in the {@link LoadIndex} the few replicas that can win a decision, so that the strategy's
+ * own scorers and picker weigh only them and choose as they would over every replica.
+ *
+ * <p>{@code queue}'s total is {@code wq / (1 + load - lowest) + wkv * kv (+ prefix)}: a replica
+ * whose queue term plus the largest KV term cannot come within the picker's near-equal margin of
+ * a total already seen cannot be chosen, and neither can any replica loaded more. Within one load
+ * the freest KV cache comes first, so past the first replica that falls short the rest of that
+ * load does too. The prefix's holder is nominated by its scorer, as in a sample.
+ *
+ * <p>{@code work}'s cost is the work ahead plus twice the uncached prompt, which is the whole
+ * prompt everywhere but at the prefix's holders: the best replica that holds nothing is the first
+ * in order of work ahead. The picker then takes, among the replicas within its margin of the
+ * least cost, the least loaded: the first in order of load whose work ahead is within that margin.
+ * The holders are weighed as they are.
+ *
+ * <p>A decision takes at most {@link #TIES} replicas of one load (of one load and cost, for
+ * {@code work}): the index orders them at random, so the picker still chooses among equals at
+ * random, among a few instead of all. When the filters pass over more than {@link #MAX_STEPS}
+ * entries (a model few replicas serve, many ejected), it gives up and the decision weighs every
+ * replica: the answer is then the full scan's, at the full scan's cost.
+ */
+final class IndexedCandidates {
+
+    /** Replicas of one load a decision takes at most. */
+    static final int TIES = 8;
+    /** Index entries a walk may read before the decision weighs every replica instead. */
+    static final int MAX_STEPS = 64;
+    /** Rounding room in the {@code queue} bound: a replica let in by it is judged by the picker anyway. */
+    private static final double SLACK = 1e-9;
+
+    private IndexedCandidates() {
+    }
+
+    /**
+     * Fills {@code decision} with the candidates of a {@code queue} decision.
+     *
+     * @return false when the decision must weigh every replica
+     */
+    static boolean queue(Decision decision, LoadIndex index, Filter[] filters, double queueWeight,
+                         double kvWeight) {
+        index.lock(decision.nowNanos());
+        try {
+            decision.subset(filters);
+            NavigableSet<LoadIndex.Key> order = index.byLoad();
+            double lowest = Double.NaN;
+            double best = Double.NEGATIVE_INFINITY;
+            double load = Double.NaN;
+            int ofLoad = 0;
+            int steps = 0;
+            LoadIndex.Key key = order.isEmpty() ? null : order.first();
+            while (key != null) {
+                if (++steps > MAX_STEPS) {
+                    return false;
+                }
+                double queueTerm = Double.isNaN(lowest) ? queueWeight : queueWeight / (1.0 + key.estimated - lowest);
+                double floor = best - Pickers.NEAR_EQUAL - SLACK;
+                if (queueTerm + kvWeight < floor) {
+                    break;
+                }
+                if (key.estimated != load) {
+                    load = key.estimated;
+                    ofLoad = 0;
+                }
+                double total = queueTerm - kvWeight * key.second;
+                if (total < floor || ofLoad >= TIES) {
+                    key = nextLoad(order, key);
+                    continue;
+                }
+                if (decision.admit(key.endpoint(), key.load())) {
+                    if (Double.isNaN(lowest)) {
+                        lowest = key.estimated;
+                    }
+                    best = Math.max(best, total);
+                    ofLoad++;
+                }
+                key = order.higher(key);
+            }
+            return decision.size() > 0;
+        } finally {
+            index.unlock();
+        }
+    }
+
+    /** The first key of a higher load than {@code key}'s. */
+    private static LoadIndex.Key nextLoad(NavigableSet<LoadIndex.Key> order, LoadIndex.Key key) {
+        LoadIndex.Key next = order.higher(key);
+        while (next != null && next.estimated == key.estimated) {
+            next = order.higher(next);
+        }
+        return next;
+    }
+
+    /**
+     * Fills {@code decision} with the candidates of a {@code work} decision: the prefix's holders,
+     * the non-holder with the least work ahead, and the least loaded non-holders whose cost is
+     * within the picker's margin of the least.
+     *
+     * @return false when the decision must weigh every replica
+     */
+    static boolean work(Decision decision, LoadIndex index, Filter[] filters, WorkModel model) {
+        RouteRequest request = decision.request();
+        PrefixHolders.Match match = model.match(request);
+        long now = decision.nowNanos();
+        // The request's own prefill counts twice (WorkScorer), as the same operations compute it there.
+        double own = 2.0 * model.uncached(request, PrefixHolders.Match.NONE, "");
+        index.lock(now);
+        try {
+            decision.subset(filters);
+            double least = Double.POSITIVE_INFINITY;
+            LoadTable.Accepting accepting = decision.table().accepting();
+            for (int h = 0; h < match.size(); h++) {
+                String authority = match.authorities()[h];
+                int at = accepting.indexOf(authority);
+                if (at >= 0 && decision.admit(accepting.endpoints()[at], accepting.loads()[at])) {
+                    EndpointLoad load = accepting.loads()[at];
+                    double workAhead = WorkScorer.workAhead(load, index.estimated(load, now), now,
+                            decision.staleAfterNanos());
+                    least = Math.min(least, workAhead + 2.0 * model.uncached(request, match, authority));
+                }
+            }
+            int steps = 0;
+            double leastElsewhere = Double.POSITIVE_INFINITY;
+            for (LoadIndex.Key key : index.byWork()) {
+                if (++steps > MAX_STEPS) {
+                    return false;
+                }
+                if (match.blocks(key.endpoint().authority()) == 0 && decision.admit(key.endpoint(), key.load())) {
+                    leastElsewhere = key.second + own;
+                    break;
+                }
+            }
+            least = Math.min(least, leastElsewhere);
+            if (least == Double.POSITIVE_INFINITY) {
+                return false;
+            }
+            if (!near(least, leastElsewhere)) {
+                // No replica without the prefix comes within the margin: the holders decide.
+                return true;
+            }
+            double found = Double.NaN;
+            int ties = 0;
+            for (LoadIndex.Key key : index.byLoad()) {
+                if (key.estimated > found) {
+                    break;
+                }
+                if (++steps > MAX_STEPS) {
+                    return false;
+                }
+                if (near(least, key.second + own) && match.blocks(key.endpoint().authority()) == 0
+                        && decision.admit(key.endpoint(), key.load())) {
+                    found = key.estimated;
+                    if (++ties >= TIES) {
+                        break;
+                    }
+                }
+            }
+            return true;
+        } finally {
+            index.unlock();
+        }
+    }
+
+    /** The picker's near-equal test of a cost against the least, computed as {@link WorkScorer} and {@link Pickers} do. */
+    private static boolean near(double least, double cost) {
+        return (least + 1.0) / (cost + 1.0) >= 1.0 - Pickers.NEAR_EQUAL;
+    }
+}
