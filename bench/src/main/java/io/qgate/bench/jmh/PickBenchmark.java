@@ -8,6 +8,7 @@ import io.qgate.routing.PrefixHasher;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.RoutingStrategy;
 import io.qgate.routing.metrics.LoraAdapters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cost of one routing decision (filter, score, pick, record) over fleets of 8 to 1,024
- * replicas, each with a fresh scrape, weighing a sample of them or every one. Run: {@code java -jar bench/target/qgate-bench.jar jmh PickBenchmark}.
+ * replicas, each with a fresh scrape, reading the load index, weighing every replica or a sample of them. Run: {@code java -jar bench/target/qgate-bench.jar jmh PickBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,9 +46,12 @@ public class PickBenchmark {
     @Param({"queue", "work", "least-inflight", "round-robin"})
     public String strategy;
 
-    /** Replicas a scoring strategy weighs ({@code routing.sample-size}); 0 weighs every one, the full scan. */
-    @Param({"16", "0"})
-    public int sample;
+    /**
+     * How a scoring strategy finds its candidates: {@code index} reads the load index (the default),
+     * {@code scan} weighs every replica, {@code sample} a random 16 ({@code routing.sample-size: 16}).
+     */
+    @Param({"index", "scan", "sample"})
+    public String decisions;
 
     private Router router;
     private RouteRequest plain;
@@ -56,9 +60,10 @@ public class PickBenchmark {
 
     @Setup
     public void setUp() {
-        RoutingSettings settings = RoutingSettings.defaults().withSampleSize(sample);
-        router = new Router(Strategies.named(strategy, settings, Strategies.THREAD_LOCAL_RANDOM),
-                settings, System::nanoTime);
+        RoutingSettings settings = RoutingSettings.defaults()
+                .withSampleSize(decisions.equals("sample") ? RoutingSettings.SAMPLE_SIZE : 0);
+        RoutingStrategy routing = Strategies.named(strategy, settings, Strategies.THREAD_LOCAL_RANDOM);
+        router = new Router(decisions.equals("scan") ? routing.withoutIndex() : routing, settings, System::nanoTime);
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < replicas; i++) {
             endpoints.add(Endpoint.of("10." + (i / 65536) + "." + (i / 256 % 256) + "." + (i % 256), 4000));
