@@ -205,7 +205,10 @@ public final class EndpointLoad {
             // A queue next to a full batch shows the limit (max-num-seqs, or the KV cache's).
             learnedBatchLimit = running;
         }
-        changed();
+        LoadIndex.Slot slot = indexSlot;
+        if (slot != null) {
+            slot.scraped(nowNanos);
+        }
         if (previous == null || previous.models() != served) {
             onModelsChanged.run();
         }

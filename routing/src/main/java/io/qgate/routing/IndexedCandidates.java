@@ -88,11 +88,7 @@ final class IndexedCandidates {
 
     /** The first key of a higher load than {@code key}'s. */
     private static LoadIndex.Key nextLoad(NavigableSet<LoadIndex.Key> order, LoadIndex.Key key) {
-        LoadIndex.Key next = order.higher(key);
-        while (next != null && next.estimated == key.estimated) {
-            next = order.higher(next);
-        }
-        return next;
+        return order.higher(LoadIndex.Key.afterLoad(key.estimated));
     }
 
     /**

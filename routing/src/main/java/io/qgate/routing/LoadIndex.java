@@ -1,6 +1,9 @@
 package io.qgate.routing;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,20 +16,22 @@ import static java.util.Objects.requireNonNull;
 /**
  * The accepting replicas kept in order of the part of a strategy's score that does not depend
  * on the request, so that a decision reads the few replicas that can win instead of weighing
- * every one ({@link IndexedCandidates}). Each replica's place is re-keyed when its load changes
- * (its own dispatches and finishes, a scrape, a peer's report: {@link EndpointLoad} tells its
- * {@link Slot}), and when its scrape goes stale, which changes its estimate without any event:
- * a third order by scrape time finds those at the start of each read.
+ * every one ({@link IndexedCandidates}). A replica whose load changes (its own dispatches and
+ * finishes, a scrape, a peer's report: {@link EndpointLoad} tells its {@link Slot}) is noted, and
+ * re-keyed by the next read at that read's instant: several changes between two decisions move it
+ * once, a fleet scraped while no request comes moves nothing, and a key is what the decision
+ * itself computes. A scrape that goes stale changes the estimate without any event: scrapes are
+ * queued in the order they came, which is the order they go stale in, and each read first notes
+ * the replicas whose last scrape went stale since.
  *
- * <p>A key holds the estimated load exactly as a decision computes it at the same instant, and
- * beside it the KV-cache score ({@code queue}) or the work ahead ({@code work}), so that what the
- * walk reads equals what the scorers will compute. Equal keys are ordered by a salt drawn anew on
- * every change: replicas tied on load fall in a random order, a different one on each gateway,
- * so gateways that saw the same scrape do not all take the same replica.
+ * <p>A key holds the estimated load, and beside it the KV-cache score ({@code queue}) or the work
+ * ahead ({@code work}). Equal keys are ordered by a salt drawn anew on every move: replicas tied
+ * on load fall in a random order, a different one on each gateway, so gateways that saw the same
+ * scrape do not all take the same replica.
  *
- * <p>Thread-safe: the orders are tree sets behind one short lock, taken by a change that moved a
- * key and by a decision for its walk (a few entries). A change that leaves the key as it was, the
- * common case for a streamed token, takes no lock.
+ * <p>Thread-safe: the orders and the notes are behind one short lock, taken by a change to note
+ * the replica (a few stores) and by a read for its moves and its walk (a few entries). A change
+ * that leaves the key as it was, the common case for a streamed token, takes no lock.
  */
 final class LoadIndex {
 
@@ -46,19 +51,21 @@ final class LoadIndex {
         final double second;
         private final long salt;
         private final long sequence;
-        /** Whether the key was computed from a fresh scrape, taken at {@link #scrapedAt}: it changes when that goes stale. */
-        private final boolean expires;
-        private final long scrapedAt;
+        /** Whether the key was computed from a fresh scrape: it changes when that goes stale. */
+        private final boolean fresh;
 
-        private Key(Slot slot, double estimated, double second, long salt, long sequence, boolean expires,
-                    long scrapedAt) {
+        private Key(Slot slot, double estimated, double second, long salt, long sequence, boolean fresh) {
             this.slot = slot;
             this.estimated = estimated;
             this.second = second;
             this.salt = salt;
             this.sequence = sequence;
-            this.expires = expires;
-            this.scrapedAt = scrapedAt;
+            this.fresh = fresh;
+        }
+
+        /** A key that orders {@link #BY_LOAD} after every key of load {@code estimated}: where the next load starts. */
+        static Key afterLoad(double estimated) {
+            return new Key(null, estimated, Double.POSITIVE_INFINITY, Long.MAX_VALUE, Long.MAX_VALUE, false);
         }
 
         Endpoint endpoint() {
@@ -69,9 +76,8 @@ final class LoadIndex {
             return slot.load;
         }
 
-        private boolean same(double otherEstimated, double otherSecond, boolean otherExpires, long otherScrapedAt) {
-            return estimated == otherEstimated && second == otherSecond && expires == otherExpires
-                    && (!expires || scrapedAt == otherScrapedAt);
+        private boolean same(double otherEstimated, double otherSecond, boolean otherFresh) {
+            return estimated == otherEstimated && second == otherSecond && fresh == otherFresh;
         }
     }
 
@@ -81,6 +87,10 @@ final class LoadIndex {
         private final Endpoint endpoint;
         private final EndpointLoad load;
         private volatile Key key;
+        /** Scrapes of the replica so far, under the index's lock: which of its queued scrapes is the last. */
+        private long scrapes;
+        /** Whether the replica is among the {@link #moved}, under the index's lock. */
+        private boolean moved;
 
         private Slot(LoadIndex index, Endpoint endpoint, EndpointLoad load) {
             this.index = index;
@@ -92,17 +102,40 @@ final class LoadIndex {
         void changed() {
             index.refresh(this, index.clock.getAsLong());
         }
+
+        /** The replica was scraped at {@code atNanos}: its key may move now, and will when the scrape goes stale. */
+        void scraped(long atNanos) {
+            index.scraped(this, atNanos);
+        }
     }
 
-    private static final Comparator<Key> BY_LOAD = Comparator.<Key>comparingDouble(key -> key.estimated)
-            .thenComparingDouble(key -> key.second).thenComparingLong(key -> key.salt)
-            .thenComparingLong(key -> key.sequence);
-    private static final Comparator<Key> BY_WORK = Comparator.<Key>comparingDouble(key -> key.second)
-            .thenComparingDouble(key -> key.estimated).thenComparingLong(key -> key.salt)
-            .thenComparingLong(key -> key.sequence);
-    /** Oldest scrape first; compared as a difference, as {@link System#nanoTime} values must be. */
-    private static final Comparator<Key> BY_SCRAPE = (a, b) -> a.scrapedAt != b.scrapedAt
-            ? Long.signum(a.scrapedAt - b.scrapedAt) : Long.compare(a.sequence, b.sequence);
+    /** A replica's {@code number}th scrape, remembered until it goes stale or a later one replaces it. */
+    private record Scrape(Slot slot, long atNanos, long number) {
+
+        boolean last() {
+            return number == slot.scrapes;
+        }
+    }
+
+    // Written out rather than chained: comparisons are most of what the index costs.
+    private static final Comparator<Key> BY_LOAD = (a, b) -> {
+        int c = Double.compare(a.estimated, b.estimated);
+        return c != 0 ? c : tail(a.second, b.second, a, b);
+    };
+    private static final Comparator<Key> BY_WORK = (a, b) -> {
+        int c = Double.compare(a.second, b.second);
+        return c != 0 ? c : tail(a.estimated, b.estimated, a, b);
+    };
+
+    /** The rest of an order: the other value, then the salt, then the sequence, which makes every key distinct. */
+    private static int tail(double x, double y, Key a, Key b) {
+        int c = Double.compare(x, y);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(a.salt, b.salt);
+        return c != 0 ? c : Long.compare(a.sequence, b.sequence);
+    }
 
     private final Order order;
     private final long staleAfterNanos;
@@ -112,8 +145,19 @@ final class LoadIndex {
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeSet<Key> byLoad = new TreeSet<>(BY_LOAD);
     private final TreeSet<Key> byWork = new TreeSet<>(BY_WORK);
-    private final TreeSet<Key> byScrape = new TreeSet<>(BY_SCRAPE);
+    /**
+     * Scrapes in the order they came, which is the order they go stale in (a scrape dated ahead of
+     * the clock, as only benchmarks do, holds back the ones behind it until it is stale too).
+     */
+    private final ArrayDeque<Scrape> scrapes = new ArrayDeque<>();
+    /**
+     * The replicas whose load changed since the last read, each once: re-keyed by the next read,
+     * at its instant, so that a replica that changes several times between two decisions (or
+     * while no decision is made) moves once, and the keys are what the decision computes.
+     */
+    private final ArrayList<Slot> moved = new ArrayList<>();
     private long sequence;
+    private final int slots;
 
     /** Indexes {@code accepting}'s replicas; from then on each load reports its changes here. */
     LoadIndex(LoadTable.Accepting accepting, Order order, RoutingSettings settings, LongSupplier clock,
@@ -125,12 +169,25 @@ final class LoadIndex {
         this.random = requireNonNull(random, "random");
         Endpoint[] endpoints = accepting.endpoints();
         EndpointLoad[] loads = accepting.loads();
+        this.slots = endpoints.length;
         long now = clock.getAsLong();
+        List<Scrape> fresh = new ArrayList<>();
         for (int i = 0; i < endpoints.length; i++) {
             Slot slot = new Slot(this, endpoints[i], loads[i]);
             // Attached first: a change in between is then re-keyed, not lost.
             loads[i].indexedBy(slot);
             refresh(slot, now);
+            if (loads[i].fresh(now, staleAfterNanos)) {
+                fresh.add(new Scrape(slot, now - loads[i].scrapeAgeNanos(now), 0));
+            }
+        }
+        // The scrapes taken before the index, oldest first, as later ones will come.
+        fresh.sort((a, b) -> Long.signum(a.atNanos() - b.atNanos()));
+        lock.lock();
+        try {
+            scrapes.addAll(fresh);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -141,12 +198,46 @@ final class LoadIndex {
     /** Takes the lock for a walk at {@code nowNanos}, first re-keying the replicas whose scrape went stale since. */
     void lock(long nowNanos) {
         lock.lock();
-        while (!byScrape.isEmpty()) {
-            Key oldest = byScrape.first();
-            if (nowNanos - oldest.scrapedAt <= staleAfterNanos) {
-                break;
+        expire(nowNanos);
+        for (Slot slot : moved) {
+            slot.moved = false;
+            replace(slot, nowNanos);
+        }
+        moved.clear();
+    }
+
+    /** Notes that {@code slot}'s key is to be recomputed by the next read; under the lock. */
+    private void move(Slot slot) {
+        if (!slot.moved) {
+            slot.moved = true;
+            moved.add(slot);
+        }
+    }
+
+    /** Re-keys the replicas whose last scrape went stale by {@code nowNanos}; under the lock. */
+    private void expire(long nowNanos) {
+        Scrape oldest;
+        while ((oldest = scrapes.peekFirst()) != null && nowNanos - oldest.atNanos() > staleAfterNanos) {
+            scrapes.pollFirst();
+            Key key = oldest.slot().key;
+            // Not when a later scrape of the same replica is further back in the queue.
+            if (key != null && key.fresh && oldest.last()) {
+                move(oldest.slot());
             }
-            replace(oldest.slot, nowNanos);
+        }
+    }
+
+    private void scraped(Slot slot, long atNanos) {
+        lock.lock();
+        try {
+            scrapes.addLast(new Scrape(slot, atNanos, ++slot.scrapes));
+            if (scrapes.size() > 2 * slots + 16) {
+                // Mostly scrapes a later one replaced: dropped here, so the queue holds about one per replica.
+                scrapes.removeIf(scrape -> !scrape.last());
+            }
+            move(slot);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -179,15 +270,13 @@ final class LoadIndex {
         if (key != null) {
             // Computed without the lock: most changes (a streamed token) leave the key where it is.
             double estimated = estimated(slot.load, nowNanos);
-            boolean fresh = slot.load.fresh(nowNanos, staleAfterNanos);
-            if (key.same(estimated, second(slot.load, estimated, nowNanos), fresh,
-                    fresh ? nowNanos - slot.load.scrapeAgeNanos(nowNanos) : 0)) {
+            if (key.same(estimated, second(slot.load, estimated, nowNanos), slot.load.fresh(nowNanos, staleAfterNanos))) {
                 return;
             }
         }
         lock.lock();
         try {
-            replace(slot, nowNanos);
+            move(slot);
         } finally {
             lock.unlock();
         }
@@ -199,32 +288,21 @@ final class LoadIndex {
         double estimated = estimated(load, nowNanos);
         double second = second(load, estimated, nowNanos);
         boolean fresh = load.fresh(nowNanos, staleAfterNanos);
-        long scrapedAt = fresh ? nowNanos - load.scrapeAgeNanos(nowNanos) : 0;
         Key old = slot.key;
         if (old != null) {
-            if (old.same(estimated, second, fresh, scrapedAt)) {
+            if (old.same(estimated, second, fresh)) {
                 return;
             }
-            remove(old);
+            byLoad.remove(old);
+            if (order == Order.WORK) {
+                byWork.remove(old);
+            }
         }
-        Key key = new Key(slot, estimated, second, random.get().nextLong(), sequence++, fresh, scrapedAt);
+        Key key = new Key(slot, estimated, second, random.get().nextLong(), sequence++, fresh);
         byLoad.add(key);
         if (order == Order.WORK) {
             byWork.add(key);
         }
-        if (fresh) {
-            byScrape.add(key);
-        }
         slot.key = key;
-    }
-
-    private void remove(Key key) {
-        byLoad.remove(key);
-        if (order == Order.WORK) {
-            byWork.remove(key);
-        }
-        if (key.expires) {
-            byScrape.remove(key);
-        }
     }
 }

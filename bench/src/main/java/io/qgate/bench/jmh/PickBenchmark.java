@@ -3,6 +3,7 @@ package io.qgate.bench.jmh;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.Strategies;
+import io.qgate.routing.EndpointLoad;
 import io.qgate.routing.EndpointSnapshot;
 import io.qgate.routing.PrefixHasher;
 import io.qgate.routing.RouteRequest;
@@ -53,7 +54,12 @@ public class PickBenchmark {
     @Param({"index", "scan", "sample"})
     public String decisions;
 
+    private static final Set<String> MODELS = Set.of("m");
+
     private Router router;
+    private List<Endpoint> endpoints;
+    private long scrapedAt;
+    private int next;
     private RouteRequest plain;
     private RouteRequest withPrefix;
     private RouteRequest forAdapter;
@@ -64,13 +70,14 @@ public class PickBenchmark {
                 .withSampleSize(decisions.equals("sample") ? RoutingSettings.SAMPLE_SIZE : 0);
         RoutingStrategy routing = Strategies.named(strategy, settings, Strategies.THREAD_LOCAL_RANDOM);
         router = new Router(decisions.equals("scan") ? routing.withoutIndex() : routing, settings, System::nanoTime);
-        List<Endpoint> endpoints = new ArrayList<>();
+        endpoints = new ArrayList<>();
         for (int i = 0; i < replicas; i++) {
             endpoints.add(Endpoint.of("10." + (i / 65536) + "." + (i / 256 % 256) + "." + (i % 256), 4000));
         }
         router.update(EndpointSnapshot.of(endpoints));
         Random random = new Random(1);
         long now = System.nanoTime();
+        scrapedAt = now + 3_600_000_000_000L;
         // A quarter of the replicas run adapter "a", the rest "b" beside a free slot.
         LoraAdapters runningA = new LoraAdapters(Set.of("a"), 2, 1);
         LoraAdapters runningB = new LoraAdapters(Set.of("b"), 2, 1);
@@ -96,6 +103,19 @@ public class PickBenchmark {
         Router.Dispatch dispatch = router.dispatch(forAdapter, Set.of());
         dispatch.finish();
         return dispatch.endpoint();
+    }
+
+    /**
+     * What keeping the index costs: one replica's scrape, a new queue and KV-cache use, which
+     * moves its place in the index ({@code decisions=index}) or only stores a sample.
+     */
+    @Benchmark
+    public EndpointLoad scrape() {
+        int at = next++ & (replicas - 1);
+        EndpointLoad load = router.load(endpoints.get(at % endpoints.size()));
+        load.scraped(at & 7, (next >> 3) & 63, (next & 1023) / 1024.0, MODELS, LoraAdapters.NONE,
+                scrapedAt);
+        return load;
     }
 
     @Benchmark
