@@ -56,6 +56,9 @@ public final class Decision {
     private double[] zeros = new double[0];
     private double[] totals = new double[0];
     private boolean scored;
+    /** Where the request's prefix is cached, looked up once per decision by the work model that asked ({@link #holders}). */
+    private PrefixHolders.Match holders;
+    private WorkModel holdersOf;
 
     Decision() {
     }
@@ -82,7 +85,21 @@ public final class Decision {
         sampled = false;
         estimatedReady = false;
         scored = false;
+        holders = null;
+        holdersOf = null;
         return this;
+    }
+
+    /**
+     * Where {@code model} knows the request's prompt prefix to be cached: looked up once per
+     * decision, however many parts ask (the index's walk, the scorer, the nomination, the booking).
+     */
+    PrefixHolders.Match holders(WorkModel model) {
+        if (holdersOf != model) {
+            holders = model.match(request);
+            holdersOf = model;
+        }
+        return holders;
     }
 
     /**

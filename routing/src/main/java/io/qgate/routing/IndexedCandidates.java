@@ -100,7 +100,7 @@ final class IndexedCandidates {
      */
     static boolean work(Decision decision, LoadIndex index, Filter[] filters, WorkModel model) {
         RouteRequest request = decision.request();
-        PrefixHolders.Match match = model.match(request);
+        PrefixHolders.Match match = decision.holders(model);
         long now = decision.nowNanos();
         // The request's own prefill counts twice (WorkScorer), as the same operations compute it there.
         double own = 2.0 * model.uncached(request, PrefixHolders.Match.NONE, "");

@@ -52,7 +52,7 @@ final class WorkScorer implements Scorer {
      */
     static void costs(WorkModel model, Decision decision, double ownWeight, double[] costs) {
         RouteRequest request = decision.request();
-        PrefixHolders.Match match = model.match(request);
+        PrefixHolders.Match match = decision.holders(model);
         for (int i = 0; i < decision.size(); i++) {
             costs[i] = workAhead(decision, i) + ownWeight * model.uncached(request, match,
                     decision.endpoint(i).authority());
