@@ -15,8 +15,9 @@ import static java.util.Objects.requireNonNull;
  * that let a decision skip whole filters: what the replicas serve, and until when any of them may
  * be ejected.
  *
- * <p>Thread-safe and lock-free to read: an update swaps one volatile table (the snapshot, and the
- * accepting endpoints beside their loads in the same order); a load is atomic counters plus an
+ * <p>Thread-safe and lock-free to read: an update swaps one volatile table (the snapshot, the
+ * accepting endpoints beside their loads in the same order, and their {@link LoadIndex} when the
+ * strategy reads one, which has a short lock of its own); a load is atomic counters plus an
  * immutable scrape sample. The summaries are rebuilt only after they changed.
  */
 public final class LoadTable {

@@ -11,8 +11,8 @@ import static java.util.Objects.requireNonNull;
  * replicas ({@link RoutingStrategy}), and records the pick at once so that the next decision
  * already sees it.
  *
- * <p>Thread-safe and lock-free on the request path (see {@link LoadTable}); a decision's working
- * state is a per-thread {@link Decision}. Time comes from the injected clock, read once per
+ * <p>Thread-safe; on the request path the only lock is the load index's, held for a decision's
+ * walk of a few entries ({@link LoadIndex}); a decision's working state is a per-thread {@link Decision}. Time comes from the injected clock, read once per
  * decision, so tests move it instead of sleeping.
  */
 public final class Router {
