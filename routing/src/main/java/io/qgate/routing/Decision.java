@@ -195,6 +195,16 @@ public final class Decision {
                 return true;
             }
         }
+        if (!passes(endpoint, load)) {
+            return false;
+        }
+        size++;
+        estimatedReady = false;
+        return true;
+    }
+
+    /** Whether every filter that applies to a subset would keep {@code endpoint}; adds nothing. */
+    boolean passes(Endpoint endpoint, EndpointLoad load) {
         ensureOwnCapacity(size + 1);
         // Tried in the next free place: the filters read a candidate by its index.
         endpoints[size] = endpoint;
@@ -204,8 +214,6 @@ public final class Decision {
                 return false;
             }
         }
-        size++;
-        estimatedReady = false;
         return true;
     }
 

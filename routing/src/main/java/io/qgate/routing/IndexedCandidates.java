@@ -15,7 +15,9 @@ import java.util.NavigableSet;
  * <p>{@code work}'s cost is the work ahead plus twice the uncached prompt, which is the whole
  * prompt everywhere but at the prefix's holders: the best replica that holds nothing is the first
  * in order of work ahead. The picker then takes, among the replicas within its margin of the
- * least cost, the least loaded: the first in order of load whose work ahead is within that margin.
+ * least cost, the least loaded: those follow the first in order of work ahead, so a decision reads
+ * that window for its least load; when the window is wide (many replicas with the same work
+ * ahead, as in an idle fleet), the first in order of load whose work ahead is within it instead.
  * The holders are weighed as they are.
  *
  * <p>A decision takes at most {@link #TIES} replicas of one load (of one load and cost, for
@@ -119,46 +121,102 @@ final class IndexedCandidates {
                     least = Math.min(least, workAhead + 2.0 * model.uncached(request, match, authority));
                 }
             }
+            // The replicas without the prefix, in order of work ahead: the first is the cheapest.
+            NavigableSet<LoadIndex.Key> byWork = index.byWork();
+            LoadIndex.Key first = null;
             int steps = 0;
-            double leastElsewhere = Double.POSITIVE_INFINITY;
-            for (LoadIndex.Key key : index.byWork()) {
+            for (LoadIndex.Key key : byWork) {
                 if (++steps > MAX_STEPS) {
                     return false;
                 }
                 if (match.blocks(key.endpoint().authority()) == 0 && decision.admit(key.endpoint(), key.load())) {
-                    leastElsewhere = key.second + own;
+                    first = key;
                     break;
                 }
             }
-            least = Math.min(least, leastElsewhere);
-            if (least == Double.POSITIVE_INFINITY) {
-                return false;
+            if (first == null) {
+                return least < Double.POSITIVE_INFINITY;
             }
-            if (!near(least, leastElsewhere)) {
+            least = Math.min(least, first.second + own);
+            if (!near(least, first.second + own)) {
                 // No replica without the prefix comes within the margin: the holders decide.
                 return true;
             }
-            double found = Double.NaN;
-            int ties = 0;
-            for (LoadIndex.Key key : index.byLoad()) {
-                if (key.estimated > found) {
-                    break;
-                }
-                if (++steps > MAX_STEPS) {
-                    return false;
-                }
-                if (near(least, key.second + own) && match.blocks(key.endpoint().authority()) == 0
-                        && decision.admit(key.endpoint(), key.load())) {
-                    found = key.estimated;
-                    if (++ties >= TIES) {
-                        break;
-                    }
-                }
-            }
-            return true;
+            // The picker takes the least loaded within the margin of the least cost.
+            return leastLoadedNear(decision, byWork, first, match, least, own)
+                    || leastLoadedFirst(decision, index.byLoad(), match, least, own);
         } finally {
             index.unlock();
         }
+    }
+
+    /**
+     * Admits the least loaded replicas without the prefix in the window of work ahead that starts
+     * at {@code first}. Replicas of equal work ahead are in order of load, so the least loaded of
+     * each amount is the first of it that passes: the walk reads that one and jumps to the next
+     * amount. False when the window holds more than {@link #MAX_STEPS} amounts and filtered-out
+     * replicas together.
+     */
+    private static boolean leastLoadedNear(Decision decision, NavigableSet<LoadIndex.Key> byWork,
+                                           LoadIndex.Key first, PrefixHolders.Match match, double least,
+                                           double own) {
+        double lowest = Double.POSITIVE_INFINITY;
+        int steps = 0;
+        LoadIndex.Key key = first;
+        while (key != null && near(least, key.second + own)) {
+            if (++steps > MAX_STEPS) {
+                return false;
+            }
+            if (match.blocks(key.endpoint().authority()) == 0 && decision.passes(key.endpoint(), key.load())) {
+                lowest = Math.min(lowest, key.estimated);
+                key = byWork.higher(LoadIndex.Key.afterWork(key.second));
+            } else {
+                key = byWork.higher(key);
+            }
+        }
+        // Those of the least load lead their amounts: admitted, up to TIES of them.
+        int ties = 0;
+        key = first;
+        while (key != null && near(least, key.second + own) && ties < TIES && ++steps <= 2 * MAX_STEPS) {
+            if (key.estimated > lowest) {
+                key = byWork.higher(LoadIndex.Key.afterWork(key.second));
+                continue;
+            }
+            if (match.blocks(key.endpoint().authority()) == 0 && decision.admit(key.endpoint(), key.load())) {
+                ties++;
+            }
+            key = byWork.higher(key);
+        }
+        // Cut short by filtered-out replicas of the least load: the full scan decides.
+        return ties > 0;
+    }
+
+    /**
+     * For a wide window (a fleet where many replicas have the same work ahead, none at all when
+     * idle): the replicas in order of load, the first without the prefix within the window
+     * decides; false when that takes more than {@link #MAX_STEPS}.
+     */
+    private static boolean leastLoadedFirst(Decision decision, NavigableSet<LoadIndex.Key> byLoad,
+                                            PrefixHolders.Match match, double least, double own) {
+        double found = Double.NaN;
+        int ties = 0;
+        int steps = 0;
+        for (LoadIndex.Key key : byLoad) {
+            if (key.estimated > found) {
+                break;
+            }
+            if (++steps > MAX_STEPS) {
+                return false;
+            }
+            if (near(least, key.second + own) && match.blocks(key.endpoint().authority()) == 0
+                    && decision.admit(key.endpoint(), key.load())) {
+                found = key.estimated;
+                if (++ties >= TIES) {
+                    break;
+                }
+            }
+        }
+        return true;
     }
 
     /** The picker's near-equal test of a cost against the least, computed as {@link WorkScorer} and {@link Pickers} do. */

@@ -68,6 +68,11 @@ final class LoadIndex {
             return new Key(null, estimated, Double.POSITIVE_INFINITY, Long.MAX_VALUE, Long.MAX_VALUE, false);
         }
 
+        /** A key that orders {@link #BY_WORK} after every key of work ahead {@code second}: where the next amount starts. */
+        static Key afterWork(double second) {
+            return new Key(null, Double.POSITIVE_INFINITY, second, Long.MAX_VALUE, Long.MAX_VALUE, false);
+        }
+
         Endpoint endpoint() {
             return slot.endpoint;
         }
