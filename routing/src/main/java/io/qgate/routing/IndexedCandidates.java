@@ -1,6 +1,7 @@
 package io.qgate.routing;
 
 import java.util.NavigableSet;
+import java.util.random.RandomGenerator;
 
 /**
  * Finds in the {@link LoadIndex} the few replicas that can win a decision, so that the strategy's
@@ -20,9 +21,12 @@ import java.util.NavigableSet;
  * ahead, as in an idle fleet), the first in order of load whose work ahead is within it instead.
  * The holders are weighed as they are.
  *
- * <p>A decision takes at most {@link #TIES} replicas of one load (of one load and cost, for
- * {@code work}): the index orders them at random, so the picker still chooses among equals at
- * random, among a few instead of all. When the filters pass over more than {@link #MAX_STEPS}
+ * <p>A decision takes at most {@link #TIES} replicas of one load, so the picker chooses among a
+ * few equals instead of all: for {@code queue}, the best of that load and others found at random
+ * places of the stretch of it within the picker's margin (the next ones in order would be the
+ * same few on every gateway: taking them made a herd, p99 1.24× the oracle's at 1,000 replicas
+ * with 100 ms scrapes against the full scan's 1.06×); for {@code work}, the least loaded of the
+ * window, whose ties the index orders at random. When the filters pass over more than {@link #MAX_STEPS}
  * entries (a model few replicas serve, many ejected), it gives up and the decision weighs every
  * replica: the answer is then the full scan's, at the full scan's cost.
  */
@@ -44,15 +48,13 @@ final class IndexedCandidates {
      * @return false when the decision must weigh every replica
      */
     static boolean queue(Decision decision, LoadIndex index, Filter[] filters, double queueWeight,
-                         double kvWeight) {
+                         double kvWeight, RandomGenerator random) {
         index.lock(decision.nowNanos());
         try {
             decision.subset(filters);
             NavigableSet<LoadIndex.Key> order = index.byLoad();
             double lowest = Double.NaN;
             double best = Double.NEGATIVE_INFINITY;
-            double load = Double.NaN;
-            int ofLoad = 0;
             int steps = 0;
             LoadIndex.Key key = order.isEmpty() ? null : order.first();
             while (key != null) {
@@ -64,27 +66,46 @@ final class IndexedCandidates {
                 if (queueTerm + kvWeight < floor) {
                     break;
                 }
-                if (key.estimated != load) {
-                    load = key.estimated;
-                    ofLoad = 0;
-                }
                 double total = queueTerm - kvWeight * key.second;
-                if (total < floor || ofLoad >= TIES) {
+                if (total < floor) {
                     key = nextLoad(order, key);
                     continue;
                 }
-                if (decision.admit(key.endpoint(), key.load())) {
-                    if (Double.isNaN(lowest)) {
-                        lowest = key.estimated;
-                    }
-                    best = Math.max(best, total);
-                    ofLoad++;
+                if (!decision.admit(key.endpoint(), key.load())) {
+                    key = order.higher(key);
+                    continue;
                 }
-                key = order.higher(key);
+                // The best of its load that passes the filters.
+                if (Double.isNaN(lowest)) {
+                    lowest = key.estimated;
+                }
+                best = Math.max(best, total);
+                spread(decision, order, key, kvWeight == 0 ? 0 : (queueTerm - best + Pickers.NEAR_EQUAL) / kvWeight,
+                        random);
+                key = nextLoad(order, key);
             }
             return decision.size() > 0;
         } finally {
             index.unlock();
+        }
+    }
+
+    /**
+     * Adds up to {@link #TIES} − 1 replicas of {@code best}'s load whose KV-cache term keeps them
+     * within the picker's margin ({@code second} up to {@code maxSecond}), found at random places
+     * of that stretch of the order. Not the next ones in order: those have the freest caches on
+     * every gateway alike, and three gateways taking the same few replicas first is a herd; the
+     * full scan chooses at random among all of them.
+     */
+    private static void spread(Decision decision, NavigableSet<LoadIndex.Key> order, LoadIndex.Key best,
+                               double maxSecond, RandomGenerator random) {
+        double to = Math.min(0, maxSecond);
+        for (int k = 1; k < TIES; k++) {
+            double second = to > best.second ? best.second + random.nextDouble() * (to - best.second) : best.second;
+            LoadIndex.Key found = order.ceiling(LoadIndex.Key.probe(best.estimated, second, random.nextLong()));
+            if (found != null && found.estimated == best.estimated && found.second <= to + SLACK) {
+                decision.admit(found.endpoint(), found.load());
+            }
         }
     }
 

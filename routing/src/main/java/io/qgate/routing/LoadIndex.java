@@ -68,6 +68,11 @@ final class LoadIndex {
             return new Key(null, estimated, Double.POSITIVE_INFINITY, Long.MAX_VALUE, Long.MAX_VALUE, false);
         }
 
+        /** A key to look up with: it orders just before every key of {@code estimated}, {@code second} and {@code salt} or after. */
+        static Key probe(double estimated, double second, long salt) {
+            return new Key(null, estimated, second, salt, Long.MIN_VALUE, false);
+        }
+
         /** A key that orders {@link #BY_WORK} after every key of work ahead {@code second}: where the next amount starts. */
         static Key afterWork(double second) {
             return new Key(null, Double.POSITIVE_INFINITY, second, Long.MAX_VALUE, Long.MAX_VALUE, false);

@@ -115,7 +115,8 @@ public final class RoutingStrategy {
 
     private boolean fromIndex(Decision decision, LoadIndex index) {
         return indexing.order() == LoadIndex.Order.QUEUE
-                ? IndexedCandidates.queue(decision, index, filters, indexing.queueWeight(), indexing.kvWeight())
+                ? IndexedCandidates.queue(decision, index, filters, indexing.queueWeight(), indexing.kvWeight(),
+                        random.get())
                 : IndexedCandidates.work(decision, index, filters, workModel);
     }
 
