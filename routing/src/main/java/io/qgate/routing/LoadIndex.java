@@ -24,8 +24,8 @@ import static java.util.Objects.requireNonNull;
  * queued in the order they came, which is the order they go stale in, and each read first notes
  * the replicas whose last scrape went stale since.
  *
- * <p>A key holds the estimated load, and beside it the KV-cache score ({@code queue}) or the work
- * ahead ({@code work}). Equal keys are ordered by a salt drawn anew on every move: replicas tied
+ * <p>A key holds the estimated load, and beside it the band of the KV-cache score ({@code queue})
+ * or the work ahead ({@code work}). Equal keys are ordered by a salt drawn anew on every move: replicas tied
  * on load fall in a random order, a different one on each gateway, so gateways that saw the same
  * scrape do not all take the same replica.
  *
@@ -37,7 +37,7 @@ final class LoadIndex {
 
     /** What a strategy's replicas are ordered by. */
     enum Order {
-        /** Estimated load, then the freest KV cache first. */
+        /** Estimated load, then the freest band of KV cache first. */
         QUEUE,
         /** Estimated load, then the least work ahead; and a second order by work ahead. */
         WORK
@@ -47,7 +47,7 @@ final class LoadIndex {
     static final class Key {
         final Slot slot;
         final double estimated;
-        /** {@code queue}: minus the KV-cache score, so that the freest cache comes first; {@code work}: the work ahead. */
+        /** {@code queue}: minus the KV-cache score's band, so that the freest caches come first; {@code work}: the work ahead. */
         final double second;
         private final long salt;
         private final long sequence;
@@ -148,6 +148,8 @@ final class LoadIndex {
     }
 
     private final Order order;
+    /** {@code queue}: the width of the KV-cache score's bands, within which replicas count as equal. */
+    private final double kvBandWidth;
     private final long staleAfterNanos;
     private final boolean correction;
     private final LongSupplier clock;
@@ -171,7 +173,8 @@ final class LoadIndex {
 
     /** Indexes {@code accepting}'s replicas; from then on each load reports its changes here. */
     LoadIndex(LoadTable.Accepting accepting, Order order, RoutingSettings settings, LongSupplier clock,
-              Supplier<RandomGenerator> random) {
+              Supplier<RandomGenerator> random, double kvBandWidth) {
+        this.kvBandWidth = kvBandWidth;
         this.order = requireNonNull(order, "order");
         this.staleAfterNanos = settings.staleAfter().toNanos();
         this.correction = settings.queueCorrection();
@@ -270,8 +273,18 @@ final class LoadIndex {
         return load.estimatedLoad(nowNanos, staleAfterNanos, correction);
     }
 
+    /** The band of a KV-cache score: 0 for the lowest; every score is in one band when the KV cache does not count. */
+    private double kvBand(double kvScore) {
+        return kvBandWidth > 0 ? Math.floor(kvScore / kvBandWidth) : 0;
+    }
+
+    /** The largest KV-cache score of band {@code band}. */
+    double kvBandTop(double band) {
+        return kvBandWidth > 0 ? Math.min(1.0, (band + 1) * kvBandWidth) : 1.0;
+    }
+
     private double second(EndpointLoad load, double estimated, long nowNanos) {
-        return order == Order.QUEUE ? -Scorers.kvCache(load, nowNanos, staleAfterNanos)
+        return order == Order.QUEUE ? -kvBand(Scorers.kvCache(load, nowNanos, staleAfterNanos))
                 : WorkScorer.workAhead(load, estimated, nowNanos, staleAfterNanos);
     }
 

@@ -40,7 +40,8 @@ public final class Router {
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
         RoutingStrategy.Indexing indexing = strategy.indexing();
         this.table = new LoadTable(indexing == null ? null
-                : accepting -> new LoadIndex(accepting, indexing.order(), settings, nanoClock, strategy.random()));
+                : accepting -> new LoadIndex(accepting, indexing.order(), settings, nanoClock, strategy.random(),
+                        indexing.kvWeight() > 0 ? Pickers.NEAR_EQUAL / indexing.kvWeight() : 0));
     }
 
     /** A router with default settings and the system clock. */

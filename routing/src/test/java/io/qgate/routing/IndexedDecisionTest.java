@@ -16,9 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * same table at the same instant, on randomized fleets with fixed seeds: ties, replicas not
  * ready, terminating, ejected or excluded, models some replicas do not serve, LoRA adapters,
  * prefix holders, and between decisions dispatches, first tokens, finishes, scrapes, peers'
- * reports and scrapes going stale. The pick must be one the full scan could make: its total
- * within the picker's margin of the full scan's best and, for {@code work}, the least loaded of
- * those; and the best total among the index's candidates must be the full scan's best.
+ * reports and scrapes going stale. For {@code work} the pick must be one the full scan could
+ * make: its total within the picker's margin of the full scan's best, the least loaded of those,
+ * and the best total among the index's candidates the full scan's best. For {@code queue}, whose
+ * index does not tell free KV caches apart within a band as wide as that margin, the candidates'
+ * best is within the margin of the full scan's, and the pick within twice the margin.
  */
 class IndexedDecisionTest {
 
@@ -166,7 +168,7 @@ class IndexedDecisionTest {
                     .isGreaterThanOrEqualTo(0);
             if (full.size() > 1) {
                 assertThat(full.total(at)).as("seed %d round %d: the pick's total", seed, round)
-                        .isGreaterThanOrEqualTo(best - Pickers.NEAR_EQUAL);
+                        .isGreaterThanOrEqualTo(best - margins() * Pickers.NEAR_EQUAL);
             }
             if (strategy.workModel() != null) {
                 assertThat(full.estimated(at)).as("seed %d round %d: the least loaded of the near-best", seed, round)
@@ -174,10 +176,16 @@ class IndexedDecisionTest {
             }
         }
 
-        /** The index's candidates hold one with the full scan's best total. */
+        /** Picker's margins the pick may fall short of the full scan's best by: one, or two for {@code queue}'s KV bands. */
+        private int margins() {
+            return strategy.workModel() != null ? 1 : 2;
+        }
+
+        /** The index's candidates hold one with the full scan's best total (within a margin for {@code queue}). */
         private void checkBest(Decision full, Decision indexed, int round) {
             if (indexed.size() > 1 && full.size() > 1) {
-                assertThat(best(indexed)).as("seed %d round %d: the best total", seed, round).isEqualTo(best(full));
+                assertThat(best(indexed)).as("seed %d round %d: the best total", seed, round)
+                        .isBetween(best(full) - (margins() - 1) * Pickers.NEAR_EQUAL, best(full));
             }
         }
 
