@@ -60,7 +60,7 @@ final class FleetSim implements VirtualEngine.Listener {
             case "oracle" -> routeByOracle();
             case "partition" -> routeByPartition();
             default -> routeByGateways(routingCase.gateways(), routingCase.strategy(), routingCase.settings(),
-                    routingCase.scrapeInterval());
+                    routingCase.scrapeInterval(), routingCase.fullScan());
         }
     }
 
@@ -74,12 +74,18 @@ final class FleetSim implements VirtualEngine.Listener {
      * engine every {@code scrapeInterval} (none: no scrapes, for strategies that do not read them).
      */
     void routeByGateways(int count, String strategy, RoutingSettings settings, Duration scrapeInterval) {
+        routeByGateways(count, strategy, settings, scrapeInterval, false);
+    }
+
+    /** {@link #routeByGateways(int, String, RoutingSettings, Duration)}; with {@code fullScan}, every decision weighs every replica. */
+    void routeByGateways(int count, String strategy, RoutingSettings settings, Duration scrapeInterval,
+                         boolean fullScan) {
         if (count < 1) {
             throw new IllegalArgumentException("gateways: " + count + " (expected: > 0)");
         }
         List<Gateway> list = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Gateway gateway = new Gateway(sim, fleet, strategy, settings, routingSeeds.split());
+            Gateway gateway = new Gateway(sim, fleet, strategy, settings, routingSeeds.split(), fullScan);
             fleet.onDiscovery(gateway::update);
             if (scrapeInterval != null) {
                 long interval = scrapeInterval.toNanos();

@@ -11,6 +11,7 @@ import io.qgate.routing.PoolQueue;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.RoutingStrategy;
 import io.qgate.routing.metrics.LoraAdapters;
 import java.util.Arrays;
 import io.qgate.routing.peers.ReplicaLoads;
@@ -54,12 +55,15 @@ final class Gateway {
      * @param strategy  a {@code routing.strategy} name
      * @param settings  the router's settings
      * @param random    the pickers' randomness (one stream per gateway keeps the run deterministic)
+     * @param fullScan  every decision weighs every replica instead of reading the load index
      */
-    Gateway(Simulation sim, Fleet fleet, String strategy, RoutingSettings settings, SplittableRandom random) {
+    Gateway(Simulation sim, Fleet fleet, String strategy, RoutingSettings settings, SplittableRandom random,
+            boolean fullScan) {
         this.sim = requireNonNull(sim, "sim");
         this.fleet = requireNonNull(fleet, "fleet");
         RandomGenerator generator = new PickerRandom(requireNonNull(random, "random").nextLong());
-        this.router = new Router(Strategies.named(strategy, settings, () -> generator), settings, sim.clock());
+        RoutingStrategy routing = Strategies.named(strategy, settings, () -> generator);
+        this.router = new Router(fullScan ? routing.withoutIndex() : routing, settings, sim.clock());
     }
 
     /** Scrapes every engine every {@code intervalNanos}, the first round starting at {@code offsetNanos}. */

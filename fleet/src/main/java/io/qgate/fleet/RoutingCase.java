@@ -13,7 +13,9 @@ import java.util.List;
  * @param replicas       ready replicas
  * @param gateways       gateway instances sharing them (ignored by the oracle)
  * @param policy         {@code oracle}, {@code partition} (a bound: {@link Oracle}), {@code queue}, {@code queue-uncorrected}, {@code queue-sampled} (queue
- *                       weighing a random sample of {@value RoutingSettings#SAMPLE_SIZE} replicas), {@code work}, {@code predicted},
+ *                       weighing a random sample of {@value RoutingSettings#SAMPLE_SIZE} replicas), {@code queue-full-scan}
+ *                       (queue weighing every replica in every decision instead of reading the load index), {@code work},
+ *                       {@code work-full-scan}, {@code predicted},
  *                       {@code llmd-default}, {@code llmd-queue-kv}, {@code least-inflight},
  *                       {@code round-robin} or {@code random}
  * @param scrapeInterval how often each gateway scrapes each engine; null for policies that read no scrapes
@@ -21,7 +23,7 @@ import java.util.List;
 public record RoutingCase(int replicas, int gateways, String policy, Duration scrapeInterval) {
 
     public static final List<String> POLICIES = List.of("oracle", "partition", "queue", "queue-uncorrected", "queue-sampled",
-            "work", "predicted",
+            "queue-full-scan", "work", "work-full-scan", "predicted",
             "llmd-default", "llmd-queue-kv", "least-inflight", "round-robin", "random");
 
     /** The policies that read no engine scrapes. */
@@ -65,7 +67,12 @@ public record RoutingCase(int replicas, int gateways, String policy, Duration sc
 
     /** The {@code routing.strategy} name the gateway is configured with. */
     String strategy() {
-        return policy.startsWith("queue") ? "queue" : policy;
+        return policy.startsWith("queue") ? "queue" : policy.startsWith("work") ? "work" : policy;
+    }
+
+    /** Whether every decision weighs every replica instead of reading the load index: what the index is measured against. */
+    boolean fullScan() {
+        return policy.endsWith("-full-scan");
     }
 
     /**

@@ -38,9 +38,12 @@ public final class Decision {
     private EndpointLoad[] loads = NO_LOADS;
     private int size;
     private boolean owned;
-    /** Whether the candidates are a sample of the table's: a filter that empties it widens it to all. */
+    /** Whether the candidates are a sample or a subset of the table's: a filter that empties it widens it to all. */
     private boolean sampled;
     private Endpoint[] ownEndpoints = NO_ENDPOINTS;
+    /** The filters that apply to this decision, while a subset is being admitted. */
+    private Filter[] admitting = new Filter[0];
+    private int admittingCount;
     private EndpointLoad[] ownLoads = NO_LOADS;
 
     private double[] estimated = new double[0];
@@ -53,6 +56,9 @@ public final class Decision {
     private double[] zeros = new double[0];
     private double[] totals = new double[0];
     private boolean scored;
+    /** Where the request's prefix is cached, looked up once per decision by the work model that asked ({@link #holders}). */
+    private PrefixHolders.Match holders;
+    private WorkModel holdersOf;
 
     Decision() {
     }
@@ -79,7 +85,21 @@ public final class Decision {
         sampled = false;
         estimatedReady = false;
         scored = false;
+        holders = null;
+        holdersOf = null;
         return this;
+    }
+
+    /**
+     * Where {@code model} knows the request's prompt prefix to be cached: looked up once per
+     * decision, however many parts ask (the index's walk, the scorer, the nomination, the booking).
+     */
+    PrefixHolders.Match holders(WorkModel model) {
+        if (holdersOf != model) {
+            holders = model.match(request);
+            holdersOf = model;
+        }
+        return holders;
     }
 
     /**
@@ -139,6 +159,62 @@ public final class Decision {
         loads[size] = all.loads()[at];
         size++;
         estimatedReady = false;
+    }
+
+    /**
+     * Starts an empty subset of the accepting replicas, which {@link #admit} fills with those the
+     * load index finds ({@link IndexedCandidates}); the filters that apply are noted once here.
+     */
+    void subset(Filter[] filters) {
+        endpoints = ownEndpoints;
+        loads = ownLoads;
+        size = 0;
+        owned = true;
+        sampled = true;
+        estimatedReady = false;
+        scored = false;
+        if (admitting.length < filters.length) {
+            admitting = new Filter[filters.length];
+        }
+        admittingCount = 0;
+        for (Filter filter : filters) {
+            if (filter.applies(this)) {
+                admitting[admittingCount++] = filter;
+            }
+        }
+    }
+
+    /**
+     * Adds {@code endpoint} to a subset when every filter that applies keeps it.
+     *
+     * @return whether it is a candidate now (it may have been one already)
+     */
+    boolean admit(Endpoint endpoint, EndpointLoad load) {
+        for (int i = 0; i < size; i++) {
+            if (endpoints[i] == endpoint) {
+                return true;
+            }
+        }
+        if (!passes(endpoint, load)) {
+            return false;
+        }
+        size++;
+        estimatedReady = false;
+        return true;
+    }
+
+    /** Whether every filter that applies to a subset would keep {@code endpoint}; adds nothing. */
+    boolean passes(Endpoint endpoint, EndpointLoad load) {
+        ensureOwnCapacity(size + 1);
+        // Tried in the next free place: the filters read a candidate by its index.
+        endpoints[size] = endpoint;
+        loads[size] = load;
+        for (int k = 0; k < admittingCount; k++) {
+            if (!admitting[k].keeps(this, size)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the candidates are a random sample of the accepting replicas. */
@@ -235,8 +311,13 @@ public final class Decision {
      * seen to queue at.
      */
     public boolean wouldQueue(int candidate) {
+        return wouldQueue(loads[candidate], estimated(candidate), nowNanos, staleAfterNanos);
+    }
+
+    /** {@link #wouldQueue(int)} for a replica outside a decision, given its estimated load. */
+    static boolean wouldQueue(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
         // NaN compares false: no fresh scrape or no limit learned yet is not known to queue.
-        return scrapedWaiting(candidate) > 0 || estimated(candidate) + 1 > loads[candidate].learnedBatchLimit();
+        return load.scrapedWaiting(nowNanos, staleAfterNanos) > 0 || estimated + 1 > load.learnedBatchLimit();
     }
 
     /**
@@ -250,7 +331,11 @@ public final class Decision {
      * to finish, not the last.
      */
     public double slotWaitShare(int candidate) {
-        EndpointLoad load = loads[candidate];
+        return slotWaitShare(loads[candidate], estimated(candidate), nowNanos, staleAfterNanos);
+    }
+
+    /** {@link #slotWaitShare(int)} for a replica outside a decision, given its estimated load. */
+    static double slotWaitShare(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
         double limit = load.learnedBatchLimit();
         if (Double.isNaN(limit)) {
             limit = load.scrapedRunning(nowNanos, staleAfterNanos);
@@ -258,7 +343,7 @@ public final class Decision {
         if (!(limit >= 1)) {
             return 1.0;
         }
-        double place = Math.max(1.0, estimated(candidate) + 1 - limit);
+        double place = Math.max(1.0, estimated + 1 - limit);
         return Math.min(1.0, 2 * place / limit);
     }
 

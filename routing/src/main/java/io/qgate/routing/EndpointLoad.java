@@ -41,7 +41,7 @@ public final class EndpointLoad {
     private final TtftFit ttftFit = new TtftFit();
     private final EngineRates rates = new EngineRates();
     private volatile Sample sample;
-    private final PeerShare peers = new PeerShare();
+    private final PeerShare peers = new PeerShare(this::changed);
     private volatile long lastScrapeFailureNanos;
     /** The most requests seen running while others waited: the engine's batch limit, once learned. */
     private volatile double learnedBatchLimit = Double.NaN;
@@ -52,6 +52,8 @@ public final class EndpointLoad {
     private final Runnable onSpeedReported;
     /** How many times slower than the pool's fastest this engine turns out tokens ({@link ReplicaSpeeds}). */
     private volatile int slowness = 1;
+    /** Where this replica sits in the router's load index, told of every change; null when not indexed. */
+    private volatile LoadIndex.Slot indexSlot;
 
     /** A load whose owner wants no notice of model changes (tests, tools). */
     public EndpointLoad() {
@@ -90,33 +92,58 @@ public final class EndpointLoad {
     }
 
     void dispatched(int sequences) {
+        dispatched(sequences, 0, 0, 0);
+    }
+
+    /** {@code sequences} requests sent here, with their work: the index is told once, after both. */
+    void dispatched(int sequences, int prefill, int decode, int tokens) {
         inflight.addAndGet(sequences);
         dispatched.addAndGet(sequences);
+        if (tokens != 0) {
+            prefillPending.addAndGet(prefill);
+            decodePending.addAndGet(decode);
+            inflightTokens.addAndGet(tokens);
+        }
+        changed();
     }
 
     void finished(int sequences) {
-        inflight.addAndGet(-sequences);
-        finished.addAndGet(sequences);
+        finished(sequences, 0, 0, 0);
     }
 
-    void workDispatched(int prefill, int decode, int tokens) {
-        prefillPending.addAndGet(prefill);
-        decodePending.addAndGet(decode);
-        inflightTokens.addAndGet(tokens);
+    /** {@code sequences} requests over, with the work they had left: the index is told once, after both. */
+    void finished(int sequences, int prefillLeft, int decodeLeft, int tokens) {
+        inflight.addAndGet(-sequences);
+        finished.addAndGet(sequences);
+        if (tokens != 0) {
+            prefillPending.addAndGet(-prefillLeft);
+            decodePending.addAndGet(-decodeLeft);
+            inflightTokens.addAndGet(-tokens);
+        }
+        changed();
     }
 
     void prefillDone(int prefill) {
         prefillPending.addAndGet(-prefill);
+        changed();
     }
 
     void decoded(int tokens) {
         decodePending.addAndGet(-tokens);
+        changed();
     }
 
-    void workFinished(int prefillLeft, int decodeLeft, int tokens) {
-        prefillPending.addAndGet(-prefillLeft);
-        decodePending.addAndGet(-decodeLeft);
-        inflightTokens.addAndGet(-tokens);
+    /** From now on this replica's changes re-key it in {@code slot}'s index; null: in none. */
+    void indexedBy(LoadIndex.Slot slot) {
+        indexSlot = slot;
+    }
+
+    /** Something the estimate or the work ahead is computed from changed. */
+    private void changed() {
+        LoadIndex.Slot slot = indexSlot;
+        if (slot != null) {
+            slot.changed();
+        }
     }
 
     /**
@@ -163,7 +190,11 @@ public final class EndpointLoad {
     }
 
     void slowness(int slowness) {
-        this.slowness = slowness;
+        if (this.slowness != slowness) {
+            this.slowness = slowness;
+            // The work ahead here, what the load index orders replicas by, changed with it.
+            changed();
+        }
     }
 
     /** Prompt plus expected output tokens of this gateway's open requests here. */
@@ -195,6 +226,10 @@ public final class EndpointLoad {
         if (waiting > 0 && running > 0) {
             // A queue next to a full batch shows the limit (max-num-seqs, or the KV cache's).
             learnedBatchLimit = running;
+        }
+        LoadIndex.Slot slot = indexSlot;
+        if (slot != null) {
+            slot.scraped(nowNanos);
         }
         if (previous == null || previous.models() != served) {
             onModelsChanged.run();

@@ -56,7 +56,7 @@ final class LlmdBaselines {
             public void score(Decision decision, double[] scores) {
                 int n = decision.size();
                 Arrays.fill(scores, 0, n, 0.0);
-                PrefixHolders.Match match = model.match(decision.request());
+                PrefixHolders.Match match = decision.holders(model);
                 if (match.size() == 0) {
                     return;
                 }

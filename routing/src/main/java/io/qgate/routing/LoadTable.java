@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -14,14 +15,15 @@ import static java.util.Objects.requireNonNull;
  * that let a decision skip whole filters: what the replicas serve, and until when any of them may
  * be ejected.
  *
- * <p>Thread-safe and lock-free to read: an update swaps one volatile table (the snapshot, and the
- * accepting endpoints beside their loads in the same order); a load is atomic counters plus an
+ * <p>Thread-safe and lock-free to read: an update swaps one volatile table (the snapshot, the
+ * accepting endpoints beside their loads in the same order, and their {@link LoadIndex} when the
+ * strategy reads one, which has a short lock of its own); a load is atomic counters plus an
  * immutable scrape sample. The summaries are rebuilt only after they changed.
  */
 public final class LoadTable {
 
-    /** The snapshot and, for its accepting endpoints, their loads in the same order. */
-    private record Table(EndpointSnapshot snapshot, Accepting accepting) {}
+    /** The snapshot and, for its accepting endpoints, their loads in the same order and their index (or null). */
+    private record Table(EndpointSnapshot snapshot, Accepting accepting, LoadIndex index) {}
 
     /**
      * The endpoints that take requests beside their loads, index for index, so that a decision
@@ -48,8 +50,9 @@ public final class LoadTable {
     }
 
     private final ConcurrentHashMap<String, EndpointLoad> loads = new ConcurrentHashMap<>();
-    private volatile Table table = new Table(EndpointSnapshot.empty(),
-            Accepting.of(new Endpoint[0], new EndpointLoad[0]));
+    /** Builds the load index of each new set of accepting replicas; null when decisions scan. */
+    private final Function<Accepting, LoadIndex> indexing;
+    private volatile Table table;
     private final KnownAdapters knownAdapters = new KnownAdapters();
     private final ReplicaSpeeds speeds = new ReplicaSpeeds();
     private volatile ServedModels servedModels = ServedModels.NONE;
@@ -57,6 +60,18 @@ public final class LoadTable {
     /** No replica is ejected after this instant: before it, ejections are checked one by one. */
     private volatile long ejectionHorizonNanos;
     private volatile boolean anyEjection;
+
+    /** A table whose decisions weigh every replica, or a sample: no load index. */
+    public LoadTable() {
+        this(null);
+    }
+
+    /** A table that keeps a load index of its accepting replicas, built by {@code indexing}; null for none. */
+    LoadTable(Function<Accepting, LoadIndex> indexing) {
+        this.indexing = indexing;
+        Accepting none = Accepting.of(new Endpoint[0], new EndpointLoad[0]);
+        this.table = new Table(EndpointSnapshot.empty(), none, indexing == null ? null : indexing.apply(none));
+    }
 
     /** Replaces the known endpoints; the load state of endpoints that are gone is dropped. */
     public void update(EndpointSnapshot newSnapshot) {
@@ -72,7 +87,16 @@ public final class LoadTable {
         for (int i = 0; i < endpoints.length; i++) {
             acceptingLoads[i] = load(endpoints[i]);
         }
-        table = new Table(newSnapshot, Accepting.of(endpoints, acceptingLoads));
+        Accepting accepting = Accepting.of(endpoints, acceptingLoads);
+        if (indexing != null) {
+            // Replicas that stopped accepting leave the index: their changes no longer move anything.
+            loads.forEach((authority, load) -> {
+                if (accepting.indexOf(authority) < 0) {
+                    load.indexedBy(null);
+                }
+            });
+        }
+        table = new Table(newSnapshot, accepting, indexing == null ? null : indexing.apply(accepting));
         servedModelsStale = true;
     }
 
@@ -83,6 +107,11 @@ public final class LoadTable {
     /** The endpoints that take requests, beside their loads. */
     Accepting accepting() {
         return table.accepting();
+    }
+
+    /** The load index of the accepting replicas, or null when decisions scan. */
+    LoadIndex index() {
+        return table.index();
     }
 
     /** The load state of {@code endpoint}, created on first sight. */

@@ -26,6 +26,17 @@ public final class PeerShare {
     private int size;
     private volatile long sinceScrape;
     private volatile long inflight;
+    private final Runnable onChange;
+
+    /** A share whose owner wants no notice of changes (tests, tools). */
+    public PeerShare() {
+        this(() -> { });
+    }
+
+    /** {@code onChange} runs after a peer's report or its forgetting changed the sums (a scrape's owner knows). */
+    PeerShare(Runnable onChange) {
+        this.onChange = onChange;
+    }
 
     /** The peers' requests dispatched minus finished since the last scrape; negative when more finished. */
     public long sinceScrape() {
@@ -60,6 +71,8 @@ public final class PeerShare {
         dispatched[slot] = peerDispatched;
         finished[slot] = peerFinished;
         publish();
+        // Under this lock, which is safe: the index reads the sums without it.
+        onChange.run();
     }
 
     /** Drops {@code peer}'s contribution: it went silent. */
@@ -68,6 +81,7 @@ public final class PeerShare {
         if (slot >= 0) {
             remove(slot);
             publish();
+            onChange.run();
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
 final class Pickers {
 
     /** Totals within this of the best count as equal. */
-    private static final double NEAR_EQUAL = 0.02;
+    static final double NEAR_EQUAL = 0.02;
 
     private record Named(String name, ToIntFunction<Decision> function) implements Picker {
         @Override

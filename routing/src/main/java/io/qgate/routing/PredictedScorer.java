@@ -39,7 +39,7 @@ final class PredictedScorer implements Scorer {
     @Override
     public void score(Decision decision, double[] scores) {
         RouteRequest request = decision.request();
-        PrefixHolders.Match match = model.match(request);
+        PrefixHolders.Match match = decision.holders(model);
         for (int i = 0; i < decision.size(); i++) {
             EndpointLoad load = decision.load(i);
             double prefill = Math.max(0, load.prefillPending())

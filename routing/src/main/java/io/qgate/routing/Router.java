@@ -11,8 +11,8 @@ import static java.util.Objects.requireNonNull;
  * replicas ({@link RoutingStrategy}), and records the pick at once so that the next decision
  * already sees it.
  *
- * <p>Thread-safe and lock-free on the request path (see {@link LoadTable}); a decision's working
- * state is a per-thread {@link Decision}. Time comes from the injected clock, read once per
+ * <p>Thread-safe; on the request path the only lock is the load index's, held for a decision's
+ * walk of a few entries ({@link LoadIndex}); a decision's working state is a per-thread {@link Decision}. Time comes from the injected clock, read once per
  * decision, so tests move it instead of sleeping.
  */
 public final class Router {
@@ -21,7 +21,7 @@ public final class Router {
     private final RoutingSettings settings;
     private final long staleAfterNanos;
     private final LongSupplier nanoClock;
-    private final LoadTable table = new LoadTable();
+    private final LoadTable table;
 
     /** Replicas {@link #anyIdle} looks at beyond the one last found idle. */
     static final int IDLE_CHECKS = 16;
@@ -38,6 +38,10 @@ public final class Router {
         this.settings = requireNonNull(settings, "settings");
         this.staleAfterNanos = settings.staleAfter().toNanos();
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
+        RoutingStrategy.Indexing indexing = strategy.indexing();
+        this.table = new LoadTable(indexing == null ? null
+                : accepting -> new LoadIndex(accepting, indexing.order(), settings, nanoClock, strategy.random(),
+                        indexing.kvWeight() > 0 ? Pickers.NEAR_EQUAL / indexing.kvWeight() : 0));
     }
 
     /** A router with default settings and the system clock. */
@@ -48,6 +52,11 @@ public final class Router {
     /** Replaces the known endpoints; the load state of endpoints that are gone is dropped. */
     public void update(EndpointSnapshot newSnapshot) {
         table.update(newSnapshot);
+    }
+
+    /** The replicas and their loads, for tests that decide over them as the router does. */
+    LoadTable table() {
+        return table;
     }
 
     public EndpointSnapshot snapshot() {
@@ -112,6 +121,10 @@ public final class Router {
      */
     public boolean anyIdle() {
         long now = nowNanos();
+        LoadIndex index = table.index();
+        if (index != null) {
+            return anyIdle(index, now);
+        }
         LoadTable.Accepting accepting = table.accepting();
         EndpointLoad[] loads = accepting.loads();
         int n = loads.length;
@@ -133,8 +146,33 @@ public final class Router {
         return false;
     }
 
+    /**
+     * With a load index, exact but for ejections: the least loaded replicas first, and the first
+     * one not ejected decides; past {@value #IDLE_CHECKS} ejected ones the answer is false.
+     */
+    private static boolean anyIdle(LoadIndex index, long now) {
+        index.lock(now);
+        try {
+            int checks = 0;
+            for (LoadIndex.Key key : index.byLoad()) {
+                if (key.estimated >= IDLE_BELOW || checks++ == IDLE_CHECKS) {
+                    return false;
+                }
+                if (!key.load().ejection().ejected(now)) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            index.unlock();
+        }
+    }
+
+    /** An estimated load under this is no request at all. */
+    private static final double IDLE_BELOW = 0.5;
+
     private boolean idle(EndpointLoad load, long now) {
-        return load.estimatedLoad(now, staleAfterNanos, settings.queueCorrection()) < 0.5
+        return load.estimatedLoad(now, staleAfterNanos, settings.queueCorrection()) < IDLE_BELOW
                 && !load.ejection().ejected(now);
     }
 
@@ -172,14 +210,13 @@ public final class Router {
             return new Dispatch(endpoint, load, sequences, this, 0, 0, 0);
         }
         // Measured before the pick is recorded in the work model, so a first request pays its whole prompt.
-        int prefill = work.uncached(request, endpoint.authority()) * sequences;
+        int prefill = work.uncached(request, decision.holders(work), endpoint.authority()) * sequences;
         int decode = work.expectedOutput(request) * sequences;
         int tokens = request.promptTokens() * sequences + decode;
         // In the replica's own tokens: the fit learns its pace, so its slowness must not be in them twice.
         double workAhead = WorkScorer.tokensAhead(decision, chosen) + prefill;
         strategy.picked(request, endpoint, decision.nowNanos());
-        load.dispatched(sequences);
-        load.workDispatched(prefill, decode, tokens);
+        load.dispatched(sequences, prefill, decode, tokens);
         Dispatch dispatch = new Dispatch(endpoint, load, sequences, this, prefill, decode, tokens);
         dispatch.workAhead = workAhead;
         dispatch.sentNanos = decision.nowNanos();
@@ -262,10 +299,7 @@ public final class Router {
         public void finish() {
             if (!finished) {
                 finished = true;
-                load.finished(sequences);
-                if (tokens != 0) {
-                    load.workFinished(prefillLeft, decodeLeft, tokens);
-                }
+                load.finished(sequences, prefillLeft, decodeLeft, tokens);
             }
         }
 

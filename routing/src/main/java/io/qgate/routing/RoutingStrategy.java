@@ -1,5 +1,6 @@
 package io.qgate.routing;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -33,6 +34,17 @@ public final class RoutingStrategy {
     private final WorkModel workModel;
     private final int sampleSize;
     private final Supplier<RandomGenerator> random;
+    private final Indexing indexing;
+
+    /**
+     * How a strategy's decisions read the load index instead of every replica: the order, and
+     * for {@code queue} the weights of its queue and KV-cache scorers, which bound what a replica
+     * can total.
+     */
+    record Indexing(LoadIndex.Order order, double queueWeight, double kvWeight) {}
+
+    /** Replicas up to which a decision weighs every one even with an index: as cheap, and nothing to prove. */
+    static final int INDEXED_ABOVE = 32;
 
     public RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker) {
         this(name, filters, scorers, picker, null);
@@ -52,6 +64,13 @@ public final class RoutingStrategy {
      */
     public RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
                            WorkModel workModel, int sampleSize, Supplier<RandomGenerator> random) {
+        this(name, filters, scorers, picker, workModel, sampleSize, random, null);
+    }
+
+    /** @param indexing how decisions read the load index ({@link Strategies} knows which strategies can); null for none */
+    RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
+                    WorkModel workModel, int sampleSize, Supplier<RandomGenerator> random, Indexing indexing) {
+        this.indexing = sampleSize > 0 ? null : indexing;
         if (sampleSize < 0) {
             throw new IllegalArgumentException("sampleSize: " + sampleSize + " (expected: >= 0)");
         }
@@ -75,6 +94,10 @@ public final class RoutingStrategy {
             if (!nominate(decision)) {
                 decision.widen();
             }
+        } else if (indexing != null && decision.size() > INDEXED_ABOVE && decision.table().index() != null) {
+            if (!fromIndex(decision, decision.table().index()) || !nominate(decision)) {
+                decision.widen();
+            }
         }
         if (!filter(decision) && decision.sampled()) {
             // The filters emptied the sample (or gave way in it): the rest of the fleet may still qualify.
@@ -88,6 +111,13 @@ public final class RoutingStrategy {
             decision.score(scorers, weights);
         }
         return picker.pick(decision);
+    }
+
+    private boolean fromIndex(Decision decision, LoadIndex index) {
+        return indexing.order() == LoadIndex.Order.QUEUE
+                ? IndexedCandidates.queue(decision, index, filters, indexing.queueWeight(), indexing.kvWeight(),
+                        random.get())
+                : IndexedCandidates.work(decision, index, filters, workModel);
     }
 
     /** Runs every filter; false when one of them kept no candidate. */
@@ -117,6 +147,33 @@ public final class RoutingStrategy {
         if (workModel != null) {
             workModel.picked(request, chosen);
         }
+    }
+
+    /** How decisions read the load index, or null when they weigh every replica or a sample. */
+    Indexing indexing() {
+        return indexing;
+    }
+
+    /** The randomness of the strategy's picker and sample: the load index salts its keys with it. */
+    Supplier<RandomGenerator> random() {
+        return random;
+    }
+
+    /**
+     * The same strategy weighing every replica in every decision: the full scan the load index is
+     * measured against, kept for the benchmarks.
+     */
+    public RoutingStrategy withoutIndex() {
+        return new RoutingStrategy(name, List.of(filters), weightedScorers(), picker, workModel, sampleSize, random,
+                null);
+    }
+
+    private List<WeightedScorer> weightedScorers() {
+        List<WeightedScorer> list = new ArrayList<>();
+        for (int k = 0; k < scorers.length; k++) {
+            list.add(new WeightedScorer(scorers[k], weights[k]));
+        }
+        return list;
     }
 
     /** The work model of the strategy's scorers, or null when none reads work. */

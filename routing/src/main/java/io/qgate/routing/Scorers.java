@@ -45,8 +45,13 @@ final class Scorers {
         long staleAfter = decision.staleAfterNanos();
         EndpointLoad[] candidates = decision.loads();
         for (int i = 0; i < decision.size(); i++) {
-            double used = candidates[i].kvCacheUsage(now, staleAfter);
-            scores[i] = Double.isNaN(used) ? 0.5 : 1.0 - Math.max(0.0, Math.min(1.0, used));
+            scores[i] = kvCache(candidates[i], now, staleAfter);
         }
+    }
+
+    /** One replica's {@link #KV_CACHE} score: what the load index orders equally loaded replicas by. */
+    static double kvCache(EndpointLoad load, long nowNanos, long staleAfterNanos) {
+        double used = load.kvCacheUsage(nowNanos, staleAfterNanos);
+        return Double.isNaN(used) ? 0.5 : 1.0 - Math.max(0.0, Math.min(1.0, used));
     }
 }

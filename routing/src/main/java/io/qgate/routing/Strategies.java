@@ -68,8 +68,11 @@ public final class Strategies {
             add(scorers, new PrefixAffinityScorer(new PrefixIndex(settings.prefixCacheSize())), weights.prefix());
         }
         add(scorers, new LoraAffinityScorer(), weights.lora());
+        // The index's bound needs the queue term: without it every replica is weighed.
+        RoutingStrategy.Indexing indexing = weights.queue() > 0
+                ? new RoutingStrategy.Indexing(LoadIndex.Order.QUEUE, weights.queue(), weights.kvCache()) : null;
         return new RoutingStrategy(settings.queueCorrection() ? QUEUE : QUEUE + " (uncorrected)", Filters.ALL, scorers,
-                Pickers.maxScore(random), null, settings.sampleSize(), random);
+                Pickers.maxScore(random), null, settings.sampleSize(), random, indexing);
     }
 
     /**
@@ -88,7 +91,7 @@ public final class Strategies {
         // that replica is much busier; a request for any other model skips it.
         add(scorers, new LoraAffinityScorer(), settings.weights().lora());
         return new RoutingStrategy(WORK, Filters.ALL, scorers, Pickers.maxScoreThenLeastLoaded(random), model,
-                settings.sampleSize(), random);
+                settings.sampleSize(), random, new RoutingStrategy.Indexing(LoadIndex.Order.WORK, 0, 0));
     }
 
     /**

@@ -42,7 +42,7 @@ public final class WorkModel {
 
     /** Adds the replicas known to hold the request's prefix to a sampled decision: where its prefill is cheapest. */
     boolean nominateHolders(Decision decision) {
-        PrefixHolders.Match match = match(decision.request());
+        PrefixHolders.Match match = decision.holders(this);
         for (int i = 0; i < match.size(); i++) {
             decision.nominate(match.authorities()[i]);
         }
@@ -58,10 +58,6 @@ public final class WorkModel {
         }
         int cached = blocks == request.prefixHashes().length ? prompt - blockTokens : blocks * blockTokens;
         return prompt - Math.max(0, Math.min(prompt, cached));
-    }
-
-    int uncached(RouteRequest request, String authority) {
-        return uncached(request, match(request), authority);
     }
 
     int expectedOutput(RouteRequest request) {

@@ -52,7 +52,7 @@ final class WorkScorer implements Scorer {
      */
     static void costs(WorkModel model, Decision decision, double ownWeight, double[] costs) {
         RouteRequest request = decision.request();
-        PrefixHolders.Match match = model.match(request);
+        PrefixHolders.Match match = decision.holders(model);
         for (int i = 0; i < decision.size(); i++) {
             costs[i] = workAhead(decision, i) + ownWeight * model.uncached(request, match,
                     decision.endpoint(i).authority());
@@ -76,16 +76,35 @@ final class WorkScorer implements Scorer {
      * the fastest replica's pace.
      */
     static double workAhead(Decision decision, int i) {
-        return decision.load(i).slowness() * tokensAhead(decision, i);
+        return workAhead(decision.load(i), decision.estimated(i), decision.nowNanos(), decision.staleAfterNanos());
+    }
+
+    /**
+     * The work ahead of a new request on a replica with load {@code load} and estimated load
+     * {@code estimated}, at the fastest replica's pace: what the load index orders replicas by,
+     * computed exactly as a decision does.
+     */
+    static double workAhead(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
+        return load.slowness() * tokensAhead(load, estimated, nowNanos, staleAfterNanos);
     }
 
     /** The tokens ahead of a new request on candidate {@code i}, before its own prompt, at the replica's own pace. */
     static double tokensAhead(Decision decision, int i) {
-        return Math.max(0, decision.load(i).prefillPending()) + decodeAhead(decision, i);
+        return tokensAhead(decision.load(i), decision.estimated(i), decision.nowNanos(), decision.staleAfterNanos());
+    }
+
+    private static double tokensAhead(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
+        return Math.max(0, load.prefillPending()) + decodeAhead(load, estimated, nowNanos, staleAfterNanos);
     }
 
     /** The output tokens that must come out on candidate {@code i} before a slot frees there; 0 when none is needed. */
     static double decodeAhead(Decision decision, int i) {
-        return decision.wouldQueue(i) ? Math.max(0, decision.load(i).decodePending()) * decision.slotWaitShare(i) : 0;
+        return decodeAhead(decision.load(i), decision.estimated(i), decision.nowNanos(), decision.staleAfterNanos());
+    }
+
+    private static double decodeAhead(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
+        return Decision.wouldQueue(load, estimated, nowNanos, staleAfterNanos)
+                ? Math.max(0, load.decodePending()) * Decision.slotWaitShare(load, estimated, nowNanos, staleAfterNanos)
+                : 0;
     }
 }

@@ -130,7 +130,8 @@ class SampledDecisionTest {
             Random fullRandom = new Random(seed);
             Router sampled = new Router(Strategies.queue(SETTINGS, () -> sampledRandom), SETTINGS, () -> NOW);
             RoutingSettings full = SETTINGS.withSampleSize(0);
-            Router scanned = new Router(Strategies.queue(full, () -> fullRandom), full, () -> NOW);
+            // The full scan, not the load index: its salts would draw from the same random stream.
+            Router scanned = new Router(Strategies.queue(full, () -> fullRandom).withoutIndex(), full, () -> NOW);
             Random fleet = new Random(seed);
             List<Endpoint> endpoints = new ArrayList<>();
             for (int i = 0; i < size; i++) {

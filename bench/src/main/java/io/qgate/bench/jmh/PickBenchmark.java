@@ -3,11 +3,13 @@ package io.qgate.bench.jmh;
 import io.qgate.routing.ApiRoute;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.Strategies;
+import io.qgate.routing.EndpointLoad;
 import io.qgate.routing.EndpointSnapshot;
 import io.qgate.routing.PrefixHasher;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.RoutingStrategy;
 import io.qgate.routing.metrics.LoraAdapters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cost of one routing decision (filter, score, pick, record) over fleets of 8 to 1,024
- * replicas, each with a fresh scrape, weighing a sample of them or every one. Run: {@code java -jar bench/target/qgate-bench.jar jmh PickBenchmark}.
+ * replicas, each with a fresh scrape, reading the load index, weighing every replica or a sample of them. Run: {@code java -jar bench/target/qgate-bench.jar jmh PickBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,27 +47,37 @@ public class PickBenchmark {
     @Param({"queue", "work", "least-inflight", "round-robin"})
     public String strategy;
 
-    /** Replicas a scoring strategy weighs ({@code routing.sample-size}); 0 weighs every one, the full scan. */
-    @Param({"16", "0"})
-    public int sample;
+    /**
+     * How a scoring strategy finds its candidates: {@code index} reads the load index (the default),
+     * {@code scan} weighs every replica, {@code sample} a random 16 ({@code routing.sample-size: 16}).
+     */
+    @Param({"index", "scan", "sample"})
+    public String decisions;
+
+    private static final Set<String> MODELS = Set.of("m");
 
     private Router router;
+    private List<Endpoint> endpoints;
+    private long scrapedAt;
+    private int next;
     private RouteRequest plain;
     private RouteRequest withPrefix;
     private RouteRequest forAdapter;
 
     @Setup
     public void setUp() {
-        RoutingSettings settings = RoutingSettings.defaults().withSampleSize(sample);
-        router = new Router(Strategies.named(strategy, settings, Strategies.THREAD_LOCAL_RANDOM),
-                settings, System::nanoTime);
-        List<Endpoint> endpoints = new ArrayList<>();
+        RoutingSettings settings = RoutingSettings.defaults()
+                .withSampleSize(decisions.equals("sample") ? RoutingSettings.SAMPLE_SIZE : 0);
+        RoutingStrategy routing = Strategies.named(strategy, settings, Strategies.THREAD_LOCAL_RANDOM);
+        router = new Router(decisions.equals("scan") ? routing.withoutIndex() : routing, settings, System::nanoTime);
+        endpoints = new ArrayList<>();
         for (int i = 0; i < replicas; i++) {
             endpoints.add(Endpoint.of("10." + (i / 65536) + "." + (i / 256 % 256) + "." + (i % 256), 4000));
         }
         router.update(EndpointSnapshot.of(endpoints));
         Random random = new Random(1);
         long now = System.nanoTime();
+        scrapedAt = now + 3_600_000_000_000L;
         // A quarter of the replicas run adapter "a", the rest "b" beside a free slot.
         LoraAdapters runningA = new LoraAdapters(Set.of("a"), 2, 1);
         LoraAdapters runningB = new LoraAdapters(Set.of("b"), 2, 1);
@@ -91,6 +103,19 @@ public class PickBenchmark {
         Router.Dispatch dispatch = router.dispatch(forAdapter, Set.of());
         dispatch.finish();
         return dispatch.endpoint();
+    }
+
+    /**
+     * What keeping the index costs: one replica's scrape, a new queue and KV-cache use, which
+     * moves its place in the index ({@code decisions=index}) or only stores a sample.
+     */
+    @Benchmark
+    public EndpointLoad scrape() {
+        int at = next++ & (replicas - 1);
+        EndpointLoad load = router.load(endpoints.get(at % endpoints.size()));
+        load.scraped(at & 7, (next >> 3) & 63, (next & 1023) / 1024.0, MODELS, LoraAdapters.NONE,
+                scrapedAt);
+        return load;
     }
 
     @Benchmark

@@ -78,7 +78,8 @@ public enum Option {
             "leave the prefix's replica when its estimated queue exceeds the shortest by more than this"),
     SAMPLE_SIZE("routing.sample-size", "0", null,
             "replicas, drawn at random, that the queue, work and predicted strategies weigh when there are more "
-                    + "(0: every replica; " + RoutingSettings.SAMPLE_SIZE + " was measured)"),
+                    + "(0: queue and work read the load index, predicted weighs every replica; "
+                    + RoutingSettings.SAMPLE_SIZE + " was measured)"),
     PREFIX_BLOCK_CHARS("routing.prefix-block-chars", "64", null, "characters per hashed prompt block"),
     PREFIX_MAX_BLOCKS("routing.prefix-max-blocks", "32", null, "leading prompt blocks hashed per request"),
     PREFIX_CACHE_SIZE("routing.prefix-cache-size", "100000", null, "prefix hashes remembered (LRU-like bound)"),

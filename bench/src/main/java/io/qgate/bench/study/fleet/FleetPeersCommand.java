@@ -4,6 +4,7 @@ import io.qgate.bench.cli.CommandLine;
 import io.qgate.bench.cli.Flags;
 import io.qgate.fleet.FleetPeersScenario;
 import io.qgate.fleet.PeerNetwork;
+import io.qgate.fleet.RoutingCase;
 import io.qgate.routing.config.Units;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -30,8 +31,10 @@ public final class FleetPeersCommand {
             Replicas with max-num-seqs 8, ShareGPT lengths, Poisson load at 85% of the fleet's
             capacity, as fleet-routing runs them.
 
-              --policies LIST          queue and its variants, e.g. queue,queue-sampled (queue
-                                       weighing a random 16 replicas, not all; default queue)
+              --policies LIST          queue, work and their variants, e.g. queue,queue-full-scan
+                                       (queue weighing every replica in each decision instead of
+                                       reading the load index), queue-sampled (a random 16
+                                       replicas, not all), work-full-scan; default queue
               --replicas LIST          fleet sizes (default 4,16,64,256)
               --gateways LIST          gateway counts (default 3)
               --scrape-intervals LIST  engine scrape intervals (default 100ms,1s)
@@ -74,9 +77,9 @@ public final class FleetPeersCommand {
                 flags.duration("--peer-delay", modelled.delay()), flags.number("--peer-loss", modelled.loss()));
         List<String> policies = flags.words("--policies", List.of("queue"));
         for (String policy : policies) {
-            if (!policy.startsWith("queue")) {
+            if (!RoutingCase.POLICIES.contains(policy) || !(policy.startsWith("queue") || policy.startsWith("work"))) {
                 throw new IllegalArgumentException("--policies: " + policy
-                        + " (expected: queue, queue-uncorrected or queue-sampled)");
+                        + " (expected: queue, queue-uncorrected, queue-sampled, queue-full-scan, work or work-full-scan)");
             }
         }
         return new FleetPeersScenario.Plan(policies, replicas, gateways, intervals, network, flags.wholeLong("--seed", 42));

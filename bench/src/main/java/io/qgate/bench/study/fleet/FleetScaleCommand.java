@@ -25,8 +25,10 @@ public final class FleetScaleCommand {
             default engine, 3 gateways scraping every 100 ms, 20,000 requests/s, each policy on the
             same arrivals; progress on stderr, a markdown table on stdout with each run's wall time.
 
-              --policies a,b,...  of the fleet-routing policies (default queue,queue-sampled,oracle;
-                                  queue-sampled is queue weighing a random 16 replicas, not all)
+              --policies a,b,...  of the fleet-routing policies (default
+                                  queue,queue-full-scan,queue-sampled,oracle; queue reads the load
+                                  index, queue-full-scan weighs every replica in each decision,
+                                  queue-sampled a random 16 of them)
               --seconds N         virtual seconds (default 60)
               --seed N            the seed of every run (default 42)
               --peers on|off      gateways share their counts as peers (default off)
@@ -57,7 +59,7 @@ public final class FleetScaleCommand {
 
     private static Plan parse(String[] args) {
         Flags flags = Flags.parse(args, Set.of("--policies", "--seconds", "--seed", "--peers"), Set.of());
-        List<String> policies = flags.words("--policies", List.of("queue", "queue-sampled", "oracle"));
+        List<String> policies = flags.words("--policies", List.of("queue", "queue-full-scan", "queue-sampled", "oracle"));
         for (String policy : policies) {
             if (!RoutingCase.POLICIES.contains(policy)) {
                 throw new IllegalArgumentException("--policies: " + policy + " (expected: of " + RoutingCase.POLICIES

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -106,9 +107,10 @@ class CommandsTest {
         assertThat(FleetPeersCommand.run(new String[] {"--peer-loss", "1"}, print(out), print(err)))
                 .isEqualTo(FleetPeersCommand.USAGE_STATUS);
         assertThat(text(err)).contains("loss: 1.0 (expected: in [0, 1))");
-        assertThat(FleetPeersCommand.run(new String[] {"--policies", "work"}, print(out), print(err)))
+        assertThat(FleetPeersCommand.run(new String[] {"--policies", "random"}, print(out), print(err)))
                 .isEqualTo(FleetPeersCommand.USAGE_STATUS);
-        assertThat(text(err)).contains("--policies: work (expected: queue, queue-uncorrected or queue-sampled)");
+        assertThat(text(err)).contains("--policies: random (expected: queue, queue-uncorrected, queue-sampled, "
+                + "queue-full-scan, work or work-full-scan)");
     }
 
     @Test
@@ -122,19 +124,21 @@ class CommandsTest {
     }
 
     @Test
-    void aShortScaleRunRoutesTheFullScanAndTheSampleOnTheSameArrivals() {
-        int status = FleetScaleCommand.run(new String[] {"--policies", "queue,queue-sampled", "--seconds", "0.5"},
-                print(out), print(err));
+    void aShortScaleRunRoutesTheIndexTheFullScanAndTheSampleOnTheSameArrivals() {
+        int status = FleetScaleCommand.run(new String[] {"--policies", "queue,queue-full-scan,queue-sampled",
+                "--seconds", "0.5"}, print(out), print(err));
 
         assertThat(status).isZero();
         String table = text(out);
         assertThat(table).contains("| policy | requests | answered/s | TTFT p50 ms | TTFT p99 ms | failed | wall s |");
         // The same seed offers both the same requests; every one is routed and none fails.
-        String sampled = table.lines().filter(line -> line.startsWith("| queue |")).findFirst().orElseThrow();
-        String scanned = table.lines().filter(line -> line.startsWith("| queue-sampled |")).findFirst().orElseThrow();
-        assertThat(sampled.split("\\|")[2]).isEqualTo(scanned.split("\\|")[2]);
-        assertThat(sampled.split("\\|")[6].trim()).isEqualTo("0");
-        assertThat(scanned.split("\\|")[6].trim()).isEqualTo("0");
+        String indexed = table.lines().filter(line -> line.startsWith("| queue |")).findFirst().orElseThrow();
+        String scanned = table.lines().filter(line -> line.startsWith("| queue-full-scan |")).findFirst().orElseThrow();
+        String sampled = table.lines().filter(line -> line.startsWith("| queue-sampled |")).findFirst().orElseThrow();
+        for (String row : List.of(indexed, scanned, sampled)) {
+            assertThat(row.split("\\|")[2]).isEqualTo(indexed.split("\\|")[2]);
+            assertThat(row.split("\\|")[6].trim()).isEqualTo("0");
+        }
     }
 
     @Test

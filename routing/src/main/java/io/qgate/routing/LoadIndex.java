@@ -1,0 +1,331 @@
+package io.qgate.routing;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The accepting replicas kept in order of the part of a strategy's score that does not depend
+ * on the request, so that a decision reads the few replicas that can win instead of weighing
+ * every one ({@link IndexedCandidates}). A replica whose load changes (its own dispatches and
+ * finishes, a scrape, a peer's report: {@link EndpointLoad} tells its {@link Slot}) is noted, and
+ * re-keyed by the next read at that read's instant: several changes between two decisions move it
+ * once, a fleet scraped while no request comes moves nothing, and a key is what the decision
+ * itself computes. A scrape that goes stale changes the estimate without any event: scrapes are
+ * queued in the order they came, which is the order they go stale in, and each read first notes
+ * the replicas whose last scrape went stale since.
+ *
+ * <p>A key holds the estimated load, and beside it the band of the KV-cache score ({@code queue})
+ * or the work ahead ({@code work}). Equal keys are ordered by a salt drawn anew on every move: replicas tied
+ * on load fall in a random order, a different one on each gateway, so gateways that saw the same
+ * scrape do not all take the same replica.
+ *
+ * <p>Thread-safe: the orders and the notes are behind one short lock, taken by a change to note
+ * the replica (a few stores) and by a read for its moves and its walk (a few entries). A change
+ * that leaves the key as it was, the common case for a streamed token, takes no lock.
+ */
+final class LoadIndex {
+
+    /** What a strategy's replicas are ordered by. */
+    enum Order {
+        /** Estimated load, then the freest band of KV cache first. */
+        QUEUE,
+        /** Estimated load, then the least work ahead; and a second order by work ahead. */
+        WORK
+    }
+
+    /** One replica's place, never changed: a change of its load replaces it. */
+    static final class Key {
+        final Slot slot;
+        final double estimated;
+        /** {@code queue}: minus the KV-cache score's band, so that the freest caches come first; {@code work}: the work ahead. */
+        final double second;
+        private final long salt;
+        private final long sequence;
+        /** Whether the key was computed from a fresh scrape: it changes when that goes stale. */
+        private final boolean fresh;
+
+        private Key(Slot slot, double estimated, double second, long salt, long sequence, boolean fresh) {
+            this.slot = slot;
+            this.estimated = estimated;
+            this.second = second;
+            this.salt = salt;
+            this.sequence = sequence;
+            this.fresh = fresh;
+        }
+
+        /** A key that orders {@link #BY_LOAD} after every key of load {@code estimated}: where the next load starts. */
+        static Key afterLoad(double estimated) {
+            return new Key(null, estimated, Double.POSITIVE_INFINITY, Long.MAX_VALUE, Long.MAX_VALUE, false);
+        }
+
+        /** A key to look up with: it orders just before every key of {@code estimated}, {@code second} and {@code salt} or after. */
+        static Key probe(double estimated, double second, long salt) {
+            return new Key(null, estimated, second, salt, Long.MIN_VALUE, false);
+        }
+
+        /** A key that orders {@link #BY_WORK} after every key of work ahead {@code second}: where the next amount starts. */
+        static Key afterWork(double second) {
+            return new Key(null, Double.POSITIVE_INFINITY, second, Long.MAX_VALUE, Long.MAX_VALUE, false);
+        }
+
+        Endpoint endpoint() {
+            return slot.endpoint;
+        }
+
+        EndpointLoad load() {
+            return slot.load;
+        }
+
+        private boolean same(double otherEstimated, double otherSecond, boolean otherFresh) {
+            return estimated == otherEstimated && second == otherSecond && fresh == otherFresh;
+        }
+    }
+
+    /** A replica's entry: where its load reports a change. */
+    static final class Slot {
+        private final LoadIndex index;
+        private final Endpoint endpoint;
+        private final EndpointLoad load;
+        private volatile Key key;
+        /** Scrapes of the replica so far, under the index's lock: which of its queued scrapes is the last. */
+        private long scrapes;
+        /** Whether the replica is among the {@link #moved}, under the index's lock. */
+        private boolean moved;
+
+        private Slot(LoadIndex index, Endpoint endpoint, EndpointLoad load) {
+            this.index = index;
+            this.endpoint = endpoint;
+            this.load = load;
+        }
+
+        /** The replica's load changed: its key moves if the change moved it. */
+        void changed() {
+            index.refresh(this, index.clock.getAsLong());
+        }
+
+        /** The replica was scraped at {@code atNanos}: its key may move now, and will when the scrape goes stale. */
+        void scraped(long atNanos) {
+            index.scraped(this, atNanos);
+        }
+    }
+
+    /** A replica's {@code number}th scrape, remembered until it goes stale or a later one replaces it. */
+    private record Scrape(Slot slot, long atNanos, long number) {
+
+        boolean last() {
+            return number == slot.scrapes;
+        }
+    }
+
+    // Written out rather than chained: comparisons are most of what the index costs.
+    private static final Comparator<Key> BY_LOAD = (a, b) -> {
+        int c = Double.compare(a.estimated, b.estimated);
+        return c != 0 ? c : tail(a.second, b.second, a, b);
+    };
+    private static final Comparator<Key> BY_WORK = (a, b) -> {
+        int c = Double.compare(a.second, b.second);
+        return c != 0 ? c : tail(a.estimated, b.estimated, a, b);
+    };
+
+    /** The rest of an order: the other value, then the salt, then the sequence, which makes every key distinct. */
+    private static int tail(double x, double y, Key a, Key b) {
+        int c = Double.compare(x, y);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(a.salt, b.salt);
+        return c != 0 ? c : Long.compare(a.sequence, b.sequence);
+    }
+
+    private final Order order;
+    /** {@code queue}: the width of the KV-cache score's bands, within which replicas count as equal. */
+    private final double kvBandWidth;
+    private final long staleAfterNanos;
+    private final boolean correction;
+    private final LongSupplier clock;
+    private final Supplier<RandomGenerator> random;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final TreeSet<Key> byLoad = new TreeSet<>(BY_LOAD);
+    private final TreeSet<Key> byWork = new TreeSet<>(BY_WORK);
+    /**
+     * Scrapes in the order they came, which is the order they go stale in (a scrape dated ahead of
+     * the clock, as only benchmarks do, holds back the ones behind it until it is stale too).
+     */
+    private final ArrayDeque<Scrape> scrapes = new ArrayDeque<>();
+    /**
+     * The replicas whose load changed since the last read, each once: re-keyed by the next read,
+     * at its instant, so that a replica that changes several times between two decisions (or
+     * while no decision is made) moves once, and the keys are what the decision computes.
+     */
+    private final ArrayList<Slot> moved = new ArrayList<>();
+    private long sequence;
+    private final int slots;
+
+    /** Indexes {@code accepting}'s replicas; from then on each load reports its changes here. */
+    LoadIndex(LoadTable.Accepting accepting, Order order, RoutingSettings settings, LongSupplier clock,
+              Supplier<RandomGenerator> random, double kvBandWidth) {
+        this.kvBandWidth = kvBandWidth;
+        this.order = requireNonNull(order, "order");
+        this.staleAfterNanos = settings.staleAfter().toNanos();
+        this.correction = settings.queueCorrection();
+        this.clock = requireNonNull(clock, "clock");
+        this.random = requireNonNull(random, "random");
+        Endpoint[] endpoints = accepting.endpoints();
+        EndpointLoad[] loads = accepting.loads();
+        this.slots = endpoints.length;
+        long now = clock.getAsLong();
+        List<Scrape> fresh = new ArrayList<>();
+        for (int i = 0; i < endpoints.length; i++) {
+            Slot slot = new Slot(this, endpoints[i], loads[i]);
+            // Attached first: a change in between is then re-keyed, not lost.
+            loads[i].indexedBy(slot);
+            refresh(slot, now);
+            if (loads[i].fresh(now, staleAfterNanos)) {
+                fresh.add(new Scrape(slot, now - loads[i].scrapeAgeNanos(now), 0));
+            }
+        }
+        // The scrapes taken before the index, oldest first, as later ones will come.
+        fresh.sort((a, b) -> Long.signum(a.atNanos() - b.atNanos()));
+        lock.lock();
+        try {
+            scrapes.addAll(fresh);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Order order() {
+        return order;
+    }
+
+    /** Takes the lock for a walk at {@code nowNanos}, first re-keying the replicas whose scrape went stale since. */
+    void lock(long nowNanos) {
+        lock.lock();
+        expire(nowNanos);
+        for (Slot slot : moved) {
+            slot.moved = false;
+            replace(slot, nowNanos);
+        }
+        moved.clear();
+    }
+
+    /** Notes that {@code slot}'s key is to be recomputed by the next read; under the lock. */
+    private void move(Slot slot) {
+        if (!slot.moved) {
+            slot.moved = true;
+            moved.add(slot);
+        }
+    }
+
+    /** Re-keys the replicas whose last scrape went stale by {@code nowNanos}; under the lock. */
+    private void expire(long nowNanos) {
+        Scrape oldest;
+        while ((oldest = scrapes.peekFirst()) != null && nowNanos - oldest.atNanos() > staleAfterNanos) {
+            scrapes.pollFirst();
+            Key key = oldest.slot().key;
+            // Not when a later scrape of the same replica is further back in the queue.
+            if (key != null && key.fresh && oldest.last()) {
+                move(oldest.slot());
+            }
+        }
+    }
+
+    private void scraped(Slot slot, long atNanos) {
+        lock.lock();
+        try {
+            scrapes.addLast(new Scrape(slot, atNanos, ++slot.scrapes));
+            if (scrapes.size() > 2 * slots + 16) {
+                // Mostly scrapes a later one replaced: dropped here, so the queue holds about one per replica.
+                scrapes.removeIf(scrape -> !scrape.last());
+            }
+            move(slot);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    /** By estimated load, then {@link Key#second}; read only between {@link #lock} and {@link #unlock}. */
+    NavigableSet<Key> byLoad() {
+        return byLoad;
+    }
+
+    /** {@code work} only: by work ahead, then estimated load; read only under the lock. */
+    NavigableSet<Key> byWork() {
+        return byWork;
+    }
+
+    /** The estimated load of {@code load} at {@code nowNanos}, as a decision computes it. */
+    double estimated(EndpointLoad load, long nowNanos) {
+        return load.estimatedLoad(nowNanos, staleAfterNanos, correction);
+    }
+
+    /** The band of a KV-cache score: 0 for the lowest; every score is in one band when the KV cache does not count. */
+    private double kvBand(double kvScore) {
+        return kvBandWidth > 0 ? Math.floor(kvScore / kvBandWidth) : 0;
+    }
+
+    /** The largest KV-cache score of band {@code band}. */
+    double kvBandTop(double band) {
+        return kvBandWidth > 0 ? Math.min(1.0, (band + 1) * kvBandWidth) : 1.0;
+    }
+
+    private double second(EndpointLoad load, double estimated, long nowNanos) {
+        return order == Order.QUEUE ? -kvBand(Scorers.kvCache(load, nowNanos, staleAfterNanos))
+                : WorkScorer.workAhead(load, estimated, nowNanos, staleAfterNanos);
+    }
+
+    private void refresh(Slot slot, long nowNanos) {
+        Key key = slot.key;
+        if (key != null) {
+            // Computed without the lock: most changes (a streamed token) leave the key where it is.
+            double estimated = estimated(slot.load, nowNanos);
+            if (key.same(estimated, second(slot.load, estimated, nowNanos), slot.load.fresh(nowNanos, staleAfterNanos))) {
+                return;
+            }
+        }
+        lock.lock();
+        try {
+            move(slot);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Re-keys {@code slot} from its load now; under the lock. */
+    private void replace(Slot slot, long nowNanos) {
+        EndpointLoad load = slot.load;
+        double estimated = estimated(load, nowNanos);
+        double second = second(load, estimated, nowNanos);
+        boolean fresh = load.fresh(nowNanos, staleAfterNanos);
+        Key old = slot.key;
+        if (old != null) {
+            if (old.same(estimated, second, fresh)) {
+                return;
+            }
+            byLoad.remove(old);
+            if (order == Order.WORK) {
+                byWork.remove(old);
+            }
+        }
+        Key key = new Key(slot, estimated, second, random.get().nextLong(), sequence++, fresh);
+        byLoad.add(key);
+        if (order == Order.WORK) {
+            byWork.add(key);
+        }
+        slot.key = key;
+    }
+}
