@@ -311,13 +311,7 @@ public final class Decision {
      * seen to queue at.
      */
     public boolean wouldQueue(int candidate) {
-        return wouldQueue(loads[candidate], estimated(candidate), nowNanos, staleAfterNanos);
-    }
-
-    /** {@link #wouldQueue(int)} for a replica outside a decision, given its estimated load. */
-    static boolean wouldQueue(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
-        // NaN compares false: no fresh scrape or no limit learned yet is not known to queue.
-        return load.scrapedWaiting(nowNanos, staleAfterNanos) > 0 || estimated + 1 > load.learnedBatchLimit();
+        return EngineSlots.wouldQueue(loads[candidate], estimated(candidate), nowNanos, staleAfterNanos);
     }
 
     /**
@@ -331,20 +325,7 @@ public final class Decision {
      * to finish, not the last.
      */
     public double slotWaitShare(int candidate) {
-        return slotWaitShare(loads[candidate], estimated(candidate), nowNanos, staleAfterNanos);
-    }
-
-    /** {@link #slotWaitShare(int)} for a replica outside a decision, given its estimated load. */
-    static double slotWaitShare(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
-        double limit = load.learnedBatchLimit();
-        if (Double.isNaN(limit)) {
-            limit = load.scrapedRunning(nowNanos, staleAfterNanos);
-        }
-        if (!(limit >= 1)) {
-            return 1.0;
-        }
-        double place = Math.max(1.0, estimated + 1 - limit);
-        return Math.min(1.0, 2 * place / limit);
+        return EngineSlots.slotWaitShare(loads[candidate], estimated(candidate), nowNanos, staleAfterNanos);
     }
 
     /** Whether the candidate's estimated load exceeds the lowest by no more than the affinity margin. */

@@ -103,8 +103,8 @@ final class WorkScorer implements Scorer {
     }
 
     private static double decodeAhead(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
-        return Decision.wouldQueue(load, estimated, nowNanos, staleAfterNanos)
-                ? Math.max(0, load.decodePending()) * Decision.slotWaitShare(load, estimated, nowNanos, staleAfterNanos)
+        return EngineSlots.wouldQueue(load, estimated, nowNanos, staleAfterNanos)
+                ? Math.max(0, load.decodePending()) * EngineSlots.slotWaitShare(load, estimated, nowNanos, staleAfterNanos)
                 : 0;
     }
 }
