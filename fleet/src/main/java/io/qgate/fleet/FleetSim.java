@@ -188,6 +188,7 @@ final class FleetSim implements VirtualEngine.Listener {
     /** {@code request} gets no replica: a 503. */
     void refuse(Request request) {
         request.failed = true;
+        log.refused(request);
         failed++;
     }
 

@@ -3,6 +3,8 @@ package io.qgate.fleet;
 import static java.util.Objects.requireNonNull;
 
 import io.qgate.fleet.workload.Workload;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
 
 /**
@@ -12,8 +14,14 @@ import java.util.SplittableRandom;
  */
 public final class RoutingRun {
 
-    /** Seconds without arrivals at the end, so that requests of the measured interval get their first token. */
+    /**
+     * Seconds without arrivals at the end, at most, so that requests of the measured interval get
+     * their first token: the run ends at the first whole second of it by which every one has (or
+     * was refused), since nothing after that changes a figure.
+     */
     private static final double DRAIN_SECONDS = 60;
+    private static final long DRAIN_STEP_NANOS = 1_000_000_000L;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /**
      * @param offeredRps      the Poisson rate
@@ -21,9 +29,11 @@ public final class RoutingRun {
      * @param events          events the simulation fired
      * @param wallSeconds     the run's wall-clock time
      * @param virtualSeconds  the run's virtual time
+     * @param cpuSeconds      the CPU time of the thread that ran it: on a shared machine, what the run
+     *                        itself cost, without the time other processes (or the hypervisor) took
      */
     public record Result(RoutingCase routingCase, double offeredRps, TtftLog.Stats ttft, long failed, long events,
-                  double wallSeconds, double virtualSeconds) {
+                  double wallSeconds, double virtualSeconds, double cpuSeconds) {
 
         public double eventsPerSecond() {
             return wallSeconds > 0 ? events / wallSeconds : 0;
@@ -46,6 +56,7 @@ public final class RoutingRun {
                       PeerNetwork.Settings peers) {
         requireNonNull(routingCase, "routingCase");
         long wallStart = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         Simulation sim = new Simulation();
         long from = (long) (warmupSeconds * 1e9);
         long until = (long) ((warmupSeconds + measureSeconds) * 1e9);
@@ -59,9 +70,14 @@ public final class RoutingRun {
         }
         double rate = replicaCapacity * routingCase.replicas() * load;
         fleetSim.offer(Trace.constant(rate, warmupSeconds + measureSeconds), workload);
-        sim.runUntil(until + (long) (DRAIN_SECONDS * 1e9));
+        sim.runUntil(until);
+        long drainEnd = until + (long) (DRAIN_SECONDS * 1e9);
+        while (sim.now() < drainEnd && !log.settled()) {
+            sim.runUntil(Math.min(drainEnd, sim.now() + DRAIN_STEP_NANOS));
+        }
         double wall = (System.nanoTime() - wallStart) / 1e9;
+        double cpu = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         return new Result(routingCase, rate, log.measured(), fleetSim.failed(), sim.eventsFired(), wall,
-                sim.now() / 1e9);
+                sim.now() / 1e9, cpu);
     }
 }

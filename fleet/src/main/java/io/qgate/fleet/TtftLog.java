@@ -23,6 +23,7 @@ public final class TtftLog {
     private final List<long[]> arrivalsPerMinute = new ArrayList<>();
     private final Histogram measured = histogram();
     private long measuredArrivals;
+    private long measuredRefused;
 
     /** Requests arriving in [{@code measureFromNanos}, {@code measureUntilNanos}) make the overall figures. */
     TtftLog(long measureFromNanos, long measureUntilNanos) {
@@ -45,6 +46,18 @@ public final class TtftLog {
         if (measured(request)) {
             measured.recordValue(micros);
         }
+    }
+
+    /** {@code request} got no replica: it will never have a first token. */
+    void refused(Request request) {
+        if (measured(request)) {
+            measuredRefused++;
+        }
+    }
+
+    /** Whether every request of the measured interval that arrived so far has its first token or was refused. */
+    boolean settled() {
+        return measuredArrivals == measured.getTotalCount() + measuredRefused;
     }
 
     /** Overall figures over the measured interval. */

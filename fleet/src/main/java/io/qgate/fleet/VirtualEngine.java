@@ -28,6 +28,14 @@ import java.util.Set;
  * each sequence is filed under the step that produces its last token, so a step costs the
  * sequences that finish in it rather than all that run. Tokens, cache use and finishing order per
  * step are the same.
+ *
+ * <p>Most steps change nothing but counts: no sequence finishes, the cache does not overflow, and
+ * the head of the queue, refused before, is refused again (the cache only fills up between
+ * finishes). Those quiet steps are not events: the engine schedules one only for the next step in
+ * which a sequence finishes or the cache overflows, and any other event first catches the counts
+ * up with the steps that ended before it ({@link #catchUp}). A 1,000-replica run then schedules
+ * a step event per finish instead of one per step of every engine; the steps, their times and
+ * everything they do are those of stepping one by one.
  */
 final class VirtualEngine {
 
@@ -46,11 +54,17 @@ final class VirtualEngine {
     private final Listener listener;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private final PriorityQueue<Request> decoding = new PriorityQueue<>(BY_FINISH_STEP);
-    private final Runnable step = this::step;
+    private final Runnable tick = this::tick;
     private int running;
     private long kvUsed;
+    /** Steps ended so far. */
     private long steps;
-    private boolean stepScheduled;
+    /** Whether a step is under way: whenever a sequence decodes. */
+    private boolean stepping;
+    /** When the step under way ends. */
+    private long stepEnd;
+    /** When the scheduled {@link #tick} that is live fires: at or before the next step that is not quiet. */
+    private long tickAt = Long.MAX_VALUE;
     private long tokensEmitted;
     /** Time with at least one sequence running, until {@link #busySince}; the GPU's busy time. */
     private long busyNanos;
@@ -104,8 +118,10 @@ final class VirtualEngine {
 
     /** The request reaches the engine (after the LiteLLM hop in). */
     void submit(Request request) {
+        catchUp();
         waiting.add(request);
         admit();
+        plan();
     }
 
     /** vLLM's {@code num_requests_waiting}. */
@@ -120,11 +136,13 @@ final class VirtualEngine {
 
     /** vLLM's {@code kv_cache_usage_perc}, in [0,1]. */
     double kvCacheUsage() {
+        catchUp();
         return model.kvCacheUsage(kvUsed);
     }
 
     /** Output tokens produced so far (what LiteLLM relays, chunk by chunk). */
     long tokensEmitted() {
+        catchUp();
         return tokensEmitted;
     }
 
@@ -147,6 +165,7 @@ final class VirtualEngine {
      * first token) and of {@code inter_token_latency_seconds}.
      */
     EngineCounters counters() {
+        catchUp();
         return new EngineCounters(promptTokens, cachedPromptTokens, prefillNanos / 1e9, prefills,
                 interTokenNanos / 1e9, interTokens);
     }
@@ -208,6 +227,7 @@ final class VirtualEngine {
     }
 
     private void prefillDone(Request request) {
+        catchUp();
         kvUsed++;
         tokensEmitted++;
         request.generated++;
@@ -223,24 +243,95 @@ final class VirtualEngine {
             decoding.add(request);
         }
         admit();
-        ensureStepping();
+        if (!stepping && !decoding.isEmpty()) {
+            stepping = true;
+            stepNanos = model.stepNanos(running);
+            stepEnd = sim.now() + stepNanos;
+        }
+        plan();
     }
 
+    /** A scheduled step event: the steps ended by now, the last of them in full; then the next one planned. */
+    private void tick() {
+        if (sim.now() != tickAt) {
+            return; // a tick planned later than one planned since; that one has fired
+        }
+        tickAt = Long.MAX_VALUE;
+        endSteps(true);
+        plan();
+    }
+
+    /** Counts the quiet steps that ended before now: what another event must see. */
+    private void catchUp() {
+        endSteps(false);
+    }
+
+    /** Ends the steps that ended before now, or by now with {@code thisInstant}; only quiet ones but at this instant. */
+    private void endSteps(boolean thisInstant) {
+        long now = sim.now();
+        while (stepping && (stepEnd < now || (thisInstant && stepEnd == now))) {
+            if (stepEnd < now && !quiet()) {
+                throw new IllegalStateException("a step that finishes or preempts ended at " + stepEnd
+                        + " without its event (now " + now + ")");
+            }
+            step();
+        }
+    }
+
+    /** Whether the step under way ends with no sequence finishing and the cache within its capacity. */
+    private boolean quiet() {
+        return decoding.peek().finishStep > steps + 1 && !model.preempts(running, kvUsed + decoding.size());
+    }
+
+    /**
+     * Makes sure a tick fires at or before the end of the next step that is not quiet: the first
+     * in which a sequence finishes or decoding overflows the cache. Steps after the one under way
+     * each take {@code stepNanos(running)}: running changes only at events, and each plans again.
+     */
+    private void plan() {
+        if (!stepping) {
+            return;
+        }
+        int decodingNow = decoding.size();
+        long ahead = decoding.peek().finishStep - steps;
+        if (running > 1) {
+            long room = model.kvCapacityTokens() - kvUsed;
+            ahead = Math.min(ahead, room < 0 ? 1 : room / decodingNow + 1);
+        }
+        long at = stepEnd + (Math.max(1, ahead) - 1) * model.stepNanos(running);
+        if (at < tickAt) {
+            tickAt = at;
+            sim.at(at, tick);
+        }
+    }
+
+    /** One decode step ends, at {@link #stepEnd}: every decoding sequence gets a token; then the next starts. */
     private void step() {
-        stepScheduled = false;
         steps++;
         kvUsed += decoding.size();
         tokensEmitted += decoding.size();
         interTokenNanos += stepNanos * decoding.size();
         interTokens += decoding.size();
+        boolean changed = false;
         while (!decoding.isEmpty() && decoding.peek().finishStep <= steps) {
             finish(decoding.poll());
+            changed = true;
         }
         while (model.preempts(running, kvUsed) && preemptLatest()) {
             preemptions++;
+            changed = true;
         }
-        admit();
-        ensureStepping();
+        // A quiet step admits nothing: the head refused before is refused again, the cache fuller.
+        if (changed) {
+            admit();
+        }
+        if (decoding.isEmpty()) {
+            stepping = false;
+        } else {
+            // Back to back: in virtual time a step that follows a step starts exactly when it ended.
+            stepNanos = model.stepNanos(running);
+            stepEnd += stepNanos;
+        }
     }
 
     /** Sends the latest admitted decoding sequence back to the head of the queue; false when none decodes. */
@@ -266,16 +357,6 @@ final class VirtualEngine {
         kvUsed -= kvHeld(latest);
         waiting.addFirst(latest);
         return true;
-    }
-
-    private void ensureStepping() {
-        if (stepScheduled || decoding.isEmpty()) {
-            return;
-        }
-        stepScheduled = true;
-        // Back to back: in virtual time a step that follows a step starts exactly when it ended.
-        stepNanos = model.stepNanos(running);
-        sim.after(stepNanos, step);
     }
 
     private void finish(Request request) {

@@ -157,6 +157,28 @@ class VirtualEngineTest {
         assertThat(engine.kvCacheUsage()).isZero();
     }
 
+    @Test
+    void quietStepsAreCountedWithoutAnEventEach() {
+        // Prefill 10 ms, 5 ms per step: one sequence of 101 tokens decodes for 100 steps, until 510 ms.
+        VirtualEngine engine = engine(new EngineModel(10, 0, 5, 1.0, 4, 1_000_000, 0));
+        engine.submit(new Request(0, 0, 16, 101));
+
+        // Read between steps, the counts hold every step ended so far: the prefill's token, and one
+        // per step from 15 ms to 250 ms.
+        sim.runUntil(252 * MS);
+        assertThat(engine.tokensEmitted()).isEqualTo(1 + 48);
+        assertThat(engine.kvCacheUsage()).isEqualTo((16 + 49) / 1_000_000.0);
+
+        // A second request joins mid-step: first token at 262 ms, during the step that ends at 265;
+        // its two other tokens at the steps of 265 and 270 ms; the first still ends on its hundredth step.
+        engine.submit(new Request(1, 252 * MS, 16, 3));
+        sim.runUntil(2000 * MS);
+        assertThat(finishes).containsExactly(Map.entry(1L, 270 * MS), Map.entry(0L, 510 * MS));
+        assertThat(engine.tokensEmitted()).isEqualTo(104);
+        // Events: two prefills, and a step event for each finish, not one for each of the 100 steps.
+        assertThat(sim.eventsFired()).isLessThan(10);
+    }
+
     private VirtualEngine engine(EngineModel model) {
         return new VirtualEngine(sim, model, new VirtualEngine.Listener() {
             @Override
