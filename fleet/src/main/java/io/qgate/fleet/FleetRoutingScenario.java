@@ -183,9 +183,9 @@ public final class FleetRoutingScenario {
         // A fixed rate rather than a share of capacity: the run offers capacity x replicas x load.
         RoutingRun.Result result = RoutingRun.run(routingCase, EngineModel.defaults(), Workload.sharegpt(),
                 SCALE_RATE / SCALE_REPLICAS, 1.0, 0, seconds, seed, peers);
-        progress.printf(Locale.ROOT, "  %-40s %,d requests, TTFT p99 %s ms, %.1f s wall, %,.0f events/s%n",
-                routingCase.label(), result.ttft().requests(), Format.millis(result.ttft().p99Ms()),
-                result.wallSeconds(), result.eventsPerSecond());
+        progress.printf(Locale.ROOT, "  %-40s %,d requests, TTFT p99 %s ms, %.0f virtual s, %.1f s wall, %.1f s CPU, "
+                + "%,d events%n", routingCase.label(), result.ttft().requests(), Format.millis(result.ttft().p99Ms()),
+                result.virtualSeconds(), result.wallSeconds(), result.cpuSeconds(), result.events());
         return result;
     }
 

@@ -22,10 +22,12 @@ import java.util.random.RandomGenerator;
  * <p>{@code work}'s cost is the work ahead plus twice the uncached prompt, which is the whole
  * prompt everywhere but at the prefix's holders: the best replica that holds nothing is the first
  * in order of work ahead. The picker then takes, among the replicas within its margin of the
- * least cost, the least loaded: those follow the first in order of work ahead, so a decision reads
- * that window for its least load; when the window is wide (many replicas with the same work
- * ahead, as in an idle fleet), the first in order of load whose work ahead is within it instead.
- * The holders are weighed as they are.
+ * least cost, the least loaded: those follow the first in order of work ahead, and replicas of
+ * equal work ahead (all the idle ones: none) are in order of load, so a decision reads the first
+ * of each amount in that window for its least load. When the window holds more amounts than a
+ * walk may read, the decision weighs every replica (0.3% of the decisions at 1,000 replicas and
+ * 20,000 requests/s in {@code fleet-scale}); an order by load beside the order by work, to read
+ * instead, cost more to keep up to date than those full scans. The holders are weighed as they are.
  *
  * <p>A decision takes at most {@link #TIES} replicas of one load and band, so the picker chooses
  * among a few equals instead of all, drawn at random ({@code queue}) or in the index's salted
@@ -170,8 +172,7 @@ final class IndexedCandidates {
                 return true;
             }
             // The picker takes the least loaded within the margin of the least cost.
-            return leastLoadedNear(decision, byWork, first, match, least, own)
-                    || leastLoadedFirst(decision, index.byLoad(), match, least, own);
+            return leastLoadedNear(decision, byWork, first, match, least, own);
         } finally {
             index.unlock();
         }
@@ -216,34 +217,6 @@ final class IndexedCandidates {
         }
         // Cut short by filtered-out replicas of the least load: the full scan decides.
         return ties > 0;
-    }
-
-    /**
-     * For a wide window (a fleet where many replicas have the same work ahead, none at all when
-     * idle): the replicas in order of load, the first without the prefix within the window
-     * decides; false when that takes more than {@link #MAX_STEPS}.
-     */
-    private static boolean leastLoadedFirst(Decision decision, NavigableSet<LoadIndex.Key> byLoad,
-                                            PrefixHolders.Match match, double least, double own) {
-        double found = Double.NaN;
-        int ties = 0;
-        int steps = 0;
-        for (LoadIndex.Key key : byLoad) {
-            if (key.estimated > found) {
-                break;
-            }
-            if (++steps > MAX_STEPS) {
-                return false;
-            }
-            if (near(least, key.second + own) && match.blocks(key.endpoint().authority()) == 0
-                    && decision.admit(key.endpoint(), key.load())) {
-                found = key.estimated;
-                if (++ties >= TIES) {
-                    break;
-                }
-            }
-        }
-        return true;
     }
 
     /** The picker's near-equal test of a cost against the least, computed as {@link WorkScorer} and {@link Pickers} do. */

@@ -39,7 +39,10 @@ final class LoadIndex {
     enum Order {
         /** Estimated load, then the freest band of KV cache first. */
         QUEUE,
-        /** Estimated load, then the least work ahead; and a second order by work ahead. */
+        /**
+         * The least work ahead, then estimated load: the only order kept, since each change of a
+         * replica's load re-keys it in every order (one order halves that upkeep).
+         */
         WORK
     }
 
@@ -155,8 +158,8 @@ final class LoadIndex {
     private final LongSupplier clock;
     private final Supplier<RandomGenerator> random;
     private final ReentrantLock lock = new ReentrantLock();
-    private final TreeSet<Key> byLoad = new TreeSet<>(BY_LOAD);
-    private final TreeSet<Key> byWork = new TreeSet<>(BY_WORK);
+    /** The keys in the order's comparator: {@link #BY_LOAD} for {@code queue}, {@link #BY_WORK} for {@code work}. */
+    private final TreeSet<Key> keys;
     /**
      * Scrapes in the order they came, which is the order they go stale in (a scrape dated ahead of
      * the clock, as only benchmarks do, holds back the ones behind it until it is stale too).
@@ -176,6 +179,7 @@ final class LoadIndex {
               Supplier<RandomGenerator> random, double kvBandWidth) {
         this.kvBandWidth = kvBandWidth;
         this.order = requireNonNull(order, "order");
+        this.keys = new TreeSet<>(order == Order.QUEUE ? BY_LOAD : BY_WORK);
         this.staleAfterNanos = settings.staleAfter().toNanos();
         this.correction = settings.queueCorrection();
         this.clock = requireNonNull(clock, "clock");
@@ -258,14 +262,36 @@ final class LoadIndex {
         lock.unlock();
     }
 
-    /** By estimated load, then {@link Key#second}; read only between {@link #lock} and {@link #unlock}. */
+    /** {@code queue} only: by estimated load, then {@link Key#second}; read only between {@link #lock} and {@link #unlock}. */
     NavigableSet<Key> byLoad() {
-        return byLoad;
+        if (order != Order.QUEUE) {
+            throw new IllegalStateException("the " + order + " index keeps no order by load");
+        }
+        return keys;
     }
 
     /** {@code work} only: by work ahead, then estimated load; read only under the lock. */
     NavigableSet<Key> byWork() {
-        return byWork;
+        if (order != Order.WORK) {
+            throw new IllegalStateException("the " + order + " index keeps no order by work");
+        }
+        return keys;
+    }
+
+    /**
+     * The keys in an order where the idle replicas (estimated load under one request) come first,
+     * the least loaded first among them; {@link #pastIdle} tells where none can follow. For
+     * {@code work}, its own order: a replica with no request open has no work ahead (the work is
+     * that of this gateway's open requests), and keys of equal work ahead are in order of load.
+     * Read only under the lock.
+     */
+    NavigableSet<Key> idleFirst() {
+        return keys;
+    }
+
+    /** Whether no idle replica comes after {@code key} in {@link #idleFirst}, beyond what its load tells. */
+    boolean pastIdle(Key key) {
+        return order == Order.WORK && key.second > 0;
     }
 
     /** The estimated load of {@code load} at {@code nowNanos}, as a decision computes it. */
@@ -316,16 +342,10 @@ final class LoadIndex {
             if (old.same(estimated, second, fresh)) {
                 return;
             }
-            byLoad.remove(old);
-            if (order == Order.WORK) {
-                byWork.remove(old);
-            }
+            keys.remove(old);
         }
         Key key = new Key(slot, estimated, second, random.get().nextLong(), sequence++, fresh);
-        byLoad.add(key);
-        if (order == Order.WORK) {
-            byWork.add(key);
-        }
+        keys.add(key);
         slot.key = key;
     }
 }

@@ -147,15 +147,16 @@ public final class Router {
     }
 
     /**
-     * With a load index, exact but for ejections: the least loaded replicas first, and the first
-     * one not ejected decides; past {@value #IDLE_CHECKS} ejected ones the answer is false.
+     * With a load index, exact but for ejections: the idle replicas first, the least loaded first
+     * ({@link LoadIndex#idleFirst}), and the first one not ejected decides; past {@value
+     * #IDLE_CHECKS} ejected ones the answer is false.
      */
     private static boolean anyIdle(LoadIndex index, long now) {
         index.lock(now);
         try {
             int checks = 0;
-            for (LoadIndex.Key key : index.byLoad()) {
-                if (key.estimated >= IDLE_BELOW || checks++ == IDLE_CHECKS) {
+            for (LoadIndex.Key key : index.idleFirst()) {
+                if (key.estimated >= IDLE_BELOW || index.pastIdle(key) || checks++ == IDLE_CHECKS) {
                     return false;
                 }
                 if (!key.load().ejection().ejected(now)) {

@@ -2,6 +2,8 @@ package io.qgate.routing;
 
 import io.qgate.routing.metrics.LoraAdapters;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,10 +73,12 @@ class IndexedDecisionTest {
         assertThat(decision.estimated(chosen)).isZero();
     }
 
-    @Test
-    void anyIdleFindsTheOneIdleReplicaAmongAThousand() {
+    @ParameterizedTest
+    @ValueSource(strings = {"queue", "work"})
+    void anyIdleFindsTheOneIdleReplicaAmongAThousand(String strategy) {
         FakeClock clock = new FakeClock();
-        Router router = new Router(Strategies.queue(SETTINGS, Strategies.THREAD_LOCAL_RANDOM), SETTINGS, clock);
+        Router router = new Router(Strategies.named(strategy, SETTINGS, Strategies.THREAD_LOCAL_RANDOM), SETTINGS,
+                clock);
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             endpoints.add(Endpoint.of("10.4." + (i / 256) + "." + (i % 256), 8000));
@@ -138,12 +142,33 @@ class IndexedDecisionTest {
                         SETTINGS.staleAfter().toNanos(), clock.getAsLong());
                 strategy.choose(indexed);
                 checkBest(full, indexed, round);
+                checkIdle(round);
 
                 Router.Dispatch dispatch = router.dispatch(request, excluded);
 
                 assertThat(dispatch).as("seed %d round %d", seed, round).isNotNull();
                 checkAgainst(full, dispatch.endpoint(), round);
                 open.add(dispatch);
+            }
+        }
+
+        /** {@link Router#anyIdle} from the index is what a look at every replica says, but past many ejected idle ones. */
+        private void checkIdle(int round) {
+            long now = clock.getAsLong();
+            long staleAfter = SETTINGS.staleAfter().toNanos();
+            boolean idle = false;
+            int ejectedIdle = 0;
+            for (Endpoint endpoint : router.snapshot().accepting()) {
+                if (router.load(endpoint).estimatedLoad(now, staleAfter, SETTINGS.queueCorrection()) < 0.5) {
+                    if (router.ejected(endpoint)) {
+                        ejectedIdle++;
+                    } else {
+                        idle = true;
+                    }
+                }
+            }
+            if (ejectedIdle < Router.IDLE_CHECKS) {
+                assertThat(router.anyIdle()).as("seed %d round %d: any replica idle", seed, round).isEqualTo(idle);
             }
         }
 
