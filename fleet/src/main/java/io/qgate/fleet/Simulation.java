@@ -13,8 +13,11 @@ import java.util.function.LongSupplier;
  * Nothing is cancelled; a component that no longer wants a scheduled event ignores it when it
  * fires (a flag is cheaper than finding the event in the heap).
  *
- * <p>The heap keeps times, tie-breaking sequence numbers and actions in parallel arrays: at tens
- * of millions of events per run a boxed entry per event would be most of the garbage.
+ * <p>The heap keeps times, tie-breaking sequence numbers and the actions' places in parallel
+ * arrays of primitives: at tens of millions of events per run a boxed entry per event would be
+ * most of the garbage. The actions themselves stay in one place from scheduling to firing: a
+ * reference moved in the heap at each level of every sift costs the garbage collector's write
+ * barrier each time, a fifth of a 1,000-replica run when they moved.
  */
 public final class Simulation {
 
@@ -23,8 +26,14 @@ public final class Simulation {
     private long fired;
     private long[] times = new long[1024];
     private long[] sequences = new long[1024];
-    private Runnable[] actions = new Runnable[1024];
+    /** Where each heap entry's action is in {@link #actions}. */
+    private int[] places = new int[1024];
     private int size;
+    /** The scheduled actions, by place; a place is free again once its action fired. */
+    private Runnable[] actions = new Runnable[1024];
+    private int[] freePlaces = new int[1024];
+    private int free;
+    private int placesUsed;
 
     /** The virtual time, in nanoseconds since the start of the run. */
     public long now() {
@@ -56,8 +65,9 @@ public final class Simulation {
             int capacity = size * 2;
             times = Arrays.copyOf(times, capacity);
             sequences = Arrays.copyOf(sequences, capacity);
-            actions = Arrays.copyOf(actions, capacity);
+            places = Arrays.copyOf(places, capacity);
         }
+        int place = place(action);
         int i = size++;
         long sequence = nextSequence++;
         // Sift up.
@@ -71,7 +81,23 @@ public final class Simulation {
         }
         times[i] = atNanos;
         sequences[i] = sequence;
-        actions[i] = action;
+        places[i] = place;
+    }
+
+    /** Puts {@code action} in a free place, and returns it. */
+    private int place(Runnable action) {
+        int place;
+        if (free > 0) {
+            place = freePlaces[--free];
+        } else {
+            if (placesUsed == actions.length) {
+                actions = Arrays.copyOf(actions, placesUsed * 2);
+                freePlaces = Arrays.copyOf(freePlaces, placesUsed * 2);
+            }
+            place = placesUsed++;
+        }
+        actions[place] = action;
+        return place;
     }
 
     /** Schedules {@code action} {@code delayNanos} from now. */
@@ -112,7 +138,10 @@ public final class Simulation {
         }
         while (size > 0 && times[0] <= endNanos) {
             now = times[0];
-            Runnable action = actions[0];
+            int place = places[0];
+            Runnable action = actions[place];
+            actions[place] = null;
+            freePlaces[free++] = place;
             removeHead();
             fired++;
             action.run();
@@ -124,8 +153,7 @@ public final class Simulation {
         int last = --size;
         long time = times[last];
         long sequence = sequences[last];
-        Runnable action = actions[last];
-        actions[last] = null;
+        int place = places[last];
         if (last == 0) {
             return;
         }
@@ -146,13 +174,13 @@ public final class Simulation {
         }
         times[i] = time;
         sequences[i] = sequence;
-        actions[i] = action;
+        places[i] = place;
     }
 
     private void move(int from, int to) {
         times[to] = times[from];
         sequences[to] = sequences[from];
-        actions[to] = actions[from];
+        places[to] = places[from];
     }
 
     private static boolean before(long time, long sequence, long otherTime, long otherSequence) {
