@@ -5,10 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.qgate.routing.metrics.EngineCounters;
 
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -46,15 +44,11 @@ final class VirtualEngine {
         void finished(Request request);
     }
 
-    // Written out rather than chained: every finish and every first token compares a few times.
-    private static final Comparator<Request> BY_FINISH_STEP = (a, b) -> a.finishStep != b.finishStep
-            ? Long.compare(a.finishStep, b.finishStep) : Long.compare(a.id, b.id);
-
     private final Simulation sim;
     private final EngineModel model;
     private final Listener listener;
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
-    private final PriorityQueue<Request> decoding = new PriorityQueue<>(BY_FINISH_STEP);
+    private final DecodeQueue decoding = new DecodeQueue();
     private final Runnable tick = this::tick;
     private int running;
     private long kvUsed;
@@ -278,7 +272,7 @@ final class VirtualEngine {
             long next = model.stepNanos(running);
             long ended = 1 + (now - 1 - stepEnd) / next;
             int decodingNow = decoding.size();
-            if (decoding.peek().finishStep <= steps + ended || model.preempts(running, kvUsed + ended * decodingNow)) {
+            if (decoding.firstFinishStep() <= steps + ended || model.preempts(running, kvUsed + ended * decodingNow)) {
                 throw new IllegalStateException("a step that finishes or preempts ended before " + now
                         + " without its event");
             }
@@ -305,7 +299,7 @@ final class VirtualEngine {
             return;
         }
         int decodingNow = decoding.size();
-        long ahead = decoding.peek().finishStep - steps;
+        long ahead = decoding.firstFinishStep() - steps;
         if (running > 1) {
             long room = model.kvCapacityTokens() - kvUsed;
             ahead = Math.min(ahead, room < 0 ? 1 : room / decodingNow + 1);
@@ -325,7 +319,7 @@ final class VirtualEngine {
         interTokenNanos += stepNanos * decoding.size();
         interTokens += decoding.size();
         boolean changed = false;
-        while (!decoding.isEmpty() && decoding.peek().finishStep <= steps) {
+        while (!decoding.isEmpty() && decoding.firstFinishStep() <= steps) {
             finish(decoding.poll());
             changed = true;
         }
@@ -348,12 +342,7 @@ final class VirtualEngine {
 
     /** Sends the latest admitted decoding sequence back to the head of the queue; false when none decodes. */
     private boolean preemptLatest() {
-        Request latest = null;
-        for (Request request : decoding) {
-            if (latest == null || request.admission > latest.admission) {
-                latest = request;
-            }
-        }
+        Request latest = decoding.latestAdmitted();
         if (latest == null) {
             return false;
         }
