@@ -29,17 +29,16 @@ import java.util.random.RandomGenerator;
  * 20,000 requests/s in {@code fleet-scale}); an order by load beside the order by work, to read
  * instead, cost more to keep up to date than those full scans. The holders are weighed as they are.
  *
- * <p>A decision takes at most {@link #TIES} replicas of one load and band, so the picker chooses
- * among a few equals instead of all, drawn at random ({@code queue}) or in the index's salted
- * order ({@code work}). When the filters pass over more than {@link #MAX_STEPS}
- * entries (a model few replicas serve, many ejected), it gives up and the decision weighs every
- * replica: the answer is then the full scan's, at the full scan's cost.
+ * <p>A decision takes at most {@link #TIES} replicas of one bucket (equal keys), drawn at random,
+ * so the picker chooses among a few equals instead of all. When the filters pass over more than
+ * {@link #MAX_STEPS} buckets and replicas (a model few replicas serve, many ejected), it gives up
+ * and the decision weighs every replica: the answer is then the full scan's, at the full scan's cost.
  */
 final class IndexedCandidates {
 
     /** Replicas of one load a decision takes at most. */
     static final int TIES = 8;
-    /** Index entries a walk may read before the decision weighs every replica instead. */
+    /** Buckets and replicas a walk may read before the decision weighs every replica instead. */
     static final int MAX_STEPS = 64;
     /** Rounding room in the {@code queue} bound: a replica let in by it is judged by the picker anyway. */
     private static final double SLACK = 1e-9;
@@ -57,43 +56,50 @@ final class IndexedCandidates {
         index.lock(decision.nowNanos());
         try {
             decision.subset(filters);
-            NavigableSet<LoadIndex.Key> order = index.byLoad();
             double lowest = Double.NaN;
             double best = Double.NEGATIVE_INFINITY;
             int steps = 0;
             boolean spread = false;
-            LoadIndex.Key key = order.isEmpty() ? null : order.first();
-            while (key != null) {
+            for (LoadIndex.Bucket bucket : index.byLoad()) {
                 if (++steps > MAX_STEPS) {
                     return false;
                 }
-                double queueTerm = Double.isNaN(lowest) ? queueWeight : queueWeight / (1.0 + key.estimated - lowest);
+                double queueTerm = Double.isNaN(lowest) ? queueWeight : queueWeight / (1.0 + bucket.estimated - lowest);
                 double floor = best - Pickers.NEAR_EQUAL - SLACK;
                 if (queueTerm + kvWeight < floor) {
                     break;
                 }
                 // The most the replicas of this load and KV band can total.
-                double most = queueTerm + kvWeight * index.kvBandTop(-key.second);
+                double most = queueTerm + kvWeight * index.kvBandTop(-bucket.second);
                 if (most < floor) {
-                    key = nextLoad(order, key);
                     continue;
                 }
-                if (!decision.admit(key.endpoint(), key.load())) {
-                    key = order.higher(key);
+                int start = random.nextInt(bucket.size());
+                LoadIndex.Slot first = null;
+                for (int k = 0; k < bucket.size() && first == null; k++) {
+                    if (k > 0 && ++steps > MAX_STEPS) {
+                        return false;
+                    }
+                    LoadIndex.Slot slot = bucket.member(start, k);
+                    if (decision.admit(slot.endpoint(), slot.load())) {
+                        first = slot;
+                    }
+                }
+                if (first == null) {
                     continue;
                 }
                 if (Double.isNaN(lowest)) {
-                    lowest = key.estimated;
+                    lowest = bucket.estimated;
                     queueTerm = queueWeight;
-                    most = queueTerm + kvWeight * index.kvBandTop(-key.second);
+                    most = queueTerm + kvWeight * index.kvBandTop(-bucket.second);
                 }
                 // At least what the band's bottom totals: what can still come within the margin.
-                best = Math.max(best, most - kvWeight * (index.kvBandTop(-key.second) - index.kvBandTop(-key.second - 1)));
+                best = Math.max(best, most - kvWeight * (index.kvBandTop(-bucket.second)
+                        - index.kvBandTop(-bucket.second - 1)));
                 if (!spread) {
-                    spread(decision, order, key, random);
+                    spread(decision, bucket, random);
                     spread = true;
                 }
-                key = order.higher(LoadIndex.Key.probe(key.estimated, key.second, Long.MAX_VALUE));
             }
             return decision.size() > 0;
         } finally {
@@ -102,24 +108,14 @@ final class IndexedCandidates {
     }
 
     /**
-     * Adds up to {@link #TIES} − 1 replicas of {@code first}'s load and KV band, found at random:
-     * within a band the index orders them by salt. Not the next ones in order: the same few on
+     * Adds up to {@link #TIES} − 1 more replicas of {@code bucket}, drawn at random: the same few on
      * every gateway would make a herd; the full scan chooses at random among all equals.
      */
-    private static void spread(Decision decision, NavigableSet<LoadIndex.Key> order, LoadIndex.Key first,
-                               RandomGenerator random) {
-        for (int k = 1; k < TIES; k++) {
-            LoadIndex.Key found = order.ceiling(LoadIndex.Key.probe(first.estimated, first.second, random.nextLong()));
-            if (found == null || found.estimated != first.estimated || found.second != first.second) {
-                found = first;
-            }
-            decision.admit(found.endpoint(), found.load());
+    private static void spread(Decision decision, LoadIndex.Bucket bucket, RandomGenerator random) {
+        for (int k = 1; k < TIES && k < bucket.size(); k++) {
+            LoadIndex.Slot slot = bucket.member(random.nextInt(bucket.size()));
+            decision.admit(slot.endpoint(), slot.load());
         }
-    }
-
-    /** The first key of a higher load than {@code key}'s. */
-    private static LoadIndex.Key nextLoad(NavigableSet<LoadIndex.Key> order, LoadIndex.Key key) {
-        return order.higher(LoadIndex.Key.afterLoad(key.estimated));
     }
 
     /**
@@ -129,7 +125,8 @@ final class IndexedCandidates {
      *
      * @return false when the decision must weigh every replica
      */
-    static boolean work(Decision decision, LoadIndex index, Filter[] filters, WorkModel model) {
+    static boolean work(Decision decision, LoadIndex index, Filter[] filters, WorkModel model,
+                        RandomGenerator random) {
         RouteRequest request = decision.request();
         PrefixHolders.Match match = decision.holders(model);
         long now = decision.nowNanos();
@@ -150,16 +147,22 @@ final class IndexedCandidates {
                     least = Math.min(least, workAhead + 2.0 * model.uncached(request, match, authority));
                 }
             }
-            // The replicas without the prefix, in order of work ahead: the first is the cheapest.
-            NavigableSet<LoadIndex.Key> byWork = index.byWork();
-            LoadIndex.Key first = null;
+            // The replicas without the prefix, in order of work ahead: the first that passes is the cheapest.
+            NavigableSet<LoadIndex.Bucket> byWork = index.byWork();
+            LoadIndex.Bucket first = null;
             int steps = 0;
-            for (LoadIndex.Key key : byWork) {
-                if (++steps > MAX_STEPS) {
-                    return false;
+            for (LoadIndex.Bucket bucket : byWork) {
+                int start = random.nextInt(bucket.size());
+                for (int k = 0; k < bucket.size() && first == null; k++) {
+                    if (++steps > MAX_STEPS) {
+                        return false;
+                    }
+                    LoadIndex.Slot slot = bucket.member(start, k);
+                    if (match.blocks(slot.endpoint().authority()) == 0 && decision.admit(slot.endpoint(), slot.load())) {
+                        first = bucket;
+                    }
                 }
-                if (match.blocks(key.endpoint().authority()) == 0 && decision.admit(key.endpoint(), key.load())) {
-                    first = key;
+                if (first != null) {
                     break;
                 }
             }
@@ -172,7 +175,7 @@ final class IndexedCandidates {
                 return true;
             }
             // The picker takes the least loaded within the margin of the least cost.
-            return leastLoadedNear(decision, byWork, first, match, least, own);
+            return leastLoadedNear(decision, byWork, first, match, least, own, random);
         } finally {
             index.unlock();
         }
@@ -180,40 +183,59 @@ final class IndexedCandidates {
 
     /**
      * Admits the least loaded replicas without the prefix in the window of work ahead that starts
-     * at {@code first}. Replicas of equal work ahead are in order of load, so the least loaded of
-     * each amount is the first of it that passes: the walk reads that one and jumps to the next
-     * amount. False when the window holds more than {@link #MAX_STEPS} amounts and filtered-out
-     * replicas together.
+     * at {@code first}. Buckets of equal work ahead are in order of load, so the least load of
+     * each amount is that of its first bucket with a replica that passes: the walk reads that one
+     * and jumps to the next amount. False when the window holds more than {@link #MAX_STEPS}
+     * buckets and filtered-out replicas together.
      */
-    private static boolean leastLoadedNear(Decision decision, NavigableSet<LoadIndex.Key> byWork,
-                                           LoadIndex.Key first, PrefixHolders.Match match, double least,
-                                           double own) {
+    private static boolean leastLoadedNear(Decision decision, NavigableSet<LoadIndex.Bucket> byWork,
+                                           LoadIndex.Bucket first, PrefixHolders.Match match, double least,
+                                           double own, RandomGenerator random) {
         double lowest = Double.POSITIVE_INFINITY;
         int steps = 0;
-        LoadIndex.Key key = first;
-        while (key != null && near(least, key.second + own)) {
+        LoadIndex.Bucket bucket = first;
+        while (bucket != null && near(least, bucket.second + own)) {
             if (++steps > MAX_STEPS) {
                 return false;
             }
-            if (match.blocks(key.endpoint().authority()) == 0 && decision.passes(key.endpoint(), key.load())) {
-                lowest = Math.min(lowest, key.estimated);
-                key = byWork.higher(LoadIndex.Key.afterWork(key.second));
-            } else {
-                key = byWork.higher(key);
-            }
-        }
-        // Those of the least load lead their amounts: admitted, up to TIES of them.
-        int ties = 0;
-        key = first;
-        while (key != null && near(least, key.second + own) && ties < TIES && ++steps <= 2 * MAX_STEPS) {
-            if (key.estimated > lowest) {
-                key = byWork.higher(LoadIndex.Key.afterWork(key.second));
+            if (bucket.estimated >= lowest) {
+                // Its amount's later buckets are loaded more still.
+                bucket = byWork.higher(LoadIndex.Bucket.afterWork(bucket.second));
                 continue;
             }
-            if (match.blocks(key.endpoint().authority()) == 0 && decision.admit(key.endpoint(), key.load())) {
-                ties++;
+            boolean passes = false;
+            for (int i = 0; i < bucket.size() && !passes; i++) {
+                if (i > 0 && ++steps > MAX_STEPS) {
+                    return false;
+                }
+                LoadIndex.Slot slot = bucket.member(i);
+                passes = match.blocks(slot.endpoint().authority()) == 0 && decision.passes(slot.endpoint(), slot.load());
             }
-            key = byWork.higher(key);
+            if (passes) {
+                lowest = bucket.estimated;
+                bucket = byWork.higher(LoadIndex.Bucket.afterWork(bucket.second));
+            } else {
+                bucket = byWork.higher(bucket);
+            }
+        }
+        // Those of the least load lead their amounts: admitted, up to TIES of them, drawn at random.
+        int ties = 0;
+        bucket = first;
+        while (bucket != null && near(least, bucket.second + own) && ties < TIES && ++steps <= 2 * MAX_STEPS) {
+            if (bucket.estimated > lowest) {
+                bucket = byWork.higher(LoadIndex.Bucket.afterWork(bucket.second));
+                continue;
+            }
+            if (bucket.estimated == lowest) {
+                int start = random.nextInt(bucket.size());
+                for (int k = 0; k < bucket.size() && ties < TIES; k++) {
+                    LoadIndex.Slot slot = bucket.member(start, k);
+                    if (match.blocks(slot.endpoint().authority()) == 0 && decision.admit(slot.endpoint(), slot.load())) {
+                        ties++;
+                    }
+                }
+            }
+            bucket = byWork.higher(bucket);
         }
         // Cut short by filtered-out replicas of the least load: the full scan decides.
         return ties > 0;

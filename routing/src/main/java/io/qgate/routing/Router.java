@@ -40,7 +40,7 @@ public final class Router {
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
         RoutingStrategy.Indexing indexing = strategy.indexing();
         this.table = new LoadTable(indexing == null ? null
-                : accepting -> new LoadIndex(accepting, indexing.order(), settings, nanoClock, strategy.random(),
+                : accepting -> new LoadIndex(accepting, indexing.order(), settings, nanoClock,
                         indexing.kvWeight() > 0 ? Pickers.NEAR_EQUAL / indexing.kvWeight() : 0));
     }
 
@@ -155,12 +155,17 @@ public final class Router {
         index.lock(now);
         try {
             int checks = 0;
-            for (LoadIndex.Key key : index.idleFirst()) {
-                if (key.estimated >= IDLE_BELOW || index.pastIdle(key) || checks++ == IDLE_CHECKS) {
+            for (LoadIndex.Bucket bucket : index.idleFirst()) {
+                if (bucket.estimated >= IDLE_BELOW || index.pastIdle(bucket)) {
                     return false;
                 }
-                if (!key.load().ejection().ejected(now)) {
-                    return true;
+                for (int i = 0; i < bucket.size(); i++) {
+                    if (checks++ == IDLE_CHECKS) {
+                        return false;
+                    }
+                    if (!bucket.member(i).load().ejection().ejected(now)) {
+                        return true;
+                    }
                 }
             }
             return false;

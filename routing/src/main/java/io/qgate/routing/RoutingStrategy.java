@@ -117,7 +117,7 @@ public final class RoutingStrategy {
         return indexing.order() == LoadIndex.Order.QUEUE
                 ? IndexedCandidates.queue(decision, index, filters, indexing.queueWeight(), indexing.kvWeight(),
                         random.get())
-                : IndexedCandidates.work(decision, index, filters, workModel);
+                : IndexedCandidates.work(decision, index, filters, workModel, random.get());
     }
 
     /** Runs every filter; false when one of them kept no candidate. */
@@ -152,11 +152,6 @@ public final class RoutingStrategy {
     /** How decisions read the load index, or null when they weigh every replica or a sample. */
     Indexing indexing() {
         return indexing;
-    }
-
-    /** The randomness of the strategy's picker and sample: the load index salts its keys with it. */
-    Supplier<RandomGenerator> random() {
-        return random;
     }
 
     /**
