@@ -104,7 +104,7 @@ public final class EndpointLoad {
             decodePending.addAndGet(decode);
             inflightTokens.addAndGet(tokens);
         }
-        changed();
+        moved(sequences);
     }
 
     void finished(int sequences) {
@@ -120,7 +120,7 @@ public final class EndpointLoad {
             decodePending.addAndGet(-decodeLeft);
             inflightTokens.addAndGet(-tokens);
         }
-        changed();
+        moved(sequences);
     }
 
     void prefillDone(int prefill) {
@@ -136,6 +136,22 @@ public final class EndpointLoad {
     /** From now on this replica's changes re-key it in {@code slot}'s index; null: in none. */
     void indexedBy(LoadIndex.Slot slot) {
         indexSlot = slot;
+    }
+
+    /**
+     * Requests came or went: the estimate moved with them (but where it is left uncorrected), so
+     * the index is asked to re-key the replica without first working out whether the key moved;
+     * the re-keying finds out, and leaves a key that did not.
+     */
+    private void moved(int sequences) {
+        LoadIndex.Slot slot = indexSlot;
+        if (slot != null) {
+            if (sequences != 0) {
+                slot.moved();
+            } else {
+                slot.changed();
+            }
+        }
     }
 
     /** Something the estimate or the work ahead is computed from changed. */

@@ -140,6 +140,11 @@ final class LoadIndex {
             index.refresh(this, index.clock.getAsLong());
         }
 
+        /** The replica's load changed in a way that surely moves its key: noted without working the key out. */
+        void moved() {
+            index.note(this);
+        }
+
         /** The replica was scraped at {@code atNanos}: its key may move now, and will when the scrape goes stale. */
         void scraped(long atNanos) {
             index.scraped(this, atNanos);
@@ -335,6 +340,11 @@ final class LoadIndex {
                 return;
             }
         }
+        note(slot);
+    }
+
+    /** Notes {@code slot} for the next read to re-key. */
+    private void note(Slot slot) {
         lock.lock();
         try {
             move(slot);
