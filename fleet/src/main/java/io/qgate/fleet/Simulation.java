@@ -17,15 +17,17 @@ import java.util.function.LongSupplier;
  * arrays of primitives: at tens of millions of events per run a boxed entry per event would be
  * most of the garbage. The actions themselves stay in one place from scheduling to firing: a
  * reference moved in the heap at each level of every sift costs the garbage collector's write
- * barrier each time, a fifth of a 1,000-replica run when they moved.
+ * barrier each time, a fifth of a 1,000-replica run when they moved. Each entry's time and
+ * sequence sit side by side, and each entry has four children: a sift reads one or two cache
+ * lines per level over half as many levels as a binary heap's.
  */
 public final class Simulation {
 
     private long now;
     private long nextSequence;
     private long fired;
-    private long[] times = new long[1024];
-    private long[] sequences = new long[1024];
+    /** Entry {@code i}'s time at {@code 2i}, its sequence at {@code 2i + 1}. */
+    private long[] keys = new long[2048];
     /** Where each heap entry's action is in {@link #actions}. */
     private int[] places = new int[1024];
     private int size;
@@ -61,27 +63,23 @@ public final class Simulation {
         if (atNanos < now) {
             throw new IllegalArgumentException("atNanos: " + atNanos + " (expected: >= now " + now + ")");
         }
-        if (size == times.length) {
-            int capacity = size * 2;
-            times = Arrays.copyOf(times, capacity);
-            sequences = Arrays.copyOf(sequences, capacity);
-            places = Arrays.copyOf(places, capacity);
+        if (size == places.length) {
+            keys = Arrays.copyOf(keys, 4 * size);
+            places = Arrays.copyOf(places, 2 * size);
         }
         int place = place(action);
         int i = size++;
         long sequence = nextSequence++;
         // Sift up.
         while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!before(atNanos, sequence, times[parent], sequences[parent])) {
+            int parent = (i - 1) >>> 2;
+            if (!before(atNanos, sequence, parent)) {
                 break;
             }
             move(parent, i);
             i = parent;
         }
-        times[i] = atNanos;
-        sequences[i] = sequence;
-        places[i] = place;
+        put(i, atNanos, sequence, place);
     }
 
     /** Puts {@code action} in a free place, and returns it. */
@@ -136,8 +134,8 @@ public final class Simulation {
         if (endNanos < now) {
             throw new IllegalArgumentException("endNanos: " + endNanos + " (expected: >= now " + now + ")");
         }
-        while (size > 0 && times[0] <= endNanos) {
-            now = times[0];
+        while (size > 0 && keys[0] <= endNanos) {
+            now = keys[0];
             int place = places[0];
             Runnable action = actions[place];
             actions[place] = null;
@@ -151,36 +149,50 @@ public final class Simulation {
 
     private void removeHead() {
         int last = --size;
-        long time = times[last];
-        long sequence = sequences[last];
+        long time = keys[2 * last];
+        long sequence = keys[2 * last + 1];
         int place = places[last];
         if (last == 0) {
             return;
         }
-        // Sift the last entry down from the root.
+        // Sift the last entry down from the root, each time to the earliest of the four children.
         int i = 0;
-        int half = last >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            int right = child + 1;
-            if (right < last && before(times[right], sequences[right], times[child], sequences[child])) {
-                child = right;
+        while (true) {
+            int first = 4 * i + 1;
+            if (first >= last) {
+                break;
             }
-            if (!before(times[child], sequences[child], time, sequence)) {
+            int child = first;
+            int end = Math.min(first + 4, last);
+            for (int c = first + 1; c < end; c++) {
+                if (before(keys[2 * c], keys[2 * c + 1], child)) {
+                    child = c;
+                }
+            }
+            if (!before(keys[2 * child], keys[2 * child + 1], time, sequence)) {
                 break;
             }
             move(child, i);
             i = child;
         }
-        times[i] = time;
-        sequences[i] = sequence;
+        put(i, time, sequence, place);
+    }
+
+    private void put(int i, long time, long sequence, int place) {
+        keys[2 * i] = time;
+        keys[2 * i + 1] = sequence;
         places[i] = place;
     }
 
     private void move(int from, int to) {
-        times[to] = times[from];
-        sequences[to] = sequences[from];
+        keys[2 * to] = keys[2 * from];
+        keys[2 * to + 1] = keys[2 * from + 1];
         places[to] = places[from];
+    }
+
+    /** Whether an event at {@code time} scheduled as {@code sequence} fires before entry {@code i}. */
+    private boolean before(long time, long sequence, int i) {
+        return before(time, sequence, keys[2 * i], keys[2 * i + 1]);
     }
 
     private static boolean before(long time, long sequence, long otherTime, long otherSequence) {

@@ -53,6 +53,42 @@ class SimulationTest {
     }
 
     @Test
+    void eventsScheduledByEventsComeOutInTimeThenSchedulingOrder() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Simulation sim = new Simulation();
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            List<long[]> fired = new ArrayList<>();
+            long[] scheduled = {0};
+            for (int i = 0; i < 500; i++) {
+                schedule(sim, random, fired, scheduled, random.nextLong(50));
+            }
+            sim.runUntil(1_000_000);
+            assertThat(fired).hasSize((int) scheduled[0]);
+            for (int i = 1; i < fired.size(); i++) {
+                long[] before = fired.get(i - 1);
+                long[] after = fired.get(i);
+                assertThat(before[0] < after[0] || (before[0] == after[0] && before[1] < after[1]))
+                        .as("seed %d: event %d at %d before event %d at %d", seed, before[1], before[0], after[1],
+                                after[0]).isTrue();
+            }
+        }
+    }
+
+    /** An event at {@code at} that, fired, schedules up to two more, often at the same instant (many ties). */
+    private static void schedule(Simulation sim, java.util.SplittableRandom random, List<long[]> fired,
+                                 long[] scheduled, long at) {
+        long id = scheduled[0]++;
+        sim.at(at, () -> {
+            fired.add(new long[] {sim.now(), id});
+            if (scheduled[0] < 20_000) {
+                for (int k = random.nextInt(3); k > 0; k--) {
+                    schedule(sim, random, fired, scheduled, sim.now() + random.nextLong(3));
+                }
+            }
+        });
+    }
+
+    @Test
     void thePastCannotBeScheduled() {
         Simulation sim = new Simulation();
         sim.runUntil(50);
