@@ -54,6 +54,9 @@ public final class EndpointLoad {
     private volatile int slowness = 1;
     /** Where this replica sits in the router's load index, told of every change; null when not indexed. */
     private volatile LoadIndex.Slot indexSlot;
+    /** What the peer exchange last told the peers ({@link #peersTold}); nothing yet. */
+    private long toldDispatched = -1;
+    private long toldFinished = -1;
 
     /** A load whose owner wants no notice of model changes (tests, tools). */
     public EndpointLoad() {
@@ -84,6 +87,21 @@ public final class EndpointLoad {
     /** Requests of this gateway on the replica that have finished, cumulative: peers are told this. */
     public long finishedTotal() {
         return finished.get();
+    }
+
+    /**
+     * Whether this gateway's peers were last told {@code dispatchedTotal} and {@code finishedTotal}
+     * of the replica: kept here for the gateway's one peer exchange, which alone reads and writes it,
+     * so that its check of every replica every millisecond needs no lookup.
+     */
+    public boolean peersTold(long dispatchedTotal, long finishedTotal) {
+        return toldDispatched == dispatchedTotal && toldFinished == finishedTotal;
+    }
+
+    /** The peers are being told {@code dispatchedTotal} and {@code finishedTotal} of the replica. */
+    public void tellPeers(long dispatchedTotal, long finishedTotal) {
+        toldDispatched = dispatchedTotal;
+        toldFinished = finishedTotal;
     }
 
     /** What the other gateways report having sent to the replica. */

@@ -60,6 +60,10 @@ public final class PeerShare {
                     + " (expected: >= 0)");
         }
         int slot = slotOf(peer);
+        if (slot >= 0 && peerDispatched == dispatched[slot] && peerFinished == finished[slot]) {
+            // A full round repeats what the news told already: nothing moved.
+            return;
+        }
         if (slot >= 0 && (peerDispatched < dispatched[slot] || peerFinished < finished[slot])) {
             // Counts went back: the peer started counting this replica afresh (it left and came back).
             remove(slot);

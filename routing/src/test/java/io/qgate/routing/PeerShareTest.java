@@ -42,6 +42,19 @@ class PeerShareTest {
     }
 
     @Test
+    void aReportThatRepeatsTheLastChangesNothingAndTellsNoOne() {
+        int[] changes = {0};
+        PeerShare share = new PeerShare(() -> changes[0]++);
+        share.report(PEER, 5, 1);
+        share.report(PEER, 5, 1);
+        assertThat(changes[0]).isEqualTo(1);
+        assertThat(share.inflight()).isEqualTo(4);
+        share.report(PEER, 6, 1);
+        assertThat(changes[0]).isEqualTo(2);
+        assertThat(share.inflight()).isEqualTo(5);
+    }
+
+    @Test
     void aPeerFirstHeardAfterTheScrapeCountsFromItsFirstReportOn() {
         EndpointLoad load = new EndpointLoad();
         load.scraped(3, 0, 0, Set.of(), 0);

@@ -61,8 +61,6 @@ public final class PeerExchange {
     private long lastSequence;
     private long lastFullNanos;
     private boolean sentOnce;
-    /** Per replica, the dispatched and finished counts the peers were last told. */
-    private Map<EndpointLoad, long[]> lastTold = new IdentityHashMap<>();
 
     /**
      * @param self       this gateway's id, drawn at random at start (a restarted gateway is a new peer)
@@ -97,13 +95,14 @@ public final class PeerExchange {
     public List<byte[]> due(long intervalNanos) {
         long now = nanoClock.getAsLong();
         List<ReplicaCounts> news = new ArrayList<>();
+        List<EndpointLoad> newsLoads = new ArrayList<>();
         loads.forEach((address, load) -> {
             // Finished first: it never passes dispatched, so the pair read is always consistent.
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
-            long[] told = lastTold.get(load);
-            if (told == null || told[0] != dispatched || told[1] != finished) {
+            if (!load.peersTold(dispatched, finished)) {
                 news.add(new ReplicaCounts(address, dispatched, finished));
+                newsLoads.add(load);
             }
         });
         long sinceFull = now - lastFullNanos;
@@ -115,11 +114,8 @@ public final class PeerExchange {
         if (news.isEmpty()) {
             return List.of();
         }
-        for (ReplicaCounts counts : news) {
-            EndpointLoad load = loads.find(counts.address());
-            if (load != null) {
-                lastTold.put(load, new long[] {counts.dispatched(), counts.finished()});
-            }
+        for (int i = 0; i < news.size(); i++) {
+            newsLoads.get(i).tellPeers(news.get(i).dispatched(), news.get(i).finished());
         }
         return codec.encode(self, this::nextSequence, news);
     }
@@ -127,15 +123,12 @@ public final class PeerExchange {
     /** The datagrams that tell a peer every replica's counts now; the same ones go to every peer. */
     public List<byte[]> outgoing() {
         List<ReplicaCounts> counts = new ArrayList<>();
-        // Rebuilt whole: replicas that are gone leave with the old map.
-        Map<EndpointLoad, long[]> told = new IdentityHashMap<>();
         loads.forEach((address, load) -> {
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
             counts.add(new ReplicaCounts(address, dispatched, finished));
-            told.put(load, new long[] {dispatched, finished});
+            load.tellPeers(dispatched, finished);
         });
-        lastTold = told;
         return codec.encode(self, this::nextSequence, counts);
     }
 
