@@ -32,14 +32,16 @@ public final class FleetPeersScenario {
     }
 
     /**
-     * What to run: every combination of these, each with peers off and on over {@code network}.
+     * What to run: every combination of these, each with peers off, on over {@code network}, or both.
      *
      * @param policies {@code queue} and its variants, such as {@code queue-sampled}
+     * @param peers    the peer settings to run: {@code false} (off), {@code true} (on), or both
      */
     public record Plan(List<String> policies, List<Integer> replicas, List<Integer> gateways,
-                       List<Duration> scrapeIntervals, PeerNetwork.Settings network, long seed) {
+                       List<Duration> scrapeIntervals, PeerNetwork.Settings network, long seed, List<Boolean> peers) {
         public Plan {
             requireNonNull(network, "network");
+            peers = List.copyOf(peers);
             policies = List.copyOf(policies);
             replicas = List.copyOf(replicas);
             gateways = List.copyOf(gateways);
@@ -65,7 +67,7 @@ public final class FleetPeersScenario {
                     Format.millis(oracle.ttft().p99Ms()), oracle.wallSeconds());
             for (int gateways : plan.gateways()) {
                 for (Duration interval : plan.scrapeIntervals()) {
-                    for (boolean peers : new boolean[] {false, true}) {
+                    for (boolean peers : plan.peers()) {
                         for (String policy : plan.policies()) {
                             RoutingCase routingCase = new RoutingCase(replicas, gateways, policy, interval);
                             RoutingRun.Result result = RoutingRun.run(routingCase, model, workload, capacity,

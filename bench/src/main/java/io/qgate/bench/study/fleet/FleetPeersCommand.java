@@ -42,6 +42,7 @@ public final class FleetPeersCommand {
               --peer-delay D           a datagram's time on the wire (default 1ms)
               --peer-loss X            the share of datagrams lost (default 0.01)
               --seed N                 the seed of every run (default 42)
+              --peers off|on|both      which rows to run (default both)
             """;
 
     private FleetPeersCommand() {}
@@ -67,7 +68,7 @@ public final class FleetPeersCommand {
 
     private static FleetPeersScenario.Plan parse(String[] args) {
         Flags flags = Flags.parse(args, Set.of("--policies", "--replicas", "--gateways", "--scrape-intervals", "--peer-interval",
-                "--peer-delay", "--peer-loss", "--seed"), Set.of());
+                "--peer-delay", "--peer-loss", "--seed", "--peers"), Set.of());
         List<Integer> replicas = wholes(flags, "--replicas", List.of("4", "16", "64", "256"));
         List<Integer> gateways = wholes(flags, "--gateways", List.of("3"));
         List<Duration> intervals = flags.words("--scrape-intervals", List.of("100ms", "1s")).stream()
@@ -82,7 +83,15 @@ public final class FleetPeersCommand {
                         + " (expected: queue, queue-uncorrected, queue-sampled, queue-full-scan, work or work-full-scan)");
             }
         }
-        return new FleetPeersScenario.Plan(policies, replicas, gateways, intervals, network, flags.wholeLong("--seed", 42));
+        List<Boolean> peers = switch (flags.text("--peers", "both")) {
+            case "off" -> List.of(false);
+            case "on" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("--peers: " + flags.text("--peers", "both")
+                    + " (expected: off, on or both)");
+        };
+        return new FleetPeersScenario.Plan(policies, replicas, gateways, intervals, network, flags.wholeLong("--seed", 42),
+                peers);
     }
 
     private static List<Integer> wholes(Flags flags, String name, List<String> fallback) {
