@@ -22,6 +22,8 @@ final class FleetSim implements VirtualEngine.Listener {
 
     private final Simulation sim;
     private final long hopNanos;
+    /** Every LiteLLM hop takes the same time: its events go in a lane of their own. */
+    private final DelayLane hop;
     private final Fleet fleet;
     private final TtftLog log;
     private final SplittableRandom arrivalRandom;
@@ -36,6 +38,7 @@ final class FleetSim implements VirtualEngine.Listener {
     FleetSim(Simulation sim, EngineModel model, Fleet.Settings settings, TtftLog log, long seed) {
         this.sim = requireNonNull(sim, "sim");
         this.hopNanos = model.proxyNanos();
+        this.hop = sim.lane(hopNanos);
         this.log = requireNonNull(log, "log");
         // A stream per purpose, so that every routing policy sees the same arrivals for a seed.
         SplittableRandom seeds = new SplittableRandom(seed);
@@ -197,7 +200,7 @@ final class FleetSim implements VirtualEngine.Listener {
         request.replica = replica;
         replica.inHop++;
         replica.accepted++;
-        sim.after(hopNanos, () -> enter(request));
+        hop.after(() -> enter(request));
     }
 
     private void enter(Request request) {
@@ -211,13 +214,13 @@ final class FleetSim implements VirtualEngine.Listener {
         request.firstTokenNanos = sim.now() + hopNanos;
         log.firstToken(request);
         if (request.gateway != null) {
-            sim.after(hopNanos, () -> request.gateway.firstToken(request));
+            hop.after(() -> request.gateway.firstToken(request));
         }
     }
 
     @Override
     public void finished(Request request) {
-        sim.after(hopNanos, () -> {
+        hop.after(() -> {
             routing.finished(request);
             fleet.requestDone(request.replica);
         });

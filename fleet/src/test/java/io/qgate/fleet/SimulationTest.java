@@ -89,6 +89,49 @@ class SimulationTest {
     }
 
     @Test
+    void aLaneFiresItsEventsAsTheHeapWouldHave() {
+        for (long seed = 1; seed <= 20; seed++) {
+            assertThat(firedWithLane(seed, true)).as("seed %d", seed).isEqualTo(firedWithLane(seed, false));
+        }
+    }
+
+    /** Events that schedule more, some a fixed 2 ns later, through a lane or through the heap: (time, id) as fired. */
+    private static List<String> firedWithLane(long seed, boolean throughLane) {
+        Simulation sim = new Simulation();
+        DelayLane lane = sim.lane(2);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        List<String> fired = new ArrayList<>();
+        long[] ids = {0};
+        Runnable[] spawn = new Runnable[1];
+        spawn[0] = () -> {
+            long id = ids[0]++;
+            Runnable action = () -> {
+                fired.add(sim.now() + ":" + id);
+                if (ids[0] < 5_000) {
+                    for (int k = random.nextInt(3); k > 0; k--) {
+                        spawn[0].run();
+                    }
+                }
+            };
+            if (random.nextBoolean()) {
+                if (throughLane) {
+                    lane.after(action);
+                } else {
+                    sim.after(2, action);
+                }
+            } else {
+                sim.after(random.nextLong(4), action);
+            }
+        };
+        for (int i = 0; i < 200; i++) {
+            spawn[0].run();
+        }
+        sim.runUntil(1_000_000);
+        assertThat(sim.pending()).isZero();
+        return fired;
+    }
+
+    @Test
     void thePastCannotBeScheduled() {
         Simulation sim = new Simulation();
         sim.runUntil(50);
