@@ -91,6 +91,15 @@ class RoutingRunTest {
     }
 
     @Test
+    void theRunEndsOnceEveryMeasuredRequestHasItsFirstToken() {
+        RoutingRun.Result result = run(new RoutingCase(16, 1, "queue", Duration.ofMillis(100)));
+
+        assertThat(result.ttft().answered()).isEqualTo(result.ttft().requests());
+        // Arrivals for 360 virtual seconds: the last ones are answered within seconds, not the 60 the drain allows.
+        assertThat(result.virtualSeconds()).isGreaterThanOrEqualTo(360).isLessThan(360 + 10);
+    }
+
+    @Test
     void oneReplicaFinishesWhatTheLiveBenchMeasured() {
         // The live routing bench measured 9.86 requests/s for four such replicas on real sockets.
         assertThat(4 * CAPACITY).isBetween(9.86 * 0.95, 9.86 * 1.05);
