@@ -311,6 +311,34 @@ final class LoadIndex {
         return order == Order.WORK && bucket.second > 0;
     }
 
+    /**
+     * For tests: after re-keying at {@code nowNanos}, whether every replica is in exactly one
+     * bucket, that of its key at that instant, and every bucket holds a replica.
+     */
+    boolean consistent(long nowNanos) {
+        lock(nowNanos);
+        try {
+            int held = 0;
+            for (Bucket bucket : buckets.keySet()) {
+                if (bucket.size == 0) {
+                    return false;
+                }
+                for (int i = 0; i < bucket.size; i++) {
+                    Slot slot = bucket.members[i];
+                    double estimated = estimated(slot.load, nowNanos);
+                    if (slot.bucket != bucket || slot.position != i || estimated != bucket.estimated
+                            || second(slot.load, estimated, nowNanos) != bucket.second) {
+                        return false;
+                    }
+                }
+                held += bucket.size;
+            }
+            return held == slots;
+        } finally {
+            unlock();
+        }
+    }
+
     /** The estimated load of {@code load} at {@code nowNanos}, as a decision computes it. */
     double estimated(EndpointLoad load, long nowNanos) {
         return load.estimatedLoad(nowNanos, staleAfterNanos, correction);
