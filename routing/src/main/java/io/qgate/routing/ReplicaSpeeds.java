@@ -26,16 +26,18 @@ final class ReplicaSpeeds {
 
     /** Gives each of {@code loads} its slowness against the fastest of them. */
     static void assign(EndpointLoad[] loads) {
+        // Each replica's time read once: the read takes the rates' lock.
+        double[] betweens = new double[loads.length];
         double fastest = Double.POSITIVE_INFINITY;
-        for (EndpointLoad load : loads) {
-            double between = load.rates().secondsBetweenTokens();
-            if (between > 0) {
-                fastest = Math.min(fastest, between);
+        for (int i = 0; i < loads.length; i++) {
+            betweens[i] = loads[i].rates().secondsBetweenTokens();
+            if (betweens[i] > 0) {
+                fastest = Math.min(fastest, betweens[i]);
             }
         }
-        for (EndpointLoad load : loads) {
-            double between = load.rates().secondsBetweenTokens();
-            load.slowness(between > 0 && fastest < Double.POSITIVE_INFINITY
+        for (int i = 0; i < loads.length; i++) {
+            double between = betweens[i];
+            loads[i].slowness(between > 0 && fastest < Double.POSITIVE_INFINITY
                     ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(between / fastest))) : 1);
         }
     }
