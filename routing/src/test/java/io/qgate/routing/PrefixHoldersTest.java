@@ -1,0 +1,146 @@
+package io.qgate.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The table of prefix holders answers every lookup exactly as the walk it replaced
+ * ({@link ReferencePrefixHolders}): over the Caffeine cache itself while nothing is evicted, and
+ * over a plain model of each set's least-recently-used eviction when a small table forgets.
+ */
+class PrefixHoldersTest {
+
+    /** Characters per hashed block: short, so that a few words make a deep prompt. */
+    private static final int BLOCK_CHARS = 4;
+    private static final int MAX_BLOCKS = 32;
+
+    static IntStream seeds() {
+        return IntStream.rangeClosed(1, 40);
+    }
+
+    @ParameterizedTest(name = "history {0}")
+    @MethodSource("seeds")
+    void answersAsTheCaffeineCacheDidWhenNothingIsEvicted(int seed) {
+        PrefixHolders table = new PrefixHolders(1_000_000);
+        ReferencePrefixHolders reference = new ReferencePrefixHolders(ReferencePrefixHolders.caffeine(1_000_000));
+
+        int lookups = replay(seed, table, reference);
+
+        assertThat(lookups).isGreaterThan(100);
+    }
+
+    @ParameterizedTest(name = "history {0}")
+    @MethodSource("seeds")
+    void answersAsTheSameWalkOverEachSetsLeastRecentlyUsedWhenBlocksAreEvicted(int seed) {
+        int[] sizes = {1, 8, 20, 64, 160};
+        PrefixHolders table = new PrefixHolders(sizes[seed % sizes.length]);
+        ReferencePrefixHolders reference = new ReferencePrefixHolders(ReferencePrefixHolders.leastRecentlyUsedPerSet(
+                table.sets, PrefixHolders.WAYS, table::setOf));
+
+        int lookups = replay(seed, table, reference);
+
+        assertThat(lookups).isGreaterThan(100);
+    }
+
+    @Test
+    void aFullSetForgetsItsLeastRecentlyUsedBlocks() {
+        // One set of 8: a prompt of 8 blocks fills it; 2 blocks of another push out the 2 written first.
+        PrefixHolders table = new PrefixHolders(PrefixHolders.WAYS);
+        long[] first = PrefixHasher.hash("aaaabbbbccccddddeeeeffffgggghhhh", BLOCK_CHARS, MAX_BLOCKS);
+        long[] second = PrefixHasher.hash("zzzzyyyy", BLOCK_CHARS, MAX_BLOCKS);
+        table.record(first, "a:1");
+
+        table.record(second, "b:1");
+
+        assertThat(table.lookup(Arrays.copyOf(first, 2)).size()).isZero();
+        assertThat(table.lookup(first).blocks("a:1")).isEqualTo(8);
+        assertThat(table.lookup(second).blocks("b:1")).isEqualTo(2);
+    }
+
+    @Test
+    void aTableOfNoBlocksRemembersNothing() {
+        PrefixHolders table = new PrefixHolders(0);
+        long[] prompt = PrefixHasher.hash("aaaabbbb", BLOCK_CHARS, MAX_BLOCKS);
+
+        table.record(prompt, "a:1");
+
+        assertThat(table.lookup(prompt)).isSameAs(PrefixHolders.Match.NONE);
+    }
+
+    /**
+     * Replays one random history on both and compares every lookup: a few system prompts, tenants'
+     * contexts on them of varying depth, questions after those, sent to a dozen replicas, several
+     * to the same prefix; lookups of prompts sent, their leading part, or a leading part with
+     * blocks never seen after it. Returns the number of lookups compared.
+     */
+    private static int replay(int seed, PrefixHolders table, ReferencePrefixHolders reference) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> systems = words(random, 1 + random.nextInt(3), 1, 8);
+        List<String> contexts = new ArrayList<>();
+        for (int i = 0; i < 6 + random.nextInt(10); i++) {
+            contexts.add(systems.get(random.nextInt(systems.size())) + words(random, 1, 0, 12).get(0));
+        }
+        List<long[]> sent = new ArrayList<>();
+        int replicas = 3 + random.nextInt(10);
+        int lookups = 0;
+        for (int step = 0; step < 400; step++) {
+            if (sent.isEmpty() || random.nextInt(5) < 2) {
+                String prompt = contexts.get(random.nextInt(contexts.size())) + words(random, 1, 0, 24).get(0);
+                long[] hashes = PrefixHasher.hash(prompt, BLOCK_CHARS, MAX_BLOCKS);
+                // A new String each time: holders are compared by value, as authorities from discovery are.
+                String replica = new String("10.0.0." + random.nextInt(replicas) + ":8000");
+                table.record(hashes, replica);
+                reference.record(hashes, replica);
+                sent.add(hashes);
+                continue;
+            }
+            long[] known = sent.get(random.nextInt(sent.size()));
+            long[] asked = switch (random.nextInt(3)) {
+                case 0 -> known;
+                case 1 -> Arrays.copyOf(known, random.nextInt(known.length + 1));
+                default -> withUnknownTail(random, known);
+            };
+            PrefixHolders.Match expected = reference.lookup(asked);
+            PrefixHolders.Match actual = table.lookup(asked);
+            assertThat(actual.size()).as("holders at step %d", step).isEqualTo(expected.size());
+            assertThat(Arrays.copyOf(actual.authorities(), actual.size())).as("holders at step %d", step)
+                    .containsExactly(Arrays.copyOf(expected.authorities(), expected.size()));
+            assertThat(Arrays.copyOf(actual.blocks(), actual.size())).as("blocks at step %d", step)
+                    .containsExactly(Arrays.copyOf(expected.blocks(), expected.size()));
+            lookups++;
+        }
+        return lookups;
+    }
+
+    /** A leading part of {@code known} and then blocks never sent. */
+    private static long[] withUnknownTail(SplittableRandom random, long[] known) {
+        int kept = random.nextInt(known.length + 1);
+        long[] asked = Arrays.copyOf(known, Math.min(MAX_BLOCKS, kept + 1 + random.nextInt(8)));
+        for (int i = kept; i < asked.length; i++) {
+            asked[i] = random.nextLong();
+        }
+        return asked;
+    }
+
+    /** {@code count} strings of whole blocks, each {@code min} to {@code max} blocks long. */
+    private static List<String> words(SplittableRandom random, int count, int min, int max) {
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            StringBuilder text = new StringBuilder();
+            int chars = (min + random.nextInt(max - min + 1)) * BLOCK_CHARS;
+            for (int c = 0; c < chars; c++) {
+                text.append((char) ('a' + random.nextInt(3)));
+            }
+            words.add(text.toString());
+        }
+        return words;
+    }
+}

@@ -1,0 +1,129 @@
+package io.qgate.routing;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongToIntFunction;
+
+/**
+ * {@link PrefixHolders}' lookup and record as they were written over a Caffeine cache until
+ * 2026-12-06, kept as the reference the table is tested against: the same walk, over a store that
+ * is either that Caffeine cache or a plain model of the table's eviction (least recently used
+ * within each set).
+ */
+final class ReferencePrefixHolders {
+
+    /** Where the holders of each block are kept; a read counts as a use. */
+    interface Store {
+        String[] get(long hash);
+
+        void put(long hash, String[] owners);
+    }
+
+    private final Store holders;
+
+    ReferencePrefixHolders(Store holders) {
+        this.holders = holders;
+    }
+
+    /** The store as it was: Caffeine, bounded by size. */
+    static Store caffeine(int maximumSize) {
+        Cache<Long, String[]> cache = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
+        return new Store() {
+            @Override
+            public String[] get(long hash) {
+                return cache.getIfPresent(hash);
+            }
+
+            @Override
+            public void put(long hash, String[] owners) {
+                cache.put(hash, owners);
+            }
+        };
+    }
+
+    /** Sets of {@code ways} entries, chosen by {@code setOf}, each forgetting its least recently used. */
+    static Store leastRecentlyUsedPerSet(int sets, int ways, LongToIntFunction setOf) {
+        List<Map<Long, String[]>> all = new ArrayList<>();
+        for (int i = 0; i < sets; i++) {
+            all.add(new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, String[]> eldest) {
+                    return size() > ways;
+                }
+            });
+        }
+        return new Store() {
+            @Override
+            public String[] get(long hash) {
+                return all.get(setOf.applyAsInt(hash)).get(hash);
+            }
+
+            @Override
+            public void put(long hash, String[] owners) {
+                all.get(setOf.applyAsInt(hash)).put(hash, owners);
+            }
+        };
+    }
+
+    PrefixHolders.Match lookup(long[] hashes) {
+        String[] authorities = new String[PrefixHolders.HOLDERS * 2];
+        int[] blocks = new int[PrefixHolders.HOLDERS * 2];
+        int size = 0;
+        for (int i = hashes.length - 1; i >= 0 && size < authorities.length; i--) {
+            String[] owners = holders.get(hashes[i]);
+            if (owners == null) {
+                continue;
+            }
+            for (String owner : owners) {
+                if (size < authorities.length && indexOf(authorities, size, owner) < 0) {
+                    authorities[size] = owner;
+                    blocks[size] = i + 1;
+                    size++;
+                }
+            }
+        }
+        return size == 0 ? PrefixHolders.Match.NONE : new PrefixHolders.Match(authorities, blocks, size);
+    }
+
+    void record(long[] hashes, String authority) {
+        if (hashes.length == 0) {
+            return;
+        }
+        String[] last = holders.get(hashes[hashes.length - 1]);
+        if (last != null && last[0].equals(authority)) {
+            return;
+        }
+        for (long hash : hashes) {
+            holders.put(hash, withFirst(holders.get(hash), authority));
+        }
+    }
+
+    private static String[] withFirst(String[] owners, String authority) {
+        if (owners == null) {
+            return new String[] {authority};
+        }
+        int at = indexOf(owners, owners.length, authority);
+        int kept = at >= 0 ? owners.length : Math.min(owners.length + 1, PrefixHolders.HOLDERS);
+        String[] updated = new String[kept];
+        updated[0] = authority;
+        for (int i = 0, j = 1; j < kept; i++) {
+            if (i != at) {
+                updated[j++] = owners[i];
+            }
+        }
+        return updated;
+    }
+
+    private static int indexOf(String[] values, int size, String value) {
+        for (int i = 0; i < size; i++) {
+            if (values[i].equals(value)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
