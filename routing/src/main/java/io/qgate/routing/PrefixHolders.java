@@ -14,7 +14,7 @@ import java.util.Arrays;
  * 1,024 replicas whose other work costs 0.4 to 0.7 µs. So the blocks live in flat arrays instead:
  * a block's hash chooses one set of {@value #WAYS} entries (its keys one cache line), the holders
  * are moved in place, and a full set forgets its least recently used entry. Nothing is allocated
- * after construction but a lookup's answer, and memory is bounded by the configured size. Eviction
+ * after construction, and memory is bounded by the configured size. Eviction
  * differs from Caffeine's (least recently used within a set, against W-TinyLFU over the whole
  * cache); what a lookup answers from what is remembered is the same walk as before.
  *
@@ -27,19 +27,47 @@ final class PrefixHolders {
     /** Entries per set: the keys of one set fill a 64-byte cache line. */
     static final int WAYS = 8;
 
-    /** For each replica that holds some leading blocks of a prompt, how many. */
-    record Match(String[] authorities, int[] blocks, int size) {
+    /**
+     * For each replica that holds some leading blocks of a prompt, how many, deepest first. Filled
+     * by {@link #lookup}; each thread's {@link Decision} reuses one, so a decision allocates none.
+     */
+    static final class Match {
 
-        static final Match NONE = new Match(new String[0], new int[0], 0);
+        /** Holds nothing; never filled. */
+        static final Match NONE = new Match();
+
+        private final String[] authorities = new String[HOLDERS * 2];
+        private final int[] blocks = new int[HOLDERS * 2];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        /** The {@code i}-th holder found, {@code i < size()}. */
+        String authority(int i) {
+            return authorities[i];
+        }
 
         /** Leading blocks {@code authority} is known to hold; 0 when none. */
         int blocks(String authority) {
             for (int i = 0; i < size; i++) {
-                if (authorities[i].equals(authority)) {
+                if (same(authorities[i], authority)) {
                     return blocks[i];
                 }
             }
             return 0;
+        }
+
+        /** The blocks of the {@code i}-th holder found. */
+        int blocksAt(int i) {
+            return blocks[i];
+        }
+
+        private void add(String authority, int leadingBlocks) {
+            authorities[size] = authority;
+            blocks[size] = leadingBlocks;
+            size++;
         }
     }
 
@@ -63,31 +91,30 @@ final class PrefixHolders {
         this.used = new long[sets * WAYS];
     }
 
-    /** Each replica's deepest block of {@code hashes} that it is known to hold, deepest first. */
-    synchronized Match lookup(long[] hashes) {
-        String[] authorities = null;
-        int[] blocks = null;
-        int size = 0;
-        for (int i = hashes.length - 1; i >= 0 && size < HOLDERS * 2; i--) {
+    /** Fills {@code into} with each replica's deepest block of {@code hashes} that it is known to hold, deepest first. */
+    synchronized Match lookup(long[] hashes, Match into) {
+        if (into == Match.NONE) {
+            throw new IllegalArgumentException("into: Match.NONE (expected: a match of the caller's own)");
+        }
+        into.size = 0;
+        int previous = -1;
+        for (int i = hashes.length - 1; i >= 0 && into.size < HOLDERS * 2; i--) {
             int entry = find(hashes[i]);
             if (entry < 0) {
                 continue;
             }
             used[entry] = ++clock;
-            for (int h = entry * HOLDERS, end = h + HOLDERS; h < end && holders[h] != null; h++) {
-                String holder = holders[h];
-                if (size == 0) {
-                    authorities = new String[HOLDERS * 2];
-                    blocks = new int[HOLDERS * 2];
-                }
-                if (size < HOLDERS * 2 && indexOf(authorities, size, holder) < 0) {
-                    authorities[size] = holder;
-                    blocks[size] = i + 1;
-                    size++;
+            // A prompt's blocks are mostly written together, so a block usually has the same
+            // holders as the deeper one found before it: all of them already found.
+            boolean known = previous >= 0 && sameHolders(entry, previous);
+            previous = entry;
+            for (int h = entry * HOLDERS, end = h + HOLDERS; !known && h < end && holders[h] != null; h++) {
+                if (into.size < HOLDERS * 2 && into.blocks(holders[h]) == 0) {
+                    into.add(holders[h], i + 1);
                 }
             }
         }
-        return size == 0 ? Match.NONE : new Match(authorities, blocks, size);
+        return into;
     }
 
     /** Remembers that {@code authority} now holds every block of {@code hashes}. */
@@ -99,7 +126,7 @@ final class PrefixHolders {
         if (last >= 0) {
             used[last] = ++clock;
             // The common case, a tenant's next request to the same replica: one read, no writes.
-            if (holders[last * HOLDERS].equals(authority)) {
+            if (same(holders[last * HOLDERS], authority)) {
                 return;
             }
         }
@@ -113,6 +140,24 @@ final class PrefixHolders {
                 used[entry] = ++clock;
             }
         }
+    }
+
+    /** Whether two entries hold the very same holders in the same order. */
+    private boolean sameHolders(int entry, int other) {
+        for (int h = 0; h < HOLDERS; h++) {
+            if (holders[entry * HOLDERS + h] != holders[other * HOLDERS + h]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Equal authorities, usually the very same string (an endpoint's own); different ones are told
+     * apart by their cached hash codes before their characters, as most differ in the last few.
+     */
+    static boolean same(String a, String b) {
+        return a == b || a.hashCode() == b.hashCode() && a.equals(b);
     }
 
     /** The entry holding {@code hash}, or -1. */
@@ -154,7 +199,7 @@ final class PrefixHolders {
     /** Puts {@code authority} first among the holders at {@code from}, the others after it in their order. */
     private void moveToFront(int from, String authority) {
         int at = from;
-        while (at < from + HOLDERS - 1 && holders[at] != null && !holders[at].equals(authority)) {
+        while (at < from + HOLDERS - 1 && holders[at] != null && !same(holders[at], authority)) {
             at++;
         }
         // at: where authority was, else the first empty place, else the last (dropped)
@@ -162,14 +207,5 @@ final class PrefixHolders {
             holders[h] = holders[h - 1];
         }
         holders[from] = authority;
-    }
-
-    private static int indexOf(String[] values, int size, String value) {
-        for (int i = 0; i < size; i++) {
-            if (values[i].equals(value)) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -3,6 +3,7 @@ package io.qgate.routing;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,21 @@ final class ReferencePrefixHolders {
         };
     }
 
-    PrefixHolders.Match lookup(long[] hashes) {
+    /** The holders found, deepest first, and the leading blocks each holds. */
+    record Found(List<String> authorities, List<Integer> blocks) {
+
+        static Found of(PrefixHolders.Match match) {
+            List<String> authorities = new ArrayList<>();
+            List<Integer> blocks = new ArrayList<>();
+            for (int i = 0; i < match.size(); i++) {
+                authorities.add(match.authority(i));
+                blocks.add(match.blocksAt(i));
+            }
+            return new Found(authorities, blocks);
+        }
+    }
+
+    Found lookup(long[] hashes) {
         String[] authorities = new String[PrefixHolders.HOLDERS * 2];
         int[] blocks = new int[PrefixHolders.HOLDERS * 2];
         int size = 0;
@@ -86,7 +101,11 @@ final class ReferencePrefixHolders {
                 }
             }
         }
-        return size == 0 ? PrefixHolders.Match.NONE : new PrefixHolders.Match(authorities, blocks, size);
+        List<Integer> found = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            found.add(blocks[i]);
+        }
+        return new Found(List.copyOf(Arrays.asList(authorities).subList(0, size)), found);
     }
 
     void record(long[] hashes, String authority) {
