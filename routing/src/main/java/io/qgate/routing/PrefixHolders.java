@@ -1,7 +1,5 @@
 package io.qgate.routing;
 
-import java.util.Arrays;
-
 /**
  * Which replicas recently served each prompt prefix block, up to {@value #HOLDERS} per block, most
  * recent first, in a bounded table. Unlike {@link PrefixIndex}, which keeps only the last replica,
@@ -10,13 +8,15 @@ import java.util.Arrays;
  *
  * <p>A {@code work} decision with a prompt prefix looks up every one of the prompt's blocks (32 by
  * default), and a pick that moves the prompt to another replica writes every one of them: in a
- * Caffeine cache of boxed keys and copied holder arrays that was 2.4 to 4.0 µs of a decision over
- * 1,024 replicas whose other work costs 0.4 to 0.7 µs. So the blocks live in flat arrays instead:
- * a block's hash chooses one set of {@value #WAYS} entries (its keys one cache line), the holders
- * are moved in place, and a full set forgets its least recently used entry. Nothing is allocated
- * after construction, and memory is bounded by the configured size. Eviction
- * differs from Caffeine's (least recently used within a set, against W-TinyLFU over the whole
- * cache); what a lookup answers from what is remembered is the same walk as before.
+ * Caffeine cache of boxed keys, one copied holder array per block, that was 2.4 to 4.0 µs of a
+ * decision over 1,024 replicas whose other work costs 0.4 to 0.7 µs. So the blocks live in flat
+ * arrays instead: a block's hash chooses one set of {@value #WAYS} entries (its keys one cache
+ * line), and a full set forgets its least recently used entry; memory is bounded by the configured
+ * size. A prompt's blocks are written together, so they mostly have the same holders: a holder
+ * list is immutable and shared by every block that has it, a record makes one new list for each
+ * distinct list it replaces, and a lookup skips a block whose list is the one it has just read.
+ * Eviction differs from Caffeine's (least recently used within a set, against W-TinyLFU over the
+ * whole cache); what a lookup answers from what is remembered is the same walk as before.
  *
  * <p>One lock guards the table: a lookup is about 32 probes and a record at most 32 writes, far
  * shorter than the rest of a decision, and a lookup moves entries' recency too.
@@ -75,8 +75,9 @@ final class PrefixHolders {
     final int sets;
     private final long[] keys;
     /** {@value #HOLDERS} per entry, most recent first, null after the last. */
-    private final String[] holders;
-    /** When each entry was last read or written, by {@link #clock}; 0 for an empty entry. */
+    /** Per entry, its holders, most recent first: immutable, shared by entries; null for an empty entry. */
+    private final String[][] holders;
+    /** When each entry was last read or written, by {@link #clock}. */
     private final long[] used;
     private long clock;
 
@@ -87,7 +88,7 @@ final class PrefixHolders {
         }
         this.sets = (int) ((maximumSize + (long) WAYS - 1) / WAYS);
         this.keys = new long[sets * WAYS];
-        this.holders = new String[sets * WAYS * HOLDERS];
+        this.holders = new String[sets * WAYS][];
         this.used = new long[sets * WAYS];
     }
 
@@ -97,20 +98,22 @@ final class PrefixHolders {
             throw new IllegalArgumentException("into: Match.NONE (expected: a match of the caller's own)");
         }
         into.size = 0;
-        int previous = -1;
+        String[] previous = null;
         for (int i = hashes.length - 1; i >= 0 && into.size < HOLDERS * 2; i--) {
             int entry = find(hashes[i]);
             if (entry < 0) {
                 continue;
             }
             used[entry] = ++clock;
-            // A prompt's blocks are mostly written together, so a block usually has the same
-            // holders as the deeper one found before it: all of them already found.
-            boolean known = previous >= 0 && sameHolders(entry, previous);
-            previous = entry;
-            for (int h = entry * HOLDERS, end = h + HOLDERS; !known && h < end && holders[h] != null; h++) {
-                if (into.size < HOLDERS * 2 && into.blocks(holders[h]) == 0) {
-                    into.add(holders[h], i + 1);
+            String[] list = holders[entry];
+            // The very list of the deeper block found before: all its holders are found already.
+            if (list == previous) {
+                continue;
+            }
+            previous = list;
+            for (int h = 0; h < list.length && into.size < HOLDERS * 2; h++) {
+                if (into.blocks(list[h]) == 0) {
+                    into.add(list[h], i + 1);
                 }
             }
         }
@@ -126,30 +129,29 @@ final class PrefixHolders {
         if (last >= 0) {
             used[last] = ++clock;
             // The common case, a tenant's next request to the same replica: one read, no writes.
-            if (same(holders[last * HOLDERS], authority)) {
+            if (same(holders[last][0], authority)) {
                 return;
             }
         }
+        // The last list replaced and what replaced it: the next block usually had the same.
+        String[] replaced = null;
+        String[] replacement = null;
         for (long hash : hashes) {
             int entry = find(hash);
             if (entry < 0) {
                 entry = replaceLeastUsed(hash);
             }
-            if (entry >= 0) {
-                moveToFront(entry * HOLDERS, authority);
-                used[entry] = ++clock;
+            if (entry < 0) {
+                return;
             }
-        }
-    }
-
-    /** Whether two entries hold the very same holders in the same order. */
-    private boolean sameHolders(int entry, int other) {
-        for (int h = 0; h < HOLDERS; h++) {
-            if (holders[entry * HOLDERS + h] != holders[other * HOLDERS + h]) {
-                return false;
+            String[] list = holders[entry];
+            if (replacement == null || list != replaced) {
+                replaced = list;
+                replacement = withFirst(list, authority);
             }
+            holders[entry] = replacement;
+            used[entry] = ++clock;
         }
-        return true;
     }
 
     /**
@@ -167,7 +169,7 @@ final class PrefixHolders {
         }
         int first = setOf(hash) * WAYS;
         for (int entry = first; entry < first + WAYS; entry++) {
-            if (keys[entry] == hash && used[entry] != 0) {
+            if (keys[entry] == hash && holders[entry] != null) {
                 return entry;
             }
         }
@@ -187,7 +189,7 @@ final class PrefixHolders {
             }
         }
         keys[oldest] = hash;
-        Arrays.fill(holders, oldest * HOLDERS, oldest * HOLDERS + HOLDERS, null);
+        holders[oldest] = null;
         return oldest;
     }
 
@@ -196,16 +198,25 @@ final class PrefixHolders {
         return (int) (((hash >>> 32) * sets) >>> 32);
     }
 
-    /** Puts {@code authority} first among the holders at {@code from}, the others after it in their order. */
-    private void moveToFront(int from, String authority) {
-        int at = from;
-        while (at < from + HOLDERS - 1 && holders[at] != null && !same(holders[at], authority)) {
+    /** {@code list} (null: none) with {@code authority} first and the others after it in their order, at most {@value #HOLDERS}. */
+    private static String[] withFirst(String[] list, String authority) {
+        if (list == null) {
+            return new String[] {authority};
+        }
+        if (same(list[0], authority)) {
+            return list;
+        }
+        int at = 1;
+        while (at < list.length && !same(list[at], authority)) {
             at++;
         }
-        // at: where authority was, else the first empty place, else the last (dropped)
-        for (int h = at; h > from; h--) {
-            holders[h] = holders[h - 1];
+        // The others keep their order; authority's old place, or the last when the list is full, goes.
+        String[] updated = new String[at < list.length ? list.length : Math.min(list.length + 1, HOLDERS)];
+        updated[0] = authority;
+        System.arraycopy(list, 0, updated, 1, Math.min(at, updated.length - 1));
+        if (at + 1 < list.length) {
+            System.arraycopy(list, at + 1, updated, at + 1, list.length - at - 1);
         }
-        holders[from] = authority;
+        return updated;
     }
 }
