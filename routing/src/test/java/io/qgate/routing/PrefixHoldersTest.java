@@ -6,6 +6,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +77,50 @@ class PrefixHoldersTest {
         table.record(prompt, "a:1");
 
         assertThat(table.lookup(prompt, new PrefixHolders.Match()).size()).isZero();
+    }
+
+    @Test
+    void threadsRecordingAndLookingUpTogetherSeeWholeHolderLists() throws Exception {
+        // Event loops share one table: a small one, so that entries are evicted and reused meanwhile.
+        PrefixHolders table = new PrefixHolders(64);
+        List<long[]> prompts = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            prompts.add(PrefixHasher.hash("sys" + i % 3 + "-".repeat(40) + i, BLOCK_CHARS, MAX_BLOCKS));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                done.add(threads.submit(() -> {
+                    SplittableRandom random = new SplittableRandom(thread);
+                    PrefixHolders.Match match = new PrefixHolders.Match();
+                    int checked = 0;
+                    for (int i = 0; i < 20_000; i++) {
+                        long[] prompt = prompts.get(random.nextInt(prompts.size()));
+                        if (random.nextBoolean()) {
+                            table.record(prompt, "10.0.0." + random.nextInt(9) + ":8000");
+                            continue;
+                        }
+                        table.lookup(prompt, match);
+                        ReferencePrefixHolders.Found found = ReferencePrefixHolders.Found.of(match);
+                        assertThat(found.authorities()).doesNotHaveDuplicates().hasSizeLessThanOrEqualTo(8);
+                        assertThat(found.blocks()).allMatch(blocks -> blocks >= 1 && blocks <= prompt.length);
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (Future<Integer> checked : done) {
+                assertThat(checked.get(60, TimeUnit.SECONDS)).isPositive();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        table.record(prompts.get(0), "10.0.0.42:8000");
+        PrefixHolders.Match last = table.lookup(prompts.get(0), new PrefixHolders.Match());
+        assertThat(last.authority(0)).isEqualTo("10.0.0.42:8000");
+        assertThat(last.blocksAt(0)).isEqualTo(prompts.get(0).length);
     }
 
     /**
