@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The table of prefix holders answers every lookup exactly as the walk it replaced
  * ({@link ReferencePrefixHolders}): over the Caffeine cache itself while nothing is evicted, and
- * over a plain model of each set's least-recently-used eviction when a small table forgets.
+ * over a plain model of the table's eviction when a small table forgets.
  */
 class PrefixHoldersTest {
 
@@ -43,10 +43,10 @@ class PrefixHoldersTest {
 
     @ParameterizedTest(name = "history {0}")
     @MethodSource("seeds")
-    void answersAsTheSameWalkOverEachSetsLeastRecentlyUsedWhenBlocksAreEvicted(int seed) {
+    void answersAsTheSameWalkOverAModelOfTheTablesEvictionWhenBlocksAreEvicted(int seed) {
         int[] sizes = {1, 8, 20, 64, 160};
         PrefixHolders table = new PrefixHolders(sizes[seed % sizes.length]);
-        ReferencePrefixHolders reference = new ReferencePrefixHolders(ReferencePrefixHolders.leastRecentlyUsedPerSet(
+        ReferencePrefixHolders reference = new ReferencePrefixHolders(ReferencePrefixHolders.seenOnceFirstPerSet(
                 table.sets, PrefixHolders.WAYS, table::setOf));
 
         int lookups = replay(seed, table, reference);
@@ -55,7 +55,7 @@ class PrefixHoldersTest {
     }
 
     @Test
-    void aFullSetForgetsItsLeastRecentlyUsedBlocks() {
+    void aFullSetForgetsItsLeastRecentlyUsedBlocksSeenOnce() {
         // One set of 8: a prompt of 8 blocks fills it; 2 blocks of another push out the 2 written first.
         PrefixHolders table = new PrefixHolders(PrefixHolders.WAYS);
         long[] first = PrefixHasher.hash("aaaabbbbccccddddeeeeffffgggghhhh", BLOCK_CHARS, MAX_BLOCKS);
@@ -67,6 +67,22 @@ class PrefixHoldersTest {
         assertThat(table.lookup(Arrays.copyOf(first, 2), new PrefixHolders.Match()).size()).isZero();
         assertThat(table.lookup(first, new PrefixHolders.Match()).blocks("a:1")).isEqualTo(8);
         assertThat(table.lookup(second, new PrefixHolders.Match()).blocks("b:1")).isEqualTo(2);
+    }
+
+    @Test
+    void blocksLookedUpAgainOutliveBlocksSeenOnce() {
+        // A tenant's context asked about again, then one-off prompts: they push each other out, not it.
+        PrefixHolders table = new PrefixHolders(PrefixHolders.WAYS);
+        long[] tenant = PrefixHasher.hash("aaaabbbbccccdddd", BLOCK_CHARS, MAX_BLOCKS);
+        table.record(tenant, "a:1");
+        table.lookup(tenant, new PrefixHolders.Match());
+
+        table.record(PrefixHasher.hash("zzzzyyyyxxxxwwww", BLOCK_CHARS, MAX_BLOCKS), "b:1");
+        long[] oneOff = PrefixHasher.hash("qqqqrrrr", BLOCK_CHARS, MAX_BLOCKS);
+        table.record(oneOff, "c:1");
+
+        assertThat(table.lookup(tenant, new PrefixHolders.Match()).blocks("a:1")).isEqualTo(4);
+        assertThat(table.lookup(oneOff, new PrefixHolders.Match()).blocks("c:1")).isEqualTo(2);
     }
 
     @Test

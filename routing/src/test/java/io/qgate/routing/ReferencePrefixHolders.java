@@ -4,16 +4,17 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.function.LongToIntFunction;
 
 /**
  * {@link PrefixHolders}' lookup and record as they were written over a Caffeine cache until
  * 2026-12-06, kept as the reference the table is tested against: the same walk, over a store that
- * is either that Caffeine cache or a plain model of the table's eviction (least recently used
- * within each set).
+ * is either that Caffeine cache or a plain model of the table's eviction (within each set, the
+ * least recently used of the entries seen once, else of all).
  */
 final class ReferencePrefixHolders {
 
@@ -46,26 +47,39 @@ final class ReferencePrefixHolders {
         };
     }
 
-    /** Sets of {@code ways} entries, chosen by {@code setOf}, each forgetting its least recently used. */
-    static Store leastRecentlyUsedPerSet(int sets, int ways, LongToIntFunction setOf) {
-        List<Map<Long, String[]>> all = new ArrayList<>();
+    /**
+     * Sets of {@code ways} entries, chosen by {@code setOf}; a full set forgets its least recently
+     * used entry among those not used again since they came in, else its least recently used.
+     */
+    static Store seenOnceFirstPerSet(int sets, int ways, LongToIntFunction setOf) {
+        List<LinkedHashMap<Long, String[]>> all = new ArrayList<>();
         for (int i = 0; i < sets; i++) {
-            all.add(new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Long, String[]> eldest) {
-                    return size() > ways;
-                }
-            });
+            all.add(new LinkedHashMap<>(16, 0.75f, true));
         }
+        Set<Long> seenAgain = new HashSet<>();
         return new Store() {
             @Override
             public String[] get(long hash) {
-                return all.get(setOf.applyAsInt(hash)).get(hash);
+                String[] owners = all.get(setOf.applyAsInt(hash)).get(hash);
+                if (owners != null) {
+                    seenAgain.add(hash);
+                }
+                return owners;
             }
 
             @Override
             public void put(long hash, String[] owners) {
-                all.get(setOf.applyAsInt(hash)).put(hash, owners);
+                LinkedHashMap<Long, String[]> set = all.get(setOf.applyAsInt(hash));
+                if (set.containsKey(hash)) {
+                    seenAgain.add(hash);
+                } else if (set.size() == ways) {
+                    // Iteration runs from the least recently used.
+                    Long forgotten = set.keySet().stream().filter(key -> !seenAgain.contains(key)).findFirst()
+                            .orElse(set.keySet().iterator().next());
+                    set.remove(forgotten);
+                    seenAgain.remove(forgotten);
+                }
+                set.put(hash, owners);
             }
         };
     }
