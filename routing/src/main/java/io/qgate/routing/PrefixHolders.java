@@ -13,8 +13,9 @@ package io.qgate.routing;
  * arrays instead: a block's hash chooses one set of {@value #WAYS} entries (its keys one cache
  * line), and a full set forgets its least recently used entry among those seen only once, else its
  * least recently used; memory is bounded by the configured size. A prompt's blocks are written
- * together, so they mostly have the same holders: a holder list is immutable and shared by every block that has it, a record makes one new list for each
- * distinct list it replaces, and a lookup skips a block whose list is the one it has just read.
+ * together, so they mostly have the same holders: a holder list is immutable and shared by every
+ * block that has it, a record makes one new list for each distinct list it replaces, and a lookup
+ * skips a block whose list is the one it has just read.
  * Eviction differs from Caffeine's (W-TinyLFU over the whole cache), and keeps tenants' contexts
  * as well; what a lookup answers from what is remembered is the same walk as before.
  *
