@@ -57,7 +57,7 @@ public final class Decision {
     private double[] totals = new double[0];
     private boolean scored;
     /** Where the request's prefix is cached, looked up once per decision by the work model that asked ({@link #holders}). */
-    private PrefixHolders.Match holders;
+    private final PrefixHolders.Match holders = new PrefixHolders.Match();
     private WorkModel holdersOf;
 
     Decision() {
@@ -85,7 +85,6 @@ public final class Decision {
         sampled = false;
         estimatedReady = false;
         scored = false;
-        holders = null;
         holdersOf = null;
         return this;
     }
@@ -96,7 +95,7 @@ public final class Decision {
      */
     PrefixHolders.Match holders(WorkModel model) {
         if (holdersOf != model) {
-            holders = model.match(request);
+            model.match(request, holders);
             holdersOf = model;
         }
         return holders;

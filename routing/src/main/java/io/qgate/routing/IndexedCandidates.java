@@ -138,7 +138,7 @@ final class IndexedCandidates {
             double least = Double.POSITIVE_INFINITY;
             LoadTable.Accepting accepting = decision.table().accepting();
             for (int h = 0; h < match.size(); h++) {
-                String authority = match.authorities()[h];
+                String authority = match.authority(h);
                 int at = accepting.indexOf(authority);
                 if (at >= 0 && decision.admit(accepting.endpoints()[at], accepting.loads()[at])) {
                     EndpointLoad load = accepting.loads()[at];

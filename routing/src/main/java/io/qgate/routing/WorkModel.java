@@ -34,17 +34,16 @@ public final class WorkModel {
         return outputLengths;
     }
 
-    /** Where the request's prompt prefix is known to be cached. */
-    PrefixHolders.Match match(RouteRequest request) {
-        long[] hashes = request.prefixHashes();
-        return hashes.length == 0 ? PrefixHolders.Match.NONE : index.lookup(hashes);
+    /** Where the request's prompt prefix is known to be cached, written into {@code into}. */
+    PrefixHolders.Match match(RouteRequest request, PrefixHolders.Match into) {
+        return index.lookup(request.prefixHashes(), into);
     }
 
     /** Adds the replicas known to hold the request's prefix to a sampled decision: where its prefill is cheapest. */
     boolean nominateHolders(Decision decision) {
         PrefixHolders.Match match = decision.holders(this);
         for (int i = 0; i < match.size(); i++) {
-            decision.nominate(match.authorities()[i]);
+            decision.nominate(match.authority(i));
         }
         return true;
     }
