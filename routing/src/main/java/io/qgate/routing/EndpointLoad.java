@@ -193,6 +193,16 @@ public final class EndpointLoad {
         return decodePending.get();
     }
 
+    /** {@link #prefillPending} and what the peers report of theirs: the prefill ahead of a new request. */
+    public long prefillPendingWithPeers() {
+        return prefillPending.get() + peers.prefillPending();
+    }
+
+    /** {@link #decodePending} and what the peers report of theirs. */
+    public long decodePendingWithPeers() {
+        return decodePending.get() + peers.decodePending();
+    }
+
     /** Time to first token against the work ahead, fitted to this gateway's answers from the replica. */
     TtftFit ttftFit() {
         return ttftFit;

@@ -7,6 +7,10 @@ import java.util.Arrays;
  * counts tell it: how many more they have open there than at this gateway's last scrape of the
  * replica, and how many they have open in all.
  *
+ * <p>Beside the counts, each peer's pending work there (prompt tokens not prefilled yet, output
+ * tokens still expected), as it was at its report: {@code work} routing adds it to this gateway's
+ * own, as the estimate adds the peers' requests.
+ *
  * <p>Counts are cumulative, so a lost report is healed by the next one: only the latest report of
  * each peer matters. A peer first heard of after the scrape counts from that first report on. The
  * scrape resets the baseline to each peer's latest report, exactly as {@link EndpointLoad} resets
@@ -23,9 +27,13 @@ public final class PeerShare {
     private long[] finished = new long[0];
     private long[] dispatchedAtScrape = new long[0];
     private long[] finishedAtScrape = new long[0];
+    private long[] prefill = new long[0];
+    private long[] decode = new long[0];
     private int size;
     private volatile long sinceScrape;
     private volatile long inflight;
+    private volatile long prefillPending;
+    private volatile long decodePending;
     private final Runnable onChange;
 
     /** A share whose owner wants no notice of changes (tests, tools). */
@@ -48,19 +56,36 @@ public final class PeerShare {
         return inflight;
     }
 
+    /** Prompt tokens the peers sent to the replica without a first token yet, at their latest reports. */
+    public long prefillPending() {
+        return prefillPending;
+    }
+
+    /** Output tokens the peers' open requests on the replica are still expected to produce, at their latest reports. */
+    public long decodePending() {
+        return decodePending;
+    }
+
     /** Peers that have reported on this replica and not been forgotten. */
     public synchronized int peers() {
         return size;
     }
 
-    /** The latest cumulative counts of {@code peer} for this replica. */
-    public synchronized void report(long peer, long peerDispatched, long peerFinished) {
+    /** The latest cumulative counts of {@code peer} for this replica, without work. */
+    public void report(long peer, long peerDispatched, long peerFinished) {
+        report(peer, peerDispatched, peerFinished, 0, 0);
+    }
+
+    /** The latest cumulative counts of {@code peer} for this replica, and its pending work there now. */
+    public synchronized void report(long peer, long peerDispatched, long peerFinished, long peerPrefill,
+                                    long peerDecode) {
         if (peerDispatched < 0 || peerFinished < 0) {
             throw new IllegalArgumentException("counts: " + peerDispatched + ", " + peerFinished
                     + " (expected: >= 0)");
         }
         int slot = slotOf(peer);
-        if (slot >= 0 && peerDispatched == dispatched[slot] && peerFinished == finished[slot]) {
+        if (slot >= 0 && peerDispatched == dispatched[slot] && peerFinished == finished[slot]
+                && peerPrefill == prefill[slot] && peerDecode == decode[slot]) {
             // A full round repeats what the news told already: nothing moved.
             return;
         }
@@ -74,6 +99,8 @@ public final class PeerShare {
         }
         dispatched[slot] = peerDispatched;
         finished[slot] = peerFinished;
+        prefill[slot] = Math.max(0, peerPrefill);
+        decode[slot] = Math.max(0, peerDecode);
         publish();
         // Under this lock, which is safe: the index reads the sums without it.
         onChange.run();
@@ -114,6 +141,8 @@ public final class PeerShare {
             finished = Arrays.copyOf(finished, capacity);
             dispatchedAtScrape = Arrays.copyOf(dispatchedAtScrape, capacity);
             finishedAtScrape = Arrays.copyOf(finishedAtScrape, capacity);
+            prefill = Arrays.copyOf(prefill, capacity);
+            decode = Arrays.copyOf(decode, capacity);
         }
         peers[size] = peer;
         dispatchedAtScrape[size] = peerDispatched;
@@ -128,16 +157,24 @@ public final class PeerShare {
         finished[slot] = finished[last];
         dispatchedAtScrape[slot] = dispatchedAtScrape[last];
         finishedAtScrape[slot] = finishedAtScrape[last];
+        prefill[slot] = prefill[last];
+        decode[slot] = decode[last];
     }
 
     private void publish() {
         long since = 0;
         long open = 0;
+        long prefillSum = 0;
+        long decodeSum = 0;
         for (int i = 0; i < size; i++) {
             since += (dispatched[i] - dispatchedAtScrape[i]) - (finished[i] - finishedAtScrape[i]);
             open += Math.max(0, dispatched[i] - finished[i]);
+            prefillSum += prefill[i];
+            decodeSum += decode[i];
         }
         sinceScrape = since;
         inflight = open;
+        prefillPending = prefillSum;
+        decodePending = decodeSum;
     }
 }

@@ -42,7 +42,7 @@ final class PredictedScorer implements Scorer {
         PrefixHolders.Match match = decision.holders(model);
         for (int i = 0; i < decision.size(); i++) {
             EndpointLoad load = decision.load(i);
-            double prefill = Math.max(0, load.prefillPending())
+            double prefill = Math.max(0, load.prefillPendingWithPeers())
                     + model.uncached(request, match, decision.endpoint(i).authority());
             double decode = WorkScorer.decodeAhead(decision, i);
             double perDecodeToken = load.rates().secondsPerDecodeToken();

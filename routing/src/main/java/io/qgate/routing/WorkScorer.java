@@ -94,7 +94,7 @@ final class WorkScorer implements Scorer {
     }
 
     private static double tokensAhead(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
-        return Math.max(0, load.prefillPending()) + decodeAhead(load, estimated, nowNanos, staleAfterNanos);
+        return Math.max(0, load.prefillPendingWithPeers()) + decodeAhead(load, estimated, nowNanos, staleAfterNanos);
     }
 
     /** The output tokens that must come out on candidate {@code i} before a slot frees there; 0 when none is needed. */
@@ -104,7 +104,8 @@ final class WorkScorer implements Scorer {
 
     private static double decodeAhead(EndpointLoad load, double estimated, long nowNanos, long staleAfterNanos) {
         return EngineSlots.wouldQueue(load, estimated, nowNanos, staleAfterNanos)
-                ? Math.max(0, load.decodePending()) * EngineSlots.slotWaitShare(load, estimated, nowNanos, staleAfterNanos)
+                ? Math.max(0, load.decodePendingWithPeers())
+                        * EngineSlots.slotWaitShare(load, estimated, nowNanos, staleAfterNanos)
                 : 0;
     }
 }

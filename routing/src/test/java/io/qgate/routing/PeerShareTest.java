@@ -55,6 +55,23 @@ class PeerShareTest {
     }
 
     @Test
+    void thePeersPendingWorkIsAddedToTheGatewaysOwn() {
+        EndpointLoad load = new EndpointLoad();
+        load.dispatched(1, 300, 200, 500);
+        load.peers().report(PEER, 4, 1, 1_000, 700);
+        load.peers().report(OTHER_PEER, 2, 0, 250, 100);
+
+        assertThat(load.prefillPendingWithPeers()).isEqualTo(300 + 1_000 + 250);
+        assertThat(load.decodePendingWithPeers()).isEqualTo(200 + 700 + 100);
+
+        // The latest report stands: the first token came, the prompt is no longer ahead.
+        load.peers().report(PEER, 4, 1, 0, 650);
+        assertThat(load.prefillPendingWithPeers()).isEqualTo(300 + 250);
+        load.peers().forget(OTHER_PEER);
+        assertThat(load.decodePendingWithPeers()).isEqualTo(200 + 650);
+    }
+
+    @Test
     void aPeerFirstHeardAfterTheScrapeCountsFromItsFirstReportOn() {
         EndpointLoad load = new EndpointLoad();
         load.scraped(3, 0, 0, Set.of(), 0);

@@ -134,6 +134,21 @@ class WorkRoutingTest {
     }
 
     @Test
+    void aPromptAnotherGatewaySentAheadCountsAsWorkAhead() {
+        Router router = router("work");
+        router.update(EndpointSnapshot.of(List.of(A, B)));
+        // A peer has one request open on each, its long prompt still in prefill on A.
+        router.load(A).peers().report(9, 1, 0, 8_000, 100);
+        router.load(B).peers().report(9, 1, 0, 0, 100);
+
+        for (int i = 0; i < 10; i++) {
+            Router.Dispatch next = router.dispatch(prompt(100, null), Set.of());
+            assertThat(next.endpoint()).isEqualTo(B);
+            next.finish(false);
+        }
+    }
+
+    @Test
     void withEqualWorkAheadTheReplicaRunningFewerRequestsWins() {
         Router router = router("work");
         router.update(EndpointSnapshot.of(List.of(A, B, C)));

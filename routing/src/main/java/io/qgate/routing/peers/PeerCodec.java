@@ -17,10 +17,14 @@ import static java.util.Objects.requireNonNull;
  * The peer datagram, written and read. Big-endian:
  *
  * <pre>
- * magic "qgp" and version 1 (4 bytes) | sender (8) | sequence (8) | part (2) | replicas (2)
+ * magic "qgp" and version 2 (4 bytes) | sender (8) | sequence (8) | part (2) | replicas (2)
  * per replica: address length (1) | address (UTF-8) | dispatched (varint) | finished (varint)
+ *              | prefill pending (varint) | decode pending (varint)
  * HMAC-SHA256 of all of the above with the shared key (32)
  * </pre>
+ *
+ * <p>Version 1, without the two amounts of work, is still read (as no work), so that gateways of
+ * both versions count each other's requests during a rolling update.
  *
  * <p>Counts are unsigned LEB128 varints: a replica with a few million requests behind it costs
  * about 25 bytes with its address, so a hundred replicas fit one datagram of at most
@@ -36,7 +40,8 @@ public final class PeerCodec {
     /** The shortest shared key accepted, in bytes. */
     public static final int MIN_KEY_BYTES = 16;
 
-    private static final int MAGIC = 0x71677001;
+    private static final int MAGIC = 0x71677002;
+    private static final int MAGIC_WITHOUT_WORK = 0x71677001;
     private static final int HEADER = 4 + 8 + 8 + 2 + 2;
     private static final int MAC_BYTES = 32;
     private static final int MAX_ADDRESS = 255;
@@ -77,7 +82,8 @@ public final class PeerCodec {
             if (address.length == 0 || address.length > MAX_ADDRESS) {
                 continue;
             }
-            int size = 1 + address.length + Varint.size(replica.dispatched()) + Varint.size(replica.finished());
+            int size = 1 + address.length + Varint.size(replica.dispatched()) + Varint.size(replica.finished())
+                    + Varint.size(replica.prefillPending()) + Varint.size(replica.decodePending());
             if (body.remaining() < size) {
                 datagrams.add(seal(sender, sequences.getAsLong(), datagrams.size(), inBody, body));
                 inBody = 0;
@@ -85,6 +91,8 @@ public final class PeerCodec {
             body.put((byte) address.length).put(address);
             Varint.put(body, replica.dispatched());
             Varint.put(body, replica.finished());
+            Varint.put(body, replica.prefillPending());
+            Varint.put(body, replica.decodePending());
             inBody++;
         }
         if (inBody > 0 || datagrams.isEmpty()) {
@@ -113,7 +121,8 @@ public final class PeerCodec {
         if (length > MAX_DATAGRAM) {
             return new Decoded(PeerVerdict.OVERSIZED, null);
         }
-        if (length < HEADER + MAC_BYTES || ByteBuffer.wrap(data).getInt() != MAGIC) {
+        int magic = length < HEADER + MAC_BYTES ? 0 : ByteBuffer.wrap(data).getInt();
+        if (magic != MAGIC && magic != MAGIC_WITHOUT_WORK) {
             return new Decoded(PeerVerdict.MALFORMED, null);
         }
         int signed = length - MAC_BYTES;
@@ -124,12 +133,12 @@ public final class PeerCodec {
         if (!MessageDigest.isEqual(expected, given)) {
             return new Decoded(PeerVerdict.FORGED, null);
         }
-        PeerMessage message = parse(ByteBuffer.wrap(data, 0, signed));
+        PeerMessage message = parse(ByteBuffer.wrap(data, 0, signed), magic == MAGIC);
         return message == null ? new Decoded(PeerVerdict.MALFORMED, null) : new Decoded(PeerVerdict.ACCEPTED, message);
     }
 
     /** The message in {@code in} (after the magic), or null when its contents break the format. */
-    private static PeerMessage parse(ByteBuffer in) {
+    private static PeerMessage parse(ByteBuffer in, boolean withWork) {
         in.position(4);
         long sender = in.getLong();
         long sequence = in.getLong();
@@ -148,10 +157,12 @@ public final class PeerCodec {
             in.position(in.position() + addressLength);
             long dispatched = Varint.get(in);
             long finished = Varint.get(in);
-            if (dispatched < 0 || finished < 0 || finished > dispatched) {
+            long prefill = withWork ? Varint.get(in) : 0;
+            long decode = withWork ? Varint.get(in) : 0;
+            if (dispatched < 0 || finished < 0 || finished > dispatched || prefill < 0 || decode < 0) {
                 return null;
             }
-            counts.add(new ReplicaCounts(address, dispatched, finished));
+            counts.add(new ReplicaCounts(address, dispatched, finished, prefill, decode));
         }
         return in.hasRemaining() ? null : new PeerMessage(sender, sequence, part, counts);
     }

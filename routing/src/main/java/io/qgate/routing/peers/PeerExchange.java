@@ -101,7 +101,7 @@ public final class PeerExchange {
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
             if (!load.peersTold(dispatched, finished)) {
-                news.add(new ReplicaCounts(address, dispatched, finished));
+                news.add(counts(address, load, dispatched, finished));
                 newsLoads.add(load);
             }
         });
@@ -126,10 +126,20 @@ public final class PeerExchange {
         loads.forEach((address, load) -> {
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
-            counts.add(new ReplicaCounts(address, dispatched, finished));
+            counts.add(counts(address, load, dispatched, finished));
             load.tellPeers(dispatched, finished);
         });
         return codec.encode(self, this::nextSequence, counts);
+    }
+
+    /**
+     * A replica's counts and this gateway's pending work there. The work rides along with the
+     * counts' news and with every full round, at most an interval late: it moves with every
+     * streamed token, too often to be news itself.
+     */
+    private static ReplicaCounts counts(String address, EndpointLoad load, long dispatched, long finished) {
+        return new ReplicaCounts(address, dispatched, finished, Math.max(0, load.prefillPending()),
+                Math.max(0, load.decodePending()));
     }
 
     private long nextSequence() {
@@ -174,7 +184,8 @@ public final class PeerExchange {
         for (ReplicaCounts counts : message.counts()) {
             EndpointLoad load = loads.find(counts.address());
             if (load != null) {
-                load.peers().report(message.sender(), counts.dispatched(), counts.finished());
+                load.peers().report(message.sender(), counts.dispatched(), counts.finished(),
+                        counts.prefillPending(), counts.decodePending());
                 peer.reportedTo.add(load);
             }
         }

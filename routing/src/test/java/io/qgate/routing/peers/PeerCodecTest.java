@@ -32,10 +32,33 @@ class PeerCodecTest {
     }
 
     @Test
+    void theWorkPendingIsReadBackWithTheCounts() {
+        PeerCodec codec = new PeerCodec(KEY);
+        List<ReplicaCounts> counts = List.of(new ReplicaCounts("10.0.0.1:8000", 40, 31, 12_000, 2_500),
+                new ReplicaCounts("10.0.0.2:8000", 7, 7, 0, 0));
+
+        byte[] datagram = codec.encode(3, () -> 99, counts).get(0);
+
+        assertThat(codec.decode(datagram, datagram.length).message().counts()).isEqualTo(counts);
+    }
+
+    @Test
+    void aDatagramOfTheFirstVersionIsReadAsCountsWithoutWork() throws Exception {
+        // A gateway not yet updated, during a rolling update: its requests still count.
+        byte[] versionOne = signed(1, 5, 2);
+
+        PeerCodec.Decoded decoded = new PeerCodec(KEY).decode(versionOne, versionOne.length);
+
+        assertThat(decoded.verdict()).isEqualTo(PeerVerdict.ACCEPTED);
+        assertThat(decoded.message().counts()).containsExactly(new ReplicaCounts("a:1", 5, 2, 0, 0));
+    }
+
+    @Test
     void aHundredReplicasFitOneDatagram() {
         List<ReplicaCounts> counts = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            counts.add(new ReplicaCounts("10.244." + i + ".123:8000", 10_000_000L + i, 9_999_000L));
+            // A busy replica's work: a few prompts in prefill, a few hundred requests' output to come.
+            counts.add(new ReplicaCounts("10.244." + i + ".123:8000", 10_000_000L + i, 9_999_000L, 60_000, 900_000));
         }
 
         assertThat(new PeerCodec(KEY).encode(1, () -> 1, counts)).hasSize(1);
@@ -82,7 +105,7 @@ class PeerCodecTest {
         assertThat(read).isEqualTo(counts);
     }
 
-    /** A datagram declaring {@code declared} replicas, holding one with the given counts, signed with the key. */
+    /** A datagram of the first version (no work) declaring {@code declared} replicas, holding one with the given counts, signed with the key. */
     private static byte[] signed(int declared, int dispatched, int finished) throws Exception {
         ByteBuffer body = ByteBuffer.allocate(64);
         body.putInt(0x71677001).putLong(9).putLong(1).putShort((short) 0).putShort((short) declared);
