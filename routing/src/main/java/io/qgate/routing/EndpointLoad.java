@@ -41,7 +41,7 @@ public final class EndpointLoad {
     private final TtftFit ttftFit = new TtftFit();
     private final EngineRates rates = new EngineRates();
     private volatile Sample sample;
-    private final PeerShare peers = new PeerShare(this::changed);
+    private final PeerShare peers = new PeerShare(this::reported);
     private volatile long lastScrapeFailureNanos;
     /** The most requests seen running while others waited: the engine's batch limit, once learned. */
     private volatile double learnedBatchLimit = Double.NaN;
@@ -50,6 +50,8 @@ public final class EndpointLoad {
     private final Runnable onModelsChanged;
     private final Consumer<LoraAdapters> onLoraChanged;
     private final Runnable onSpeedReported;
+    /** Hears of each scrape and each change of the peers' counts: what this gateway did not cause. */
+    private final Consumer<EndpointLoad> onReport;
     /** How many times slower than the pool's fastest this engine turns out tokens ({@link ReplicaSpeeds}). */
     private volatile int slowness = 1;
     /** Where this replica sits in the router's load index, told of every change; null when not indexed. */
@@ -57,18 +59,21 @@ public final class EndpointLoad {
 
     /** A load whose owner wants no notice of model changes (tests, tools). */
     public EndpointLoad() {
-        this(() -> { }, lora -> { }, () -> { });
+        this(() -> { }, lora -> { }, () -> { }, load -> { });
     }
 
     /**
      * {@code onModelsChanged} runs when a scrape reports a different set of served models,
      * {@code onLoraChanged} when it reports different LoRA adapters, {@code onSpeedReported}
-     * after each report of the engine's counters.
+     * after each report of the engine's counters, {@code onReport} after each scrape and each
+     * change of the peers' counts (never for this gateway's own dispatches and finishes).
      */
-    EndpointLoad(Runnable onModelsChanged, Consumer<LoraAdapters> onLoraChanged, Runnable onSpeedReported) {
+    EndpointLoad(Runnable onModelsChanged, Consumer<LoraAdapters> onLoraChanged, Runnable onSpeedReported,
+                 Consumer<EndpointLoad> onReport) {
         this.onModelsChanged = onModelsChanged;
         this.onLoraChanged = onLoraChanged;
         this.onSpeedReported = onSpeedReported;
+        this.onReport = onReport;
     }
 
     /** Requests this gateway has open on the replica; a batch counts once per input. */
@@ -136,6 +141,12 @@ public final class EndpointLoad {
     /** From now on this replica's changes re-key it in {@code slot}'s index; null: in none. */
     void indexedBy(LoadIndex.Slot slot) {
         indexSlot = slot;
+    }
+
+    /** A peer's report, or its forgetting, changed the peers' counts. */
+    private void reported() {
+        changed();
+        onReport.accept(this);
     }
 
     /** Something the estimate or the work ahead is computed from changed. */
@@ -231,6 +242,7 @@ public final class EndpointLoad {
         if (slot != null) {
             slot.scraped(nowNanos);
         }
+        onReport.accept(this);
         if (previous == null || previous.models() != served) {
             onModelsChanged.run();
         }
