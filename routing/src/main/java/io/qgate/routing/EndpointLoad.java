@@ -294,6 +294,23 @@ public final class EndpointLoad {
         return Math.max(open, scraped + sinceDispatched - sinceFinished + peers.sinceScrape());
     }
 
+    /**
+     * The estimated load less this gateway's own requests there: what other gateways keep in the
+     * engine, by the scrape and the peers' reports ({@link #estimatedLoad} less {@link #inflight}
+     * whenever no dispatch or finish is half-recorded). Computed without this gateway's counts, so
+     * it changes only with a scrape, a peer's report or the scrape going stale, and a dispatch on
+     * another thread cannot leave it a request off.
+     */
+    public double othersLoad(long nowNanos, long staleAfterNanos) {
+        Sample s = sample;
+        long peersOpen = peers.inflight();
+        if (s == null || nowNanos - s.atNanos() > staleAfterNanos) {
+            return peersOpen;
+        }
+        // The scrape less what this gateway had open at it, plus what the peers sent since.
+        return Math.max(peersOpen, s.waiting() + s.running() - (s.dispatchedAt() - s.finishedAt()) + peers.sinceScrape());
+    }
+
     /** The scraped waiting queue, or NaN when there is no fresh scrape. */
     public double scrapedWaiting(long nowNanos, long staleAfterNanos) {
         Sample s = sample;

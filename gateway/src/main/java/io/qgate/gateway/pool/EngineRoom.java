@@ -222,17 +222,17 @@ final class EngineRoom implements IntSupplier {
         unexplainedLoads += share.unexplained ? sign : 0;
     }
 
-    /** The share of one replica at {@code now}, as the walk over all of them computed it. */
+    /** The share of one replica at {@code now}, as the walk over all of them computed it then. */
     private void compute(Share share, long now) {
         EndpointLoad load = share.load;
         int limit = configuredLimit > 0 ? configuredLimit : learn(share.authority, load, now);
-        double estimated = load.estimatedLoad(now, staleAfterNanos, true);
-        int inflight = load.inflight();
+        // What the engine holds that is not this gateway's: other gateways' requests. Not the
+        // estimate less this gateway's in-flight count: a dispatch half-recorded on another
+        // thread would leave the share a request off until the replica's next report.
+        double others = load.othersLoad(now, staleAfterNanos);
         share.limitUnknown = limit <= 0;
         // Load that neither this gateway nor a peer has open there: gateways it does not hear from.
-        share.unexplained = estimated - (inflight + load.peers().inflight()) >= EngineAllowance.UNEXPLAINED;
-        // What the engine holds that is not this gateway's: other gateways' requests.
-        double others = Math.max(0, estimated - inflight);
+        share.unexplained = others - load.peers().inflight() >= EngineAllowance.UNEXPLAINED;
         for (int i = 0; i < allowances.length; i++) {
             share.room[i] = Math.max(0, (long) Math.floor(limit + allowances[i] - others));
         }
