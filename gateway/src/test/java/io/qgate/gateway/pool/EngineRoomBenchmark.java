@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -56,6 +57,7 @@ public class EngineRoomBenchmark {
     private List<Endpoint> endpoints;
     private IntSupplier engineRoom;
     private long scrapedAt;
+    /** Racy on two threads, as it may be: it only spreads the scrapes over the replicas. */
     private int next;
 
     @Setup
@@ -89,15 +91,22 @@ public class EngineRoomBenchmark {
     /** One replica's scrape, then the room read: what an admission pays after the fleet moved. */
     @Benchmark
     public int scrapeThenRead() {
-        int at = next++ % replicas;
+        int at = Math.floorMod(next++, replicas);
         router.load(endpoints.get(at)).scraped(next & 3, 48 + (next & 15), 0.5, Set.of(), scrapedAt + next);
         return engineRoom.getAsInt();
+    }
+
+    /** {@link #scrapeThenRead} on two threads at once, as two event loops admit: the kept room's lock shared. */
+    @Benchmark
+    @Threads(2)
+    public int scrapeThenReadOnTwoThreads() {
+        return scrapeThenRead();
     }
 
     /** The scrape alone: subtracted from {@link #scrapeThenRead}, the read's part. */
     @Benchmark
     public Object scrape() {
-        int at = next++ % replicas;
+        int at = Math.floorMod(next++, replicas);
         router.load(endpoints.get(at)).scraped(next & 3, 48 + (next & 15), 0.5, Set.of(), scrapedAt + next);
         return router;
     }
