@@ -41,7 +41,7 @@ public final class EndpointLoad {
     private final TtftFit ttftFit = new TtftFit();
     private final EngineRates rates = new EngineRates();
     private volatile Sample sample;
-    private final PeerShare peers = new PeerShare(this::changed);
+    private final PeerShare peers = new PeerShare(this::reported);
     private volatile long lastScrapeFailureNanos;
     /** The most requests seen running while others waited: the engine's batch limit, once learned. */
     private volatile double learnedBatchLimit = Double.NaN;
@@ -50,6 +50,8 @@ public final class EndpointLoad {
     private final Runnable onModelsChanged;
     private final Consumer<LoraAdapters> onLoraChanged;
     private final Runnable onSpeedReported;
+    /** Hears of each scrape and each change of the peers' counts: what this gateway did not cause. */
+    private final Consumer<EndpointLoad> onReport;
     /** How many times slower than the pool's fastest this engine turns out tokens ({@link ReplicaSpeeds}). */
     private volatile int slowness = 1;
     /** Where this replica sits in the router's load index, told of every change; null when not indexed. */
@@ -60,18 +62,21 @@ public final class EndpointLoad {
 
     /** A load whose owner wants no notice of model changes (tests, tools). */
     public EndpointLoad() {
-        this(() -> { }, lora -> { }, () -> { });
+        this(() -> { }, lora -> { }, () -> { }, load -> { });
     }
 
     /**
      * {@code onModelsChanged} runs when a scrape reports a different set of served models,
      * {@code onLoraChanged} when it reports different LoRA adapters, {@code onSpeedReported}
-     * after each report of the engine's counters.
+     * after each report of the engine's counters, {@code onReport} after each scrape and each
+     * change of the peers' counts (never for this gateway's own dispatches and finishes).
      */
-    EndpointLoad(Runnable onModelsChanged, Consumer<LoraAdapters> onLoraChanged, Runnable onSpeedReported) {
+    EndpointLoad(Runnable onModelsChanged, Consumer<LoraAdapters> onLoraChanged, Runnable onSpeedReported,
+                 Consumer<EndpointLoad> onReport) {
         this.onModelsChanged = onModelsChanged;
         this.onLoraChanged = onLoraChanged;
         this.onSpeedReported = onSpeedReported;
+        this.onReport = onReport;
     }
 
     /** Requests this gateway has open on the replica; a batch counts once per input. */
@@ -170,6 +175,12 @@ public final class EndpointLoad {
                 slot.changed();
             }
         }
+    }
+
+    /** A peer's report, or its forgetting, changed the peers' counts. */
+    private void reported() {
+        changed();
+        onReport.accept(this);
     }
 
     /** Something the estimate or the work ahead is computed from changed. */
@@ -275,6 +286,7 @@ public final class EndpointLoad {
         if (slot != null) {
             slot.scraped(nowNanos);
         }
+        onReport.accept(this);
         if (previous == null || previous.models() != served) {
             onModelsChanged.run();
         }
@@ -324,6 +336,23 @@ public final class EndpointLoad {
         // Requests sent just before the scrape may not have reached the engine yet (they are in the
         // dispatched count but not in the scraped one); what the gateways have open there is a floor.
         return Math.max(open, scraped + sinceDispatched - sinceFinished + peers.sinceScrape());
+    }
+
+    /**
+     * The estimated load less this gateway's own requests there: what other gateways keep in the
+     * engine, by the scrape and the peers' reports ({@link #estimatedLoad} less {@link #inflight}
+     * whenever no dispatch or finish is half-recorded). Computed without this gateway's counts, so
+     * it changes only with a scrape, a peer's report or the scrape going stale, and a dispatch on
+     * another thread cannot leave it a request off.
+     */
+    public double othersLoad(long nowNanos, long staleAfterNanos) {
+        Sample s = sample;
+        long peersOpen = peers.inflight();
+        if (s == null || nowNanos - s.atNanos() > staleAfterNanos) {
+            return peersOpen;
+        }
+        // The scrape less what this gateway had open at it, plus what the peers sent since.
+        return Math.max(peersOpen, s.waiting() + s.running() - (s.dispatchedAt() - s.finishedAt()) + peers.sinceScrape());
     }
 
     /** The scraped waiting queue, or NaN when there is no fresh scrape. */

@@ -1,11 +1,14 @@
 package io.qgate.routing;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -60,6 +63,8 @@ public final class LoadTable {
     /** No replica is ejected after this instant: before it, ejections are checked one by one. */
     private volatile long ejectionHorizonNanos;
     private volatile boolean anyEjection;
+    /** Told of every scrape and peer report of any replica ({@link #watchReports}); copied on write. */
+    private volatile List<Consumer<EndpointLoad>> reportWatchers = List.of();
 
     /** A table whose decisions weigh every replica, or a sample: no load index. */
     public LoadTable() {
@@ -119,7 +124,25 @@ public final class LoadTable {
         EndpointLoad load = loads.get(endpoint.authority());
         return load != null ? load : loads.computeIfAbsent(endpoint.authority(),
                 a -> new EndpointLoad(() -> servedModelsStale = true, knownAdapters::note,
-                        () -> speeds.reported(table.accepting().loads())));
+                        () -> speeds.reported(table.accepting().loads()), this::reported));
+    }
+
+    /**
+     * From now on {@code watcher} hears of every scrape of a replica and every change of its
+     * peers' counts, on the thread that made it, after the load holds it.
+     */
+    synchronized void watchReports(Consumer<EndpointLoad> watcher) {
+        requireNonNull(watcher, "watcher");
+        List<Consumer<EndpointLoad>> watchers = new ArrayList<>(reportWatchers);
+        watchers.add(watcher);
+        reportWatchers = List.copyOf(watchers);
+    }
+
+    private void reported(EndpointLoad load) {
+        List<Consumer<EndpointLoad>> watchers = reportWatchers;
+        for (int i = 0; i < watchers.size(); i++) {
+            watchers.get(i).accept(load);
+        }
     }
 
     /** The load state of the replica at {@code authority}, or null when it is not known. */

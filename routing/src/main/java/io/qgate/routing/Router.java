@@ -2,6 +2,7 @@ package io.qgate.routing;
 
 import java.util.Collection;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
@@ -86,6 +87,15 @@ public final class Router {
      */
     public EndpointLoad loadAt(String authority) {
         return table.find(authority);
+    }
+
+    /**
+     * From now on {@code watcher} hears of each change to a replica's load that this gateway did
+     * not cause: a scrape, a peer's report or a silent peer forgotten (never this gateway's own
+     * dispatches and finishes). It runs on the thread of the change, after the load holds it.
+     */
+    public void watchReports(Consumer<EndpointLoad> watcher) {
+        table.watchReports(watcher);
     }
 
     /** Every known replica's address and load state: what this gateway tells its peers. */

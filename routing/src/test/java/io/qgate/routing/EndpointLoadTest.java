@@ -37,6 +37,27 @@ class EndpointLoadTest {
     }
 
     @Test
+    void othersLoadIsTheEstimateLessThisGatewaysOwnAndMovesOnlyWithScrapesPeersAndStaleness() {
+        EndpointLoad load = new EndpointLoad();
+        load.dispatched(2); // this gateway's two are inside the scrape's 7
+        load.scraped(3, 4, 0.5, Set.of("m"), 0);
+        load.peers().report(9, 3, 1);
+        assertThat(load.othersLoad(0, STALE)).isEqualTo(5);
+
+        // This gateway's dispatches and finishes move the estimate and its own count alike.
+        load.dispatched(3);
+        load.finished(1);
+        assertThat(load.othersLoad(0, STALE)).isEqualTo(5)
+                .isEqualTo(load.estimatedLoad(0, STALE, true) - load.inflight());
+
+        load.peers().report(9, 6, 1);
+        assertThat(load.othersLoad(0, STALE)).as("the peer sent three more").isEqualTo(8);
+        // Stale: only what the peers have open there.
+        assertThat(load.othersLoad(STALE + 1, STALE)).isEqualTo(5)
+                .isEqualTo(load.estimatedLoad(STALE + 1, STALE, true) - load.inflight());
+    }
+
+    @Test
     void theCorrectionNeverGoesBelowZero() {
         EndpointLoad load = new EndpointLoad();
         load.dispatched(1);

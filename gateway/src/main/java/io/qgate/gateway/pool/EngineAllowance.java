@@ -57,14 +57,14 @@ final class EngineAllowance {
     }
 
     /**
-     * The allowance now, given the most requests that a fresh scrape of any of the pool's engines
-     * shows beyond what this gateway and its peers have open there.
+     * The allowance now, given whether a fresh scrape of any of the pool's engines shows at least
+     * {@link #UNEXPLAINED} requests beyond what this gateway and its peers have open there.
      */
-    int allowance(double unexplained, long nowNanos) {
+    int allowance(boolean unexplainedSeen, long nowNanos) {
         if (fixed != AUTO) {
             return fixed;
         }
-        if (unexplained < UNEXPLAINED) {
+        if (!unexplainedSeen) {
             stretchStart = NEVER;
         } else if (stretchStart == NEVER) {
             stretchStart = nowNanos;
@@ -73,5 +73,10 @@ final class EngineAllowance {
         }
         long counted = countedAt;
         return counted != NEVER && nowNanos - counted <= MEMORY.toNanos() ? FEW : 0;
+    }
+
+    /** Every value {@link #allowance} can answer: the room keeps a sum for each. */
+    int[] values() {
+        return fixed == AUTO ? new int[] {0, FEW} : new int[] {fixed};
     }
 }
