@@ -1,5 +1,7 @@
 package io.qgate.fleet;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Events that all come a fixed delay after they are scheduled, such as every LiteLLM hop: since
  * the clock never goes back, they are due in the order they were scheduled, so a first-in
@@ -27,9 +29,7 @@ public final class DelayLane {
 
     /** Schedules {@code action} the lane's delay from now. */
     public void after(Runnable action) {
-        if (action == null) {
-            throw new NullPointerException("action");
-        }
+        requireNonNull(action, "action");
         if (size == times.length) {
             grow();
         }
