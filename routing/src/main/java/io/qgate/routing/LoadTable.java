@@ -63,6 +63,8 @@ public final class LoadTable {
     /** No replica is ejected after this instant: before it, ejections are checked one by one. */
     private volatile long ejectionHorizonNanos;
     private volatile boolean anyEjection;
+    /** How many of the peers' requests this gateway has not heard of yet; fed by the router. */
+    private final PeerPace peerPace = new PeerPace();
     /** Told of every scrape and peer report of any replica ({@link #watchReports}); copied on write. */
     private volatile List<Consumer<EndpointLoad>> reportWatchers = List.of();
 
@@ -117,6 +119,11 @@ public final class LoadTable {
     /** The load index of the accepting replicas, or null when decisions scan. */
     LoadIndex index() {
         return table.index();
+    }
+
+    /** How many of the peers' requests to these replicas this gateway has not heard of yet. */
+    PeerPace peerPace() {
+        return peerPace;
     }
 
     /** The load state of {@code endpoint}, created on first sight. */

@@ -34,6 +34,9 @@ public final class PeerShare {
     private volatile long inflight;
     private volatile long prefillPending;
     private volatile long decodePending;
+    /** Requests the peers reported dispatching since {@link #takeHeard} last asked, and how late the latest report came. */
+    private long heard;
+    private long heardLagNanos;
     private final Runnable onChange;
 
     /** A share whose owner wants no notice of changes (tests, tools). */
@@ -77,8 +80,16 @@ public final class PeerShare {
     }
 
     /** The latest cumulative counts of {@code peer} for this replica, and its pending work there now. */
+    public void report(long peer, long peerDispatched, long peerFinished, long peerPrefill, long peerDecode) {
+        report(peer, peerDispatched, peerFinished, peerPrefill, peerDecode, 0);
+    }
+
+    /**
+     * Like {@link #report(long, long, long, long, long)} for a report that tells what the peer
+     * knew {@code lagNanos} ago on average: how long its dispatches stay unseen ({@link PeerPace}).
+     */
     public synchronized void report(long peer, long peerDispatched, long peerFinished, long peerPrefill,
-                                    long peerDecode) {
+                                    long peerDecode, long lagNanos) {
         if (peerDispatched < 0 || peerFinished < 0) {
             throw new IllegalArgumentException("counts: " + peerDispatched + ", " + peerFinished
                     + " (expected: >= 0)");
@@ -96,6 +107,9 @@ public final class PeerShare {
         }
         if (slot < 0) {
             slot = add(peer, peerDispatched, peerFinished);
+        } else {
+            heard += peerDispatched - dispatched[slot];
+            heardLagNanos = lagNanos;
         }
         dispatched[slot] = peerDispatched;
         finished[slot] = peerFinished;
@@ -104,6 +118,21 @@ public final class PeerShare {
         publish();
         // Under this lock, which is safe: the index reads the sums without it.
         onChange.run();
+    }
+
+    /**
+     * The requests the peers reported dispatching here since the last call, and resets the count:
+     * the one watcher that paces the peers ({@link PeerPace}) asks after each report.
+     */
+    synchronized long takeHeard() {
+        long taken = heard;
+        heard = 0;
+        return taken;
+    }
+
+    /** How late the latest report that told of dispatches came ({@link #report(long, long, long, long, long, long)}). */
+    synchronized long heardLagNanos() {
+        return heardLagNanos;
     }
 
     /** Drops {@code peer}'s contribution: it went silent. */

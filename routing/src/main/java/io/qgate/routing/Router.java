@@ -43,6 +43,8 @@ public final class Router {
         this.table = new LoadTable(indexing == null ? null
                 : accepting -> new LoadIndex(accepting, indexing.order(), settings, nanoClock,
                         indexing.kvWeight() > 0 ? Pickers.NEAR_EQUAL / indexing.kvWeight() : 0));
+        PeerPace pace = table.peerPace();
+        table.watchReports(load -> pace.heard(load.peers().takeHeard(), load.peers().heardLagNanos(), nowNanos()));
     }
 
     /** A router with default settings and the system clock. */

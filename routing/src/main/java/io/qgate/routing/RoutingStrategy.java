@@ -35,6 +35,10 @@ public final class RoutingStrategy {
     private final int sampleSize;
     private final Supplier<RandomGenerator> random;
     private final Indexing indexing;
+    /** What {@link #indexing} would be without {@link #withoutIndex}: kept so the full scan spreads as the index does. */
+    private final Indexing scanIndexing;
+    /** The order a pick is spread over when peers have requests on their way ({@link HerdSpread}); null for none. */
+    private final LoadIndex.Order spreadOrder;
 
     /**
      * How a strategy's decisions read the load index instead of every replica: the order, and
@@ -70,7 +74,17 @@ public final class RoutingStrategy {
     /** @param indexing how decisions read the load index ({@link Strategies} knows which strategies can); null for none */
     RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
                     WorkModel workModel, int sampleSize, Supplier<RandomGenerator> random, Indexing indexing) {
-        this.indexing = sampleSize > 0 ? null : indexing;
+        this(name, filters, scorers, picker, workModel, sampleSize, random, indexing, false);
+    }
+
+    /** @param scan whether decisions weigh every replica even though the strategy could read an index */
+    private RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
+                            WorkModel workModel, int sampleSize, Supplier<RandomGenerator> random, Indexing indexing,
+                            boolean scan) {
+        this.indexing = sampleSize > 0 || scan ? null : indexing;
+        // A sample has too few replicas to pour over; the full scan spreads as the index does.
+        this.spreadOrder = sampleSize > 0 || indexing == null ? null : indexing.order();
+        this.scanIndexing = indexing;
         if (sampleSize < 0) {
             throw new IllegalArgumentException("sampleSize: " + sampleSize + " (expected: >= 0)");
         }
@@ -110,7 +124,12 @@ public final class RoutingStrategy {
         if (scorers.length > 0 && decision.size() > 1) {
             decision.score(scorers, weights);
         }
-        return picker.pick(decision);
+        int chosen = picker.pick(decision);
+        if (spreadOrder == null) {
+            return chosen;
+        }
+        double unseen = decision.table().peerPace().unseen(decision.nowNanos());
+        return HerdSpread.spread(decision, chosen, spreadOrder, unseen, workModel, random.get());
     }
 
     private boolean fromIndex(Decision decision, LoadIndex index) {
@@ -160,7 +179,7 @@ public final class RoutingStrategy {
      */
     public RoutingStrategy withoutIndex() {
         return new RoutingStrategy(name, List.of(filters), weightedScorers(), picker, workModel, sampleSize, random,
-                null);
+                scanIndexing, true);
     }
 
     private List<WeightedScorer> weightedScorers() {

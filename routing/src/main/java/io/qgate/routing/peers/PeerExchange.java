@@ -39,6 +39,11 @@ public final class PeerExchange {
     private static final long REMEMBER_NANOS = 2 * WINDOW_MICROS * 1_000;
     /** How often {@link #due} should be asked: the delay of news. */
     public static final long CHECK_NANOS = 1_000_000L;
+    /**
+     * The most a datagram's time on the wire is taken to be, by its time against this gateway's
+     * clock: more is the two clocks' skew, not the wire.
+     */
+    static final long MAX_WIRE_NANOS = 5_000_000L;
     /** Without news, a full round every this many intervals. */
     public static final int QUIET_INTERVALS = 10;
 
@@ -181,11 +186,14 @@ public final class PeerExchange {
             peer.live = true;
             live++;
         }
+        // How late, on average, a dispatch of the sender's is heard of: the wait for its next round of news, then the wire.
+        long wire = Math.min(MAX_WIRE_NANOS, Math.max(0, (wallMicros.getAsLong() - message.sequence()) * 1_000));
+        long lag = CHECK_NANOS / 2 + wire;
         for (ReplicaCounts counts : message.counts()) {
             EndpointLoad load = loads.find(counts.address());
             if (load != null) {
                 load.peers().report(message.sender(), counts.dispatched(), counts.finished(),
-                        counts.prefillPending(), counts.decodePending());
+                        counts.prefillPending(), counts.decodePending(), lag);
                 peer.reportedTo.add(load);
             }
         }
