@@ -228,6 +228,9 @@ public final class Gateway implements AutoCloseable {
                 .map(ModelPool::router).toList()), clock);
         if (peers != null) {
             peers.register(registry);
+            for (ModelPool pool : pools.all()) {
+                PeerTransport.registerPool(registry, pool.name(), pool.router());
+            }
             log.info("sharing dispatch counts with {}", peers.describe());
         }
     }

@@ -115,7 +115,8 @@ class PeersEndToEndTest {
         assertThat(b.router().inflight(endpoint)).isZero();
         assertThat(metrics(b)).contains("qgate_peers_live 1.0")
                 .containsPattern("qgate_peer_messages_total\\{result=\"accepted\"} [1-9]")
-                .contains("qgate_peer_messages_total{result=\"forged\"} 0.0");
+                .contains("qgate_peer_messages_total{result=\"forged\"} 0.0")
+                .containsPattern("qgate_peers_unseen_requests\\{pool=\"[^\"]+\"} [0-9.]+");
 
         held.forEach(Runnable::run);
         held.clear();

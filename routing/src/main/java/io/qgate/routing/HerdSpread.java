@@ -141,7 +141,7 @@ final class HerdSpread {
                         return false;
                     }
                     LoadIndex.Slot slot = bucket.member(i);
-                    if ((!work || holders.blocks(slot.endpoint().authority()) == 0)
+                    if ((!work || holders.blocks(slot) == 0)
                             && decision.passes(slot.endpoint(), slot.load())) {
                         basin.add(slot.endpoint(), slot.load(), level);
                     }

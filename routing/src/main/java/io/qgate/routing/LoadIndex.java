@@ -56,10 +56,12 @@ final class LoadIndex {
 
     /** The replicas of one key, in no order. Read only between {@link #lock} and {@link #unlock}. */
     static final class Bucket {
+        private static final Slot[] NO_MEMBERS = new Slot[0];
         final double estimated;
         /** {@code queue}: minus the KV-cache score's band, so that the freest caches come first; {@code work}: the work ahead. */
         final double second;
-        private Slot[] members = new Slot[4];
+        /** Empty until the first member: most buckets made are probes to look up with. */
+        private Slot[] members = NO_MEMBERS;
         private int size;
 
         private Bucket(double estimated, double second) {
@@ -93,7 +95,7 @@ final class LoadIndex {
 
         private void add(Slot slot) {
             if (size == members.length) {
-                members = Arrays.copyOf(members, size * 2);
+                members = Arrays.copyOf(members, Math.max(4, size * 2));
             }
             slot.position = size;
             members[size++] = slot;
@@ -112,6 +114,8 @@ final class LoadIndex {
         private final LoadIndex index;
         private final Endpoint endpoint;
         private final EndpointLoad load;
+        /** The address's hash, beside the entry: a prefix's holders are told apart without reading the address. */
+        final int authorityHash;
         private volatile Key key;
         /** The bucket that holds the replica and its place there, under the index's lock; null before its first key. */
         private Bucket bucket;
@@ -125,6 +129,7 @@ final class LoadIndex {
             this.index = index;
             this.endpoint = endpoint;
             this.load = load;
+            this.authorityHash = endpoint.authority().hashCode();
         }
 
         Endpoint endpoint() {

@@ -47,6 +47,7 @@ final class PrefixHolders {
 
         private final String[] authorities = new String[HOLDERS * 2];
         private final int[] blocks = new int[HOLDERS * 2];
+        private final int[] hashes = new int[HOLDERS * 2];
         private int size;
 
         int size() {
@@ -68,6 +69,20 @@ final class PrefixHolders {
             return 0;
         }
 
+        /**
+         * Leading blocks the replica of {@code slot} is known to hold; 0 when none. Compares the
+         * addresses' hashes first: a walk over the index reads no address but a holder's.
+         */
+        int blocks(LoadIndex.Slot slot) {
+            int hash = slot.authorityHash;
+            for (int i = 0; i < size; i++) {
+                if (hashes[i] == hash && same(authorities[i], slot.endpoint().authority())) {
+                    return blocks[i];
+                }
+            }
+            return 0;
+        }
+
         /** The blocks of the {@code i}-th holder found. */
         int blocksAt(int i) {
             return blocks[i];
@@ -76,6 +91,7 @@ final class PrefixHolders {
         private void add(String authority, int leadingBlocks) {
             authorities[size] = authority;
             blocks[size] = leadingBlocks;
+            hashes[size] = authority.hashCode();
             size++;
         }
     }

@@ -105,6 +105,14 @@ public final class Router {
         table.forEach(action);
     }
 
+    /**
+     * Requests the peer gateways have sent these replicas that this gateway has not heard of yet:
+     * their rate times the lag of their reports ({@link PeerPace}); 0 without peers.
+     */
+    public double peersUnseen() {
+        return table.peerPace().unseen(nowNanos());
+    }
+
     /** Requests this gateway has sent to {@code endpoint} and not yet seen finish. */
     public int inflight(Endpoint endpoint) {
         return load(endpoint).inflight();

@@ -20,6 +20,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.qgate.discovery.EndpointSource;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointSnapshot;
+import io.qgate.routing.Router;
 import io.qgate.routing.peers.PeerCodec;
 import io.qgate.routing.peers.PeerExchange;
 import io.qgate.routing.peers.PeerVerdict;
@@ -104,6 +105,19 @@ public final class PeerTransport implements AutoCloseable {
         }
         Gauge.builder("qgate.peers.live", exchange, PeerExchange::live)
                 .description("Peer gateways heard from within the last 3 s")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * {@code qgate_peers_unseen_requests{pool}}: the requests the peers sent {@code pool}'s replicas
+     * that this gateway has not heard of yet.
+     */
+    public static void registerPool(MeterRegistry registry, String pool, Router router) {
+        Gauge.builder("qgate.peers.unseen.requests", router, Router::peersUnseen)
+                .description("Requests peer gateways sent the pool that this gateway has not heard of yet "
+                        + "(their rate times their reports' lag); from half a request, picks are spread")
+                .tag("pool", pool)
                 .strongReference(true)
                 .register(registry);
     }
