@@ -22,6 +22,8 @@ public final class Endpoint implements Comparable<Endpoint> {
     private final int metricsPort;
     private final Details details;
     private final String authority;
+    /** The authority's hash, beside it: a prefix's holders are told apart without reading the authority ({@link PrefixHolders.Match}). */
+    private final int authorityHash;
 
     /**
      * Where the replica runs, as discovery reports it: for logs, labels and {@code /debug/endpoints}.
@@ -70,6 +72,7 @@ public final class Endpoint implements Comparable<Endpoint> {
         this.metricsPort = metricsPort;
         this.details = details;
         this.authority = this.host.indexOf(':') >= 0 ? "[" + this.host + "]:" + port : this.host + ":" + port;
+        this.authorityHash = authority.hashCode();
     }
 
     /** A ready, non-terminating endpoint. */
@@ -78,6 +81,8 @@ public final class Endpoint implements Comparable<Endpoint> {
     }
 
     public String host() { return host; }
+
+    int authorityHash() { return authorityHash; }
 
     public int port() { return port; }
 

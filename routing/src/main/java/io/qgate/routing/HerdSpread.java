@@ -96,7 +96,7 @@ final class HerdSpread {
         }
         boolean work = order == LoadIndex.Order.WORK;
         PrefixHolders.Match holders = work ? decision.holders(model) : PrefixHolders.Match.NONE;
-        if (work ? holders.blocks(decision.endpoint(chosen).authority()) > 0
+        if (work ? holders.blocks(decision.endpoint(chosen)) > 0
                 : decision.request().prefixHashes().length > 0 && decision.settings().prefixAffinity()) {
             // Sent to the prefix's holder, or weighed for it: the cache decides, not the load.
             return chosen;
@@ -161,7 +161,7 @@ final class HerdSpread {
         int[] order = new int[n];
         int count = 0;
         for (int i = 0; i < n; i++) {
-            if (!work || holders.blocks(decision.endpoint(i).authority()) == 0) {
+            if (!work || holders.blocks(decision.endpoint(i)) == 0) {
                 levels[count] = level(decision, i, work);
                 order[count++] = i;
             }

@@ -43,7 +43,7 @@ final class PredictedScorer implements Scorer {
         for (int i = 0; i < decision.size(); i++) {
             EndpointLoad load = decision.load(i);
             double prefill = Math.max(0, load.prefillPendingWithPeers())
-                    + model.uncached(request, match, decision.endpoint(i).authority());
+                    + model.uncached(request, match, decision.endpoint(i));
             double decode = WorkScorer.decodeAhead(decision, i);
             double perDecodeToken = load.rates().secondsPerDecodeToken();
             scores[i] = Double.isNaN(perDecodeToken) ? predict(load, prefill + decode)

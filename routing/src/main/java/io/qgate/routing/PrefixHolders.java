@@ -74,9 +74,17 @@ final class PrefixHolders {
          * addresses' hashes first: a walk over the index reads no address but a holder's.
          */
         int blocks(LoadIndex.Slot slot) {
-            int hash = slot.authorityHash;
+            return size == 0 ? 0 : blocks(slot.authorityHash, slot.endpoint());
+        }
+
+        /** Leading blocks {@code endpoint} is known to hold; 0 when none. */
+        int blocks(Endpoint endpoint) {
+            return size == 0 ? 0 : blocks(endpoint.authorityHash(), endpoint);
+        }
+
+        private int blocks(int hash, Endpoint endpoint) {
             for (int i = 0; i < size; i++) {
-                if (hashes[i] == hash && same(authorities[i], slot.endpoint().authority())) {
+                if (hashes[i] == hash && same(authorities[i], endpoint.authority())) {
                     return blocks[i];
                 }
             }

@@ -236,7 +236,7 @@ public final class Router {
             return new Dispatch(endpoint, load, sequences, this, 0, 0, 0);
         }
         // Measured before the pick is recorded in the work model, so a first request pays its whole prompt.
-        int prefill = work.uncached(request, decision.holders(work), endpoint.authority()) * sequences;
+        int prefill = work.uncached(request, decision.holders(work), endpoint) * sequences;
         int decode = work.expectedOutput(request) * sequences;
         int tokens = request.promptTokens() * sequences + decode;
         // In the replica's own tokens: the fit learns its pace, so its slowness must not be in them twice.

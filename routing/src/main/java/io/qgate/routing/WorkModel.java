@@ -50,8 +50,17 @@ public final class WorkModel {
 
     /** Prompt tokens of {@code request} not cached at {@code authority}, given its {@link #match}. */
     int uncached(RouteRequest request, PrefixHolders.Match match, String authority) {
+        return uncachedOf(request, match.blocks(authority));
+    }
+
+    /** Prompt tokens of {@code request} not cached at {@code endpoint}, given its {@link #match}. */
+    int uncached(RouteRequest request, PrefixHolders.Match match, Endpoint endpoint) {
+        return uncachedOf(request, match.blocks(endpoint));
+    }
+
+    /** Prompt tokens of {@code request} not in its leading {@code blocks} cached. */
+    private int uncachedOf(RouteRequest request, int blocks) {
         int prompt = request.promptTokens();
-        int blocks = match.blocks(authority);
         if (blocks == 0) {
             return prompt;
         }

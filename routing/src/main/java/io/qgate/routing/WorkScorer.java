@@ -54,8 +54,7 @@ final class WorkScorer implements Scorer {
         RouteRequest request = decision.request();
         PrefixHolders.Match match = decision.holders(model);
         for (int i = 0; i < decision.size(); i++) {
-            costs[i] = workAhead(decision, i) + ownWeight * model.uncached(request, match,
-                    decision.endpoint(i).authority());
+            costs[i] = workAhead(decision, i) + ownWeight * model.uncached(request, match, decision.endpoint(i));
         }
     }
 
