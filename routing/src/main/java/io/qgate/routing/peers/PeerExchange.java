@@ -4,13 +4,10 @@ import io.qgate.routing.EndpointLoad;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
@@ -52,7 +49,7 @@ public final class PeerExchange {
         long lastHeardNanos;
         boolean live;
         long[] lastSequenceByPart = new long[1];
-        final Set<EndpointLoad> reportedTo = Collections.newSetFromMap(new IdentityHashMap<>());
+        final SenderReports reports = new SenderReports();
     }
 
     private final long self;
@@ -101,7 +98,8 @@ public final class PeerExchange {
         long now = nanoClock.getAsLong();
         List<ReplicaCounts> news = new ArrayList<>();
         List<EndpointLoad> newsLoads = new ArrayList<>();
-        loads.forEach((address, load) -> {
+        // Only the replicas that noted a move since the last call, in the order of a full round.
+        loads.forEachNews((address, load) -> {
             // Finished first: it never passes dispatched, so the pair read is always consistent.
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
@@ -154,7 +152,15 @@ public final class PeerExchange {
 
     /** Reads one datagram of {@code length} bytes, applies it when it is to be trusted, and counts it. */
     public PeerVerdict receive(byte[] data, int length) {
-        PeerVerdict verdict = apply(codec.decode(data, length));
+        return receive(codec.decode(data, length));
+    }
+
+    /**
+     * Applies a datagram that a {@link PeerCodec} with the same key read already, when it is to be
+     * trusted, and counts it: the fleet simulation reads each datagram once for all its gateways.
+     */
+    public PeerVerdict receive(PeerCodec.Decoded decoded) {
+        PeerVerdict verdict = apply(requireNonNull(decoded, "decoded"));
         if (verdict != PeerVerdict.OWN) {
             verdicts.incrementAndGet(verdict.ordinal());
         }
@@ -189,12 +195,24 @@ public final class PeerExchange {
         // How late, on average, a dispatch of the sender's is heard of: the wait for its next round of news, then the wire.
         long wire = Math.min(MAX_WIRE_NANOS, Math.max(0, (wallMicros.getAsLong() - message.sequence()) * 1_000));
         long lag = CHECK_NANOS / 2 + wire;
-        for (ReplicaCounts counts : message.counts()) {
-            EndpointLoad load = loads.find(counts.address());
-            if (load != null) {
-                load.peers().report(message.sender(), counts.dispatched(), counts.finished(),
+        SenderReports reports = peer.reports;
+        reports.roster(loads.roster());
+        List<ReplicaCounts> all = message.counts();
+        for (int place = 0; place < all.size(); place++) {
+            ReplicaCounts counts = all.get(place);
+            SenderReports.Told told = reports.at(part, place, counts.address());
+            if (told == null) {
+                EndpointLoad load = loads.find(counts.address());
+                if (load == null) {
+                    continue;
+                }
+                told = reports.place(part, place, counts.address(), load);
+            }
+            // A full round repeating what the share holds is skipped here, as the share would skip it.
+            if (!told.same(counts)) {
+                told.load.peers().report(message.sender(), counts.dispatched(), counts.finished(),
                         counts.prefillPending(), counts.decodePending(), lag);
-                peer.reportedTo.add(load);
+                told.told(counts);
             }
         }
         return PeerVerdict.ACCEPTED;
@@ -209,10 +227,10 @@ public final class PeerExchange {
             Peer peer = entry.getValue();
             long silent = now - peer.lastHeardNanos;
             if (peer.live && silent > AGE_OUT_NANOS) {
-                for (EndpointLoad load : peer.reportedTo) {
+                for (EndpointLoad load : peer.reports.reportedTo()) {
                     load.peers().forget(entry.getKey());
                 }
-                peer.reportedTo.clear();
+                peer.reports.clear();
                 peer.live = false;
                 live--;
             }
