@@ -253,4 +253,52 @@ class PeerExchangeTest {
             assertThat(estimate(receiverRouter, endpoint)).isEqualTo(1);
         }
     }
+
+    @Test
+    void fullRoundsBetweenNewsAndLossesLeaveEveryReplicaAsTheSenderCountsIt() {
+        long interval = 10_000_000L;
+        List<Endpoint> many = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            many.add(Endpoint.of("10.2." + (i / 250) + "." + (i % 250), 8000));
+        }
+        senderRouter.update(EndpointSnapshot.of(many));
+        receiverRouter.update(EndpointSnapshot.of(many));
+        for (Endpoint endpoint : many) {
+            receiverRouter.load(endpoint).scraped(0, 0, 0, Set.of("m"), nanos.get());
+            senderRouter.load(endpoint);
+        }
+        deliver(sender, receiver); // the baseline, in several parts
+        for (int round = 0; round < 30; round++) {
+            dispatch(senderRouter, 7); // round robin: a few replicas move in each round
+            nanos.addAndGet(round % 10 == 9 ? interval : PeerExchange.CHECK_NANOS);
+            List<byte[]> datagrams = sender.due(interval); // news mostly, a full round now and then
+            for (int i = 0; i < datagrams.size(); i++) {
+                if ((round + i) % 4 != 3) { // every fourth lost
+                    receiver.receive(datagrams.get(i), datagrams.get(i).length);
+                }
+            }
+            wallMicros.addAndGet(1_000);
+        }
+        deliver(sender, receiver); // a last full round heals what was lost
+
+        for (Endpoint endpoint : many) {
+            assertThat(estimate(receiverRouter, endpoint)).as("%s", endpoint)
+                    .isEqualTo(senderRouter.load(endpoint).dispatchedTotal());
+        }
+    }
+
+    @Test
+    void aReplicaTheReceiverDroppedAndFoundAgainHearsTheNextFullRound() {
+        deliver(sender, receiver);
+        dispatch(senderRouter, 4); // round robin: two each, still open
+        deliver(sender, receiver);
+        receiverRouter.update(EndpointSnapshot.of(List.of(A)));
+        receiverRouter.update(EndpointSnapshot.of(List.of(A, B)));
+        assertThat(estimate(receiverRouter, B)).as("a new load state, nothing heard yet").isZero();
+
+        deliver(sender, receiver); // the same counts as before, to a replica that is new here
+
+        assertThat(receiverRouter.load(B).peers().peers()).isEqualTo(1);
+        assertThat(estimate(receiverRouter, B)).as("the sender's open requests there").isEqualTo(2);
+    }
 }
