@@ -60,6 +60,21 @@ class PeerExchangeTest {
         return router.load(endpoint).estimatedLoad(now, router.settings().staleAfter().toNanos(), true);
     }
 
+    /** Four hundred replicas known to both, more than one datagram holds, scraped empty at the receiver. */
+    private List<Endpoint> manyReplicas() {
+        List<Endpoint> many = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            many.add(Endpoint.of("10.1." + (i / 250) + "." + (i % 250), 8000));
+        }
+        senderRouter.update(EndpointSnapshot.of(many));
+        receiverRouter.update(EndpointSnapshot.of(many));
+        for (Endpoint endpoint : many) {
+            receiverRouter.load(endpoint).scraped(0, 0, 0, Set.of("m"), nanos.get());
+            senderRouter.load(endpoint);
+        }
+        return many;
+    }
+
     private void dispatch(Router router, int requests) {
         for (int i = 0; i < requests; i++) {
             router.dispatch(CHAT, List.of());
@@ -230,16 +245,7 @@ class PeerExchangeTest {
 
     @Test
     void manyReplicasAreSplitIntoDatagramsThatAllArrive() {
-        List<Endpoint> many = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            many.add(Endpoint.of("10.1." + (i / 250) + "." + (i % 250), 8000));
-        }
-        senderRouter.update(EndpointSnapshot.of(many));
-        receiverRouter.update(EndpointSnapshot.of(many));
-        for (Endpoint endpoint : many) {
-            receiverRouter.load(endpoint).scraped(0, 0, 0, Set.of("m"), nanos.get());
-            senderRouter.load(endpoint);
-        }
+        List<Endpoint> many = manyReplicas();
         deliver(sender, receiver);
         dispatch(senderRouter, 400);
 
@@ -257,16 +263,7 @@ class PeerExchangeTest {
     @Test
     void fullRoundsBetweenNewsAndLossesLeaveEveryReplicaAsTheSenderCountsIt() {
         long interval = 10_000_000L;
-        List<Endpoint> many = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            many.add(Endpoint.of("10.2." + (i / 250) + "." + (i % 250), 8000));
-        }
-        senderRouter.update(EndpointSnapshot.of(many));
-        receiverRouter.update(EndpointSnapshot.of(many));
-        for (Endpoint endpoint : many) {
-            receiverRouter.load(endpoint).scraped(0, 0, 0, Set.of("m"), nanos.get());
-            senderRouter.load(endpoint);
-        }
+        List<Endpoint> many = manyReplicas();
         deliver(sender, receiver); // the baseline, in several parts
         for (int round = 0; round < 30; round++) {
             dispatch(senderRouter, 7); // round robin: a few replicas move in each round
