@@ -63,6 +63,8 @@ public final class PeerExchange {
     private long lastSequence;
     private long lastFullNanos;
     private boolean sentOnce;
+    /** Replicas in the last full round: the next one's list is made that size at once. */
+    private int lastRoundSize = 16;
 
     /**
      * @param self       this gateway's id, drawn at random at start (a restarted gateway is a new peer)
@@ -125,13 +127,14 @@ public final class PeerExchange {
 
     /** The datagrams that tell a peer every replica's counts now; the same ones go to every peer. */
     public List<byte[]> outgoing() {
-        List<ReplicaCounts> counts = new ArrayList<>();
+        List<ReplicaCounts> counts = new ArrayList<>(lastRoundSize);
         loads.forEach((address, load) -> {
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
             counts.add(counts(address, load, dispatched, finished));
             load.tellPeers(dispatched, finished);
         });
+        lastRoundSize = counts.size();
         return codec.encode(self, this::nextSequence, counts);
     }
 
@@ -200,20 +203,24 @@ public final class PeerExchange {
         List<ReplicaCounts> all = message.counts();
         for (int place = 0; place < all.size(); place++) {
             ReplicaCounts counts = all.get(place);
+            // A full round repeating what the share holds is skipped here, as the share would skip it.
+            if (reports.repeats(part, place, counts)) {
+                continue;
+            }
             SenderReports.Told told = reports.at(part, place, counts.address());
             if (told == null) {
                 EndpointLoad load = loads.find(counts.address());
                 if (load == null) {
                     continue;
                 }
-                told = reports.place(part, place, counts.address(), load);
+                told = reports.of(load);
             }
-            // A full round repeating what the share holds is skipped here, as the share would skip it.
             if (!told.same(counts)) {
                 told.load.peers().report(message.sender(), counts.dispatched(), counts.finished(),
                         counts.prefillPending(), counts.decodePending(), lag);
                 told.told(counts);
             }
+            reports.place(part, place, counts.address(), told);
         }
         return PeerVerdict.ACCEPTED;
     }

@@ -298,4 +298,24 @@ class PeerExchangeTest {
         assertThat(receiverRouter.load(B).peers().peers()).isEqualTo(1);
         assertThat(estimate(receiverRouter, B)).as("the sender's open requests there").isEqualTo(2);
     }
+
+    @Test
+    void aReplicaToldAtAnotherPlaceInBetweenIsNotTakenForARepeat() {
+        PeerCodec peer = new PeerCodec(KEY);
+        AtomicLong sequence = new AtomicLong(wallMicros.get());
+        ReplicaCounts aBefore = new ReplicaCounts(A.authority(), 5, 3);
+        ReplicaCounts bBefore = new ReplicaCounts(B.authority(), 5, 3);
+        List<List<ReplicaCounts>> datagrams = List.of(
+                List.of(aBefore, bBefore),
+                List.of(new ReplicaCounts(B.authority(), 6, 3)), // B at A's place: news
+                List.of(aBefore, bBefore)); // B as two datagrams ago: it started counting afresh
+        for (List<ReplicaCounts> counts : datagrams) {
+            byte[] datagram = peer.encode(7, sequence::incrementAndGet, counts).get(0);
+            assertThat(receiver.receive(datagram, datagram.length)).isEqualTo(PeerVerdict.ACCEPTED);
+        }
+
+        // Counts that went back are a fresh start (PeerShare): 5 dispatched, 3 finished, 2 open.
+        assertThat(receiverRouter.load(B).peers().inflight()).isEqualTo(2);
+        assertThat(receiverRouter.load(A).peers().inflight()).isEqualTo(2);
+    }
 }
