@@ -203,24 +203,28 @@ public final class PeerExchange {
         List<ReplicaCounts> all = message.counts();
         for (int place = 0; place < all.size(); place++) {
             ReplicaCounts counts = all.get(place);
+            int at = reports.find(part, place, counts.address());
             // A full round repeating what the share holds is skipped here, as the share would skip it.
-            if (reports.repeats(part, place, counts)) {
+            if (at >= 0 && reports.repeats(part, at, counts)) {
                 continue;
             }
-            SenderReports.Told told = reports.at(part, place, counts.address());
-            if (told == null) {
+            SenderReports.Told told;
+            if (at >= 0) {
+                told = reports.owner(part, at);
+            } else {
                 EndpointLoad load = loads.find(counts.address());
                 if (load == null) {
                     continue;
                 }
                 told = reports.of(load);
+                at = reports.vacancy(part, place);
             }
             if (!told.same(counts)) {
                 told.load.peers().report(message.sender(), counts.dispatched(), counts.finished(),
                         counts.prefillPending(), counts.decodePending(), lag);
                 told.told(counts);
             }
-            reports.place(part, place, counts.address(), told);
+            reports.place(part, at, counts.address(), told);
         }
         return PeerVerdict.ACCEPTED;
     }

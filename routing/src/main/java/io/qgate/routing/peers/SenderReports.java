@@ -63,12 +63,22 @@ final class SenderReports {
         /** Four a place: dispatched, finished, prefill and decode pending; meaningful while current. */
         long[] counts;
         boolean[] current;
+        /** Where the last match was found against where the datagram had it. */
+        int shift;
 
         Part(int places) {
             addresses = new String[places];
             owners = new Told[places];
             counts = new long[places * 4];
             current = new boolean[places];
+        }
+
+        boolean holds(int at, String address) {
+            if (at < 0 || at >= addresses.length) {
+                return false;
+            }
+            String there = addresses[at];
+            return there == address || there != null && there.equals(address);
         }
 
         void grow(int places) {
@@ -78,6 +88,9 @@ final class SenderReports {
             current = Arrays.copyOf(current, places);
         }
     }
+
+    /** How far from a replica's place in a datagram its remembered place is looked for. */
+    static final int NEAR = 8;
 
     /** By replica: replicas are told apart by identity. */
     private final Map<EndpointLoad, Told> told = new IdentityHashMap<>();
@@ -92,27 +105,46 @@ final class SenderReports {
         }
     }
 
-    /** Whether {@code counts} stands at {@code place} of {@code part} as before, and its share holds them: nothing to do. */
-    boolean repeats(int part, int place, ReplicaCounts counts) {
+    /**
+     * Where {@code address} was remembered in {@code part}, near {@code place}: at the same place
+     * shifted as the part's last match was (a round's parts split the replicas at slightly
+     * different places as their counts' sizes change), or within {@link #NEAR} of it; -1 when not.
+     */
+    int find(int part, int place, String address) {
         Part p = part < parts.length ? parts[part] : null;
-        if (p == null || place >= p.current.length || !p.current[place]) {
-            return false;
+        if (p == null) {
+            return -1;
         }
-        int at = place * 4;
-        String there = p.addresses[place];
-        return p.counts[at] == counts.dispatched() && p.counts[at + 1] == counts.finished()
-                && p.counts[at + 2] == counts.prefillPending() && p.counts[at + 3] == counts.decodePending()
-                && (there == counts.address() || there.equals(counts.address()));
+        int guess = place + p.shift;
+        if (p.holds(guess, address)) {
+            return guess;
+        }
+        for (int at = Math.max(0, place - NEAR); at <= place + NEAR; at++) {
+            if (at != guess && p.holds(at, address)) {
+                p.shift = at - place;
+                return at;
+            }
+        }
+        return -1;
     }
 
-    /** What was told of the replica that stood at {@code place} of {@code part}, if {@code address} stands there still; else null. */
-    Told at(int part, int place, String address) {
+    /** Where to remember a replica not found near {@code place} of {@code part}: as the part's places are shifted now. */
+    int vacancy(int part, int place) {
         Part p = part < parts.length ? parts[part] : null;
-        if (p == null || place >= p.addresses.length) {
-            return null;
-        }
-        String there = p.addresses[place];
-        return there != null && there.equals(address) ? p.owners[place] : null;
+        return p == null ? place : Math.max(0, place + p.shift);
+    }
+
+    /** Whether the share of the replica remembered {@code at} {@code part} holds {@code counts} already: nothing to do. */
+    boolean repeats(int part, int at, ReplicaCounts counts) {
+        Part p = parts[part];
+        int i = at * 4;
+        return p.current[at] && p.counts[i] == counts.dispatched() && p.counts[i + 1] == counts.finished()
+                && p.counts[i + 2] == counts.prefillPending() && p.counts[i + 3] == counts.decodePending();
+    }
+
+    /** What was told of the replica remembered {@code at} {@code part}. */
+    Told owner(int part, int at) {
+        return parts[part].owners[at];
     }
 
     /** What was told of {@code load}: new when nothing was. */
@@ -120,7 +152,7 @@ final class SenderReports {
         return told.computeIfAbsent(load, Told::new);
     }
 
-    /** {@code told}'s replica stands at {@code place} of {@code part} under {@code address}; its counts there are now its share's. */
+    /** {@code told}'s replica is remembered at {@code place} of {@code part} under {@code address}, with its share's counts. */
     void place(int part, int place, String address, Told told) {
         if (told.part >= 0 && (told.part != part || told.place != place)) {
             Part before = told.part < parts.length ? parts[told.part] : null;
