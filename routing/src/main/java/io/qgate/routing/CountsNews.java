@@ -25,11 +25,14 @@ import static java.util.Objects.requireNonNull;
  * <p>Queued from any thread (the event loops that dispatch and finish); taken by the peer
  * exchange's one thread. A load clears its mark before the exchange reads its counts, so a move
  * made while the exchange takes the news is either read now or queued again for the next round.
+ * Without peers no exchange asks, and nothing is queued: replicas long gone are not held here.
  */
 final class CountsNews {
 
     private final Map<String, EndpointLoad> loads;
     private final Queue<EndpointLoad> queued = new ConcurrentLinkedQueue<>();
+    /** Whether an exchange ever asked: until one does, nothing is queued (no peers: nothing held). */
+    private volatile boolean asked;
     /** Grows with every replica added or dropped: the map's order may have changed. */
     private final AtomicLong roster = new AtomicLong();
 
@@ -46,7 +49,9 @@ final class CountsNews {
 
     /** {@code load}'s counts moved, and it was not queued: it is now, once. */
     void queue(EndpointLoad load) {
-        queued.add(load);
+        if (asked) {
+            queued.add(load);
+        }
     }
 
     /** A replica was added to or dropped from the table, after the fact. */
@@ -65,12 +70,15 @@ final class CountsNews {
      * the others too (the exchange checks what it last told each).
      */
     void take(BiConsumer<String, EndpointLoad> action) {
+        asked = true;
         long now = roster.get();
         if (now != orderedAt) {
             orderedAt = now;
             takeQueued();
             order();
             for (int i = 0; i < ordered.length; i++) {
+                // Marked before anyone asked, or queued in the old order: each queues itself afresh.
+                ordered[i].newsTaken();
                 action.accept(addresses[i], ordered[i]);
             }
             return;

@@ -77,6 +77,16 @@ class CountsNewsTest {
     }
 
     @Test
+    void beforeAnExchangeAsksNothingIsHeldAndItsFirstAskHandsOutEveryReplica() {
+        EndpointLoad load = table.load(FLEET.get(3));
+        load.dispatched(1); // no exchange yet: marked, not queued
+
+        assertThat(news()).containsExactlyElementsOf(fullRoundOrder());
+        load.dispatched(1);
+        assertThat(news()).as("its mark was cleared: it queues itself again").containsExactly(FLEET.get(3).authority());
+    }
+
+    @Test
     void aMoveMadeWhileTheExchangeReadsTheCountsIsNewsAgainNextTime() {
         news();
         table.load(FLEET.get(2)).dispatched(1);
