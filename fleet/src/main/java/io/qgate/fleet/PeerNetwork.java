@@ -2,6 +2,7 @@ package io.qgate.fleet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.qgate.routing.peers.PeerCodec;
 import io.qgate.routing.peers.PeerExchange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.SplittableRandom;
  * each gateway's production {@link PeerExchange}, on the simulation's clock, sends its datagrams
  * to every other gateway when they are due ({@link PeerExchange#due}); each datagram arrives after the modelled delay, or is
  * lost with the modelled probability. The bytes are the real ones: encoded, authenticated and
- * checked as the gateway does.
+ * checked as the gateway does, once per datagram for all the gateways it reaches (they share the
+ * key, so each would read the same).
  */
 public final class PeerNetwork {
 
@@ -57,19 +59,24 @@ public final class PeerNetwork {
         long interval = settings.interval().toNanos();
         long check = Math.min(interval, PeerExchange.CHECK_NANOS);
         long delay = settings.delay().toNanos();
+        PeerCodec reader = new PeerCodec(KEY);
         for (int i = 0; i < exchanges.size(); i++) {
             PeerExchange from = exchanges.get(i);
             // As the gateway's transport: asked every check, the exchange decides when a round is due.
             sim.every(sim.now() + (long) (random.nextDouble() * check), check, () -> {
                 from.expire();
                 List<byte[]> datagrams = from.due(interval);
+                List<PeerCodec.Decoded> read = new ArrayList<>(datagrams.size());
+                for (byte[] datagram : datagrams) {
+                    read.add(reader.decode(datagram, datagram.length));
+                }
                 for (PeerExchange to : exchanges) {
                     if (to == from) {
                         continue;
                     }
-                    for (byte[] datagram : datagrams) {
+                    for (PeerCodec.Decoded datagram : read) {
                         if (random.nextDouble() >= settings.loss()) {
-                            sim.after(delay, () -> to.receive(datagram, datagram.length));
+                            sim.after(delay, () -> to.receive(datagram));
                         }
                     }
                 }

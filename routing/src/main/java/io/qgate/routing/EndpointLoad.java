@@ -5,6 +5,7 @@ import io.qgate.routing.metrics.LoraAdapters;
 
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -24,6 +25,9 @@ import static java.util.Objects.requireNonNull;
  * <p>Thread-safe: counters are atomic, the scrape is one immutable sample behind a volatile.
  */
 public final class EndpointLoad {
+
+    private static final AtomicIntegerFieldUpdater<EndpointLoad> NEWS =
+            AtomicIntegerFieldUpdater.newUpdater(EndpointLoad.class, "news");
 
     /** One scrape of the engine's metrics, and the gateway's counters at that moment. */
     record Sample(double waiting, double running, double kvCacheUsage, Set<String> models, LoraAdapters lora,
@@ -56,27 +60,38 @@ public final class EndpointLoad {
     private volatile int slowness = 1;
     /** Where this replica sits in the router's load index, told of every change; null when not indexed. */
     private volatile LoadIndex.Slot indexSlot;
+    /**
+     * 1 while this replica waits in its table's {@link CountsNews} for the peer exchange: set by
+     * the first dispatch or finish after the exchange took it, so that the others cost one read.
+     */
+    private volatile int news;
+    /** Where this replica stands in its table's order of news ({@link CountsNews}), kept by the exchange's thread alone; -1 for nowhere. */
+    int newsPlace = -1;
+    private final Consumer<EndpointLoad> onCountsMoved;
     /** What the peer exchange last told the peers ({@link #peersTold}); nothing yet. */
     private long toldDispatched = -1;
     private long toldFinished = -1;
 
     /** A load whose owner wants no notice of model changes (tests, tools). */
     public EndpointLoad() {
-        this(() -> { }, lora -> { }, () -> { }, load -> { });
+        this(() -> { }, lora -> { }, () -> { }, load -> { }, load -> { });
     }
 
     /**
      * {@code onModelsChanged} runs when a scrape reports a different set of served models,
      * {@code onLoraChanged} when it reports different LoRA adapters, {@code onSpeedReported}
      * after each report of the engine's counters, {@code onReport} after each scrape and each
-     * change of the peers' counts (never for this gateway's own dispatches and finishes).
+     * change of the peers' counts (never for this gateway's own dispatches and finishes),
+     * {@code onCountsMoved} when this gateway's dispatched or finished count moves for the first
+     * time since {@link #newsTaken} (and at the first move).
      */
     EndpointLoad(Runnable onModelsChanged, Consumer<LoraAdapters> onLoraChanged, Runnable onSpeedReported,
-                 Consumer<EndpointLoad> onReport) {
+                 Consumer<EndpointLoad> onReport, Consumer<EndpointLoad> onCountsMoved) {
         this.onModelsChanged = onModelsChanged;
         this.onLoraChanged = onLoraChanged;
         this.onSpeedReported = onSpeedReported;
         this.onReport = onReport;
+        this.onCountsMoved = onCountsMoved;
     }
 
     /** Requests this gateway has open on the replica; a batch counts once per input. */
@@ -109,6 +124,21 @@ public final class EndpointLoad {
         toldFinished = finishedTotal;
     }
 
+    /**
+     * The peer exchange took this replica's news: its next move queues it again. Cleared before the
+     * exchange reads the counts, so a move in between is read now or queued again, never lost.
+     */
+    void newsTaken() {
+        news = 0;
+    }
+
+    /** This gateway's counts moved: the replica is news for the peer exchange, queued once until taken. */
+    private void countsMoved() {
+        if (news == 0 && NEWS.compareAndSet(this, 0, 1)) {
+            onCountsMoved.accept(this);
+        }
+    }
+
     /** What the other gateways report having sent to the replica. */
     public PeerShare peers() {
         return peers;
@@ -128,6 +158,7 @@ public final class EndpointLoad {
             inflightTokens.addAndGet(tokens);
         }
         moved(sequences);
+        countsMoved();
     }
 
     void finished(int sequences) {
@@ -144,6 +175,7 @@ public final class EndpointLoad {
             inflightTokens.addAndGet(-tokens);
         }
         moved(sequences);
+        countsMoved();
     }
 
     void prefillDone(int prefill) {

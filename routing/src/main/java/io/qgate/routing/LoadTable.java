@@ -53,6 +53,8 @@ public final class LoadTable {
     }
 
     private final ConcurrentHashMap<String, EndpointLoad> loads = new ConcurrentHashMap<>();
+    /** The replicas whose counts moved since the peer exchange last asked. */
+    private final CountsNews news = new CountsNews(loads);
     /** Builds the load index of each new set of accepting replicas; null when decisions scan. */
     private final Function<Accepting, LoadIndex> indexing;
     private volatile Table table;
@@ -88,7 +90,9 @@ public final class LoadTable {
             current.add(endpoint.authority());
         }
         // A dispatch in progress keeps its own reference, so dropping an entry is safe.
-        loads.keySet().retainAll(current);
+        if (loads.keySet().retainAll(current)) {
+            news.rosterChanged();
+        }
         Endpoint[] endpoints = newSnapshot.accepting().toArray(new Endpoint[0]);
         EndpointLoad[] acceptingLoads = new EndpointLoad[endpoints.length];
         for (int i = 0; i < endpoints.length; i++) {
@@ -129,9 +133,20 @@ public final class LoadTable {
     /** The load state of {@code endpoint}, created on first sight. */
     public EndpointLoad load(Endpoint endpoint) {
         EndpointLoad load = loads.get(endpoint.authority());
-        return load != null ? load : loads.computeIfAbsent(endpoint.authority(),
-                a -> new EndpointLoad(() -> servedModelsStale = true, knownAdapters::note,
-                        () -> speeds.reported(table.accepting().loads()), this::reported));
+        if (load != null) {
+            return load;
+        }
+        boolean[] created = {false};
+        load = loads.computeIfAbsent(endpoint.authority(), a -> {
+            created[0] = true;
+            return new EndpointLoad(() -> servedModelsStale = true, knownAdapters::note,
+                    () -> speeds.reported(table.accepting().loads()), this::reported, news::queue);
+        });
+        if (created[0]) {
+            // After the map holds it: whoever sees the roster move sees the replica.
+            news.rosterChanged();
+        }
+        return load;
     }
 
     /**
@@ -160,6 +175,19 @@ public final class LoadTable {
     /** Every known replica's address and load state. */
     void forEach(BiConsumer<String, EndpointLoad> action) {
         loads.forEach(action);
+    }
+
+    /**
+     * The replicas whose dispatched or finished counts may have moved since the last call, in
+     * {@link #forEach}'s order ({@link CountsNews}): for the gateway's one peer exchange only.
+     */
+    void forEachNews(BiConsumer<String, EndpointLoad> action) {
+        news.take(action);
+    }
+
+    /** A number that changes whenever a replica is added or dropped, after the fact. */
+    long roster() {
+        return news.roster();
     }
 
     /** What the accepting replicas report serving, rebuilt only after a report changed. */

@@ -113,6 +113,23 @@ public final class Router {
         return table.peerPace().unseen(nowNanos());
     }
 
+    /**
+     * The replicas whose dispatched or finished counts may have moved since the last call (each
+     * once, possibly a few that did not), in {@link #forEachLoad}'s order: what the gateway's one
+     * peer exchange asks every millisecond instead of looking at every replica.
+     */
+    public void forEachCountsNews(BiConsumer<String, EndpointLoad> action) {
+        table.forEachNews(action);
+    }
+
+    /**
+     * A number that changes whenever a replica's load state is created or dropped, after the fact:
+     * while it holds, {@link #loadAt} answers as before.
+     */
+    public long roster() {
+        return table.roster();
+    }
+
     /** Requests this gateway has sent to {@code endpoint} and not yet seen finish. */
     public int inflight(Endpoint endpoint) {
         return load(endpoint).inflight();

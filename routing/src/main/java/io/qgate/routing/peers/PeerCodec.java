@@ -51,6 +51,7 @@ public final class PeerCodec {
     public record Decoded(PeerVerdict verdict, PeerMessage message) {}
 
     private final Mac mac;
+    private final Addresses addresses = new Addresses();
 
     /** @param key the shared key, at least {@link #MIN_KEY_BYTES} bytes */
     public PeerCodec(byte[] key) {
@@ -138,7 +139,7 @@ public final class PeerCodec {
     }
 
     /** The message in {@code in} (after the magic), or null when its contents break the format. */
-    private static PeerMessage parse(ByteBuffer in, boolean withWork) {
+    private PeerMessage parse(ByteBuffer in, boolean withWork) {
         in.position(4);
         long sender = in.getLong();
         long sequence = in.getLong();
@@ -153,7 +154,7 @@ public final class PeerCodec {
             if (addressLength == 0 || in.remaining() < addressLength) {
                 return null;
             }
-            String address = new String(in.array(), in.position(), addressLength, StandardCharsets.UTF_8);
+            String address = addresses.read(in.array(), in.position(), addressLength);
             in.position(in.position() + addressLength);
             long dispatched = Varint.get(in);
             long finished = Varint.get(in);

@@ -4,13 +4,10 @@ import io.qgate.routing.EndpointLoad;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
@@ -52,7 +49,7 @@ public final class PeerExchange {
         long lastHeardNanos;
         boolean live;
         long[] lastSequenceByPart = new long[1];
-        final Set<EndpointLoad> reportedTo = Collections.newSetFromMap(new IdentityHashMap<>());
+        final SenderReports reports = new SenderReports();
     }
 
     private final long self;
@@ -66,6 +63,8 @@ public final class PeerExchange {
     private long lastSequence;
     private long lastFullNanos;
     private boolean sentOnce;
+    /** Replicas in the last full round: the next one's list is made that size at once. */
+    private int lastRoundSize = 16;
 
     /**
      * @param self       this gateway's id, drawn at random at start (a restarted gateway is a new peer)
@@ -101,7 +100,8 @@ public final class PeerExchange {
         long now = nanoClock.getAsLong();
         List<ReplicaCounts> news = new ArrayList<>();
         List<EndpointLoad> newsLoads = new ArrayList<>();
-        loads.forEach((address, load) -> {
+        // Only the replicas that noted a move since the last call, in the order of a full round.
+        loads.forEachNews((address, load) -> {
             // Finished first: it never passes dispatched, so the pair read is always consistent.
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
@@ -127,13 +127,14 @@ public final class PeerExchange {
 
     /** The datagrams that tell a peer every replica's counts now; the same ones go to every peer. */
     public List<byte[]> outgoing() {
-        List<ReplicaCounts> counts = new ArrayList<>();
+        List<ReplicaCounts> counts = new ArrayList<>(lastRoundSize);
         loads.forEach((address, load) -> {
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
             counts.add(counts(address, load, dispatched, finished));
             load.tellPeers(dispatched, finished);
         });
+        lastRoundSize = counts.size();
         return codec.encode(self, this::nextSequence, counts);
     }
 
@@ -154,7 +155,15 @@ public final class PeerExchange {
 
     /** Reads one datagram of {@code length} bytes, applies it when it is to be trusted, and counts it. */
     public PeerVerdict receive(byte[] data, int length) {
-        PeerVerdict verdict = apply(codec.decode(data, length));
+        return receive(codec.decode(data, length));
+    }
+
+    /**
+     * Applies a datagram that a {@link PeerCodec} with the same key read already, when it is to be
+     * trusted, and counts it: the fleet simulation reads each datagram once for all its gateways.
+     */
+    public PeerVerdict receive(PeerCodec.Decoded decoded) {
+        PeerVerdict verdict = apply(requireNonNull(decoded, "decoded"));
         if (verdict != PeerVerdict.OWN) {
             verdicts.incrementAndGet(verdict.ordinal());
         }
@@ -189,13 +198,33 @@ public final class PeerExchange {
         // How late, on average, a dispatch of the sender's is heard of: the wait for its next round of news, then the wire.
         long wire = Math.min(MAX_WIRE_NANOS, Math.max(0, (wallMicros.getAsLong() - message.sequence()) * 1_000));
         long lag = CHECK_NANOS / 2 + wire;
-        for (ReplicaCounts counts : message.counts()) {
-            EndpointLoad load = loads.find(counts.address());
-            if (load != null) {
-                load.peers().report(message.sender(), counts.dispatched(), counts.finished(),
-                        counts.prefillPending(), counts.decodePending(), lag);
-                peer.reportedTo.add(load);
+        SenderReports reports = peer.reports;
+        reports.roster(loads.roster());
+        List<ReplicaCounts> all = message.counts();
+        for (int place = 0; place < all.size(); place++) {
+            ReplicaCounts counts = all.get(place);
+            int at = reports.find(part, place, counts.address());
+            // A full round repeating what the share holds is skipped here, as the share would skip it.
+            if (at >= 0 && reports.repeats(part, at, counts)) {
+                continue;
             }
+            SenderReports.Told told;
+            if (at >= 0) {
+                told = reports.owner(part, at);
+            } else {
+                EndpointLoad load = loads.find(counts.address());
+                if (load == null) {
+                    continue;
+                }
+                told = reports.of(load);
+                at = reports.vacancy(part, place);
+            }
+            if (!told.same(counts)) {
+                told.load.peers().report(message.sender(), counts.dispatched(), counts.finished(),
+                        counts.prefillPending(), counts.decodePending(), lag);
+                told.told(counts);
+            }
+            reports.place(part, at, counts.address(), told);
         }
         return PeerVerdict.ACCEPTED;
     }
@@ -209,10 +238,10 @@ public final class PeerExchange {
             Peer peer = entry.getValue();
             long silent = now - peer.lastHeardNanos;
             if (peer.live && silent > AGE_OUT_NANOS) {
-                for (EndpointLoad load : peer.reportedTo) {
+                for (EndpointLoad load : peer.reports.reportedTo()) {
                     load.peers().forget(entry.getKey());
                 }
-                peer.reportedTo.clear();
+                peer.reports.clear();
                 peer.live = false;
                 live--;
             }

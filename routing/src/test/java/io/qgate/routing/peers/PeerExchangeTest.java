@@ -60,6 +60,21 @@ class PeerExchangeTest {
         return router.load(endpoint).estimatedLoad(now, router.settings().staleAfter().toNanos(), true);
     }
 
+    /** Four hundred replicas known to both, more than one datagram holds, scraped empty at the receiver. */
+    private List<Endpoint> manyReplicas() {
+        List<Endpoint> many = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            many.add(Endpoint.of("10.1." + (i / 250) + "." + (i % 250), 8000));
+        }
+        senderRouter.update(EndpointSnapshot.of(many));
+        receiverRouter.update(EndpointSnapshot.of(many));
+        for (Endpoint endpoint : many) {
+            receiverRouter.load(endpoint).scraped(0, 0, 0, Set.of("m"), nanos.get());
+            senderRouter.load(endpoint);
+        }
+        return many;
+    }
+
     private void dispatch(Router router, int requests) {
         for (int i = 0; i < requests; i++) {
             router.dispatch(CHAT, List.of());
@@ -230,16 +245,7 @@ class PeerExchangeTest {
 
     @Test
     void manyReplicasAreSplitIntoDatagramsThatAllArrive() {
-        List<Endpoint> many = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            many.add(Endpoint.of("10.1." + (i / 250) + "." + (i % 250), 8000));
-        }
-        senderRouter.update(EndpointSnapshot.of(many));
-        receiverRouter.update(EndpointSnapshot.of(many));
-        for (Endpoint endpoint : many) {
-            receiverRouter.load(endpoint).scraped(0, 0, 0, Set.of("m"), nanos.get());
-            senderRouter.load(endpoint);
-        }
+        List<Endpoint> many = manyReplicas();
         deliver(sender, receiver);
         dispatch(senderRouter, 400);
 
@@ -252,5 +258,64 @@ class PeerExchangeTest {
         for (Endpoint endpoint : many) {
             assertThat(estimate(receiverRouter, endpoint)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void fullRoundsBetweenNewsAndLossesLeaveEveryReplicaAsTheSenderCountsIt() {
+        long interval = 10_000_000L;
+        List<Endpoint> many = manyReplicas();
+        deliver(sender, receiver); // the baseline, in several parts
+        for (int round = 0; round < 30; round++) {
+            dispatch(senderRouter, 7); // round robin: a few replicas move in each round
+            nanos.addAndGet(round % 10 == 9 ? interval : PeerExchange.CHECK_NANOS);
+            List<byte[]> datagrams = sender.due(interval); // news mostly, a full round now and then
+            for (int i = 0; i < datagrams.size(); i++) {
+                if ((round + i) % 4 != 3) { // every fourth lost
+                    receiver.receive(datagrams.get(i), datagrams.get(i).length);
+                }
+            }
+            wallMicros.addAndGet(1_000);
+        }
+        deliver(sender, receiver); // a last full round heals what was lost
+
+        for (Endpoint endpoint : many) {
+            assertThat(estimate(receiverRouter, endpoint)).as("%s", endpoint)
+                    .isEqualTo(senderRouter.load(endpoint).dispatchedTotal());
+        }
+    }
+
+    @Test
+    void aReplicaTheReceiverDroppedAndFoundAgainHearsTheNextFullRound() {
+        deliver(sender, receiver);
+        dispatch(senderRouter, 4); // round robin: two each, still open
+        deliver(sender, receiver);
+        receiverRouter.update(EndpointSnapshot.of(List.of(A)));
+        receiverRouter.update(EndpointSnapshot.of(List.of(A, B)));
+        assertThat(estimate(receiverRouter, B)).as("a new load state, nothing heard yet").isZero();
+
+        deliver(sender, receiver); // the same counts as before, to a replica that is new here
+
+        assertThat(receiverRouter.load(B).peers().peers()).isEqualTo(1);
+        assertThat(estimate(receiverRouter, B)).as("the sender's open requests there").isEqualTo(2);
+    }
+
+    @Test
+    void aReplicaToldAtAnotherPlaceInBetweenIsNotTakenForARepeat() {
+        PeerCodec peer = new PeerCodec(KEY);
+        AtomicLong sequence = new AtomicLong(wallMicros.get());
+        ReplicaCounts aBefore = new ReplicaCounts(A.authority(), 5, 3);
+        ReplicaCounts bBefore = new ReplicaCounts(B.authority(), 5, 3);
+        List<List<ReplicaCounts>> datagrams = List.of(
+                List.of(aBefore, bBefore),
+                List.of(new ReplicaCounts(B.authority(), 6, 3)), // B at A's place: news
+                List.of(aBefore, bBefore)); // B as two datagrams ago: it started counting afresh
+        for (List<ReplicaCounts> counts : datagrams) {
+            byte[] datagram = peer.encode(7, sequence::incrementAndGet, counts).get(0);
+            assertThat(receiver.receive(datagram, datagram.length)).isEqualTo(PeerVerdict.ACCEPTED);
+        }
+
+        // Counts that went back are a fresh start (PeerShare): 5 dispatched, 3 finished, 2 open.
+        assertThat(receiverRouter.load(B).peers().inflight()).isEqualTo(2);
+        assertThat(receiverRouter.load(A).peers().inflight()).isEqualTo(2);
     }
 }
