@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.qgate.fleet.workload.Workload;
 import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.RoutingStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * One simulated deployment: the pods, who routes to them, and the path of every request — the
@@ -63,7 +65,7 @@ final class FleetSim implements VirtualEngine.Listener {
             case "oracle" -> routeByOracle();
             case "partition" -> routeByPartition();
             default -> routeByGateways(routingCase.gateways(), routingCase.strategy(), routingCase.settings(),
-                    routingCase.scrapeInterval(), routingCase.fullScan());
+                    routingCase.scrapeInterval(), routingCase.variant());
         }
     }
 
@@ -77,18 +79,18 @@ final class FleetSim implements VirtualEngine.Listener {
      * engine every {@code scrapeInterval} (none: no scrapes, for strategies that do not read them).
      */
     void routeByGateways(int count, String strategy, RoutingSettings settings, Duration scrapeInterval) {
-        routeByGateways(count, strategy, settings, scrapeInterval, false);
+        routeByGateways(count, strategy, settings, scrapeInterval, UnaryOperator.identity());
     }
 
-    /** {@link #routeByGateways(int, String, RoutingSettings, Duration)}; with {@code fullScan}, every decision weighs every replica. */
+    /** {@link #routeByGateways(int, String, RoutingSettings, Duration)} with the strategy as {@code variant} makes it. */
     void routeByGateways(int count, String strategy, RoutingSettings settings, Duration scrapeInterval,
-                         boolean fullScan) {
+                         UnaryOperator<RoutingStrategy> variant) {
         if (count < 1) {
             throw new IllegalArgumentException("gateways: " + count + " (expected: > 0)");
         }
         List<Gateway> list = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Gateway gateway = new Gateway(sim, fleet, strategy, settings, routingSeeds.split(), fullScan);
+            Gateway gateway = new Gateway(sim, fleet, strategy, settings, routingSeeds.split(), variant);
             fleet.onDiscovery(gateway::update);
             if (scrapeInterval != null) {
                 long interval = scrapeInterval.toNanos();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
@@ -55,15 +56,16 @@ final class Gateway {
      * @param strategy  a {@code routing.strategy} name
      * @param settings  the router's settings
      * @param random    the pickers' randomness (one stream per gateway keeps the run deterministic)
-     * @param fullScan  every decision weighs every replica instead of reading the load index
+     * @param variant   the strategy as the case runs it: as configured, or a baseline of it
+     *                  ({@link RoutingStrategy#withoutIndex}, {@link RoutingStrategy#withoutSpread})
      */
     Gateway(Simulation sim, Fleet fleet, String strategy, RoutingSettings settings, SplittableRandom random,
-            boolean fullScan) {
+            UnaryOperator<RoutingStrategy> variant) {
         this.sim = requireNonNull(sim, "sim");
         this.fleet = requireNonNull(fleet, "fleet");
         RandomGenerator generator = new PickerRandom(requireNonNull(random, "random").nextLong());
         RoutingStrategy routing = Strategies.named(strategy, settings, () -> generator);
-        this.router = new Router(fullScan ? routing.withoutIndex() : routing, settings, sim.clock());
+        this.router = new Router(variant.apply(routing), settings, sim.clock());
     }
 
     /** Scrapes every engine every {@code intervalNanos}, the first round starting at {@code offsetNanos}. */

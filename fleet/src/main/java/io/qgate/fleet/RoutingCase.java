@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.qgate.routing.config.Units;
 import io.qgate.routing.RoutingSettings;
+import io.qgate.routing.RoutingStrategy;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * One routing configuration of the fleet-scale comparison.
@@ -14,8 +16,9 @@ import java.util.List;
  * @param gateways       gateway instances sharing them (ignored by the oracle)
  * @param policy         {@code oracle}, {@code partition} (a bound: {@link Oracle}), {@code queue}, {@code queue-uncorrected}, {@code queue-sampled} (queue
  *                       weighing a random sample of {@value RoutingSettings#SAMPLE_SIZE} replicas), {@code queue-full-scan}
- *                       (queue weighing every replica in every decision instead of reading the load index), {@code work},
- *                       {@code work-full-scan}, {@code predicted},
+ *                       (queue weighing every replica in every decision instead of reading the load index),
+ *                       {@code queue-no-spread} (queue without the herd spread of gateways with peers), {@code work},
+ *                       {@code work-full-scan}, {@code work-no-spread}, {@code predicted},
  *                       {@code llmd-default}, {@code llmd-queue-kv}, {@code least-inflight},
  *                       {@code round-robin} or {@code random}
  * @param scrapeInterval how often each gateway scrapes each engine; null for policies that read no scrapes
@@ -23,7 +26,7 @@ import java.util.List;
 public record RoutingCase(int replicas, int gateways, String policy, Duration scrapeInterval) {
 
     public static final List<String> POLICIES = List.of("oracle", "partition", "queue", "queue-uncorrected", "queue-sampled",
-            "queue-full-scan", "work", "work-full-scan", "predicted",
+            "queue-full-scan", "queue-no-spread", "work", "work-full-scan", "work-no-spread", "predicted",
             "llmd-default", "llmd-queue-kv", "least-inflight", "round-robin", "random");
 
     /** The policies that read no engine scrapes. */
@@ -70,9 +73,16 @@ public record RoutingCase(int replicas, int gateways, String policy, Duration sc
         return policy.startsWith("queue") ? "queue" : policy.startsWith("work") ? "work" : policy;
     }
 
-    /** Whether every decision weighs every replica instead of reading the load index: what the index is measured against. */
-    boolean fullScan() {
-        return policy.endsWith("-full-scan");
+    /**
+     * The strategy as this case runs it: weighing every replica in every decision instead of
+     * reading the load index (what the index is measured against), without the herd spread (what
+     * the spread is measured against), or as configured.
+     */
+    UnaryOperator<RoutingStrategy> variant() {
+        if (policy.endsWith("-full-scan")) {
+            return RoutingStrategy::withoutIndex;
+        }
+        return policy.endsWith("-no-spread") ? RoutingStrategy::withoutSpread : UnaryOperator.identity();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.qgate.routing;
 
 import java.util.Arrays;
+import java.util.NavigableSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,9 +23,11 @@ import java.util.random.RandomGenerator;
  * made it, and a pick above the level (a replica chosen for its cached prefix or its adapter)
  * stands too.
  *
- * <p>{@code queue} pours requests onto estimated loads; {@code work} pours work, in tokens of the
- * request's own prompt, onto the work ahead of the replicas that do not hold its prefix (a holder
- * is chosen for its cache, not as the least busy, and stands).
+ * <p>{@code queue} pours requests onto estimated loads. {@code work} pours them onto the loads of
+ * the replicas that do not hold the request's prefix, each raised by its work ahead counted in
+ * prompts of this request's size: among replicas with nothing to prefill first (most of them, at
+ * 85% load) the load decides, as the picker's tie-break does, and a replica with prompts waiting
+ * counts them as requests. A holder is chosen for its cache, not as the least busy, and stands.
  */
 final class HerdSpread {
 
@@ -33,48 +36,71 @@ final class HerdSpread {
     /** Replicas a spread reads at most through the index; past them the pick stands. */
     static final int MAX_READ = 256;
 
-    /** The replicas below the level, in order of level, as one spread gathers them. */
+    /** The replicas the water may reach, kept in order of level, as one spread gathers them. */
     private static final class Basin {
         Endpoint[] endpoints = new Endpoint[16];
         EndpointLoad[] loads = new EndpointLoad[16];
         double[] levels = new double[16];
         int size;
-        double sum;
         final double water;
+        /** How many of the gathered the water covers, and the level it reaches; NaN when not worked out yet. */
+        private int covered;
+        private double level = Double.NaN;
 
         Basin(double water) {
             this.water = water;
         }
 
-        /** The level the water reaches over the replicas gathered so far. */
+        /** The level the water reaches over the replicas gathered so far; infinite before the first. */
         double level() {
-            return size == 0 ? Double.POSITIVE_INFINITY : (sum + water) / size;
+            if (size == 0) {
+                return Double.POSITIVE_INFINITY;
+            }
+            if (Double.isNaN(level)) {
+                double sum = 0;
+                int k = 0;
+                // Each replica taken in raises the level less; stop at the first the water does not reach.
+                while (k < size && (k == 0 || levels[k] < (sum + water) / k)) {
+                    sum += levels[k++];
+                }
+                covered = k;
+                level = (sum + water) / k;
+            }
+            return level;
         }
 
-        void add(Endpoint endpoint, EndpointLoad load, double level) {
+        /** Gathers a replica, in its place by level. */
+        void add(Endpoint endpoint, EndpointLoad load, double at) {
             if (size == levels.length) {
                 endpoints = Arrays.copyOf(endpoints, size * 2);
                 loads = Arrays.copyOf(loads, size * 2);
                 levels = Arrays.copyOf(levels, size * 2);
             }
-            endpoints[size] = endpoint;
-            loads[size] = load;
-            levels[size] = level;
+            int i = size;
+            while (i > 0 && levels[i - 1] > at) {
+                endpoints[i] = endpoints[i - 1];
+                loads[i] = loads[i - 1];
+                levels[i] = levels[i - 1];
+                i--;
+            }
+            endpoints[i] = endpoint;
+            loads[i] = load;
+            levels[i] = at;
             size++;
-            sum += level;
+            level = Double.NaN;
         }
 
         /** One replica under the level, each as likely as the water it takes. */
         int draw(RandomGenerator random) {
-            double level = level();
-            double at = random.nextDouble() * (level * size - sum);
-            for (int i = 0; i < size - 1; i++) {
-                at -= level - levels[i];
+            double top = level();
+            double at = random.nextDouble() * water;
+            for (int i = 0; i < covered - 1; i++) {
+                at -= top - levels[i];
                 if (at < 0) {
                     return i;
                 }
             }
-            return size - 1;
+            return covered - 1;
         }
     }
 
@@ -101,13 +127,14 @@ final class HerdSpread {
             // Sent to the prefix's holder, or weighed for it: the cache decides, not the load.
             return chosen;
         }
+        // work's levels count a prompt's worth of work ahead as one request more.
         double unit = work ? Math.max(1, model.uncached(decision.request(), PrefixHolders.Match.NONE, "")) : 1;
-        Basin basin = new Basin((unseen + 1) * unit);
+        Basin basin = new Basin(unseen + 1);
         LoadIndex index = decision.table().index();
         boolean filled = index != null && decision.sampled()
-                ? fillFromIndex(basin, decision, index, work, holders)
-                : fillFromCandidates(basin, decision, work, holders);
-        if (!filled || level(decision, chosen, work) >= basin.level()) {
+                ? fillFromIndex(basin, decision, index, work, holders, unit)
+                : fillFromCandidates(basin, decision, work, holders, unit);
+        if (!filled || level(decision, chosen, work, unit) >= basin.level()) {
             return chosen;
         }
         int drawn = basin.draw(random);
@@ -120,32 +147,52 @@ final class HerdSpread {
         return decision.admit(endpoint, basin.loads[drawn]) ? decision.size() - 1 : chosen;
     }
 
-    /** A candidate's level: its estimated load, or for {@code work} its work ahead. */
-    private static double level(Decision decision, int candidate, boolean work) {
-        return work ? WorkScorer.workAhead(decision, candidate) : decision.estimated(candidate);
+    /**
+     * A candidate's level, in requests: its estimated load; for {@code work}, plus its work ahead
+     * in prompts of this request's size, so that replicas of equal work are in order of load as
+     * the picker orders them, and a replica with prompts to prefill first counts them.
+     */
+    private static double level(Decision decision, int candidate, boolean work, double unit) {
+        double load = decision.estimated(candidate);
+        return work ? load + WorkScorer.workAhead(decision, candidate) / unit : load;
     }
 
-    /** Reads the index in order until the water's level is known; false when that takes too many reads. */
+    /**
+     * Reads the index in order until the water's level is known; false when that takes too many
+     * reads. {@code work}'s buckets are by work ahead, then load: within one amount of work the
+     * levels rise, so the walk leaves an amount at its first bucket above the water, and stops at
+     * the first amount whose work alone is.
+     */
     private static boolean fillFromIndex(Basin basin, Decision decision, LoadIndex index, boolean work,
-                                         PrefixHolders.Match holders) {
+                                         PrefixHolders.Match holders, double unit) {
         index.lock(decision.nowNanos());
         try {
             int reads = 0;
-            for (LoadIndex.Bucket bucket : work ? index.byWork() : index.byLoad()) {
-                double level = work ? bucket.second : bucket.estimated;
-                if (level >= basin.level()) {
+            NavigableSet<LoadIndex.Bucket> buckets = work ? index.byWork() : index.byLoad();
+            LoadIndex.Bucket bucket = buckets.isEmpty() ? null : buckets.first();
+            while (bucket != null) {
+                double floor = work ? bucket.second / unit : 0;
+                if (floor >= basin.level()) {
                     return true;
+                }
+                double level = floor + bucket.estimated;
+                if (level >= basin.level()) {
+                    if (!work) {
+                        return true;
+                    }
+                    bucket = buckets.higher(LoadIndex.Bucket.afterWork(bucket.second));
+                    continue;
                 }
                 for (int i = 0; i < bucket.size(); i++) {
                     if (++reads > MAX_READ) {
                         return false;
                     }
                     LoadIndex.Slot slot = bucket.member(i);
-                    if ((!work || holders.blocks(slot) == 0)
-                            && decision.passes(slot.endpoint(), slot.load())) {
+                    if ((!work || holders.blocks(slot) == 0) && decision.passes(slot.endpoint(), slot.load())) {
                         basin.add(slot.endpoint(), slot.load(), level);
                     }
                 }
+                bucket = buckets.higher(bucket);
             }
             return basin.size > 0;
         } finally {
@@ -155,14 +202,14 @@ final class HerdSpread {
 
     /** Pours the water over the decision's candidates, every one of them weighed (no index). */
     private static boolean fillFromCandidates(Basin basin, Decision decision, boolean work,
-                                              PrefixHolders.Match holders) {
+                                              PrefixHolders.Match holders, double unit) {
         int n = decision.size();
         double[] levels = new double[n];
         int[] order = new int[n];
         int count = 0;
         for (int i = 0; i < n; i++) {
             if (!work || holders.blocks(decision.endpoint(i)) == 0) {
-                levels[count] = level(decision, i, work);
+                levels[count] = level(decision, i, work, unit);
                 order[count++] = i;
             }
         }

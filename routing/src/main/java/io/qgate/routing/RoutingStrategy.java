@@ -74,16 +74,19 @@ public final class RoutingStrategy {
     /** @param indexing how decisions read the load index ({@link Strategies} knows which strategies can); null for none */
     RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
                     WorkModel workModel, int sampleSize, Supplier<RandomGenerator> random, Indexing indexing) {
-        this(name, filters, scorers, picker, workModel, sampleSize, random, indexing, false);
+        this(name, filters, scorers, picker, workModel, sampleSize, random, indexing, false, true);
     }
 
-    /** @param scan whether decisions weigh every replica even though the strategy could read an index */
+    /**
+     * @param scan   whether decisions weigh every replica even though the strategy could read an index
+     * @param spread whether picks are spread when peers have requests on their way ({@link HerdSpread})
+     */
     private RoutingStrategy(String name, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
                             WorkModel workModel, int sampleSize, Supplier<RandomGenerator> random, Indexing indexing,
-                            boolean scan) {
+                            boolean scan, boolean spread) {
         this.indexing = sampleSize > 0 || scan ? null : indexing;
         // A sample has too few replicas to pour over; the full scan spreads as the index does.
-        this.spreadOrder = sampleSize > 0 || indexing == null ? null : indexing.order();
+        this.spreadOrder = sampleSize > 0 || indexing == null || !spread ? null : indexing.order();
         this.scanIndexing = indexing;
         if (sampleSize < 0) {
             throw new IllegalArgumentException("sampleSize: " + sampleSize + " (expected: >= 0)");
@@ -179,7 +182,16 @@ public final class RoutingStrategy {
      */
     public RoutingStrategy withoutIndex() {
         return new RoutingStrategy(name, List.of(filters), weightedScorers(), picker, workModel, sampleSize, random,
-                scanIndexing, true);
+                scanIndexing, true, spreadOrder != null);
+    }
+
+    /**
+     * The same strategy without the herd spread: with peers, every gateway takes what it sees as
+     * the best replica. Kept for the benchmarks, as the baseline the spread is measured against.
+     */
+    public RoutingStrategy withoutSpread() {
+        return new RoutingStrategy(name, List.of(filters), weightedScorers(), picker, workModel, sampleSize, random,
+                scanIndexing, indexing == null, false);
     }
 
     private List<WeightedScorer> weightedScorers() {

@@ -34,7 +34,9 @@ public final class FleetPeersCommand {
               --policies LIST          queue, work and their variants, e.g. queue,queue-full-scan
                                        (queue weighing every replica in each decision instead of
                                        reading the load index), queue-sampled (a random 16
-                                       replicas, not all), work-full-scan; default queue
+                                       replicas, not all), work-full-scan, queue-no-spread and
+                                       work-no-spread (every gateway takes the replica it sees as
+                                       best, without the herd spread); default queue
               --replicas LIST          fleet sizes (default 4,16,64,256)
               --gateways LIST          gateway counts (default 3)
               --scrape-intervals LIST  engine scrape intervals (default 100ms,1s)
@@ -80,7 +82,8 @@ public final class FleetPeersCommand {
         for (String policy : policies) {
             if (!RoutingCase.POLICIES.contains(policy) || !(policy.startsWith("queue") || policy.startsWith("work"))) {
                 throw new IllegalArgumentException("--policies: " + policy
-                        + " (expected: queue, queue-uncorrected, queue-sampled, queue-full-scan, work or work-full-scan)");
+                        + " (expected: queue, queue-uncorrected, queue-sampled, queue-full-scan, queue-no-spread, work,"
+                        + " work-full-scan or work-no-spread)");
             }
         }
         List<Boolean> peers = switch (flags.text("--peers", "both")) {
