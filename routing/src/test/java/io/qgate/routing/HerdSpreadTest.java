@@ -2,7 +2,7 @@ package io.qgate.routing;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,19 +30,20 @@ class HerdSpreadTest {
     private static final int DRAWS = 7_000;
 
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void withNoPeersTheLeastLoadedIsTakenEveryTime(boolean fullScan) {
-        Fleet fleet = new Fleet(fullScan, 0);
+    @CsvSource({"queue, false", "queue, true", "work, false", "work, true"})
+    void withNoPeersTheLeastLoadedIsTakenEveryTime(String strategy, boolean fullScan) {
+        Fleet fleet = new Fleet(strategy, fullScan, 0);
 
         Map<Endpoint, Integer> picks = fleet.picks();
 
         assertThat(picks).containsOnlyKeys(fleet.idle);
     }
 
+    /** For {@code work} too: with nothing to prefill anywhere, the loads decide, as its picker's tie-break does. */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void unseenRequestsSpreadThePicksAsWaterFillsTheLeastLoaded(boolean fullScan) {
-        Fleet fleet = new Fleet(fullScan, 9);
+    @CsvSource({"queue, false", "queue, true", "work, false", "work, true"})
+    void unseenRequestsSpreadThePicksAsWaterFillsTheLeastLoaded(String strategy, boolean fullScan) {
+        Fleet fleet = new Fleet(strategy, fullScan, 9);
 
         Map<Endpoint, Integer> picks = fleet.picks();
 
@@ -54,8 +55,27 @@ class HerdSpreadTest {
     }
 
     @Test
+    void withoutTheSpreadTheLeastLoadedIsTakenWhateverThePeersSend() {
+        Fleet fleet = new Fleet("queue", false, 9);
+        Router baseline = new Router(fleet.router.strategy().withoutSpread(), SETTINGS, fleet.clock);
+        baseline.update(EndpointSnapshot.of(fleet.endpoints));
+        feedPeers(baseline, fleet.clock, 9);
+        for (int i = 0; i < REPLICAS; i++) {
+            baseline.load(fleet.endpoints.get(i)).scraped(0, i == 0 ? 0 : i <= 20 ? 1 : 3, 0.1, Set.of("m"),
+                    fleet.clock.getAsLong());
+        }
+
+        for (int i = 0; i < 200; i++) {
+            Decision decision = new Decision().reset(new RouteRequest(ApiRoute.CHAT, "m", true), Set.of(),
+                    baseline.table(), SETTINGS, SETTINGS.staleAfter().toNanos(), fleet.clock.getAsLong());
+            assertThat(decision.endpoint(baseline.strategy().choose(decision))).isEqualTo(fleet.idle);
+        }
+        assertThat(baseline.peersUnseen()).isGreaterThan(8);
+    }
+
+    @Test
     void aRequestWithAPrefixToWeighIsNotSpread() {
-        Fleet fleet = new Fleet(false, 9);
+        Fleet fleet = new Fleet("queue", false, 9);
         long[] prefix = PrefixHasher.hash("a shared system prompt ".repeat(20), 64, 32);
 
         for (int i = 0; i < 200; i++) {
@@ -143,7 +163,7 @@ class HerdSpreadTest {
         return endpoints;
     }
 
-    /** The fleet of the class comment behind one queue router, its peers leaving {@code unseen} requests unheard. */
+    /** The fleet of the class comment behind one router of {@code strategy}, its peers leaving {@code unseen} requests unheard. */
     private static final class Fleet {
         final FakeClock clock = new FakeClock();
         final Random random = new Random(11);
@@ -151,9 +171,9 @@ class HerdSpreadTest {
         final List<Endpoint> endpoints = endpoints();
         final Endpoint idle = endpoints.get(0);
 
-        Fleet(boolean fullScan, double unseen) {
-            RoutingStrategy queue = Strategies.queue(SETTINGS, () -> random);
-            router = new Router(fullScan ? queue.withoutIndex() : queue, SETTINGS, clock);
+        Fleet(String strategy, boolean fullScan, double unseen) {
+            RoutingStrategy routing = Strategies.named(strategy, SETTINGS, () -> random);
+            router = new Router(fullScan ? routing.withoutIndex() : routing, SETTINGS, clock);
             router.update(EndpointSnapshot.of(endpoints));
             if (unseen > 0) {
                 feedPeers(router, clock, unseen);
