@@ -8,11 +8,11 @@ import java.util.random.RandomGenerator;
  * Keeps gateways that route as one from all sending their next requests to the same replica.
  *
  * <p>Every gateway hears of the others' dispatches a little late ({@link PeerPace}): about a
- * millisecond and a half with the issue's model, in which ten gateways at 20,000 requests/s send
- * some thirty requests this one knows nothing of. All of them see the same least loaded replica,
- * and all of them send it theirs: a herd of thirty on one replica, while its neighbours a request
- * busier get none. The p99 TTFT at 1,000 replicas behind ten gateways was 1.93x the oracle's with
- * peers that knew everything exactly but late.
+ * millisecond and a half with the issue's model, in which the nine others of ten gateways
+ * sharing 1,000 replicas at 2,110 requests/s send about three requests this one knows nothing of.
+ * All of them see the same least loaded replica, a finish having just freed it, and all send it
+ * theirs, while its neighbours a request busier get none. The p99 TTFT at 1,000 replicas behind
+ * ten gateways was 1.9x the oracle's with peers whose figures were exact but late.
  *
  * <p>So when the peers have requests on their way that this gateway has not heard of, its pick is
  * taken as one of those requests plus its own, poured over the least loaded replicas as water
