@@ -71,6 +71,7 @@ public final class EndpointLoad {
     /** What the peer exchange last told the peers ({@link #peersTold}); nothing yet. */
     private long toldDispatched = -1;
     private long toldFinished = -1;
+    private long toldPrefill = -1;
 
     /** A load whose owner wants no notice of model changes (tests, tools). */
     public EndpointLoad() {
@@ -110,18 +111,19 @@ public final class EndpointLoad {
     }
 
     /**
-     * Whether this gateway's peers were last told {@code dispatchedTotal} and {@code finishedTotal}
-     * of the replica: kept here for the gateway's one peer exchange, which alone reads and writes it,
-     * so that its check of every replica every millisecond needs no lookup.
+     * Whether this gateway's peers were last told {@code dispatchedTotal}, {@code finishedTotal}
+     * and {@code prefillPending} of the replica: kept here for the gateway's one peer exchange,
+     * which alone reads and writes it, so that its check of a replica needs no lookup.
      */
-    public boolean peersTold(long dispatchedTotal, long finishedTotal) {
-        return toldDispatched == dispatchedTotal && toldFinished == finishedTotal;
+    public boolean peersTold(long dispatchedTotal, long finishedTotal, long prefillPending) {
+        return toldDispatched == dispatchedTotal && toldFinished == finishedTotal && toldPrefill == prefillPending;
     }
 
-    /** The peers are being told {@code dispatchedTotal} and {@code finishedTotal} of the replica. */
-    public void tellPeers(long dispatchedTotal, long finishedTotal) {
+    /** The peers are being told {@code dispatchedTotal}, {@code finishedTotal} and {@code prefillPending} of the replica. */
+    public void tellPeers(long dispatchedTotal, long finishedTotal, long prefillPending) {
         toldDispatched = dispatchedTotal;
         toldFinished = finishedTotal;
+        toldPrefill = prefillPending;
     }
 
     /**
@@ -132,8 +134,11 @@ public final class EndpointLoad {
         news = 0;
     }
 
-    /** This gateway's counts moved: the replica is news for the peer exchange, queued once until taken. */
-    private void countsMoved() {
+    /**
+     * This gateway's counts moved, or a prompt of its finished prefilling: the replica is news for
+     * the peer exchange, queued once until taken.
+     */
+    private void becameNews() {
         if (news == 0 && NEWS.compareAndSet(this, 0, 1)) {
             onCountsMoved.accept(this);
         }
@@ -158,7 +163,7 @@ public final class EndpointLoad {
             inflightTokens.addAndGet(tokens);
         }
         moved(sequences);
-        countsMoved();
+        becameNews();
     }
 
     void finished(int sequences) {
@@ -175,12 +180,20 @@ public final class EndpointLoad {
             inflightTokens.addAndGet(-tokens);
         }
         moved(sequences);
-        countsMoved();
+        becameNews();
     }
 
+    /**
+     * A first token: the prompt is prefilled. News for the peers too, since their {@code work}
+     * reads the prompts still to prefill here: learnt at the next full round instead, up to
+     * {@code peers.interval} late, a replica whose prompts were done looked busy to the others
+     * meanwhile (at 16 replicas behind ten gateways, 1.24x the oracle against 1.09x with every
+     * round full).
+     */
     void prefillDone(int prefill) {
         prefillPending.addAndGet(-prefill);
         changed();
+        becameNews();
     }
 
     void decoded(int tokens) {

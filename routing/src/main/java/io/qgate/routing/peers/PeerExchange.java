@@ -105,8 +105,9 @@ public final class PeerExchange {
             // Finished first: it never passes dispatched, so the pair read is always consistent.
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
-            if (!load.peersTold(dispatched, finished)) {
-                news.add(counts(address, load, dispatched, finished));
+            long prefill = Math.max(0, load.prefillPending());
+            if (!load.peersTold(dispatched, finished, prefill)) {
+                news.add(counts(address, load, dispatched, finished, prefill));
                 newsLoads.add(load);
             }
         });
@@ -120,7 +121,7 @@ public final class PeerExchange {
             return List.of();
         }
         for (int i = 0; i < news.size(); i++) {
-            newsLoads.get(i).tellPeers(news.get(i).dispatched(), news.get(i).finished());
+            newsLoads.get(i).tellPeers(news.get(i).dispatched(), news.get(i).finished(), news.get(i).prefillPending());
         }
         return codec.encode(self, this::nextSequence, news);
     }
@@ -131,21 +132,23 @@ public final class PeerExchange {
         loads.forEach((address, load) -> {
             long finished = load.finishedTotal();
             long dispatched = load.dispatchedTotal();
-            counts.add(counts(address, load, dispatched, finished));
-            load.tellPeers(dispatched, finished);
+            long prefill = Math.max(0, load.prefillPending());
+            counts.add(counts(address, load, dispatched, finished, prefill));
+            load.tellPeers(dispatched, finished, prefill);
         });
         lastRoundSize = counts.size();
         return codec.encode(self, this::nextSequence, counts);
     }
 
     /**
-     * A replica's counts and this gateway's pending work there. The work rides along with the
-     * counts' news and with every full round, at most an interval late: it moves with every
-     * streamed token, too often to be news itself.
+     * A replica's counts and this gateway's pending work there. The prompts still to prefill are
+     * news when a first token ends one; the output still expected rides along with the news and
+     * with every full round, at most an interval late: it moves with every streamed token, too
+     * often to be news itself.
      */
-    private static ReplicaCounts counts(String address, EndpointLoad load, long dispatched, long finished) {
-        return new ReplicaCounts(address, dispatched, finished, Math.max(0, load.prefillPending()),
-                Math.max(0, load.decodePending()));
+    private static ReplicaCounts counts(String address, EndpointLoad load, long dispatched, long finished,
+                                        long prefill) {
+        return new ReplicaCounts(address, dispatched, finished, prefill, Math.max(0, load.decodePending()));
     }
 
     private long nextSequence() {

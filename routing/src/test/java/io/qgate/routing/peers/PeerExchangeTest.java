@@ -4,6 +4,7 @@ import io.qgate.routing.ApiRoute;
 import io.qgate.routing.Endpoint;
 import io.qgate.routing.EndpointLoad;
 import io.qgate.routing.EndpointSnapshot;
+import io.qgate.routing.PeerShare;
 import io.qgate.routing.RouteRequest;
 import io.qgate.routing.Router;
 import io.qgate.routing.RoutingSettings;
@@ -225,6 +226,41 @@ class PeerExchangeTest {
         nanos.addAndGet(interval);
         assertThat(sender.due(interval)).as("a quiet full round: heals a lost datagram, keeps the peer alive")
                 .isNotEmpty();
+    }
+
+    /** {@code work} reads the prompts still to prefill: a first token is news, not left to the next full round. */
+    @Test
+    void aFirstTokenIsNewsAtOnce() {
+        long interval = 10_000_000L;
+        RoutingSettings settings = RoutingSettings.defaults();
+        Router workRouter = new Router(Strategies.work(settings, Strategies.DEFAULT_BLOCK_TOKENS,
+                Strategies.THREAD_LOCAL_RANDOM), settings, nanos::get);
+        workRouter.update(EndpointSnapshot.of(List.of(A, B)));
+        for (Endpoint endpoint : List.of(A, B)) {
+            workRouter.load(endpoint).scraped(0, 0, 0, Set.of("m"), nanos.get());
+        }
+        PeerExchange from = exchange(3, KEY, workRouter);
+        for (byte[] datagram : from.due(interval)) {
+            receiver.receive(datagram, datagram.length);
+        }
+        nanos.addAndGet(PeerExchange.CHECK_NANOS);
+        Router.Dispatch dispatch = workRouter.dispatch(new RouteRequest(ApiRoute.CHAT, "m", true, new long[0], 500, 40),
+                List.of());
+        for (byte[] datagram : from.due(interval)) {
+            receiver.receive(datagram, datagram.length);
+        }
+        PeerShare heard = receiverRouter.load(dispatch.endpoint()).peers();
+        assertThat(heard.prefillPending()).isEqualTo(500);
+        nanos.addAndGet(PeerExchange.CHECK_NANOS);
+
+        dispatch.firstToken();
+        List<byte[]> news = from.due(interval);
+
+        assertThat(news).as("news within the interval").hasSize(1);
+        receiver.receive(news.get(0), news.get(0).length);
+        assertThat(heard.prefillPending()).isZero();
+        assertThat(heard.inflight()).as("still open: only its prompt is done").isEqualTo(1);
+        dispatch.finish();
     }
 
     @Test
