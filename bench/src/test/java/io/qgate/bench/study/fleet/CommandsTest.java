@@ -110,7 +110,7 @@ class CommandsTest {
         assertThat(FleetPeersCommand.run(new String[] {"--policies", "random"}, print(out), print(err)))
                 .isEqualTo(FleetPeersCommand.USAGE_STATUS);
         assertThat(text(err)).contains("--policies: random (expected: queue, queue-uncorrected, queue-sampled, "
-                + "queue-full-scan, work or work-full-scan)");
+                + "queue-full-scan, queue-no-spread, work, work-full-scan or work-no-spread)");
     }
 
     @Test
