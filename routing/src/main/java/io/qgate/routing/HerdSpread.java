@@ -188,7 +188,7 @@ final class HerdSpread {
                         return false;
                     }
                     LoadIndex.Slot slot = bucket.member(i);
-                    if ((!work || holders.blocks(slot) == 0) && decision.passes(slot.endpoint(), slot.load())) {
+                    if ((!work || holders.blocks(slot.endpoint()) == 0) && decision.passes(slot.endpoint(), slot.load())) {
                         basin.add(slot.endpoint(), slot.load(), level);
                     }
                 }
@@ -200,28 +200,27 @@ final class HerdSpread {
         }
     }
 
-    /** Pours the water over the decision's candidates, every one of them weighed (no index). */
+    /**
+     * Pours the water over the decision's candidates, every one of them weighed (no index). The
+     * level can rise at most the whole water above the lowest, so only the candidates below that
+     * are gathered; the basin keeps them in order.
+     */
     private static boolean fillFromCandidates(Basin basin, Decision decision, boolean work,
                                               PrefixHolders.Match holders, double unit) {
         int n = decision.size();
-        double[] levels = new double[n];
-        int[] order = new int[n];
-        int count = 0;
+        double lowest = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             if (!work || holders.blocks(decision.endpoint(i)) == 0) {
-                levels[count] = level(decision, i, work, unit);
-                order[count++] = i;
+                lowest = Math.min(lowest, level(decision, i, work, unit));
             }
         }
-        // In order of level: the candidates' indices sorted by their levels.
-        Integer[] sorted = new Integer[count];
-        for (int k = 0; k < count; k++) {
-            sorted[k] = k;
-        }
-        Arrays.sort(sorted, (a, b) -> Double.compare(levels[a], levels[b]));
-        for (int k = 0; k < count && levels[sorted[k]] < basin.level(); k++) {
-            int i = order[sorted[k]];
-            basin.add(decision.endpoint(i), decision.load(i), levels[sorted[k]]);
+        for (int i = 0; i < n; i++) {
+            if (!work || holders.blocks(decision.endpoint(i)) == 0) {
+                double level = level(decision, i, work, unit);
+                if (level < lowest + basin.water) {
+                    basin.add(decision.endpoint(i), decision.load(i), level);
+                }
+            }
         }
         return basin.size > 0;
     }

@@ -158,7 +158,7 @@ final class IndexedCandidates {
                         return false;
                     }
                     LoadIndex.Slot slot = bucket.member(start, k);
-                    if (match.blocks(slot) == 0 && decision.admit(slot.endpoint(), slot.load())) {
+                    if (match.blocks(slot.endpoint()) == 0 && decision.admit(slot.endpoint(), slot.load())) {
                         first = bucket;
                     }
                 }
@@ -209,7 +209,7 @@ final class IndexedCandidates {
                     return false;
                 }
                 LoadIndex.Slot slot = bucket.member(i);
-                passes = match.blocks(slot) == 0 && decision.passes(slot.endpoint(), slot.load());
+                passes = match.blocks(slot.endpoint()) == 0 && decision.passes(slot.endpoint(), slot.load());
             }
             if (passes) {
                 lowest = bucket.estimated;
@@ -230,7 +230,7 @@ final class IndexedCandidates {
                 int start = random.nextInt(bucket.size());
                 for (int k = 0; k < bucket.size() && ties < TIES; k++) {
                     LoadIndex.Slot slot = bucket.member(start, k);
-                    if (match.blocks(slot) == 0 && decision.admit(slot.endpoint(), slot.load())) {
+                    if (match.blocks(slot.endpoint()) == 0 && decision.admit(slot.endpoint(), slot.load())) {
                         ties++;
                     }
                 }

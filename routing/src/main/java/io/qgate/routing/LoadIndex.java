@@ -114,8 +114,6 @@ final class LoadIndex {
         private final LoadIndex index;
         private final Endpoint endpoint;
         private final EndpointLoad load;
-        /** The address's hash, beside the entry: a prefix's holders are told apart without reading the address. */
-        final int authorityHash;
         private volatile Key key;
         /** The bucket that holds the replica and its place there, under the index's lock; null before its first key. */
         private Bucket bucket;
@@ -129,7 +127,6 @@ final class LoadIndex {
             this.index = index;
             this.endpoint = endpoint;
             this.load = load;
-            this.authorityHash = endpoint.authority().hashCode();
         }
 
         Endpoint endpoint() {

@@ -70,19 +70,11 @@ final class PrefixHolders {
         }
 
         /**
-         * Leading blocks the replica of {@code slot} is known to hold; 0 when none. Compares the
-         * addresses' hashes first: a walk over the index reads no address but a holder's.
+         * Leading blocks {@code endpoint} is known to hold; 0 when none. Compares the addresses'
+         * hashes first: a walk over many candidates reads no address but a holder's.
          */
-        int blocks(LoadIndex.Slot slot) {
-            return size == 0 ? 0 : blocks(slot.authorityHash, slot.endpoint());
-        }
-
-        /** Leading blocks {@code endpoint} is known to hold; 0 when none. */
         int blocks(Endpoint endpoint) {
-            return size == 0 ? 0 : blocks(endpoint.authorityHash(), endpoint);
-        }
-
-        private int blocks(int hash, Endpoint endpoint) {
+            int hash = endpoint.authorityHash();
             for (int i = 0; i < size; i++) {
                 if (hashes[i] == hash && same(authorities[i], endpoint.authority())) {
                     return blocks[i];
